@@ -1,0 +1,119 @@
+/**
+ * The `headroom` command line (shared/spec/cli-and-report.md): lint, simulate, recommend,
+ * report, import. Exit codes: 0 ok, 1 input has errors, 2 usage or unreadable input.
+ * Errors go to stderr as `file:line:col: error: message [rule]`; `--out` is written
+ * atomically (temporary file, then rename) and never when the run fails.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { formatJson, formatSarif, formatText, summaryLine } from './diagnostic-format';
+import { hasErrors } from './diagnostics';
+import { analyzePaths } from './lint';
+import { UsageError } from './workspace-loader';
+
+export const VERSION: string = (() => {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(fs.readFileSync(path.resolve(__dirname, rel), 'utf8')) as { version: string }).version;
+    } catch { /* next */ }
+  }
+  return '0.0.0';
+})();
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  isTTY: boolean;
+  cwd: string;
+}
+
+const defaultIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: process.stderr.isTTY === true,
+  cwd: process.cwd(),
+};
+
+export const HELP: Record<string, string> = {
+  '': `headroom ${VERSION}: capacity planning as code for OpenStack + public cloud, active-active
+
+Usage: headroom COMMAND [options]
+
+Commands:
+  lint PATH...       schema and semantic diagnostics (--format text|json|sarif)
+  simulate PATH...   replay a scenario (--scenario NAME, --runs N --seed S, --json, --out FILE)
+  recommend PATH...  placement, headroom, hosts to buy, commitments (--scenario NAME, --json)
+  report PATH...     capacity-review report (--format html|md|csv|json --out FILE)
+  import openstack   Site document from openstack CLI JSON (--hypervisors H.json --flavors F.json)
+  help [COMMAND]     this text, or a command's
+  --version          the version
+
+PATH is a YAML file or a folder (every *.yaml/*.yml below it with headroom.dev/v1 documents).
+Exit codes: 0 ok, 1 the input has errors, 2 usage or unreadable input.
+`,
+  lint: `Usage: headroom lint PATH... [--format text|json|sarif]
+
+Checks every document against its schema and the semantic rules (README: rule ids).
+Exit 0 when clean or warnings only, 1 on any error, 2 on usage or unreadable input.
+`,
+};
+
+export function writeAtomic(file: string, content: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+export type CommandFn = (args: string[], io: Io) => Promise<number> | number;
+
+const commands = new Map<string, CommandFn>();
+export function registerCommand(name: string, fn: CommandFn, help: string): void {
+  commands.set(name, fn);
+  HELP[name] = help;
+}
+
+function lint(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' } } });
+  const format = values.format as string;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
+  const a = analyzePaths(positionals, { cwd: io.cwd });
+  if (format === 'json') io.stdout(formatJson(a.diagnostics));
+  else if (format === 'sarif') io.stdout(formatSarif(a.diagnostics, VERSION));
+  else {
+    io.stdout(formatText(a.diagnostics));
+    io.stderr(`${a.files.length} file(s), ${a.documents.length} document(s): ${summaryLine(a.diagnostics)}\n`);
+  }
+  return hasErrors(a.diagnostics) ? 1 : 0;
+}
+registerCommand('lint', lint, HELP.lint);
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      const topic = cmd === 'help' ? rest[0] ?? '' : '';
+      if (!(topic in HELP)) throw new UsageError(`no help for "${topic}"; commands: ${[...commands.keys()].join(', ')}`);
+      io.stdout(HELP[topic]);
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(HELP[cmd] ?? HELP['']);
+      return 0;
+    }
+    const fn = commands.get(cmd);
+    if (!fn) throw new UsageError(`unknown command "${cmd}"; run \`headroom help\``);
+    return await fn(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`headroom: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

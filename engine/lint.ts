@@ -1,0 +1,57 @@
+/**
+ * The editor-free language service: load → schema-validate → build the model → run every
+ * semantic rule. Used by `headroom lint`, `simulate` (lint errors first) and the extension.
+ */
+import { compareDiagnostics, Diagnostic } from './diagnostics';
+import { buildModel, Model } from './model';
+import { RULE_SET } from './rules';
+import { validateDocument, ValidatedDocument } from './schema-validation';
+import { SourceDocument } from './source-document';
+import { TraceCache } from './trace-file';
+import { loadWorkspace, parseTexts, SourceText } from './workspace-loader';
+
+export interface Analysis {
+  model: Model;
+  documents: ValidatedDocument[];
+  diagnostics: Diagnostic[];
+  files: string[];
+}
+
+const sharedTraceCache = new TraceCache();
+
+export function analyzeDocuments(sources: readonly SourceDocument[], parseDiagnostics: readonly Diagnostic[], roots: string[], files: string[], traces: TraceCache = sharedTraceCache): Analysis {
+  const diagnostics: Diagnostic[] = [...parseDiagnostics];
+  const documents: ValidatedDocument[] = [];
+  for (const src of sources) {
+    const v = validateDocument(src, diagnostics);
+    if (v) documents.push(v);
+  }
+  const model = buildModel(documents, roots);
+  const report = (d: Diagnostic) => diagnostics.push(d);
+  for (const rule of RULE_SET) rule.check({ model, docs: documents, traces, report });
+  diagnostics.sort(compareDiagnostics);
+  return { model, documents, diagnostics: dedupe(diagnostics), files };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let prev = '';
+  for (const d of ds) {
+    const k = `${d.file}:${d.range.start.line}:${d.range.start.column}:${d.rule}:${d.message}`;
+    if (k !== prev) out.push(d);
+    prev = k;
+  }
+  return out;
+}
+
+/** Lints files and folders on disk (throws UsageError for unreadable PATH arguments). */
+export function analyzePaths(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string>; traces?: TraceCache } = {}): Analysis {
+  const ws = loadWorkspace(paths, opts);
+  return analyzeDocuments(ws.documents, ws.diagnostics, ws.roots, ws.files, opts.traces);
+}
+
+/** Lints in-memory texts (tests, editor buffers) with the given workspace roots. */
+export function analyzeTexts(texts: readonly SourceText[], roots: string[], traces?: TraceCache): Analysis {
+  const parsed = parseTexts(texts);
+  return analyzeDocuments(parsed.documents, parsed.diagnostics, roots, texts.map((t) => t.file), traces);
+}

@@ -1,0 +1,18 @@
+/** event-outside-horizon (warning): an event that starts outside its scenario's horizon never happens. */
+import { Rule, at } from './rule';
+
+export const eventOutsideHorizon: Rule = {
+  ids: ['event-outside-horizon'],
+  check(ctx) {
+    for (const sc of ctx.model.scenarios.values()) {
+      const h = sc.horizon;
+      if (!h || !sc.src || !(h.end > h.start)) continue;
+      for (const e of sc.events) {
+        const key = e.type === 'siteOutage' || e.type === 'zoneOutage' ? 'start' : 'at';
+        const t = e.type === 'siteOutage' || e.type === 'zoneOutage' ? e.start : e.at;
+        if (t >= h.start && t < h.end) continue;
+        ctx.report(at(sc.src, ['spec', 'events', e.index, key], 'event-outside-horizon', 'warning', `${e.type} at ${new Date(t * 1000).toISOString()} is outside the horizon ${new Date(h.start * 1000).toISOString()} – ${new Date(h.end * 1000).toISOString()}, so it never happens`));
+      }
+    }
+  },
+};

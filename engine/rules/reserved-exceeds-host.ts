@@ -1,0 +1,21 @@
+/** reserved-exceeds-host: reserved_r ≥ host_r leaves nothing to schedule (checked for vCPU and memory, and disk when the host has disk). */
+import { Rule, at } from './rule';
+
+export const reservedExceedsHost: Rule = {
+  ids: ['reserved-exceeds-host'],
+  check(ctx) {
+    for (const site of ctx.model.sites.values()) {
+      if (site.type !== 'openstack') continue;
+      for (const g of site.aggregates) {
+        for (const r of ['vcpus', 'memoryMiB', 'diskGiB'] as const) {
+          if (r === 'diskGiB' && g.host.diskGiB === 0 && g.reserved.diskGiB === 0) continue;
+          if (g.reserved[r] >= g.host[r]) {
+            const explicit = site.src.node(['spec', 'aggregates', g.index, 'reserved', r]) !== undefined;
+            const path = explicit ? ['spec', 'aggregates', g.index, 'reserved', r] : ['spec', 'aggregates', g.index, 'host', r];
+            ctx.report(at(site.src, path, 'reserved-exceeds-host', 'error', `aggregate ${g.name}: reserved ${r} (${g.reserved[r]}) is not below the host's ${g.host[r]}, so nothing can be scheduled${explicit ? '' : ' (Nova default reserved)'}`));
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * Quantities with units. A field's name carries its unit (`memoryMiB`, `diskGiB`,
+ * `...Seconds`, `...Days`); a string with a unit ("512 GiB", "5m", "90 days") is converted
+ * to it with mathjs units (never eval). Durations accept the short forms s, m, h, d, w.
+ * mathjs is loaded lazily: a workspace of plain numbers never pays for it.
+ */
+
+type MathUnits = { unit(value: number, name: string): { toNumber(name: string): number } };
+let mathUnits: MathUnits | undefined;
+function units(): MathUnits {
+  if (!mathUnits) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { create, unitDependencies } = require('mathjs') as typeof import('mathjs');
+    mathUnits = create({ unitDependencies }) as unknown as MathUnits;
+  }
+  return mathUnits;
+}
+
+/** The unit a field holds, from its name; undefined for fields that are not unit quantities. */
+export function fieldUnit(key: string): 'MiB' | 'GiB' | 's' | 'day' | undefined {
+  if (key.endsWith('MiB')) return 'MiB';
+  if (key.endsWith('GiB')) return 'GiB';
+  if (key.endsWith('Seconds') || key === 'step' || key === 'duration' || key === 'countPer' || key === 'every') return 's';
+  if (key.endsWith('Days')) return 'day';
+  return undefined;
+}
+
+const DURATION_SHORT: Record<string, string> = { s: 's', sec: 's', m: 'min', min: 'min', h: 'h', d: 'day', w: 'week' };
+const QUANTITY = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]+)?\s*$/;
+
+export type Converted = { ok: true; value: number } | { ok: false; message: string };
+
+/** Converts "512 GiB" to the target unit. A bare number string converts as a number of the target unit. */
+export function convertQuantity(text: string, target: 'MiB' | 'GiB' | 's' | 'day'): Converted {
+  const m = QUANTITY.exec(text);
+  if (!m) return { ok: false, message: `"${text}" is not a number with a unit (like "${example(target)}")` };
+  const value = Number(m[1]);
+  let unit = m[2];
+  if (unit === undefined) return { ok: true, value };
+  if (target === 's' || target === 'day') unit = DURATION_SHORT[unit] ?? unit;
+  try {
+    const out = units().unit(value, unit).toNumber(target);
+    if (!Number.isFinite(out)) return { ok: false, message: `"${text}" is not a finite quantity` };
+    return { ok: true, value: out };
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/not found/i.test(msg)) return { ok: false, message: `unknown unit "${m[2]}" in "${text}"` };
+    return { ok: false, message: `"${text}" does not convert to ${target === 's' ? 'a duration' : target}` };
+  }
+}
+
+function example(target: string): string {
+  return target === 'MiB' ? '512 GiB' : target === 'GiB' ? '3.84 TB' : target === 's' ? '5m' : '90 days';
+}
+
+/** Parses a duration: seconds as a number, or a string like "30s", "5m", "1h", "7d". */
+export function parseDuration(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const r = convertQuantity(v, 's');
+  return r.ok ? r.value : undefined;
+}
+
+export const SECONDS_PER_MONTH = 2_629_746; // 365.2425 / 12 days
+export const SECONDS_PER_YEAR = 12 * SECONDS_PER_MONTH;
+export const SECONDS_PER_DAY = 86_400;
+export const SECONDS_PER_HOUR = 3_600;

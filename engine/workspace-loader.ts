@@ -1,0 +1,152 @@
+/**
+ * Reads a workspace: files and folders, every `*.yaml`/`*.yml` below a folder that holds
+ * `apiVersion: headroom.dev/v1` documents, each file split into its `---` documents and parsed
+ * with the `yaml` package keeping source ranges (LineCounter) for every node. Syntax errors
+ * become `yaml-syntax` diagnostics; the loader never throws on user input.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { Diagnostic } from './diagnostics';
+import { SourceDocument } from './source-document';
+
+export const MAX_YAML_BYTES = 32 * 1024 * 1024;
+
+export interface SourceText {
+  /** Path as shown to the user. */
+  file: string;
+  /** Absolute path. */
+  absFile: string;
+  text: string;
+}
+
+export interface LoadedWorkspace {
+  /** Absolute real paths of the workspace roots: traces must stay inside one of them. */
+  roots: string[];
+  documents: SourceDocument[];
+  diagnostics: Diagnostic[];
+  files: string[];
+}
+
+export class UsageError extends Error {}
+
+/** Shows absolute paths relative to the current directory when they are below it. */
+export function displayPath(abs: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+function isYamlName(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+function walk(dir: string, out: string[]): void {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) walk(full, out);
+    else if ((e.isFile() || e.isSymbolicLink()) && isYamlName(e.name)) out.push(full);
+  }
+}
+
+/**
+ * Lists the YAML files named by PATH arguments. Throws UsageError for a path that does not
+ * exist or cannot be read (the CLI's exit code 2).
+ */
+export function collectFiles(paths: readonly string[], cwd = process.cwd()): { roots: string[]; files: { abs: string; explicit: boolean }[] } {
+  if (paths.length === 0) throw new UsageError('no PATH given: name a workspace folder or YAML files');
+  const roots: string[] = [];
+  const files: { abs: string; explicit: boolean }[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      throw new UsageError(`${p}: no such file or folder`);
+    }
+    if (st.isDirectory()) {
+      roots.push(fs.realpathSync(abs));
+      const found: string[] = [];
+      try {
+        walk(abs, found);
+      } catch (e) {
+        throw new UsageError(`${p}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      for (const f of found) files.push({ abs: f, explicit: false });
+    } else {
+      roots.push(fs.realpathSync(path.dirname(abs)));
+      files.push({ abs, explicit: true });
+    }
+  }
+  const seen = new Set<string>();
+  return { roots: [...new Set(roots)], files: files.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true))) };
+}
+
+/** Reads files from disk; `overrides` supplies unsaved editor buffers by absolute path. */
+export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string> } = {}): LoadedWorkspace {
+  const cwd = opts.cwd ?? process.cwd();
+  const { roots, files } = collectFiles(paths, cwd);
+  const texts: SourceText[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    const file = displayPath(f.abs, cwd);
+    let text = opts.overrides?.get(f.abs);
+    if (text === undefined) {
+      try {
+        const size = fs.statSync(f.abs).size;
+        if (size > MAX_YAML_BYTES) {
+          diagnostics.push({
+            file, severity: 'error', rule: 'file-too-large',
+            range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+            message: `${file} is ${(size / 1048576).toFixed(1)} MiB; Headroom reads YAML files up to ${MAX_YAML_BYTES / 1048576} MiB`,
+          });
+          continue;
+        }
+        text = fs.readFileSync(f.abs, 'utf8');
+      } catch (e) {
+        if (f.explicit) throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        continue;
+      }
+    }
+    // In folders, only files that hold headroom documents are read.
+    if (!f.explicit && !text.includes('headroom.dev/')) continue;
+    texts.push({ file, absFile: f.abs, text });
+  }
+  const parsed = parseTexts(texts);
+  return { roots, documents: parsed.documents, diagnostics: [...diagnostics, ...parsed.diagnostics], files: texts.map((t) => t.file) };
+}
+
+/** Parses in-memory texts (the editor's path). */
+export function parseTexts(texts: readonly SourceText[]): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  const documents: SourceDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const t of texts) {
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(t.text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+    const list = Array.isArray(docs) ? docs : [];
+    let index = 0;
+    for (const doc of list) {
+      const sd = new SourceDocument(t.file, t.absFile, index++, doc, lineCounter, t.text);
+      let broken = false;
+      for (const err of doc.errors) {
+        broken = true;
+        const [a, b] = err.pos;
+        const r = sd.rangeOfOffsets(a, Math.max(b, a + 1));
+        diagnostics.push({ file: t.file, range: r, severity: 'error', rule: 'yaml-syntax', message: cleanYamlMessage(err.message) });
+      }
+      for (const w of doc.warnings) {
+        const [a, b] = w.pos;
+        diagnostics.push({ file: t.file, range: sd.rangeOfOffsets(a, b), severity: 'warning', rule: 'yaml-syntax', message: cleanYamlMessage(w.message) });
+      }
+      if (doc.contents === null) continue; // empty document between separators
+      if (!broken) documents.push(sd);
+    }
+  }
+  return { documents, diagnostics };
+}
+
+function cleanYamlMessage(m: string): string {
+  return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
