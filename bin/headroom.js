@@ -3,7 +3,7 @@
 // The `headroom` executable: a thin launcher for the compiled CLI (npm's `prepare` builds dist/).
 let cli;
 try {
-  cli = require('../dist/engine/cli.js');
+  cli = require('../dist/headroom.cjs');
 } catch (e) {
   if (e && e.code === 'MODULE_NOT_FOUND') {
     process.stderr.write('headroom: not built yet; run `npm ci` (or `npm run build`) in the repository first\n');

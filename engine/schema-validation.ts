@@ -45,17 +45,33 @@ export function readSchema(name: string): Record<string, unknown> {
 
 let validators: Map<SchemaKey, ValidateFunction> | undefined;
 
-function getValidators(): Map<SchemaKey, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true } as const;
+
+/** Compiles every kind's schema (used at run time, and by the build to emit standalone code). */
+export function compileValidators(ajv: Ajv): Map<SchemaKey, ValidateFunction> {
   ajv.addSchema(readSchema(SCHEMA_FILES.common));
-  validators = new Map();
+  const out = new Map<SchemaKey, ValidateFunction>();
   for (const key of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) {
     if (key === 'common') continue;
-    validators.set(key, ajv.compile(readSchema(SCHEMA_FILES[key])));
+    out.set(key, ajv.compile(readSchema(SCHEMA_FILES[key])));
   }
+  return out;
+}
+
+function getValidators(): Map<SchemaKey, ValidateFunction> {
+  if (validators) return validators;
+  // The bundles ship validators precompiled by scripts/build.mjs (ajv standalone): no
+  // compilation at start-up and no eval. Elsewhere (tests) the schemas are compiled here.
+  const precompiled = path.join(__dirname, 'validators.cjs');
+  if (fs.existsSync(precompiled)) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const mod = require(precompiled) as Record<string, ValidateFunction>;
+    validators = new Map((Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]).filter((k) => k !== 'common').map((k) => [k as SchemaKey, mod[k]]));
+  } else validators = compileValidators(new Ajv({ ...AJV_OPTIONS }));
   return validators;
 }
+
+export { SCHEMA_FILES };
 
 export interface ValidatedDocument {
   source: SourceDocument;

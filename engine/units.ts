@@ -2,15 +2,15 @@
  * Quantities with units. A field's name carries its unit (`memoryMiB`, `diskGiB`,
  * `...Seconds`, `...Days`); a string with a unit ("512 GiB", "5m", "90 days") is converted
  * to it with mathjs units (never eval). Durations accept the short forms s, m, h, d, w.
- * mathjs is loaded lazily: a workspace of plain numbers never pays for it.
+ * The mathjs instance is created lazily: a workspace of plain numbers never pays for it.
  */
+
+import { create, unitDependencies } from 'mathjs';
 
 type MathUnits = { unit(value: number, name: string): { toNumber(name: string): number } };
 let mathUnits: MathUnits | undefined;
 function units(): MathUnits {
   if (!mathUnits) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { create, unitDependencies } = require('mathjs') as typeof import('mathjs');
     mathUnits = create({ unitDependencies }) as unknown as MathUnits;
   }
   return mathUnits;

@@ -1,0 +1,29 @@
+// Bundles the CLI with esbuild (tree-shaken mathjs, one file to load); `tsc` type-checks and
+// emits dist/ for the tests. Usage: node scripts/build.mjs
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { headroom: 'engine/cli.ts' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  sourcemap: true,
+  minify: false,
+  keepNames: true,
+  logLevel: 'warning',
+});
+
+// Precompiled schema validators for the bundles (ajv standalone code: no compile, no eval at run time).
+const { createRequire } = await import('module');
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv').default;
+const standaloneCode = require('ajv/dist/standalone').default;
+const { compileValidators, AJV_OPTIONS } = require('../dist/engine/schema-validation.js');
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+const compiled = compileValidators(ajv);
+const refs = Object.fromEntries([...compiled.keys()].map((k) => [k, ajv.getSchema(compiled.get(k).schema.$id).schema.$id]));
+const fs = await import('fs');
+fs.writeFileSync('dist/validators.cjs', standaloneCode(ajv, refs));
