@@ -19,14 +19,14 @@ export interface Analysis {
 
 const sharedTraceCache = new TraceCache();
 
-export function analyzeDocuments(sources: readonly SourceDocument[], parseDiagnostics: readonly Diagnostic[], roots: string[], files: string[], traces: TraceCache = sharedTraceCache): Analysis {
+export function analyzeDocuments(sources: readonly SourceDocument[], parseDiagnostics: readonly Diagnostic[], roots: string[], files: string[], traces: TraceCache = sharedTraceCache, cwd = process.cwd()): Analysis {
   const diagnostics: Diagnostic[] = [...parseDiagnostics];
   const documents: ValidatedDocument[] = [];
   for (const src of sources) {
     const v = validateDocument(src, diagnostics);
     if (v) documents.push(v);
   }
-  const model = buildModel(documents, roots);
+  const model = buildModel(documents, roots, cwd);
   const report = (d: Diagnostic) => diagnostics.push(d);
   for (const rule of RULE_SET) rule.check({ model, docs: documents, traces, report });
   diagnostics.sort(compareDiagnostics);
@@ -47,11 +47,11 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 /** Lints files and folders on disk (throws UsageError for unreadable PATH arguments). */
 export function analyzePaths(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string>; traces?: TraceCache } = {}): Analysis {
   const ws = loadWorkspace(paths, opts);
-  return analyzeDocuments(ws.documents, ws.diagnostics, ws.roots, ws.files, opts.traces);
+  return analyzeDocuments(ws.documents, ws.diagnostics, ws.roots, ws.files, opts.traces, opts.cwd);
 }
 
 /** Lints in-memory texts (tests, editor buffers) with the given workspace roots. */
-export function analyzeTexts(texts: readonly SourceText[], roots: string[], traces?: TraceCache): Analysis {
+export function analyzeTexts(texts: readonly SourceText[], roots: string[], traces?: TraceCache, cwd?: string): Analysis {
   const parsed = parseTexts(texts);
-  return analyzeDocuments(parsed.documents, parsed.diagnostics, roots, texts.map((t) => t.file), traces);
+  return analyzeDocuments(parsed.documents, parsed.diagnostics, roots, texts.map((t) => t.file), traces, cwd);
 }

@@ -123,6 +123,10 @@ export interface Model {
   scenarios: Map<string, Scenario>;
   /** Absolute real paths of the workspace roots. */
   roots: string[];
+  /** A Settings document exists but failed its schema (rules that need it stay quiet). */
+  settingsBroken: boolean;
+  /** Folder that displayed paths are relative to. */
+  cwd: string;
   /** Names declared per kind by every document, valid or not (so a broken Site is not also "unknown"). */
   declared: Record<string, Set<string>>;
 }
@@ -312,7 +316,7 @@ function buildSettings(doc: ValidatedDocument | undefined): Settings {
  * of two documents with the same kind and name the first (by file, then position) is kept.
  * Maps are keyed and iterated in name order so results never depend on file order.
  */
-export function buildModel(docs: readonly ValidatedDocument[], roots: string[]): Model {
+export function buildModel(docs: readonly ValidatedDocument[], roots: string[], cwd: string = process.cwd()): Model {
   const valid = docs.filter((d) => d.valid).slice().sort((x, y) => (x.source.file < y.source.file ? -1 : x.source.file > y.source.file ? 1 : x.source.index - y.source.index));
   const byKind = (k: string) => {
     const m = new Map<string, ValidatedDocument>();
@@ -327,6 +331,8 @@ export function buildModel(docs: readonly ValidatedDocument[], roots: string[]):
     placements: mapOf('Placement', buildPlacement),
     scenarios: mapOf('Scenario', buildScenario),
     roots,
+    cwd,
+    settingsBroken: docs.some((d) => d.kind === 'Settings' && !d.valid),
     declared: declaredNames(docs),
   };
 }

@@ -133,17 +133,7 @@ function parsePointer(ptr: string, root: unknown): (string | number)[] {
 /** A short English description of what a schema accepts: "a whole number ≥ 0". */
 export function describeSchema(s: Record<string, unknown> | undefined): string {
   if (!s) return 'a valid value';
-  if (s.$ref && typeof s.$ref === 'string') {
-    const name = s.$ref.split('/').pop();
-    switch (name) {
-      case 'name': return 'a name of lower-case letters, digits, "-" and "." (at most 63, starting and ending with a letter or digit)';
-      case 'currency': return 'a three-letter ISO 4217 currency code such as KRW or USD';
-      case 'duration': return 'a duration > 0 (seconds, or a string like 30s, 5m, 1h, 7d)';
-      case 'time': return 'an ISO 8601 time with offset, such as "2027-01-01T00:00:00Z"';
-      case 'apiVersion': return `"${API_VERSION}"`;
-      default: return 'a valid value';
-    }
-  }
+  if (typeof s.description === 'string' && /^(a|an) /.test(s.description)) return s.description;
   if (Array.isArray(s.enum)) return 'one of ' + (s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ');
   if ('const' in s) return JSON.stringify(s.const);
   const t = s.type;
@@ -158,7 +148,7 @@ export function describeSchema(s: Record<string, unknown> | undefined): string {
   const b = bounds.length ? ' ' + bounds.join(' and ') : '';
   if (t === 'integer') return 'a whole number' + b;
   if (t === 'number') return 'a number' + b;
-  if (t === 'string') return typeof s.description === 'string' ? `a string (${s.description})` : s.pattern ? 'a string of the documented form' : 'a non-empty string';
+  if (t === 'string') return s.pattern ? 'a string of the documented form' : 'a non-empty string';
   if (t === 'boolean') return 'true or false';
   if (t === 'array') return 'a list';
   if (t === 'object') return 'a mapping of keys to values';
@@ -302,6 +292,7 @@ export function validateDocument(src: SourceDocument, out: Diagnostic[]): Valida
   if (!ok) {
     for (const e of validate.errors ?? []) {
       if (failed.has(e.instancePath)) continue;
+      if (e.schemaPath.includes('/oneOf/')) continue; // the branches' own errors; the oneOf error says it better
       const d = mapError(src, e, obj);
       if (d) diags.push(d);
     }

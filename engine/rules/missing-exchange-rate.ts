@@ -8,6 +8,7 @@ export const missingExchangeRate: Rule = {
   ids: ['missing-exchange-rate'],
   check(ctx) {
     const { settings, sites, scenarios } = ctx.model;
+    if (ctx.model.settingsBroken) return;
     for (const site of sites.values()) {
       const cur = site.currency;
       if (!cur || cur === settings.reportingCurrency) continue;

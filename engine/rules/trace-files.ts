@@ -56,7 +56,7 @@ export function checkTraces(ctx: RuleContext): void {
       ctx.report(at(w.src, p, read.kind === 'missing' ? 'trace-missing' : 'trace-unreadable', 'error', `trace "${w.traffic.trace}" ${read.kind === 'missing' ? 'does not exist' : 'cannot be read'} (${read.message})`));
       continue;
     }
-    const csv = displayPath(r.abs);
+    const csv = displayPath(r.abs, ctx.model.cwd);
     for (const pr of read.parsed.problems) {
       ctx.report({
         file: csv, severity: 'error', rule: 'trace-malformed',

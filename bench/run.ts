@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: each benchmark prints its time and a ratio against a floor measured in the
+ * same run on the same machine, so the numbers mean the same on a laptop and in CI.
+ * Select some with `npm run bench -- lint replay` (default: all).
+ */
+import { benchLint } from './lint-bench';
+
+const BENCHES: Record<string, () => Promise<void> | void> = {
+  lint: benchLint,
+};
+
+async function mainBench(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, fn] of Object.entries(BENCHES)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    console.log(`\n== ${name} ==`);
+    await fn();
+  }
+}
+
+mainBench().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
