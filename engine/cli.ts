@@ -9,7 +9,12 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from './diagnostic-format';
 import { hasErrors } from './diagnostics';
-import { analyzePaths } from './lint';
+import { analyzePaths, Analysis } from './lint';
+import { CurrencyError } from './pricing';
+import { buildReport, Report } from './report';
+import { PlanError } from './scenario-plan';
+import { simulate, SimulationLimitError } from './simulate';
+import { formatSummary } from './summary';
 import { UsageError } from './workspace-loader';
 
 export const VERSION: string = (() => {
@@ -88,6 +93,71 @@ function lint(args: string[], io: Io): number {
   return hasErrors(a.diagnostics) ? 1 : 0;
 }
 registerCommand('lint', lint, HELP.lint);
+
+/** Lints first: with errors, prints them to stderr and returns undefined (exit 1). */
+function analyzeOrReport(paths: string[], io: Io): Analysis | undefined {
+  const a = analyzePaths(paths, { cwd: io.cwd });
+  const errors = a.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    io.stderr(formatText(errors));
+    io.stderr(`headroom: ${errors.length} error(s) in the input; nothing was simulated\n`);
+    return undefined;
+  }
+  return a;
+}
+
+function progressReporter(io: Io, label: string): ((f: number) => void) | undefined {
+  if (!io.isTTY) return undefined;
+  let last = -1;
+  return (f) => {
+    const pct = Math.floor(f * 100);
+    if (pct === last) return;
+    last = pct;
+    io.stderr(`\r${label} ${pct}%`);
+    if (pct >= 99) io.stderr('\r\x1b[K');
+  };
+}
+
+export function runSimulation(paths: string[], io: Io, opts: { scenario?: string; series?: boolean }): { code: number; report?: Report } {
+  const a = analyzeOrReport(paths, io);
+  if (!a) return { code: 1 };
+  try {
+    const sim = simulate(a, { scenario: opts.scenario, onProgress: progressReporter(io, 'replaying') });
+    return { code: 0, report: buildReport(a.model, sim, { series: opts.series }) };
+  } catch (e) {
+    if (e instanceof PlanError) {
+      if (e.diagnostics.length) io.stderr(formatText(e.diagnostics));
+      io.stderr(`headroom: ${e.message}\n`);
+      return { code: e.diagnostics.length ? 1 : 2 };
+    }
+    if (e instanceof SimulationLimitError || e instanceof CurrencyError) {
+      io.stderr(`headroom: ${e.message}\n`);
+      return { code: 1 };
+    }
+    throw e;
+  }
+}
+
+function simulateCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+    scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
+    runs: { type: 'string' }, seed: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
+  } });
+  if (values.runs !== undefined && !/^\d+$/.test(values.runs)) throw new UsageError(`--runs must be a whole number, got "${values.runs}"`);
+  if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number, got "${values.seed}"`);
+  const r = runSimulation(positionals, io, { scenario: values.scenario, series: !values['no-series'] });
+  if (!r.report) return r.code;
+  const text = values.json ? JSON.stringify(r.report, null, 2) + '\n' : formatSummary(r.report);
+  if (values.out) writeAtomic(values.out, text);
+  else io.stdout(text);
+  return 0;
+}
+registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--json] [--no-series] [--out FILE]
+
+Replays the scenario step by step and prints a summary (sites, workloads, worst moments,
+N-1 verdict), or the report JSON with --json. --out writes to a file (atomically; nothing is
+written when the run fails). Exit 0 ran, 1 the input has errors, 2 usage.
+`);
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [cmd, ...rest] = argv;

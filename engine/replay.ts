@@ -1,0 +1,630 @@
+/**
+ * The time-stepped replay (format.md, "Replay semantics"), per step t of Δ seconds:
+ *
+ *   D = d(t) × p_s / 100 (+ overflow sent to s, + the share of a lost site, redistributed)
+ *   n = ceil(D / (capacityPerInstance × targetUtilization)), at least minInstances where p_s > 0
+ *   openstack: r = min(n, what Nova packing fits), contention by priority then in proportion to need
+ *   public:    r(t) = n(t − k), k = ceil(scaleOutDelaySeconds / Δ), capped by quota.vcpus
+ *   served = min(D, r × capacityPerInstance); unserved = D − served; utilization = D / (r × capacity)
+ *
+ * Sites are settled in overflow order (a site before the sites it overflows to). Outages make a
+ * site (or a zone's aggregates) unavailable from their start step; the lost share is unserved
+ * for the first detectionSeconds (a fraction detectionSeconds / Δ of the first step, spilling
+ * over), then redistributed to the workload's other sites in proportion to their shares.
+ * All series are typed arrays allocated before the loop; the loop allocates only on
+ * contention steps (allocation.ts).
+ */
+import { allocateByPriority } from './allocation';
+import { LagLine } from './autoscaling';
+import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from './model';
+import { FlavorPacker, hostSchedulable } from './nova-capacity';
+import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from './pricing';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
+
+export interface ReplayInput {
+  model: Model;
+  placement: Placement;
+  horizon: Horizon;
+  steps: number;
+  /** Placed workloads, in name order. */
+  workloads: Workload[];
+  /** Demand per workload (same order), growth and noise applied. */
+  demand: Float64Array[];
+  events: readonly ScenarioEvent[];
+  /** Exchange rates in force (Settings, overridden by the Scenario). */
+  exchangeRates: Record<string, number>;
+  /** Number of chart buckets (0: no series). */
+  buckets?: number;
+  onProgress?: (done: number) => void;
+}
+
+export interface PairInfo {
+  workload: number;
+  site: number;
+  share: number;
+  role: 'share' | 'overflow' | 'passive';
+}
+
+export interface SiteSeries {
+  capacityVcpus: Float64Array;
+  allocatedVcpus: Float64Array;
+  neededVcpus: Float64Array;
+}
+
+export interface ReplayResult {
+  steps: number;
+  sites: Site[];
+  pairs: PairInfo[];
+  /** Per pair. */
+  pairPeakInstances: Float64Array;
+  pairPeakUtilization: Float64Array;
+  pairCost: Float64Array;
+  pairServed: Float64Array;
+  pairUnserved: Float64Array;
+  /** Per workload. */
+  workloadUnserved: Float64Array;
+  workloadViolations: Float64Array;
+  workloadCost: Float64Array;
+  /** Per site. */
+  siteCost: Float64Array;
+  siteIdleCost: Float64Array;
+  sitePeakVcpuUtil: Float64Array;
+  sitePeakMemUtil: Float64Array;
+  /** Per site per step: allocated / schedulable vCPU (openstack), running / quota vCPU (public; NaN without quota). */
+  siteVcpuUtil: Float64Array[];
+  /** Per public site, per instance type (site order), running non-spot instances per step. */
+  publicTypeRunning: Map<string, Map<string, Float64Array>>;
+  /** Per step: total unserved (rate) and number of workloads in violation. */
+  stepUnserved: Float64Array;
+  stepViolations: Uint16Array;
+  sloViolationSteps: number;
+  /** Cost per site and per workload per month index (reporting currency). */
+  siteMonthCost: Float64Array[];
+  workloadMonthCost: Float64Array[];
+  months: number;
+  /** Bucketed series for charts (max per bucket for capacity lines, mean for stacks). */
+  bucketSize: number;
+  siteSeries: SiteSeries[];
+  pairRunningVcpus: Float64Array[];
+  workloadDemandMax: Float64Array[];
+  workloadDemandMean: Float64Array[];
+  workloadUnservedSeries: Float64Array[];
+}
+
+const EPS = 1e-9;
+
+interface OutageWindow { site: number; zone?: string; from: number; to: number; detection: Float64Array | undefined }
+
+function stepOf(h: Horizon, t: number, round: 'floor' | 'ceil'): number {
+  const x = (t - h.start) / h.step;
+  return round === 'floor' ? Math.floor(x + EPS) : Math.ceil(x - EPS);
+}
+
+/** Detection fractions per step from the outage start: min(remaining, Δ) / Δ. */
+function detectionFractions(detectionSeconds: number, step: number): Float64Array {
+  const n = Math.ceil(detectionSeconds / step - EPS);
+  const out = new Float64Array(n);
+  let left = detectionSeconds;
+  for (let i = 0; i < n; i++) {
+    out[i] = Math.min(left, step) / step;
+    left -= step;
+  }
+  return out;
+}
+
+export function replay(input: ReplayInput): ReplayResult {
+  const { model, placement, horizon: h, steps, workloads, demand } = input;
+  const dt = h.step;
+  const sites = [...model.sites.values()].filter((s) => workloads.some((w) => {
+    const wp = placement.workloads.get(w.name)!;
+    return wp.shares.has(s.name) || wp.overflowTo === s.name;
+  }));
+  const siteIndex = new Map(sites.map((s, i) => [s.name, i]));
+  const S = sites.length;
+  const W = workloads.length;
+  const activePassive = placement.mode === 'active-passive';
+
+  // ---- pairs (workload × site), in workload then share order ----
+  const pairs: PairInfo[] = [];
+  const wPairs: number[][] = workloads.map(() => []);
+  const overflowTarget: number[] = [];
+  for (let w = 0; w < W; w++) {
+    const wp = placement.workloads.get(workloads[w].name)!;
+    let first = true;
+    for (const [sName, share] of wp.shares) {
+      const s = siteIndex.get(sName)!;
+      const role = activePassive && !first ? 'passive' : 'share';
+      wPairs[w].push(pairs.length);
+      pairs.push({ workload: w, site: s, share, role });
+      first = false;
+    }
+    if (wp.overflowTo && !wp.shares.has(wp.overflowTo)) {
+      wPairs[w].push(pairs.length);
+      pairs.push({ workload: w, site: siteIndex.get(wp.overflowTo)!, share: 0, role: 'overflow' });
+    }
+  }
+  const P = pairs.length;
+  for (let p = 0; p < P; p++) {
+    const w = pairs[p].workload;
+    const wp = placement.workloads.get(workloads[w].name)!;
+    const target = wp.overflowTo ? siteIndex.get(wp.overflowTo)! : -1;
+    overflowTarget.push(target >= 0 && pairs[p].site !== target ? wPairs[w].find((q) => pairs[q].site === target)! : -1);
+  }
+
+  // ---- per-pair constants ----
+  const capacity = new Float64Array(P);
+  const capEff = new Float64Array(P);
+  const minInst = new Float64Array(P);
+  const vcpus = new Float64Array(P);
+  const memory = new Float64Array(P);
+  const priority = new Float64Array(P);
+  const target = new Float64Array(P);
+  const flavorIdx = new Int32Array(P).fill(-1);
+  const typeIdx = new Int32Array(P).fill(-1);
+  const spot = new Uint8Array(P);
+  const priceHourly = new Float64Array(P); // on-demand or spot, site currency
+  const egressPerReq = new Float64Array(P); // site currency per request
+  const baseShare = new Float64Array(P); // fraction of demand with every site up
+  const sitePairs: number[][] = sites.map(() => []);
+  const packers: (FlavorPacker | undefined)[] = sites.map((s) => (s.type === 'openstack' ? new FlavorPacker(s.aggregates, s.flavors) : undefined));
+  for (let p = 0; p < P; p++) {
+    const { workload: w, site: s, share, role } = pairs[p];
+    const wl = workloads[w];
+    const site = sites[s];
+    const wp = placement.workloads.get(wl.name)!;
+    sitePairs[s].push(p);
+    capacity[p] = wl.capacityPerInstance;
+    capEff[p] = wl.capacityPerInstance * wl.targetUtilization;
+    minInst[p] = role === 'overflow' || (role === 'share' && share <= 0 && !activePassive) ? 0 : wl.minInstances;
+    priority[p] = wl.priority;
+    target[p] = wl.targetUtilization;
+    baseShare[p] = activePassive ? (role === 'share' ? 1 : 0) : share / 100;
+    if (site.type === 'openstack') {
+      const packer = packers[s]!;
+      flavorIdx[p] = packer.indexOf(wl.flavor ?? '');
+      const f = packer.flavors[flavorIdx[p]];
+      vcpus[p] = f?.vcpus ?? 0;
+      memory[p] = f?.memoryMiB ?? 0;
+    } else {
+      typeIdx[p] = site.instanceTypes.findIndex((t) => t.name === wl.instanceType);
+      const it = site.instanceTypes[typeIdx[p]];
+      vcpus[p] = it?.vcpus ?? 0;
+      memory[p] = it?.memoryMiB ?? 0;
+      spot[p] = wp.purchase === 'spot' ? 1 : 0;
+      priceHourly[p] = it ? (spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
+      egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
+    }
+  }
+
+  // ---- sites: order, rates, state ----
+  const order = overflowOrder(sites, pairs, overflowTarget);
+  const rate = sites.map((s) => rateFor(s.currency, model.settings.reportingCurrency, input.exchangeRates));
+  const hosts = sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0));
+  const installedHosts = sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0));
+  const priceMult = new Float64Array(S).fill(1);
+  const siteDown = new Uint8Array(S);
+  const privateStep = new Float64Array(S); // reporting currency per step
+  const schedVcpuInstalled = new Float64Array(S);
+  const schedVcpuUp = new Float64Array(S);
+  const schedMemUp = new Float64Array(S);
+  const lags = pairs.map((pr) => (sites[pr.site].type === 'public' ? new LagLine((sites[pr.site] as PublicSite).autoscaling.scaleOutDelaySeconds, dt) : undefined));
+  const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
+  const commit = sites.map((s) => {
+    if (s.type !== 'public') return { count: new Float64Array(0), hourly: new Float64Array(0) };
+    const byType = commitmentsByType(s);
+    return { count: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.count ?? 0)), hourly: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.hourly ?? 0)) };
+  });
+  const typeRunning = sites.map((s, i) => new Float64Array(typeNames[i].length));
+
+  // ---- events → change points ----
+  const outages: OutageWindow[] = [];
+  const addHosts: { site: number; agg: number; hosts: number; from: number }[] = [];
+  const prices: { site: number; mult: number; from: number }[] = [];
+  for (const e of input.events) {
+    const s = siteIndex.get(e.site);
+    if (s === undefined) continue;
+    if (e.type === 'siteOutage' || e.type === 'zoneOutage') {
+      const from = Math.max(0, stepOf(h, e.start, 'floor'));
+      const to = Math.min(steps, stepOf(h, e.start + e.duration, 'ceil'));
+      if (to <= 0 || from >= steps) continue;
+      outages.push({ site: s, zone: e.type === 'zoneOutage' ? e.zone : undefined, from, to, detection: detectionFractions(placement.detectionSeconds, dt) });
+    } else if (e.type === 'addHosts') {
+      const site = sites[s] as OpenStackSite;
+      const agg = site.aggregates.findIndex((g) => g.name === e.aggregate);
+      if (agg >= 0) addHosts.push({ site: s, agg, hosts: e.hosts, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
+    } else prices.push({ site: s, mult: e.multiplier, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
+  }
+  const changes = [...new Set([0, ...outages.flatMap((o) => [o.from, o.to]), ...addHosts.map((a) => a.from), ...prices.map((p) => p.from)])].filter((t) => t < steps).sort((a, b) => a - b);
+  // Zone detection loss: fraction of a site's traffic sent to dead instances during detection.
+  const zoneLoss = sites.map(() => undefined as Float64Array | undefined);
+  for (const o of outages) {
+    if (!o.zone) continue;
+    const site = sites[o.site] as OpenStackSite;
+    let inZone = 0, all = 0;
+    for (const g of site.aggregates) {
+      const v = g.hosts * hostSchedulable(g).vcpus;
+      all += v;
+      if (g.availabilityZone === o.zone) inZone += v;
+    }
+    const frac = all > 0 ? inZone / all : 0;
+    const arr = (zoneLoss[o.site] ??= new Float64Array(steps));
+    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.min(1, arr[o.from + i] + frac * o.detection![i]);
+  }
+  // Site detection fractions per step (lost share unserved).
+  const siteDet = sites.map(() => undefined as Float64Array | undefined);
+  for (const o of outages) {
+    if (o.zone) continue;
+    const arr = (siteDet[o.site] ??= new Float64Array(steps));
+    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.max(arr[o.from + i], o.detection![i]);
+  }
+
+  const applyChanges = (t: number) => {
+    for (let s = 0; s < S; s++) {
+      const site = sites[s];
+      siteDown[s] = outages.some((o) => o.site === s && !o.zone && o.from <= t && t < o.to) ? 1 : 0;
+      priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, 1);
+      if (site.type !== 'openstack') continue;
+      let sv = 0, su = 0, sm = 0;
+      site.aggregates.forEach((g, a) => {
+        const n = Math.max(0, g.hosts + addHosts.filter((x) => x.site === s && x.agg === a && x.from <= t).reduce((m, x) => m + x.hosts, 0));
+        installedHosts[s][a] = n;
+        const zoneDown = outages.some((o) => o.site === s && o.zone !== undefined && o.zone === g.availabilityZone && o.from <= t && t < o.to);
+        hosts[s][a] = zoneDown ? 0 : n;
+        const hs = hostSchedulable(g);
+        sv += n * hs.vcpus;
+        su += hosts[s][a] * hs.vcpus;
+        sm += hosts[s][a] * hs.memoryMiB;
+      });
+      schedVcpuInstalled[s] = sv;
+      schedVcpuUp[s] = siteDown[s] ? 0 : su;
+      schedMemUp[s] = siteDown[s] ? 0 : sm;
+      let hostCount = 0;
+      for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
+      privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;
+    }
+  };
+
+  // ---- outputs ----
+  const months = Math.max(1, Math.ceil((steps * dt) / SECONDS_PER_MONTH - EPS));
+  const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
+  const nb = B ? Math.ceil(steps / B) : 0;
+  const res: ReplayResult = {
+    steps, sites, pairs,
+    pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairCost: new Float64Array(P),
+    pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
+    workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
+    siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S), sitePeakVcpuUtil: new Float64Array(S), sitePeakMemUtil: new Float64Array(S),
+    siteVcpuUtil: sites.map(() => new Float64Array(steps)),
+    publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(steps)]))])),
+    stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
+    siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), months,
+    bucketSize: B,
+    siteSeries: sites.map(() => ({ capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb) })),
+    pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
+    workloadDemandMax: workloads.map(() => new Float64Array(nb)),
+    workloadDemandMean: workloads.map(() => new Float64Array(nb)),
+    workloadUnservedSeries: workloads.map(() => new Float64Array(nb)),
+  };
+  const typeRunSeries = sites.map((s) => (s.type === 'public' ? typeNames[sites.indexOf(s)].map((n) => res.publicTypeRunning.get(s.name)!.get(n)!) : []));
+
+  // ---- scratch ----
+  const D = new Float64Array(P);
+  const overflowIn = new Float64Array(P);
+  const need = new Float64Array(P);
+  const servedNow = new Float64Array(P);
+  const run = new Float64Array(P);
+  const lostUnserved = new Float64Array(W);
+  const violated = new Uint8Array(W);
+  const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
+  const placed = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
+  let nextChange = 0;
+  let anyDown = false;
+  const progressEvery = Math.max(1, Math.floor(steps / 100));
+
+  for (let t = 0; t < steps; t++) {
+    if (nextChange < changes.length && changes[nextChange] === t) {
+      applyChanges(t);
+      nextChange++;
+      anyDown = false;
+      for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
+    }
+    const month = Math.min(months - 1, Math.floor((t * dt) / SECONDS_PER_MONTH + EPS));
+    const bucket = B ? Math.floor(t / B) : 0;
+
+    // 1. demand share per pair
+    for (let w = 0; w < W; w++) {
+      const d = demand[w][t];
+      const ps = wPairs[w];
+      lostUnserved[w] = 0;
+      violated[w] = 0;
+      if (B) {
+        if (d > res.workloadDemandMax[w][bucket]) res.workloadDemandMax[w][bucket] = d;
+        res.workloadDemandMean[w][bucket] += d / B;
+      }
+      if (!anyDown) {
+        for (let i = 0; i < ps.length; i++) D[ps[i]] = d * baseShare[ps[i]];
+      } else distributeWithOutage(w, d, t);
+    }
+    for (let p = 0; p < P; p++) overflowIn[p] = 0;
+
+    // 2. sites, in overflow order
+    for (let oi = 0; oi < S; oi++) {
+      const s = order[oi];
+      const site = sites[s];
+      const sp = sitePairs[s];
+      const down = siteDown[s] === 1;
+      for (let i = 0; i < sp.length; i++) {
+        const p = sp[i];
+        // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
+        // capacity is there when the site returns and traffic moves back.
+        const dd = down ? demand[pairs[p].workload][t] * baseShare[p] : D[p] + overflowIn[p];
+        let n = dd > 0 ? Math.ceil(dd / capEff[p] - EPS) : 0;
+        if (n < minInst[p]) n = minInst[p];
+        need[p] = n;
+      }
+      if (site.type === 'openstack') {
+        const fd = flavorDemand[s];
+        fd.fill(0);
+        for (let i = 0; i < sp.length; i++) if (flavorIdx[sp[i]] >= 0) fd[flavorIdx[sp[i]]] += need[sp[i]];
+        if (down) for (let i = 0; i < sp.length; i++) { run[sp[i]] = 0; need[sp[i]] = 0; }
+        else if (packers[s]!.pack(hosts[s], fd, placed[s])) for (let i = 0; i < sp.length; i++) run[sp[i]] = flavorIdx[sp[i]] >= 0 ? need[sp[i]] : 0;
+        else contendOpenStack(s);
+      } else {
+        const quota = (site as PublicSite).quota.vcpus;
+        let used = 0;
+        for (let i = 0; i < sp.length; i++) {
+          const p = sp[i];
+          const r = lags[p]!.push(t, need[p]);
+          run[p] = down || typeIdx[p] < 0 ? 0 : r;
+          used += run[p] * vcpus[p];
+        }
+        if (quota !== undefined && used > quota + EPS) contendQuota(s, quota);
+      }
+      settleSite(s, t, month, bucket);
+    }
+
+    // 3. workloads: unserved, violations
+    let stepViol = 0;
+    for (let w = 0; w < W; w++) {
+      if (lostUnserved[w] > EPS) {
+        res.workloadUnserved[w] += lostUnserved[w] * dt;
+        res.stepUnserved[t] += lostUnserved[w];
+        if (B) res.workloadUnservedSeries[w][bucket] += lostUnserved[w] * dt;
+        violated[w] = 1;
+      }
+      if (violated[w]) {
+        res.workloadViolations[w]++;
+        stepViol++;
+      }
+    }
+    res.stepViolations[t] = stepViol;
+    if (stepViol > 0) res.sloViolationSteps++;
+    if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
+  }
+  for (let p = 0; p < P; p++) res.workloadCost[pairs[p].workload] += res.pairCost[p];
+  // The last bucket may hold fewer than B steps: its means were divided by B.
+  const tail = B ? steps - (nb - 1) * B : 0;
+  if (B && tail !== B) {
+    const k = B / tail;
+    for (const a of res.workloadDemandMean) a[nb - 1] *= k;
+    for (const a of res.pairRunningVcpus) a[nb - 1] *= k;
+  }
+  return res;
+
+  // ---- helpers (closures over the scratch arrays) ----
+
+  function settleSite(s: number, t: number, month: number, bucket: number): void {
+    const site = sites[s];
+    const sp = sitePairs[s];
+    const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
+    let allocV = 0, allocM = 0, needV = 0;
+    const tr = typeRunning[s];
+    if (site.type === 'public') tr.fill(0);
+    for (let i = 0; i < sp.length; i++) {
+      const p = sp[i];
+      const w = pairs[p].workload;
+      const dd = D[p] + overflowIn[p];
+      const r = run[p];
+      const cap = r * capacity[p];
+      const servable = dd * (1 - zl);
+      const served = servable < cap ? servable : cap;
+      const uns = dd - served;
+      const util = cap > 0 ? dd / cap : dd > EPS ? Infinity : 0;
+      res.pairServed[p] += served * dt;
+      servedNow[p] = served;
+      if (r > res.pairPeakInstances[p]) res.pairPeakInstances[p] = r;
+      if (util > res.pairPeakUtilization[p] && util !== Infinity) res.pairPeakUtilization[p] = util;
+      if (util > target[p] + EPS) violated[w] = 1;
+      if (uns > EPS) {
+        const of = overflowTarget[p];
+        if (of >= 0) overflowIn[of] += uns;
+        else {
+          res.pairUnserved[p] += uns * dt;
+          res.workloadUnserved[w] += uns * dt;
+          res.stepUnserved[t] += uns;
+          if (B) res.workloadUnservedSeries[w][bucket] += uns * dt;
+          violated[w] = 1;
+        }
+      }
+      allocV += r * vcpus[p];
+      allocM += r * memory[p];
+      needV += need[p] * vcpus[p];
+      if (site.type === 'public' && !spot[p] && typeIdx[p] >= 0) tr[typeIdx[p]] += r;
+      if (B) res.pairRunningVcpus[p][bucket] += (r * vcpus[p]) / B;
+    }
+    let stepCost = 0;
+    if (site.type === 'openstack') {
+      stepCost = privateStep[s];
+      const inst = schedVcpuInstalled[s];
+      let shown = 0;
+      for (let i = 0; i < sp.length; i++) {
+        const p = sp[i];
+        const c = inst > 0 ? (stepCost * run[p] * vcpus[p]) / inst : 0;
+        res.pairCost[p] += c;
+        res.workloadMonthCost[pairs[p].workload][month] += c;
+        shown += c;
+      }
+      res.siteIdleCost[s] += stepCost - shown;
+      const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
+      res.siteVcpuUtil[s][t] = u;
+      if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+      const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
+      if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
+      if (B) {
+        const ss = res.siteSeries[s];
+        if (schedVcpuUp[s] > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = schedVcpuUp[s];
+        if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
+        if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
+      }
+    } else {
+      const ps = site as PublicSite;
+      const hours = dt / SECONDS_PER_HOUR;
+      const cm = commit[s];
+      const mult = priceMult[s];
+      const rt = rate[s];
+      // Committed instances are paid always (at their own price: a later price change does not
+      // touch them); running non-spot instances up to the committed count are covered by them.
+      for (let k = 0; k < cm.count.length; k++) {
+        stepCost += cm.hourly[k] * hours * rt;
+        typeRunSeries[s][k][t] = tr[k];
+      }
+      let shown = 0;
+      for (let i = 0; i < sp.length; i++) {
+        const p = sp[i];
+        const r = run[p];
+        const k = typeIdx[p];
+        let variable = 0;
+        let c = 0;
+        if (k >= 0 && r > 0) {
+          if (spot[p]) variable = r * priceHourly[p] * mult * hours * rt;
+          else {
+            const R = tr[k];
+            const C = cm.count[k];
+            const covered = R > 0 ? (r * Math.min(R, C)) / R : 0;
+            variable = (r - covered) * priceHourly[p] * mult * hours * rt;
+            if (C > 0) c += (cm.hourly[k] * hours * rt * covered) / C;
+          }
+        }
+        variable += egressPerReq[p] * servedNow[p] * dt * mult * rt;
+        c += variable;
+        stepCost += variable;
+        res.pairCost[p] += c;
+        res.workloadMonthCost[pairs[p].workload][month] += c;
+        shown += c;
+      }
+      res.siteIdleCost[s] += stepCost - shown;
+      const q = ps.quota.vcpus;
+      const u = q !== undefined && q > 0 ? allocV / q : NaN;
+      res.siteVcpuUtil[s][t] = u;
+      if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+      if (B) {
+        const ss = res.siteSeries[s];
+        if (q !== undefined && q > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = siteDown[s] ? 0 : q;
+        if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
+        if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
+      }
+    }
+    res.siteCost[s] += stepCost;
+    res.siteMonthCost[s][month] += stepCost;
+  }
+
+  function distributeWithOutage(w: number, d: number, t: number): void {
+    const ps = wPairs[w];
+    if (!activePassive) {
+      let lost = 0, up = 0, det = 0;
+      for (const p of ps) {
+        if (pairs[p].role === 'overflow') continue;
+        const s = pairs[p].site;
+        if (siteDown[s]) {
+          lost += pairs[p].share;
+          det += pairs[p].share * (siteDet[s] ? siteDet[s]![t] : 0);
+        } else up += pairs[p].share;
+      }
+      const lostD = (d * lost) / 100;
+      const detD = up > 0 ? (d * det) / 100 : lostD;
+      lostUnserved[w] += detD;
+      const move = lostD - detD;
+      for (const p of ps) {
+        const pr = pairs[p];
+        if (pr.role === 'overflow' || siteDown[pr.site]) D[p] = 0;
+        else D[p] = (d * pr.share) / 100 + (up > 0 ? (move * pr.share) / up : 0);
+      }
+      return;
+    }
+    // active-passive: the first site listed is primary; on its loss the others take over.
+    const primary = ps[0];
+    for (const p of ps) D[p] = 0;
+    if (!siteDown[pairs[primary].site]) {
+      D[primary] = d;
+      return;
+    }
+    const s0 = pairs[primary].site;
+    const det = siteDet[s0] ? siteDet[s0]![t] : 0;
+    const others = ps.filter((p) => p !== primary && pairs[p].role !== 'overflow' && !siteDown[pairs[p].site]);
+    if (others.length === 0) {
+      lostUnserved[w] += d;
+      return;
+    }
+    lostUnserved[w] += d * det;
+    const rest = d * (1 - det);
+    const tot = others.reduce((m, p) => m + pairs[p].share, 0);
+    for (const p of others) D[p] = tot > 0 ? (rest * pairs[p].share) / tot : rest / others.length;
+  }
+
+  function contendOpenStack(s: number): void {
+    const sp = sitePairs[s];
+    const packer = packers[s]!;
+    const counts = new Float64Array(packer.flavors.length);
+    const tmp = new Float64Array(packer.flavors.length);
+    allocateByPriority({
+      pairs: sp.filter((p) => flavorIdx[p] >= 0),
+      priority, need, out: run,
+      fits: (out) => {
+        counts.fill(0);
+        for (const p of sp) if (flavorIdx[p] >= 0) counts[flavorIdx[p]] += out[p];
+        return packer.pack(hosts[s], counts, tmp);
+      },
+    });
+    for (const p of sp) if (flavorIdx[p] < 0) run[p] = 0;
+  }
+
+  function contendQuota(s: number, quota: number): void {
+    const sp = sitePairs[s];
+    const want = Float64Array.from(run);
+    allocateByPriority({
+      pairs: sp, priority, need: want, out: run,
+      fits: (out) => {
+        let u = 0;
+        for (const p of sp) u += out[p] * vcpus[p];
+        return u <= quota + EPS;
+      },
+    });
+  }
+}
+
+/** Sites ordered so that a site comes before every site it overflows to; ties by name. */
+export function overflowOrder(sites: readonly Site[], pairs: readonly PairInfo[], overflowTarget: readonly number[]): number[] {
+  const S = sites.length;
+  const edges = sites.map(() => new Set<number>());
+  const indeg = new Array<number>(S).fill(0);
+  for (let p = 0; p < pairs.length; p++) {
+    const t = overflowTarget[p];
+    if (t < 0) continue;
+    const from = pairs[p].site;
+    const to = pairs[t].site;
+    if (!edges[from].has(to)) {
+      edges[from].add(to);
+      indeg[to]++;
+    }
+  }
+  const out: number[] = [];
+  const ready = sites.map((_, i) => i).filter((i) => indeg[i] === 0);
+  while (ready.length) {
+    ready.sort((a, b) => (sites[a].name < sites[b].name ? -1 : 1));
+    const s = ready.shift()!;
+    out.push(s);
+    for (const t of edges[s]) if (--indeg[t] === 0) ready.push(t);
+  }
+  if (out.length !== S) throw new Error('overflowTo forms a cycle (lint rule overflow-cycle)');
+  return out;
+}

@@ -1,0 +1,228 @@
+/**
+ * The report JSON (shared/spec/cli-and-report.md, validated by schemas/report.schema.json).
+ * Money in the reporting currency rounded to 0.01; utilizations as fractions rounded to 1e-4;
+ * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
+ * state: the same inputs and seed give byte-identical JSON.
+ */
+import { classify, demandStats, WorkloadClass } from './classification';
+import { siteInstanceCapacity, siteSchedulable } from './nova-capacity';
+import { hostsAfterEvents } from './failover';
+import { Simulation } from './simulate';
+import { hostSchedulable } from './nova-capacity';
+import { iso } from './traffic';
+import { SECONDS_PER_MONTH } from './units';
+import { quantile } from 'simple-statistics';
+import { Model } from './model';
+
+export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
+
+export interface Report {
+  reportVersion: 1;
+  scenario: string;
+  placement: string;
+  mode: string;
+  currency: string;
+  exchangeRates: Record<string, number>;
+  horizon: { start: string; end: string; stepSeconds: number; steps: number };
+  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number };
+  sites: ReportSite[];
+  workloads: ReportWorkload[];
+  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number }> }[];
+  recommendations: Recommendation[];
+  monteCarlo?: { runs: number; seed: number; cost: { p10?: number; p50: number; p90: number }; unservedRequests: { p10?: number; p50: number; p90: number }; sloBreachProbability?: number; [k: string]: unknown };
+  worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
+  warnings: { workload: string; message: string }[];
+  events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
+  series?: ReportSeries;
+}
+
+export interface ReportSite {
+  name: string;
+  type: 'openstack' | 'public';
+  region: string;
+  sovereign: boolean;
+  currency: string;
+  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
+  peakUtilization: { vcpus: number | null; memoryMiB: number | null };
+  p95Utilization: { vcpus: number | null };
+  cost: number;
+  idleCost: number;
+  costPerMonth: number;
+}
+
+export interface ReportWorkload {
+  name: string;
+  class: WorkloadClass;
+  classReason: string;
+  unit: string;
+  demand: { peak: number; p95: number; mean: number; median: number; coefficientOfVariation: number; peakToMedian: number | null };
+  sites: Record<string, { share: number; role: string; peakInstances: number; peakUtilization: number; cost: number; unservedRequests: number }>;
+  unservedRequests: number;
+  sloViolationSteps: number;
+  cost: number;
+}
+
+export interface ReportSeries {
+  start: string;
+  bucketSeconds: number;
+  buckets: number;
+  sites: Record<string, { capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]> }>;
+  workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
+  monthlyCost: { months: string[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]> };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const fin = (x: number, f: (v: number) => number) => (Number.isFinite(x) ? f(x) : null);
+
+export function buildReport(model: Model, sim: Simulation, opts: { series?: boolean } = {}): Report {
+  const { plan, result: res, steps } = sim;
+  const h = plan.horizon;
+  const dt = h.step;
+  const horizonMonths = (steps * dt) / SECONDS_PER_MONTH;
+  const sites: ReportSite[] = res.sites.map((site, s) => {
+    let capacity: ReportSite['capacity'];
+    let p95: number | null = null;
+    if (site.type === 'openstack') {
+      const hosts = hostsAfterEvents(site, []);
+      const sch = siteSchedulable(site, (g) => hosts[g.index]);
+      capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), instances: siteInstanceCapacity(site) };
+    } else {
+      const q = site.quota.vcpus;
+      capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
+    }
+    const u = res.siteVcpuUtil[s];
+    if (!(site.type === 'public' && site.quota.vcpus === undefined)) {
+      const finite = Array.from(u).filter((x) => Number.isFinite(x));
+      p95 = finite.length ? r4(quantile(finite, 0.95)) : null;
+    }
+    const noQuota = site.type === 'public' && site.quota.vcpus === undefined;
+    return {
+      name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
+      capacity,
+      peakUtilization: { vcpus: noQuota ? null : fin(res.sitePeakVcpuUtil[s], r4), memoryMiB: site.type === 'openstack' ? fin(res.sitePeakMemUtil[s], r4) : null },
+      p95Utilization: { vcpus: p95 },
+      cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
+    };
+  });
+  const workloads: ReportWorkload[] = plan.workloads.map((w, i) => {
+    const stats = demandStats(sim.demand[i]);
+    const cls = classify(w, demandStats(sim.baseDemand[i]), model.settings);
+    const perSite: ReportWorkload['sites'] = {};
+    res.pairs.forEach((p, k) => {
+      if (p.workload !== i) return;
+      perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };
+    });
+    return {
+      name: w.name, class: cls.class, classReason: cls.reason, unit: w.unit,
+      demand: { peak: r3(stats.peak), p95: r3(stats.p95), mean: r3(stats.mean), median: r3(stats.median), coefficientOfVariation: r4(stats.coefficientOfVariation), peakToMedian: fin(stats.peakToMedian, r4) },
+      sites: perSite,
+      unservedRequests: r2(res.workloadUnserved[i]), sloViolationSteps: res.workloadViolations[i], cost: r2(res.workloadCost[i]),
+    };
+  });
+  const totalCost = res.siteCost.reduce((a, b) => a + b, 0);
+  const report: Report = {
+    reportVersion: 1,
+    scenario: plan.scenario.name,
+    placement: plan.placement.name,
+    mode: plan.placement.mode,
+    currency: model.settings.reportingCurrency,
+    exchangeRates: Object.fromEntries(Object.entries(plan.exchangeRates).sort(([a], [b]) => (a < b ? -1 : 1))),
+    horizon: { start: iso(h.start), end: iso(h.end), stepSeconds: dt, steps },
+    totals: { cost: r2(totalCost), costPerMonth: r2(totalCost / horizonMonths), unservedRequests: r2(res.workloadUnserved.reduce((a, b) => a + b, 0)), sloViolationSteps: res.sloViolationSteps },
+    sites,
+    workloads,
+    failover: sim.failover.map((f) => ({ lostSite: f.lostSite, survives: f.survives, shortfall: f.shortfall })),
+    recommendations: [...headroomRecommendations(model, sim, sites), ...classificationRecommendations(sim, workloads)],
+    worstMoments: worstMoments(sim),
+    warnings: sim.warnings.flatMap((w) => w.warnings.map((x) => ({ workload: w.workload, message: x.message }))),
+    events: plan.scenario.events.map((e) => {
+      switch (e.type) {
+        case 'siteOutage': return { type: e.type, site: e.site, start: iso(e.start), end: iso(e.start + e.duration) };
+        case 'zoneOutage': return { type: e.type, site: e.site, zone: e.zone, start: iso(e.start), end: iso(e.start + e.duration) };
+        case 'addHosts': return { type: e.type, site: e.site, aggregate: e.aggregate, start: iso(e.at), hosts: e.hosts };
+        default: return { type: e.type, site: e.site, start: iso(e.at), multiplier: e.multiplier };
+      }
+    }),
+  };
+  if (opts.series !== false && res.bucketSize > 0) report.series = buildSeries(sim);
+  return report;
+}
+
+function worstMoments(sim: Simulation): Report['worstMoments'] {
+  const { result: res, plan } = sim;
+  const idx: number[] = [];
+  for (let t = 0; t < res.steps; t++) if (res.stepUnserved[t] > 1e-9) idx.push(t);
+  idx.sort((a, b) => res.stepUnserved[b] - res.stepUnserved[a] || a - b);
+  const picked: number[] = [];
+  const gap = Math.max(1, Math.round(3600 / plan.horizon.step));
+  for (const t of idx) {
+    if (picked.some((p) => Math.abs(p - t) < gap)) continue;
+    picked.push(t);
+    if (picked.length === 5) break;
+  }
+  return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
+}
+
+function headroomRecommendations(model: Model, sim: Simulation, sites: ReportSite[]): Recommendation[] {
+  const target = sim.plan.placement.headroomTarget;
+  const out: Recommendation[] = [];
+  sim.result.sites.forEach((site, s) => {
+    const peak = sites[s].peakUtilization.vcpus;
+    if (peak === null || site.type !== 'openstack') return;
+    const spare = 1 - peak;
+    if (spare >= target - 1e-9) return;
+    const hosts = hostsAfterEvents(site, []);
+    const sched = siteSchedulable(site, (g) => hosts[g.index]).vcpus;
+    const allocated = peak * sched;
+    const perHost = Math.max(...site.aggregates.map((g) => hostSchedulable(g).vcpus));
+    const add = perHost > 0 ? Math.max(0, Math.ceil((allocated / (1 - target) - sched) / perHost - 1e-9)) : 0;
+    out.push({ kind: 'headroom', target: site.name, saving: 0, hostsToAdd: add,
+      message: `${site.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(target * 100).toFixed(0)} % headroom target; about ${add} more host(s) of ${perHost} schedulable vCPU restore it` });
+  });
+  void model;
+  return out;
+}
+
+function classificationRecommendations(sim: Simulation, workloads: ReportWorkload[]): Recommendation[] {
+  const out: Recommendation[] = [];
+  for (const w of workloads) {
+    let priv = 0;
+    for (const [sName, v] of Object.entries(w.sites)) if (sim.result.sites.find((s) => s.name === sName)?.type === 'openstack') priv += v.share;
+    if (w.class === 'steady' && priv < 50) out.push({ kind: 'classification', target: w.name, saving: 0, message: `${w.name} is steady (${w.classReason}) but only ${priv} % of it runs on private sites; steady load is cheapest on owned hosts` });
+    const overflow = sim.plan.placement.workloads.get(w.name)?.overflowTo;
+    if ((w.class === 'bursty' || w.class === 'experimental') && priv > 50 && !overflow) out.push({ kind: 'classification', target: w.name, saving: 0, message: `${w.name} is ${w.class} (${w.classReason}) but ${priv} % of it runs on private sites; its peaks size hosts that idle the rest of the time` });
+  }
+  return out;
+}
+
+function buildSeries(sim: Simulation): ReportSeries {
+  const { result: res, plan } = sim;
+  const arr = (a: Float64Array) => Array.from(a, r3);
+  const sites: ReportSeries['sites'] = {};
+  res.sites.forEach((site, s) => {
+    const byWorkload: Record<string, number[]> = {};
+    res.pairs.forEach((p, k) => {
+      if (p.site === s) byWorkload[plan.workloads[p.workload].name] = arr(res.pairRunningVcpus[k]);
+    });
+    sites[site.name] = { capacityVcpus: arr(res.siteSeries[s].capacityVcpus), allocatedVcpus: arr(res.siteSeries[s].allocatedVcpus), neededVcpus: arr(res.siteSeries[s].neededVcpus), byWorkload };
+  });
+  const workloads: ReportSeries['workloads'] = {};
+  plan.workloads.forEach((w, i) => {
+    workloads[w.name] = { demandMax: arr(res.workloadDemandMax[i]), demandMean: arr(res.workloadDemandMean[i]), unservedRequests: arr(res.workloadUnservedSeries[i]) };
+  });
+  const months = Array.from({ length: res.months }, (_, m) => iso(plan.horizon.start + m * SECONDS_PER_MONTH));
+  return {
+    start: iso(plan.horizon.start),
+    bucketSeconds: res.bucketSize * plan.horizon.step,
+    buckets: res.siteSeries[0]?.capacityVcpus.length ?? 0,
+    sites,
+    workloads,
+    monthlyCost: {
+      months,
+      bySite: Object.fromEntries(res.sites.map((s, i) => [s.name, Array.from(res.siteMonthCost[i], r2)])),
+      byWorkload: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Array.from(res.workloadMonthCost[i], r2)])),
+    },
+  };
+}

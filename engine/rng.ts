@@ -1,0 +1,63 @@
+/**
+ * A small seeded PRNG (sfc32, Chris Doty-Humphrey's Small Fast Counter, as in PractRand),
+ * seeded through splitmix32, with standard normals by Box–Muller. A simulation receives its
+ * Rng; nothing here is global, so runs are reproducible and independent of worker count.
+ */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare = NaN;
+
+  constructor(seed: number) {
+    let s = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
+    const next = () => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  uint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.uint32() / 4294967296;
+  }
+
+  /** Standard normal N(0, 1) (Box–Muller, the second value kept for the next call). */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const v = this.spare;
+      this.spare = NaN;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A derived generator for stream i (one per Monte Carlo run), independent of call order. */
+  static stream(seed: number, i: number): Rng {
+    return new Rng((Math.imul(seed | 0, 0x27d4eb2d) ^ Math.imul(i + 1, 0x165667b1)) >>> 0);
+  }
+}

@@ -1,0 +1,40 @@
+/** The human summary of `headroom simulate`: a table per site and per workload, worst moments, N-1 verdict. */
+import { Report } from './report';
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (right[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '─'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function money(x: number, cur: string): string {
+  const abs = Math.abs(x);
+  const s = abs >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : abs >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : abs >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2);
+  return `${s} ${cur}`;
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Math.abs(x) >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(x % 1 ? 1 : 0));
+
+export function formatSummary(r: Report): string {
+  const c = r.currency;
+  let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
+  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${num(r.totals.unservedRequests)} requests · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
+  out += 'Sites\n' + table(['site', 'type', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', 'cost', 'idle', 'per month'],
+    r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), pct(s.peakUtilization.vcpus), pct(s.p95Utilization.vcpus), money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
+    [false, false, true, true, true, true, true, true]);
+  out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
+    r.workloads.map((w) => [w.name, w.class, num(w.demand.peak), num(w.demand.p95), Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), num(w.unservedRequests), String(w.sloViolationSteps), money(w.cost, c)]),
+    [false, false, true, true, false, true, true, true, true]);
+  if (r.worstMoments.length) {
+    out += '\nWorst moments\n' + r.worstMoments.map((m) => `  ${m.time}  unserved ${num(m.unservedRate)}/s, ${m.workloadsInViolation} workload(s) over target`).join('\n') + '\n';
+  }
+  out += '\nN-1 failover\n';
+  for (const f of r.failover) {
+    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU)`).join(', ')}` : '') + '\n';
+  }
+  if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
+  if (r.warnings.length) out += `\n${r.warnings.length} warning(s): ` + r.warnings.slice(0, 3).map((w) => `${w.workload}: ${w.message}`).join('; ') + (r.warnings.length > 3 ? '; …' : '') + '\n';
+  return out;
+}
