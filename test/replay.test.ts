@@ -1,0 +1,236 @@
+/**
+ * The replay's formulas on small workspaces, each number computed by hand in a comment.
+ * Horizons are one hour at 5-minute steps (12 steps of 300 s) unless stated.
+ */
+import { strict as assert } from 'assert';
+import Ajv from 'ajv';
+import { readSchema } from '../engine/schema-validation';
+import { SECONDS_PER_MONTH } from '../engine/units';
+import { constWorkload, doc, placement, publicSite, run, scenario, site, smallPrivate, wl } from './sim-helpers';
+
+const close = (a: number, b: number, eps = 0.011) => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);
+
+describe('replay', () => {
+  it('private capacity with Nova defaults caps running instances; cost and showback', () => {
+    // 2 hosts × 8 vCPU × 4.0 = 64 vCPU; memory (16896 − 512 default reserve) = 16384 MiB per host
+    // small (2 vCPU, 4096 MiB): min(32 / 2 = 16, 16384 / 4096 = 4) = 4 per host → 8 instances
+    // demand 100 rps, capacityPerInstance 10, target 0.5 → n = ceil(100 / 5) = 20 → r = 8
+    // served = min(100, 8 × 10) = 80, unserved 20/s × 3600 s = 72,000 requests; all 12 steps violate
+    const { report: r } = run({
+      's.yaml': smallPrivate('dc', 2),
+      'w.yaml': constWorkload('api', 100, '', 10, 0.5),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario(),
+    });
+    const w = wl(r, 'api');
+    assert.equal(w.sites.dc.peakInstances, 8);
+    assert.equal(w.unservedRequests, 72000);
+    assert.equal(w.sloViolationSteps, 12);
+    assert.equal(w.sites.dc.peakUtilization, 1.25); // 100 / 80
+    const s = site(r, 'dc');
+    assert.deepEqual(s.capacity, { vcpus: 64, memoryMiB: 32768, diskGiB: 0, instances: { small: 8 } });
+    // 8 × 2 = 16 allocated vCPU of 64 → 0.25; memory 8 × 4096 / 32768 = 1.0
+    assert.deepEqual(s.peakUtilization, { vcpus: 0.25, memoryMiB: 1 });
+    // per host per month 4800 / 48 + 50 = 150; 2 hosts × 150 × 3600 / 2,629,746 = 0.41069
+    const cost = (300 * 3600) / SECONDS_PER_MONTH;
+    close(s.cost, cost);
+    // showback by allocated vCPU: 16 / 64 = 25 % to api, the rest idle
+    close(w.cost, cost * 0.25);
+    close(s.idleCost, cost * 0.75);
+  });
+
+  it('autoscaling lag produces unserved requests during a burst', () => {
+    // scaleOutDelaySeconds 600 / step 300 → k = 2; r(t) = n(t − 2), n(t < 0) = n(0)
+    // burst ×2 on 00:15–00:45: steps 3..8 (midpoints 00:17:30 … 00:42:30) demand 200, else 100
+    // n = D / 10: 10 or 20. r = 10 at steps 3 and 4 (n of steps 1, 2) → served 100 of 200
+    // unserved 100/s × 300 s × 2 steps = 60,000 requests; 2 violation steps
+    const { report: r } = run({
+      's.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
+      'w.yaml': constWorkload('api', 100).replace('baseline: 100 }', 'baseline: 100, bursts: [{ at: "2027-01-01T00:15:00Z", duration: 30m, multiplier: 2 }] }'),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    });
+    const w = wl(r, 'api');
+    assert.equal(w.unservedRequests, 60000);
+    assert.equal(w.sloViolationSteps, 2);
+    // running per step: 10,10,10,10,10,20,20,20,20,20,20,10 = 180 instance-steps = 15 instance-hours × 0.1 = 1.50
+    assert.equal(w.cost, 1.5);
+  });
+
+  it('commitments are paid always and cover running instances first', () => {
+    // 10 instances run all hour (100 rps / 10). 4 committed at 0.06: 4 × 0.06 = 0.24, plus 6 × 0.1 = 0.60 → 0.84
+    const a = run({
+      's.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\ncommitments: [{ instanceType: m.large, count: 4, hourly: 0.06 }]'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(site(a, 'cloud').cost, 0.84);
+    assert.equal(site(a, 'cloud').idleCost, 0);
+    // 12 committed at 0.06 = 0.72 paid; 10 covered, 2 idle: idle 0.12, workload 0.60
+    const b = run({
+      's.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\ncommitments: [{ instanceType: m.large, count: 12, hourly: 0.06 }]'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(site(b, 'cloud').cost, 0.72);
+    assert.equal(site(b, 'cloud').idleCost, 0.12);
+    assert.equal(wl(b, 'api').cost, 0.6);
+  });
+
+  it('spot placement pays the spot price', () => {
+    // 10 instances × 0.03 × 1 h = 0.30
+    const r = run({
+      's.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 }, purchase: spot }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(wl(r, 'api').cost, 0.3);
+  });
+
+  it('converts with the exchange rate, and a scenario overrides it', () => {
+    const files = {
+      'settings.yaml': doc('Settings', 'settings', 'reportingCurrency: KRW\nexchangeRates: { USD: 1400 }'),
+      's.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+      'sc2.yaml': doc('Scenario', 'fx', 'horizon: { start: "2027-01-01T00:00:00Z", end: "2027-01-01T01:00:00Z", step: 5m }\nplacement: p\nexchangeRates: { USD: 1550 }'),
+    };
+    // 10 instance-hours × 0.1 = 1.00 USD → × 1400 = 1400 KRW; × 1550 = 1550 KRW
+    assert.equal(run(files).report.totals.cost, 1400);
+    const fx = run(files, 'fx').report;
+    assert.equal(fx.totals.cost, 1550);
+    assert.equal(fx.currency, 'KRW');
+  });
+
+  it('charges egress per served request', () => {
+    // 100 rps × 3600 s = 360,000 requests × 2 GiB / 10^6 = 0.72 GiB × 0.1 = 0.072; plus 10 × 0.1 = 1.00
+    const r = run({
+      's.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\negressPerGiB: 0.1'),
+      'w.yaml': constWorkload('api', 100, 'egressGiBPerMillionRequests: 2'),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    close(wl(r, 'api').cost, 1.072, 0.0051);
+  });
+
+  it('a site outage with detection time longer than a step', () => {
+    // a 50 / b 50, 100 rps. a is lost 00:30–00:45: steps 6, 7, 8. detectionSeconds 450 → fractions 1, 0.5
+    // step 6: a's 50 unserved × 1.0 → 50/s × 300 = 15,000; step 7: 50 × 0.5 = 25/s → 7,500; step 8: all moved
+    // total 22,500 unserved requests; violation steps 6 and 7
+    const r = run({
+      'a.yaml': publicSite('a'),
+      'b.yaml': publicSite('b'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { a: 50, b: 50 } }', 'detectionSeconds: 450\n'),
+      'sc.yaml': scenario('events:\n  - { type: siteOutage, site: a, start: "2027-01-01T00:30:00Z", duration: 15m }'),
+    }).report;
+    const w = wl(r, 'api');
+    assert.equal(w.unservedRequests, 22500);
+    assert.equal(w.sloViolationSteps, 2);
+    // b carries 50 + 25 redistributed at step 7 and 100 at step 8 → 10 instances at its peak
+    assert.equal(w.sites.b.peakInstances, 10);
+    assert.equal(r.worstMoments[0].time, '2027-01-01T00:30:00Z');
+  });
+
+  it('overflow sends what a site leaves unserved to another site in the same step', () => {
+    // dc fits 8 instances (see first test); n = 20 at target 0.5 → served 80, 20 overflow to cloud
+    // cloud: n = ceil(20 / 5) = 4, no lag → serves 20. Nothing unserved; dc still runs over target.
+    const r = run({
+      's.yaml': smallPrivate('dc', 2),
+      'c.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('api', 100, '', 10, 0.5),
+      'p.yaml': placement('api: { shares: { dc: 100 }, overflowTo: cloud }'),
+      'sc.yaml': scenario(),
+    }).report;
+    const w = wl(r, 'api');
+    assert.equal(w.unservedRequests, 0);
+    assert.equal(w.sites.cloud.peakInstances, 4);
+    assert.equal(w.sites.cloud.role, 'overflow');
+    // cloud cost: 4 instances × 1 h × 0.1 = 0.40
+    assert.equal(w.sites.cloud.cost, 0.4);
+  });
+
+  it('priority first under contention, then in proportion to need', () => {
+    // dc fits 8 instances. hi (priority 10) needs 6, lo (0) needs 6 → hi 6, lo 2
+    const a = run({
+      's.yaml': smallPrivate('dc', 2),
+      'hi.yaml': constWorkload('hi', 60, 'priority: 10'),
+      'lo.yaml': constWorkload('lo', 60),
+      'p.yaml': placement('hi: { shares: { dc: 100 } }\nlo: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(wl(a, 'hi').sites.dc.peakInstances, 6);
+    assert.equal(wl(a, 'lo').sites.dc.peakInstances, 2);
+    // same priority, needs 6 and 10 (16 > 8): α = 0.5 → 3 and 5 (= 8, fits exactly)
+    const b = run({
+      's.yaml': smallPrivate('dc', 2),
+      'x.yaml': constWorkload('x', 60),
+      'y.yaml': constWorkload('y', 100),
+      'p.yaml': placement('x: { shares: { dc: 100 } }\ny: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(wl(b, 'x').sites.dc.peakInstances, 3);
+    assert.equal(wl(b, 'y').sites.dc.peakInstances, 5);
+  });
+
+  it('quota caps a public site', () => {
+    // quota 10 vCPU / 2 per instance = 5 instances; need 10 → serves 50 of 100
+    const r = run({
+      's.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 10 }'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.equal(wl(r, 'api').sites.cloud.peakInstances, 5);
+    assert.equal(wl(r, 'api').unservedRequests, 50 * 3600);
+    assert.equal(site(r, 'cloud').peakUtilization.vcpus, 1);
+  });
+
+  it('N-1: the shortfall in instances and vCPUs when either site is lost', () => {
+    // dc fits 8 small; cloud quota 8 vCPU = 4 m.large. 100 rps, capacity 10, target 1: n = 5 per site.
+    // lose cloud: dc needs 10, fits 8 → short 2 instances × 2 vCPU = 4
+    // lose dc: cloud needs 10, quota 4 → short 6 instances, 12 vCPU
+    const r = run({
+      's.yaml': smallPrivate('dc', 2),
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 8 }'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }'),
+      'sc.yaml': scenario(),
+    }).report;
+    assert.deepEqual(r.failover, [
+      { lostSite: 'cloud', survives: false, shortfall: { api: { instances: 2, vcpus: 4 } } },
+      { lostSite: 'dc', survives: false, shortfall: { api: { instances: 6, vcpus: 12 } } },
+    ]);
+  });
+
+  it('growth per month compounds over elapsed time', () => {
+    // 30 days at 1-day steps, +10 % per month: last step at 29 days → 100 × 1.1^(29 × 86400 / 2,629,746)
+    const r = run({
+      's.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('api', 100),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario('growth: { perMonth: 0.1 }', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-31T00:00:00Z", step: 1d }'),
+    }).report;
+    close(wl(r, 'api').demand.peak, 100 * Math.pow(1.1, (29 * 86400) / SECONDS_PER_MONTH), 0.001);
+  });
+
+  it('the report validates against schemas/report.schema.json and is byte-identical across runs', () => {
+    const files = {
+      's.yaml': smallPrivate('dc', 2),
+      'c.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('api', 100, '', 10, 0.5).replace('baseline: 100 }', 'baseline: 100, noise: 0.2, seed: 3 }'),
+      'p.yaml': placement('api: { shares: { dc: 60, cloud: 40 } }'),
+      'sc.yaml': scenario(),
+    };
+    const a = run(files).report;
+    const b = run(files).report;
+    assert.equal(JSON.stringify(a), JSON.stringify(b));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(readSchema('report.schema.json'));
+    assert.ok(validate(a), JSON.stringify(validate.errors));
+  });
+});
