@@ -4,12 +4,15 @@
  * Select some with `npm run bench -- lint replay` (default: all).
  */
 import { benchLint } from './lint-bench';
+import { benchReplay, runCase } from './replay-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
+  replay: benchReplay,
 };
 
 async function mainBench(): Promise<void> {
+  if (process.argv[2] === '--replay-case') return runCase(Number(process.argv[3]));
   const wanted = process.argv.slice(2);
   for (const [name, fn] of Object.entries(BENCHES)) {
     if (wanted.length && !wanted.includes(name)) continue;

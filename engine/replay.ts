@@ -15,7 +15,7 @@
  * contention steps (allocation.ts).
  */
 import { allocateByPriority } from './allocation';
-import { LagLine } from './autoscaling';
+import { LagBank } from './autoscaling';
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from './model';
 import { FlavorPacker, hostSchedulable } from './nova-capacity';
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from './pricing';
@@ -125,24 +125,31 @@ export function replay(input: ReplayInput): ReplayResult {
   const activePassive = placement.mode === 'active-passive';
 
   // ---- pairs (workload × site), in workload then share order ----
-  const pairs: PairInfo[] = [];
-  const wPairs: number[][] = workloads.map(() => []);
-  const overflowTarget: number[] = [];
+  // Pairs are numbered site by site (then by workload), so that a site's pairs are contiguous
+  // in every per-pair array; wPairs keeps each workload's sites in the order listed (the
+  // first is the active-passive primary).
+  const entries: PairInfo[] = [];
+  const wEntries: number[][] = workloads.map(() => []);
   for (let w = 0; w < W; w++) {
     const wp = placement.workloads.get(workloads[w].name)!;
     let first = true;
     for (const [sName, share] of wp.shares) {
-      const s = siteIndex.get(sName)!;
       const role = activePassive && !first ? 'passive' : 'share';
-      wPairs[w].push(pairs.length);
-      pairs.push({ workload: w, site: s, share, role });
+      wEntries[w].push(entries.length);
+      entries.push({ workload: w, site: siteIndex.get(sName)!, share, role });
       first = false;
     }
     if (wp.overflowTo && !wp.shares.has(wp.overflowTo)) {
-      wPairs[w].push(pairs.length);
-      pairs.push({ workload: w, site: siteIndex.get(wp.overflowTo)!, share: 0, role: 'overflow' });
+      wEntries[w].push(entries.length);
+      entries.push({ workload: w, site: siteIndex.get(wp.overflowTo)!, share: 0, role: 'overflow' });
     }
   }
+  const byPair = entries.map((_, i) => i).sort((a, b) => entries[a].site - entries[b].site || entries[a].workload - entries[b].workload || a - b);
+  const newId = new Int32Array(entries.length);
+  byPair.forEach((e, i) => (newId[e] = i));
+  const pairs: PairInfo[] = byPair.map((i) => entries[i]);
+  const wPairs: number[][] = wEntries.map((list) => list.map((e) => newId[e]));
+  const overflowTarget: number[] = [];
   const P = pairs.length;
   for (let p = 0; p < P; p++) {
     const w = pairs[p].workload;
@@ -152,13 +159,17 @@ export function replay(input: ReplayInput): ReplayResult {
   }
 
   // ---- per-pair constants ----
+  const siteFirst = new Int32Array(S + 1);
+  for (const pr of pairs) siteFirst[pr.site + 1]++;
+  for (let i = 0; i < S; i++) siteFirst[i + 1] += siteFirst[i];
   const capacity = new Float64Array(P);
   const capEff = new Float64Array(P);
+  const invCapEff = new Float64Array(P);
+  const violateAt = new Float64Array(P); // utilization above which a step violates the SLO
   const minInst = new Float64Array(P);
   const vcpus = new Float64Array(P);
   const memory = new Float64Array(P);
   const priority = new Float64Array(P);
-  const target = new Float64Array(P);
   const flavorIdx = new Int32Array(P).fill(-1);
   const typeIdx = new Int32Array(P).fill(-1);
   const spot = new Uint8Array(P);
@@ -175,9 +186,10 @@ export function replay(input: ReplayInput): ReplayResult {
     sitePairs[s].push(p);
     capacity[p] = wl.capacityPerInstance;
     capEff[p] = wl.capacityPerInstance * wl.targetUtilization;
+    invCapEff[p] = 1 / capEff[p];
+    violateAt[p] = wl.targetUtilization + EPS;
     minInst[p] = role === 'overflow' || (role === 'share' && share <= 0 && !activePassive) ? 0 : wl.minInstances;
     priority[p] = wl.priority;
-    target[p] = wl.targetUtilization;
     baseShare[p] = activePassive ? (role === 'share' ? 1 : 0) : share / 100;
     if (site.type === 'openstack') {
       const packer = packers[s]!;
@@ -207,7 +219,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const schedVcpuInstalled = new Float64Array(S);
   const schedVcpuUp = new Float64Array(S);
   const schedMemUp = new Float64Array(S);
-  const lags = pairs.map((pr) => (sites[pr.site].type === 'public' ? new LagLine((sites[pr.site] as PublicSite).autoscaling.scaleOutDelaySeconds, dt) : undefined));
+  const lags = sites.map((site, s) => (site.type === 'public' ? new LagBank(sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, dt) : undefined));
   const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
   const commit = sites.map((s) => {
     if (s.type !== 'public') return { count: new Float64Array(0), hourly: new Float64Array(0) };
@@ -215,6 +227,8 @@ export function replay(input: ReplayInput): ReplayResult {
     return { count: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.count ?? 0)), hourly: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.hourly ?? 0)) };
   });
   const typeRunning = sites.map((s, i) => new Float64Array(typeNames[i].length));
+  const coverScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
+  const commitScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
 
   // ---- events → change points ----
   const outages: OutageWindow[] = [];
@@ -307,18 +321,39 @@ export function replay(input: ReplayInput): ReplayResult {
   };
   const typeRunSeries = sites.map((s) => (s.type === 'public' ? typeNames[sites.indexOf(s)].map((n) => res.publicTypeRunning.get(s.name)!.get(n)!) : []));
 
-  // ---- scratch ----
+  // ---- scratch, and flat views of the outputs for the hot loop ----
   const D = new Float64Array(P);
   const overflowIn = new Float64Array(P);
   const need = new Float64Array(P);
-  const servedNow = new Float64Array(P);
   const run = new Float64Array(P);
   const lostUnserved = new Float64Array(W);
   const violated = new Uint8Array(W);
   const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
   const placed = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
+  const pw = Int32Array.from(pairs, (x) => x.workload);
+  const isPublic = Uint8Array.from(sites, (x) => (x.type === 'public' ? 1 : 0));
+  const receivesOverflow = new Uint8Array(S);
+  for (let p = 0; p < P; p++) if (overflowTarget[p] >= 0) receivesOverflow[pairs[overflowTarget[p]].site] = 1;
+  const quotaOf = Float64Array.from(sites, (x) => (x.type === 'public' && x.quota.vcpus !== undefined ? x.quota.vcpus : Infinity));
+  // Per-bucket and per-month accumulators, flushed at boundaries so the per-pair work stays
+  // on contiguous arrays.
+  const pairRunAcc = new Float64Array(P);
+  const wDemandMaxAcc = new Float64Array(W);
+  const wDemandSumAcc = new Float64Array(W);
+  const wUnservedAcc = new Float64Array(W);
+  const wCostMark = new Float64Array(W);
+  const { pairServed, pairUnserved, pairPeakInstances, pairPeakUtilization, pairCost, workloadUnserved, stepUnserved, workloadViolations } = res;
+  const hours = dt / SECONDS_PER_HOUR;
+  // Demand is read in chunks of CH steps, transposed (step-major), so that each step reads one
+  // contiguous row instead of touching every workload's array at the same offset.
+  const CH = 64;
+  const dChunk = new Float64Array(W * CH);
+  let chunkStart = -CH;
   let nextChange = 0;
   let anyDown = false;
+  let month = 0;
+  let nextMonthStep = Math.ceil(SECONDS_PER_MONTH / dt - EPS);
+  let bucket = 0;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
 
   for (let t = 0; t < steps; t++) {
@@ -328,204 +363,263 @@ export function replay(input: ReplayInput): ReplayResult {
       anyDown = false;
       for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
     }
-    const month = Math.min(months - 1, Math.floor((t * dt) / SECONDS_PER_MONTH + EPS));
-    const bucket = B ? Math.floor(t / B) : 0;
-
-    // 1. demand share per pair
-    for (let w = 0; w < W; w++) {
-      const d = demand[w][t];
-      const ps = wPairs[w];
-      lostUnserved[w] = 0;
-      violated[w] = 0;
-      if (B) {
-        if (d > res.workloadDemandMax[w][bucket]) res.workloadDemandMax[w][bucket] = d;
-        res.workloadDemandMean[w][bucket] += d / B;
-      }
-      if (!anyDown) {
-        for (let i = 0; i < ps.length; i++) D[ps[i]] = d * baseShare[ps[i]];
-      } else distributeWithOutage(w, d, t);
+    if (t >= nextMonthStep && month < months - 1) {
+      closeMonth(month);
+      month++;
+      nextMonthStep = Math.ceil(((month + 1) * SECONDS_PER_MONTH) / dt - EPS);
     }
-    for (let p = 0; p < P; p++) overflowIn[p] = 0;
+    if (B && t > 0 && t % B === 0) {
+      flushBucket(bucket, B);
+      bucket++;
+    }
+    if (t - chunkStart >= CH) {
+      chunkStart = t;
+      const len = Math.min(CH, steps - t);
+      for (let w = 0; w < W; w++) {
+        const src = demand[w];
+        for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
+      }
+    }
+    const row = (t - chunkStart) * W;
 
-    // 2. sites, in overflow order
+    // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
+    if (anyDown) for (let w = 0; w < W; w++) distributeWithOutage(w, dChunk[row + w], t);
+    overflowIn.fill(0);
+
+    // 2. sites, in overflow order: instances needed, what runs, then settle
     for (let oi = 0; oi < S; oi++) {
       const s = order[oi];
-      const site = sites[s];
-      const sp = sitePairs[s];
+      const p0 = siteFirst[s];
+      const p1 = siteFirst[s + 1];
       const down = siteDown[s] === 1;
-      for (let i = 0; i < sp.length; i++) {
-        const p = sp[i];
-        // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
-        // capacity is there when the site returns and traffic moves back.
-        const dd = down ? demand[pairs[p].workload][t] * baseShare[p] : D[p] + overflowIn[p];
-        let n = dd > 0 ? Math.ceil(dd / capEff[p] - EPS) : 0;
-        if (n < minInst[p]) n = minInst[p];
-        need[p] = n;
-      }
-      if (site.type === 'openstack') {
+      const inflow = receivesOverflow[s] === 1;
+      if (!isPublic[s]) {
         const fd = flavorDemand[s];
         fd.fill(0);
-        for (let i = 0; i < sp.length; i++) if (flavorIdx[sp[i]] >= 0) fd[flavorIdx[sp[i]]] += need[sp[i]];
-        if (down) for (let i = 0; i < sp.length; i++) { run[sp[i]] = 0; need[sp[i]] = 0; }
-        else if (packers[s]!.pack(hosts[s], fd, placed[s])) for (let i = 0; i < sp.length; i++) run[sp[i]] = flavorIdx[sp[i]] >= 0 ? need[sp[i]] : 0;
-        else contendOpenStack(s);
-      } else {
-        const quota = (site as PublicSite).quota.vcpus;
-        let used = 0;
-        for (let i = 0; i < sp.length; i++) {
-          const p = sp[i];
-          const r = lags[p]!.push(t, need[p]);
-          run[p] = down || typeIdx[p] < 0 ? 0 : r;
-          used += run[p] * vcpus[p];
+        for (let p = p0; p < p1; p++) {
+          const dd = (anyDown ? D[p] : (D[p] = dChunk[row + pw[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
+          let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+          if (n < minInst[p]) n = minInst[p];
+          need[p] = n;
+          const f = flavorIdx[p];
+          if (f >= 0) fd[f] += n;
         }
-        if (quota !== undefined && used > quota + EPS) contendQuota(s, quota);
+        let allFit = false;
+        if (down) for (let p = p0; p < p1; p++) { run[p] = 0; need[p] = 0; }
+        else if (packers[s]!.pack(hosts[s], fd, placed[s])) allFit = true;
+        else contendOpenStack(s);
+        settlePrivate(s, t, allFit);
+      } else {
+        let used = 0;
+        const lag = lags[s]!;
+        lag.begin(t);
+        const tr = typeRunning[s];
+        tr.fill(0);
+        for (let p = p0; p < p1; p++) {
+          // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
+          // capacity is there when the site returns and traffic moves back.
+          let dd: number;
+          if (!anyDown) dd = (D[p] = dChunk[row + pw[p]] * baseShare[p]) + (inflow ? overflowIn[p] : 0);
+          else dd = down ? dChunk[row + pw[p]] * baseShare[p] : D[p] + overflowIn[p];
+          let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+          if (n < minInst[p]) n = minInst[p];
+          need[p] = n;
+          const r = lag.shift(t, p - p0, n);
+          const k = typeIdx[p];
+          const v = down || k < 0 ? 0 : r;
+          run[p] = v;
+          used += v * vcpus[p];
+          if (k >= 0 && !spot[p]) tr[k] += v;
+        }
+        if (used > quotaOf[s] + EPS) {
+          contendQuota(s, quotaOf[s]);
+          tr.fill(0);
+          for (let p = p0; p < p1; p++) if (typeIdx[p] >= 0 && !spot[p]) tr[typeIdx[p]] += run[p];
+        }
+        settlePublic(s, t);
       }
-      settleSite(s, t, month, bucket);
     }
 
-    // 3. workloads: unserved, violations
+    // 3. workloads: unserved, violations, demand series; then reset for the next step
     let stepViol = 0;
     for (let w = 0; w < W; w++) {
       if (lostUnserved[w] > EPS) {
-        res.workloadUnserved[w] += lostUnserved[w] * dt;
-        res.stepUnserved[t] += lostUnserved[w];
-        if (B) res.workloadUnservedSeries[w][bucket] += lostUnserved[w] * dt;
+        workloadUnserved[w] += lostUnserved[w] * dt;
+        stepUnserved[t] += lostUnserved[w];
+        wUnservedAcc[w] += lostUnserved[w] * dt;
         violated[w] = 1;
       }
       if (violated[w]) {
-        res.workloadViolations[w]++;
+        workloadViolations[w]++;
         stepViol++;
+      }
+      lostUnserved[w] = 0;
+      violated[w] = 0;
+      if (B) {
+        const d = dChunk[row + w];
+        if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
+        wDemandSumAcc[w] += d;
       }
     }
     res.stepViolations[t] = stepViol;
     if (stepViol > 0) res.sloViolationSteps++;
     if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
   }
-  for (let p = 0; p < P; p++) res.workloadCost[pairs[p].workload] += res.pairCost[p];
-  // The last bucket may hold fewer than B steps: its means were divided by B.
-  const tail = B ? steps - (nb - 1) * B : 0;
-  if (B && tail !== B) {
-    const k = B / tail;
-    for (const a of res.workloadDemandMean) a[nb - 1] *= k;
-    for (const a of res.pairRunningVcpus) a[nb - 1] *= k;
+  closeMonth(month);
+  if (B) flushBucket(bucket, steps - bucket * B);
+  for (let p = 0; p < P; p++) {
+    res.workloadCost[pw[p]] += pairCost[p];
+    pairServed[p] *= dt;
   }
   return res;
 
   // ---- helpers (closures over the scratch arrays) ----
 
-  function settleSite(s: number, t: number, month: number, bucket: number): void {
-    const site = sites[s];
-    const sp = sitePairs[s];
-    const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
-    let allocV = 0, allocM = 0, needV = 0;
-    const tr = typeRunning[s];
-    if (site.type === 'public') tr.fill(0);
-    for (let i = 0; i < sp.length; i++) {
-      const p = sp[i];
-      const w = pairs[p].workload;
-      const dd = D[p] + overflowIn[p];
-      const r = run[p];
-      const cap = r * capacity[p];
-      const servable = dd * (1 - zl);
-      const served = servable < cap ? servable : cap;
-      const uns = dd - served;
-      const util = cap > 0 ? dd / cap : dd > EPS ? Infinity : 0;
-      res.pairServed[p] += served * dt;
-      servedNow[p] = served;
-      if (r > res.pairPeakInstances[p]) res.pairPeakInstances[p] = r;
-      if (util > res.pairPeakUtilization[p] && util !== Infinity) res.pairPeakUtilization[p] = util;
-      if (util > target[p] + EPS) violated[w] = 1;
-      if (uns > EPS) {
-        const of = overflowTarget[p];
-        if (of >= 0) overflowIn[of] += uns;
-        else {
-          res.pairUnserved[p] += uns * dt;
-          res.workloadUnserved[w] += uns * dt;
-          res.stepUnserved[t] += uns;
-          if (B) res.workloadUnservedSeries[w][bucket] += uns * dt;
-          violated[w] = 1;
-        }
+  function closeMonth(m: number): void {
+    for (let w = 0; w < W; w++) {
+      let c = 0;
+      for (const p of wPairs[w]) c += pairCost[p];
+      res.workloadMonthCost[w][m] = c - wCostMark[w];
+      wCostMark[w] = c;
+    }
+  }
+
+  function flushBucket(b: number, n: number): void {
+    for (let w = 0; w < W; w++) {
+      res.workloadDemandMax[w][b] = wDemandMaxAcc[w];
+      res.workloadDemandMean[w][b] = wDemandSumAcc[w] / n;
+      res.workloadUnservedSeries[w][b] = wUnservedAcc[w];
+      wDemandMaxAcc[w] = 0;
+      wDemandSumAcc[w] = 0;
+      wUnservedAcc[w] = 0;
+    }
+    for (let p = 0; p < P; p++) {
+      res.pairRunningVcpus[p][b] = pairRunAcc[p] / n;
+      pairRunAcc[p] = 0;
+    }
+  }
+
+  /** served, unserved, overflow and statistics of one pair; returns served. */
+  function settlePair(p: number, t: number, zl: number): number {
+    const w = pw[p];
+    const dd = D[p] + overflowIn[p];
+    const r = run[p];
+    const cap = r * capacity[p];
+    const servable = zl > 0 ? dd * (1 - zl) : dd;
+    const served = servable < cap ? servable : cap;
+    const uns = dd - served;
+    pairServed[p] += served; // × Δ once, after the loop
+    if (r > pairPeakInstances[p]) pairPeakInstances[p] = r;
+    // utilization = dd / cap, compared without dividing on every step
+    if (cap > 0) {
+      if (dd > pairPeakUtilization[p] * cap) pairPeakUtilization[p] = dd / cap;
+      if (dd > violateAt[p] * cap) violated[w] = 1;
+    } else if (dd > EPS) violated[w] = 1;
+    if (uns > EPS) {
+      const of = overflowTarget[p];
+      if (of >= 0) overflowIn[of] += uns;
+      else {
+        pairUnserved[p] += uns * dt;
+        workloadUnserved[w] += uns * dt;
+        stepUnserved[t] += uns;
+        wUnservedAcc[w] += uns * dt;
+        violated[w] = 1;
       }
-      allocV += r * vcpus[p];
+    }
+    if (B) pairRunAcc[p] += r * vcpus[p];
+    return served;
+  }
+
+  /** allFit: everything needed fits, so running = needed (set here, saving a pass). */
+  function settlePrivate(s: number, t: number, allFit: boolean): void {
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
+    const stepCost = privateStep[s];
+    const inst = schedVcpuInstalled[s];
+    const perVcpu = inst > 0 ? stepCost / inst : 0;
+    let allocV = 0, allocM = 0, needV = 0;
+    for (let p = p0; p < p1; p++) {
+      if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
+      settlePair(p, t, zl);
+      const r = run[p];
+      const v = r * vcpus[p];
+      allocV += v;
       allocM += r * memory[p];
       needV += need[p] * vcpus[p];
-      if (site.type === 'public' && !spot[p] && typeIdx[p] >= 0) tr[typeIdx[p]] += r;
-      if (B) res.pairRunningVcpus[p][bucket] += (r * vcpus[p]) / B;
+      // Showback by allocated vCPU; what is not allocated is idle cost.
+      pairCost[p] += perVcpu * v;
     }
-    let stepCost = 0;
-    if (site.type === 'openstack') {
-      stepCost = privateStep[s];
-      const inst = schedVcpuInstalled[s];
-      let shown = 0;
-      for (let i = 0; i < sp.length; i++) {
-        const p = sp[i];
-        const c = inst > 0 ? (stepCost * run[p] * vcpus[p]) / inst : 0;
-        res.pairCost[p] += c;
-        res.workloadMonthCost[pairs[p].workload][month] += c;
-        shown += c;
-      }
-      res.siteIdleCost[s] += stepCost - shown;
-      const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
-      res.siteVcpuUtil[s][t] = u;
-      if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
-      const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
-      if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
-      if (B) {
-        const ss = res.siteSeries[s];
-        if (schedVcpuUp[s] > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = schedVcpuUp[s];
-        if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
-        if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
-      }
-    } else {
-      const ps = site as PublicSite;
-      const hours = dt / SECONDS_PER_HOUR;
-      const cm = commit[s];
-      const mult = priceMult[s];
-      const rt = rate[s];
-      // Committed instances are paid always (at their own price: a later price change does not
-      // touch them); running non-spot instances up to the committed count are covered by them.
-      for (let k = 0; k < cm.count.length; k++) {
-        stepCost += cm.hourly[k] * hours * rt;
-        typeRunSeries[s][k][t] = tr[k];
-      }
-      let shown = 0;
-      for (let i = 0; i < sp.length; i++) {
-        const p = sp[i];
-        const r = run[p];
-        const k = typeIdx[p];
-        let variable = 0;
-        let c = 0;
-        if (k >= 0 && r > 0) {
-          if (spot[p]) variable = r * priceHourly[p] * mult * hours * rt;
-          else {
-            const R = tr[k];
-            const C = cm.count[k];
-            const covered = R > 0 ? (r * Math.min(R, C)) / R : 0;
-            variable = (r - covered) * priceHourly[p] * mult * hours * rt;
-            if (C > 0) c += (cm.hourly[k] * hours * rt * covered) / C;
-          }
-        }
-        variable += egressPerReq[p] * servedNow[p] * dt * mult * rt;
-        c += variable;
-        stepCost += variable;
-        res.pairCost[p] += c;
-        res.workloadMonthCost[pairs[p].workload][month] += c;
-        shown += c;
-      }
-      res.siteIdleCost[s] += stepCost - shown;
-      const q = ps.quota.vcpus;
-      const u = q !== undefined && q > 0 ? allocV / q : NaN;
-      res.siteVcpuUtil[s][t] = u;
-      if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
-      if (B) {
-        const ss = res.siteSeries[s];
-        if (q !== undefined && q > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = siteDown[s] ? 0 : q;
-        if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
-        if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
-      }
-    }
+    res.siteIdleCost[s] += stepCost - perVcpu * allocV;
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
+    const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
+    res.siteVcpuUtil[s][t] = u;
+    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+    const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
+    if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
+    if (B) siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
+  }
+
+  function settlePublic(s: number, t: number): void {
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const tr = typeRunning[s];
+    const cm = commit[s];
+    const k2 = hours * rate[s];
+    const odMult = priceMult[s] * k2;
+    const egMult = dt * priceMult[s] * rate[s];
+    // Committed instances are paid always (at their own price: a later price change does not
+    // touch them); running non-spot instances up to the committed count are covered by them,
+    // shared in proportion to running instances (covFrac), each covered one carrying its
+    // share of the commitment (unitCommit).
+    let stepCost = 0;
+    const covFrac = coverScratch[s];
+    const unitCommit = commitScratch[s];
+    for (let k = 0; k < cm.count.length; k++) {
+      stepCost += cm.hourly[k] * k2;
+      typeRunSeries[s][k][t] = tr[k];
+      const R = tr[k], C = cm.count[k];
+      covFrac[k] = R > C ? C / R : 1;
+      unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
+    }
+    let allocV = 0, needV = 0, shown = 0;
+    for (let p = p0; p < p1; p++) {
+      const served = settlePair(p, t, 0);
+      const r = run[p];
+      allocV += r * vcpus[p];
+      needV += need[p] * vcpus[p];
+      const k = typeIdx[p];
+      let variable = egressPerReq[p] > 0 ? egressPerReq[p] * served * egMult : 0;
+      let c = 0;
+      if (k >= 0 && r > 0) {
+        if (spot[p]) variable += r * priceHourly[p] * odMult;
+        else {
+          const covered = r * covFrac[k];
+          variable += (r - covered) * priceHourly[p] * odMult;
+          c = covered * unitCommit[k];
+        }
+      }
+      c += variable;
+      stepCost += variable;
+      pairCost[p] += c;
+      shown += c;
+    }
+    res.siteIdleCost[s] += stepCost - shown;
+    res.siteCost[s] += stepCost;
+    res.siteMonthCost[s][month] += stepCost;
+    const q = quotaOf[s];
+    const u = q !== Infinity && q > 0 ? allocV / q : NaN;
+    res.siteVcpuUtil[s][t] = u;
+    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+    if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
+  }
+
+  function siteSeriesPoint(s: number, capacityV: number, allocV: number, needV: number): void {
+    const ss = res.siteSeries[s];
+    if (capacityV > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = capacityV;
+    if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
+    if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
   }
 
   function distributeWithOutage(w: number, d: number, t: number): void {
