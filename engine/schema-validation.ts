@@ -242,7 +242,7 @@ function mapError(src: SourceDocument, e: ErrorObject, value: unknown): Diagnost
 
 /** Validates one document. Documents that are not headroom.dev at all return undefined. */
 export function validateDocument(src: SourceDocument, out: Diagnostic[]): ValidatedDocument | undefined {
-  const value = src.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const value = structuredCloneIfShared(src.value);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     out.push({ file: src.file, range: src.rangeOf([]), severity: 'error', rule: 'invalid-value', message: 'a Headroom document must be a mapping with apiVersion, kind, metadata and spec' });
     return undefined;
@@ -306,6 +306,11 @@ export function validateDocument(src: SourceDocument, out: Diagnostic[]): Valida
     out.push(d);
   }
   return { source: src, kind: kind as Kind, name: metaName(obj), value: obj, valid: !diags.some((d) => d.severity === 'error') };
+}
+
+/** Validation converts units in place; the document's own value stays as read. */
+function structuredCloneIfShared(v: unknown): unknown {
+  return v && typeof v === 'object' ? structuredClone(v) : v;
 }
 
 function metaName(obj: Record<string, unknown>): string {

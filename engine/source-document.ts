@@ -3,23 +3,61 @@
  * CST-backed Document and LineCounter so that rules can ask for the range of any key or value
  * by its path (`['spec', 'workloads', 'payments-api', 'shares']`).
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
 import { Range } from './diagnostics';
 
 export type Path = readonly (string | number)[];
 
-export class SourceDocument {
+/**
+ * One YAML file. Its CST-backed documents (the `yaml` package) are built on first use: a clean
+ * file whose values came from the fast loader (workspace-loader.ts) is never parsed twice
+ * unless a diagnostic or an editor feature asks for a position in it.
+ */
+export class SourceFile {
+  private parsed?: { docs: Document.Parsed[]; lineCounter: LineCounter };
+
   constructor(
     /** Path of the file, as the user named it (relative to the current directory when possible). */
     readonly file: string,
     /** Absolute path of the file. */
     readonly absFile: string,
-    /** 0-based index of the document within its file. */
-    readonly index: number,
-    readonly doc: Document.Parsed,
-    readonly lineCounter: LineCounter,
     readonly text: string,
   ) {}
+
+  get documents(): { docs: Document.Parsed[]; lineCounter: LineCounter } {
+    if (!this.parsed) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+      this.parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
+    }
+    return this.parsed;
+  }
+}
+
+export class SourceDocument {
+  constructor(
+    readonly source: SourceFile,
+    /** 0-based index of the document within its file. */
+    readonly index: number,
+    /** The document's data (as the fast loader or `yaml` produced it). */
+    readonly value: unknown,
+  ) {}
+
+  get file(): string {
+    return this.source.file;
+  }
+  get absFile(): string {
+    return this.source.absFile;
+  }
+  get text(): string {
+    return this.source.text;
+  }
+  get doc(): Document.Parsed {
+    return this.source.documents.docs[this.index];
+  }
+  get lineCounter(): LineCounter {
+    return this.source.documents.lineCounter;
+  }
 
   rangeOfOffsets(start: number, end: number): Range {
     const s = this.lineCounter.linePos(start);

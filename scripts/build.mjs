@@ -11,7 +11,7 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   sourcemap: true,
-  minify: false,
+  minify: true,
   keepNames: true,
   logLevel: 'warning',
 });

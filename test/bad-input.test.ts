@@ -75,3 +75,34 @@ describe('bad input', () => {
     assert.match(a.diagnostics.find((d) => d.rule === 'invalid-value')!.message, /timezone "Mars\/Olympus" is not an IANA time zone/);
   });
 });
+
+describe('loader fast path', () => {
+  it('reads the same values as the yaml package for every fixture document', () => {
+    const fs2 = require('fs') as typeof import('fs');
+    const path2 = require('path') as typeof import('path');
+    const YAML = require('yaml') as typeof import('yaml');
+    const { parseTexts } = require('../engine/workspace-loader') as typeof import('../engine/workspace-loader');
+    const { FIXTURES } = require('./helpers') as typeof import('./helpers');
+    const files: string[] = [];
+    const walk = (d: string) => fs2.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path2.join(d, e.name)) : e.name.endsWith('.yaml') && files.push(path2.join(d, e.name))));
+    walk(FIXTURES);
+    assert.ok(files.length >= 9);
+    for (const f of files) {
+      const text = fs2.readFileSync(f, 'utf8');
+      const fast = parseTexts([{ file: f, absFile: f, text }]).documents.map((d) => d.value);
+      const slow = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((v) => v !== null);
+      assert.deepEqual(fast, slow, f);
+    }
+  });
+  it('a billion-laughs document is refused with a diagnostic, not expanded', () => {
+    const lol = 'apiVersion: headroom.dev/v1\nkind: Workload\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n';
+    const a = lintFiles({ 'lol.yaml': lol });
+    assert.deepEqual(a.diagnostics.map((d) => d.rule), ['yaml-syntax']);
+    assert.match(a.diagnostics[0].message, /alias/i);
+  });
+  it('positions are still exact when the fast path read the values', () => {
+    const a = lintFiles({ 'p.yaml': PLACEMENT.replace('60', '50') });
+    const d = a.diagnostics.find((x) => x.rule === 'shares-sum')!;
+    assert.equal(where(d), 'p.yaml:6:12');
+  });
+});
