@@ -110,10 +110,14 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     const stats = demandStats(sim.demand[i]);
     const cls = classify(w, demandStats(sim.baseDemand[i]), model.settings);
     const perSite: ReportWorkload['sites'] = {};
-    res.pairs.forEach((p, k) => {
-      if (p.workload !== i) return;
+    // In the order the placement lists the sites (overflow target last).
+    const wp = plan.placement.workloads.get(w.name)!;
+    const listed = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
+    const mine = res.pairs.map((p, k) => ({ p, k })).filter(({ p }) => p.workload === i);
+    mine.sort((a, b) => listed.indexOf(res.sites[a.p.site].name) - listed.indexOf(res.sites[b.p.site].name));
+    for (const { p, k } of mine) {
       perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };
-    });
+    }
     return {
       name: w.name, class: cls.class, classReason: cls.reason, unit: w.unit,
       demand: { peak: r3(stats.peak), p95: r3(stats.p95), mean: r3(stats.mean), median: r3(stats.median), coefficientOfVariation: r4(stats.coefficientOfVariation), peakToMedian: fin(stats.peakToMedian, r4) },
