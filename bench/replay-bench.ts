@@ -6,6 +6,7 @@
  * arithmetic (demand share, instances needed, served, unserved, cost). Target ≤ 3×, < 1 GiB.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { analyzePaths } from '../engine/lint';
 import { replay } from '../engine/replay';
@@ -77,6 +78,7 @@ export function runCase(index: number): void {
     replayMs = Math.min(replayMs, performance.now() - t);
   }
   const rss = process.resourceUsage().maxRSS / 1024; // KiB → MiB
+  fs.rmSync(dir, { recursive: true, force: true });
   const cells = P * steps;
   console.log(JSON.stringify({ name: c.name, pairs: P, steps, demandMs: tDemand, replayMs, floorMs: floor, cellsPerSecond: cells / (replayMs / 1000), ratio: replayMs / floor, peakRssMiB: rss }));
 }

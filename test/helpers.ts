@@ -7,10 +7,16 @@ import { analyzePaths, Analysis } from '../engine/lint';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'fixtures');
-export const SHARED = path.resolve(REPO, '..', 'shared');
+
+const created: string[] = [];
+// Remove every temporary workspace when the test run ends.
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export function tempWorkspace(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-test-'));
+  created.push(dir);
   for (const [name, text] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });

@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTraceCsv, toSeries, wallToUtc } from '../engine/trace-file';
-import { SHARED } from './helpers';
+import { FIXTURES } from './helpers';
 
 describe('trace-file', () => {
   it('reads ISO 8601 with and without offset, and epoch seconds', () => {
@@ -30,7 +30,7 @@ describe('trace-file', () => {
     assert.equal(s.unsorted, true);
   });
   it('reads the real NAB disk-write trace with its 11 duplicate timestamps', () => {
-    const text = fs.readFileSync(path.join(SHARED, 'data/traces/ec2_disk_write_bytes_1ef3de.csv'), 'utf8');
+    const text = fs.readFileSync(path.join(FIXTURES, 'toss-hybrid/traces/ec2_disk_write_bytes_1ef3de.csv'), 'utf8');
     const p = parseTraceCsv(text);
     assert.deepEqual(p.problems, []);
     assert.equal(p.values.length, 4730); // rows per shared/data/SOURCES.md
