@@ -13,8 +13,11 @@ import { analyzePaths, Analysis } from './lint';
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
-import { simulate, SimulationLimitError } from './simulate';
-import { formatSummary } from './summary';
+import { runMonteCarlo, MonteCarloSummary } from './monte-carlo';
+import { recommend, RecommendOutcome } from './recommend';
+import { simulate, Simulation, SimulationLimitError } from './simulate';
+import { formatRecommendation, formatSummary } from './summary';
+import * as os from 'os';
 import { UsageError } from './workspace-loader';
 
 export const VERSION: string = (() => {
@@ -118,45 +121,112 @@ function progressReporter(io: Io, label: string): ((f: number) => void) | undefi
   };
 }
 
-export function runSimulation(paths: string[], io: Io, opts: { scenario?: string; series?: boolean }): { code: number; report?: Report } {
-  const a = analyzeOrReport(paths, io);
-  if (!a) return { code: 1 };
-  try {
-    const sim = simulate(a, { scenario: opts.scenario, onProgress: progressReporter(io, 'replaying') });
-    return { code: 0, report: buildReport(a.model, sim, { series: opts.series }) };
-  } catch (e) {
-    if (e instanceof PlanError) {
-      if (e.diagnostics.length) io.stderr(formatText(e.diagnostics));
-      io.stderr(`headroom: ${e.message}\n`);
-      return { code: e.diagnostics.length ? 1 : 2 };
-    }
-    if (e instanceof SimulationLimitError || e instanceof CurrencyError) {
-      io.stderr(`headroom: ${e.message}\n`);
-      return { code: 1 };
-    }
-    throw e;
-  }
-}
-
-function simulateCmd(args: string[], io: Io): number {
+async function simulateCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
-    runs: { type: 'string' }, seed: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
+    runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
   } });
-  if (values.runs !== undefined && !/^\d+$/.test(values.runs)) throw new UsageError(`--runs must be a whole number, got "${values.runs}"`);
-  if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number, got "${values.seed}"`);
-  const r = runSimulation(positionals, io, { scenario: values.scenario, series: !values['no-series'] });
-  if (!r.report) return r.code;
-  const text = values.json ? JSON.stringify(r.report, null, 2) + '\n' : formatSummary(r.report);
+  const runs = wholeNumber(values.runs, '--runs', 1);
+  const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
+  const workers = wholeNumber(values.workers, '--workers', 0);
+  if (values.out) checkOutDir(values.out);
+  const a = analyzeOrReport(positionals, io);
+  if (!a) return 1;
+  let report: Report;
+  let sim: Simulation;
+  try {
+    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying') });
+    report = buildReport(a.model, sim, { series: !values['no-series'] });
+  } catch (e) {
+    return reportRunError(e, io);
+  }
+  const mc = sim.plan.scenario.monteCarlo;
+  if (runs !== undefined || mc) {
+    const job = { paths: positionals, cwd: io.cwd, scenario: sim.plan.scenario.name === 'default' && !a.model.scenarios.has('default') ? undefined : sim.plan.scenario.name, runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1, demandNoise: mc?.demandNoise ?? 0.1 };
+    const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(os.cpus().length, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
+    report.monteCarlo = monteCarloReport(summary);
+  }
+  const text = values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   if (values.out) writeAtomic(values.out, text);
   else io.stdout(text);
   return 0;
 }
-registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--json] [--no-series] [--out FILE]
+
+function wholeNumber(v: string | undefined, flag: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${v}"`);
+  return Number(v);
+}
+
+function checkOutDir(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir)) throw new UsageError(`--out ${out}: folder ${dir} does not exist`);
+}
+
+function reportRunError(e: unknown, io: Io): number {
+  if (e instanceof PlanError) {
+    if (e.diagnostics.length) io.stderr(formatText(e.diagnostics));
+    io.stderr(`headroom: ${e.message}\n`);
+    return e.diagnostics.length ? 1 : 2;
+  }
+  if (e instanceof SimulationLimitError || e instanceof CurrencyError) {
+    io.stderr(`headroom: ${e.message}\n`);
+    return 1;
+  }
+  throw e;
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+export function monteCarloReport(s: MonteCarloSummary): NonNullable<Report['monteCarlo']> {
+  return {
+    runs: s.runs, seed: s.seed, demandNoise: s.demandNoise,
+    cost: { p10: r2(s.cost.p10), p50: r2(s.cost.p50), p90: r2(s.cost.p90) },
+    unservedRequests: { p10: r2(s.unservedRequests.p10), p50: r2(s.unservedRequests.p50), p90: r2(s.unservedRequests.p90) },
+    sloViolationSteps: s.sloViolationSteps,
+    sloBreachProbability: s.sloBreachProbability,
+  };
+}
+
+registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--workers W] [--json] [--no-series] [--out FILE]
 
 Replays the scenario step by step and prints a summary (sites, workloads, worst moments,
-N-1 verdict), or the report JSON with --json. --out writes to a file (atomically; nothing is
-written when the run fails). Exit 0 ran, 1 the input has errors, 2 usage.
+N-1 verdict), or the report JSON with --json. --runs adds a Monte Carlo over demand noise
+(the scenario's monteCarlo settings, or demandNoise 0.1) on W worker threads. --out writes
+to a file (atomically; nothing is written when the run fails).
+Exit 0 ran, 1 the input has errors, 2 usage.
+`);
+
+async function recommendCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+    scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
+    'min-share': { type: 'string' }, 'no-n1': { type: 'boolean', default: false }, 'single-site': { type: 'boolean', default: false },
+    'add-hosts': { type: 'boolean', default: false }, 'no-series': { type: 'boolean', default: false },
+  } });
+  const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
+  if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
+  if (values.out) checkOutDir(values.out);
+  const a = analyzeOrReport(positionals, io);
+  if (!a) return 1;
+  let out: RecommendOutcome;
+  try {
+    out = await recommend(a, { scenario: values.scenario, minShare, n1: !values['no-n1'], activeActive: !values['single-site'], addHosts: values['add-hosts'], onProgress: io.isTTY ? (s) => io.stderr(`\r\x1b[K${s}…`) : undefined });
+    if (io.isTTY) io.stderr('\r\x1b[K');
+  } catch (e) {
+    return reportRunError(e, io);
+  }
+  if (values['no-series']) delete out.report.series;
+  const text = values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
+  if (values.out) writeAtomic(values.out, text);
+  else io.stdout(text);
+  return 0;
+}
+registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts]
+
+Solves for the cheapest active-active placement (HiGHS) that keeps the headroom target at the
+busiest steps and survives the loss of any one site, re-simulates it beside the current
+placement, and recommends it only if it leaves no more demand unserved. Also: hosts to buy
+and when, commitments to add, headroom per site. --min-share is the smallest share kept off
+each site (default 10); --add-hosts lets the optimizer buy hosts (MILP).
 `);
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

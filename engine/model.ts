@@ -346,3 +346,13 @@ function declaredNames(docs: readonly ValidatedDocument[]): Record<string, Set<s
 export function siteCurrency(site: Site, settings: Settings): string {
   return site.currency || settings.reportingCurrency;
 }
+
+/** A copy of a placement with some workloads' shares replaced (percent per site). */
+export function placementWithShares(p: Placement, shares: Record<string, Record<string, number>>): Placement {
+  const workloads = new Map(p.workloads);
+  for (const [w, s] of Object.entries(shares)) {
+    const cur = workloads.get(w);
+    if (cur) workloads.set(w, { ...cur, shares: new Map(Object.entries(s)) });
+  }
+  return { ...p, workloads };
+}

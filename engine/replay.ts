@@ -49,6 +49,8 @@ export interface SiteSeries {
   capacityVcpus: Float64Array;
   allocatedVcpus: Float64Array;
   neededVcpus: Float64Array;
+  /** Memory the instances needed would take (openstack sites; 0 elsewhere). */
+  neededMemoryMiB: Float64Array;
 }
 
 export interface ReplayResult {
@@ -313,7 +315,7 @@ export function replay(input: ReplayInput): ReplayResult {
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), months,
     bucketSize: B,
-    siteSeries: sites.map(() => ({ capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb) })),
+    siteSeries: sites.map(() => ({ capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb) })),
     pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
     workloadDemandMax: workloads.map(() => new Float64Array(nb)),
     workloadDemandMean: workloads.map(() => new Float64Array(nb)),
@@ -538,7 +540,7 @@ export function replay(input: ReplayInput): ReplayResult {
     const stepCost = privateStep[s];
     const inst = schedVcpuInstalled[s];
     const perVcpu = inst > 0 ? stepCost / inst : 0;
-    let allocV = 0, allocM = 0, needV = 0;
+    let allocV = 0, allocM = 0, needV = 0, needM = 0;
     for (let p = p0; p < p1; p++) {
       if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
       settlePair(p, t, zl);
@@ -547,6 +549,7 @@ export function replay(input: ReplayInput): ReplayResult {
       allocV += v;
       allocM += r * memory[p];
       needV += need[p] * vcpus[p];
+      needM += need[p] * memory[p];
       // Showback by allocated vCPU; what is not allocated is idle cost.
       pairCost[p] += perVcpu * v;
     }
@@ -558,7 +561,10 @@ export function replay(input: ReplayInput): ReplayResult {
     if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
     const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
     if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
-    if (B) siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
+    if (B) {
+      siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
+      if (needM > res.siteSeries[s].neededMemoryMiB[bucket]) res.siteSeries[s].neededMemoryMiB[bucket] = needM;
+    }
   }
 
   function settlePublic(s: number, t: number): void {

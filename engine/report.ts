@@ -34,6 +34,8 @@ export interface Report {
   warnings: { workload: string; message: string }[];
   events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
   series?: ReportSeries;
+  /** `headroom recommend`: the recommended placement and the side-by-side comparison. */
+  recommendation?: Record<string, unknown>;
 }
 
 export interface ReportSite {

@@ -11,12 +11,15 @@ import { planRun, RunPlan } from './scenario-plan';
 import { TraceCache } from './trace-file';
 import { baseDemand, growthSeries, stepCount, TrafficWarning } from './traffic';
 import { MAX_CELLS, MAX_STEPS } from './limits';
+import { placementWithShares } from './model';
 
 export interface SimulationOptions {
   scenario?: string;
   buckets?: number;
   onProgress?: (fraction: number) => void;
   traces?: TraceCache;
+  /** Replace some workloads' shares (a recommended placement) before replaying. */
+  shares?: Record<string, Record<string, number>>;
 }
 
 export interface Simulation {
@@ -70,7 +73,8 @@ export function peaksOf(demand: readonly Float64Array[]): Float64Array {
 }
 
 export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simulation {
-  const plan = planRun(analysis.model, opts.scenario, opts.traces ?? defaultTraces);
+  const planned = planRun(analysis.model, opts.scenario, opts.traces ?? defaultTraces);
+  const plan = opts.shares ? { ...planned, placement: placementWithShares(planned.placement, opts.shares) } : planned;
   const steps = stepCount(plan.horizon);
   const cells = steps * (plan.workloads.length * 2);
   if (steps > MAX_STEPS || cells > MAX_CELLS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps for ${plan.workloads.length} workloads; limits are ${MAX_STEPS.toLocaleString('en-US')} steps and ${MAX_CELLS.toLocaleString('en-US')} series values`);

@@ -1,4 +1,5 @@
 /** The human summary of `headroom simulate`: a table per site and per workload, worst moments, N-1 verdict. */
+import type { RecommendOutcome } from './recommend';
 import { Report } from './report';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
@@ -35,6 +36,32 @@ export function formatSummary(r: Report): string {
     out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU)`).join(', ')}` : '') + '\n';
   }
   if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
+  if (r.monteCarlo) {
+    const m = r.monteCarlo;
+    out += `\nMonte Carlo (${m.runs} runs, seed ${m.seed}): cost P50 ${money(m.cost.p50, c)}, P90 ${money(m.cost.p90, c)} · unserved P50 ${num(m.unservedRequests.p50)}, P90 ${num(m.unservedRequests.p90)} · P(any unserved) ${((m.sloBreachProbability ?? 0) * 100).toFixed(0)} %\n`;
+  }
   if (r.warnings.length) out += `\n${r.warnings.length} warning(s): ` + r.warnings.slice(0, 3).map((w) => `${w.workload}: ${w.message}`).join('; ') + (r.warnings.length > 3 ? '; …' : '') + '\n';
+  return out;
+}
+
+export function formatRecommendation(o: RecommendOutcome): string {
+  const r = o.report;
+  const c = r.currency;
+  let out = `Scenario ${r.scenario} · placement ${r.placement} · optimizer ${o.optimizer.status} (${o.optimizer.iterations} round(s))\n\n`;
+  if (o.comparison) {
+    const a = o.comparison.current;
+    const b = o.comparison.recommended;
+    const rows: string[][] = [
+      ['cost', money(a.cost, c), money(b.cost, c), money(b.cost - a.cost, c)],
+      ['per month', money(a.costPerMonth, c), money(b.costPerMonth, c), money(b.costPerMonth - a.costPerMonth, c)],
+      ['unserved requests', num(a.unservedRequests), num(b.unservedRequests), num(b.unservedRequests - a.unservedRequests)],
+      ['SLO-violation steps', String(a.sloViolationSteps), String(b.sloViolationSteps), String(b.sloViolationSteps - a.sloViolationSteps)],
+      ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, pct(a.peakUtilization[s]), pct(b.peakUtilization[s]), '']),
+      ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'FAILS', b.n1Survives[s] ? 'survives' : 'FAILS', '']),
+    ];
+    out += 'Current vs recommended\n' + table(['', 'current', 'recommended', 'change'], rows, [false, true, true, true]) + '\n';
+  } else out += `No placement to recommend: ${o.reason}\n\n`;
+  out += 'Recommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
+  if (o.placementYaml) out += '\nRecommended placement (paste into your workspace):\n---\n' + o.placementYaml;
   return out;
 }

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { headroom: 'engine/cli.ts' },
+  entryPoints: { headroom: 'engine/cli.ts', 'monte-carlo-worker': 'engine/monte-carlo-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -13,6 +13,8 @@ await build({
   sourcemap: true,
   minify: true,
   keepNames: true,
+  // HiGHS loads its .wasm next to its own script: keep it a runtime dependency.
+  external: ['highs'],
   logLevel: 'warning',
 });
 

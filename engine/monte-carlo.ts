@@ -1,0 +1,120 @@
+/**
+ * Monte Carlo over demand noise: run r multiplies every workload's demand at every step by
+ * (1 + demandNoise·N(0,1)) drawn from Rng.stream(seed, r), replays, and keeps total cost,
+ * unserved requests and SLO-violation steps. Runs are spread over worker threads; each run
+ * depends only on (seed, r), and results are gathered in run order, so a seed gives the same
+ * numbers whatever the number of workers. Base demand is shared with the workers through a
+ * SharedArrayBuffer (no copies).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { quantileSorted } from 'simple-statistics';
+import { Worker } from 'worker_threads';
+import { analyzePaths } from './lint';
+import { Placement, placementWithShares } from './model';
+import { replay } from './replay';
+import { Rng } from './rng';
+import { planRun } from './scenario-plan';
+import { noisyDemand } from './simulate';
+import { TraceCache } from './trace-file';
+
+export interface RunOutcome { cost: number; unservedRequests: number; sloViolationSteps: number }
+
+export interface MonteCarloSummary {
+  runs: number;
+  seed: number;
+  demandNoise: number;
+  workers: number;
+  cost: { p10: number; p50: number; p90: number };
+  unservedRequests: { p10: number; p50: number; p90: number };
+  sloViolationSteps: { p50: number; p90: number };
+  /** Fraction of runs with any unserved demand. */
+  sloBreachProbability: number;
+  outcomes: RunOutcome[];
+}
+
+export interface MonteCarloJob {
+  paths: string[];
+  cwd: string;
+  scenario?: string;
+  /** Shares per workload of a placement other than the scenario's (a recommendation). */
+  shares?: Record<string, Record<string, number>>;
+  runs: number;
+  seed: number;
+  demandNoise: number;
+}
+
+/** Runs [from, to) of a job in this thread, with demand read from `shared`. */
+export function runSlice(job: MonteCarloJob, shared: Float64Array[], from: number, to: number, onRun?: () => void): RunOutcome[] {
+  const a = analyzePaths(job.paths, { cwd: job.cwd });
+  const plan = planRun(a.model, job.scenario, new TraceCache());
+  const placement: Placement = job.shares ? placementWithShares(plan.placement, job.shares) : plan.placement;
+  const out: RunOutcome[] = [];
+  for (let r = from; r < to; r++) {
+    const demand = noisyDemand(shared, job.demandNoise, Rng.stream(job.seed, r));
+    const res = replay({ model: a.model, placement, horizon: plan.horizon, steps: shared[0].length, workloads: plan.workloads, demand, events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets: 0 });
+    out.push({ cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps });
+    onRun?.();
+  }
+  return out;
+}
+
+function workerScript(): string {
+  for (const name of ['monte-carlo-worker.cjs', 'monte-carlo-worker.js']) {
+    const p = path.join(__dirname, name);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`monte-carlo worker script not found next to ${__filename}`);
+}
+
+function toShared(demand: readonly Float64Array[]): Float64Array[] {
+  return demand.map((d) => {
+    const s = new Float64Array(new SharedArrayBuffer(d.byteLength));
+    s.set(d);
+    return s;
+  });
+}
+
+function summarize(job: MonteCarloJob, outcomes: RunOutcome[], workers: number): MonteCarloSummary {
+  const q = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9) };
+  };
+  const v = q(outcomes.map((o) => o.sloViolationSteps));
+  return {
+    runs: job.runs, seed: job.seed, demandNoise: job.demandNoise, workers,
+    cost: q(outcomes.map((o) => o.cost)),
+    unservedRequests: q(outcomes.map((o) => o.unservedRequests)),
+    sloViolationSteps: { p50: v.p50, p90: v.p90 },
+    sloBreachProbability: outcomes.filter((o) => o.unservedRequests > 0).length / outcomes.length,
+    outcomes,
+  };
+}
+
+/**
+ * Runs a job over `workers` threads (0: in this thread). `baseDemand` is the demand as replayed
+ * without noise (growth applied), per workload in the plan's order.
+ */
+export async function runMonteCarlo(job: MonteCarloJob, baseDemand: readonly Float64Array[], workers: number, onProgress?: (done: number) => void): Promise<MonteCarloSummary> {
+  if (!(job.runs >= 1)) throw new Error('Monte Carlo needs at least one run');
+  const shared = toShared(baseDemand);
+  if (workers <= 0) {
+    let done = 0;
+    return summarize(job, runSlice(job, shared, 0, job.runs, () => onProgress?.(++done / job.runs)), 0);
+  }
+  const n = Math.min(workers, job.runs);
+  const per = Math.ceil(job.runs / n);
+  let done = 0;
+  const slices = await Promise.all(Array.from({ length: n }, (_, i) => new Promise<RunOutcome[]>((resolve, reject) => {
+    const from = i * per;
+    const to = Math.min(job.runs, from + per);
+    const w = new Worker(workerScript(), { workerData: { job, shared, from, to } });
+    w.on('message', (m: { done?: number; outcomes?: RunOutcome[] }) => {
+      if (m.done !== undefined) onProgress?.(++done / job.runs);
+      if (m.outcomes) resolve(m.outcomes);
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => code !== 0 && reject(new Error(`Monte Carlo worker exited with ${code}`)));
+  })));
+  return summarize(job, slices.flat(), n);
+}

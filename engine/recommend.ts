@@ -1,0 +1,229 @@
+/**
+ * What to do: the optimal placement (optimizer.ts, HiGHS), re-simulated side by side with the
+ * current one and only recommended when it leaves no more demand unserved; hosts to buy
+ * (procurement.ts), commitments (commitments.ts), headroom per site (headroom.ts) and the
+ * classification notes of the report. An infeasible program is explained by solving it again
+ * without N-1 (site by site), then without headroom.
+ */
+import { stringify } from 'yaml';
+import { adviseCommitments } from './commitments';
+import { hostsAfterEvents } from './failover';
+import { siteHeadroom } from './headroom';
+import { Analysis } from './lint';
+import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
+import { planPurchase } from './procurement';
+import { rateFor } from './pricing';
+import { buildReport, Recommendation, Report } from './report';
+import { peaksOf, simulate, Simulation } from './simulate';
+import { iso } from './traffic';
+import { money } from './summary';
+
+export interface RecommendOptions {
+  scenario?: string;
+  minShare?: number;
+  activeActive?: boolean;
+  n1?: boolean;
+  addHosts?: boolean;
+  onProgress?: (stage: string) => void;
+}
+
+export interface PlacementComparison {
+  cost: number;
+  costPerMonth: number;
+  unservedRequests: number;
+  sloViolationSteps: number;
+  peakUtilization: Record<string, number | null>;
+  n1Survives: Record<string, boolean>;
+}
+
+export interface RecommendOutcome {
+  report: Report;
+  current: Simulation;
+  recommended?: Simulation;
+  recommendedReport?: Report;
+  shares?: Record<string, Record<string, number>>;
+  placementYaml?: string;
+  accepted: boolean;
+  reason: string;
+  optimizer: Pick<OptimizeResult, 'status' | 'objective' | 'explanation' | 'notes' | 'columns' | 'rows'> & { iterations: number; relaxed: string[] };
+  comparison?: { current: PlacementComparison; recommended: PlacementComparison };
+}
+
+function comparisonOf(r: Report): PlacementComparison {
+  return {
+    cost: r.totals.cost, costPerMonth: r.totals.costPerMonth, unservedRequests: r.totals.unservedRequests, sloViolationSteps: r.totals.sloViolationSteps,
+    peakUtilization: Object.fromEntries(r.sites.map((s) => [s.name, s.peakUtilization.vcpus])),
+    n1Survives: Object.fromEntries(r.failover.map((f) => [f.lostSite, f.survives])),
+  };
+}
+
+async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Promise<string[]> {
+  if (first.explanation.length && !first.explanation[0].startsWith('HiGHS')) return first.explanation;
+  const noN1 = await optimizePlacement({ ...base, n1: false });
+  if (noN1.status === 'optimal') {
+    const out: string[] = [];
+    for (const site of [...base.model.sites.keys()]) {
+      const one = await optimizePlacement({ ...base, n1LostSites: [site] });
+      if (one.status === 'optimal') continue;
+      const lagOnly = await optimizePlacement({ ...base, n1LostSites: [site], limitLagLoss: false });
+      out.push(lagOnly.status === 'optimal'
+        ? `N-1 cannot hold when ${site} is lost without moving bursty load to lagging public capacity, which would leave more demand unserved than today`
+        : `N-1 cannot hold when ${site} is lost: the other sites lack the vCPU or memory (hosts, quotas) for every workload's peak`);
+    }
+    return out.length ? out : ['N-1 cannot hold for every lost site at once'];
+  }
+  const noLag = await optimizePlacement({ ...base, n1: false, limitLagLoss: false });
+  if (noLag.status === 'optimal') return ['every placement that meets the other constraints loses more demand to public autoscaling lag than the current one'];
+  const noHeadroom = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, limitLagLoss: false });
+  if (noHeadroom.status === 'optimal') return [`the headroom target of ${Math.round(base.placement.headroomTarget * 100)} % cannot be kept at the busiest steps even without N-1; capacity is enough only with less headroom`];
+  const noAA = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, activeActive: false, limitLagLoss: false });
+  if (noAA.status === 'optimal') return ['active-active cannot hold: some workloads fit only when placed on a single site'];
+  return ['peak demand exceeds the capacity (hosts and quotas) of every site the workloads may use, even with no headroom'];
+}
+
+export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promise<RecommendOutcome> {
+  opts.onProgress?.('simulating the current placement');
+  const current = simulate(a, { scenario: opts.scenario });
+  const model = a.model;
+  const plan = current.plan;
+  const base: OptimizeInput = {
+    model, placement: plan.placement, workloads: plan.workloads, demand: current.demand, horizon: plan.horizon,
+    exchangeRates: plan.exchangeRates, events: plan.scenario.events, minShare: opts.minShare, activeActive: opts.activeActive, n1: opts.n1, addHosts: opts.addHosts,
+    limitLagLoss: true,
+  };
+  let extra: number[] = [];
+  let opt: OptimizeResult | undefined;
+  let recommended: Simulation | undefined;
+  let shares: Record<string, Record<string, number>> | undefined;
+  let accepted = false;
+  let reason = '';
+  let iterations = 0;
+  /** Constraints given up because no placement meets them (N-1 first). */
+  const relaxed: string[] = [];
+  let explanation: string[] = [];
+  // Units differ between workloads (requests, bytes, jobs), so the comparison is per workload:
+  // none may lose more than today (beyond 0.01 % of its own demand).
+  const totalDemand = current.demand.map((d) => d.reduce((x, y) => x + y, 0) * plan.horizon.step);
+  const worseWorkloads = (sim: Simulation) => plan.workloads.filter((_, i) => sim.result.workloadUnserved[i] > current.result.workloadUnserved[i] + 1e-4 * totalDemand[i]).map((w) => w.name);
+  for (; iterations < 4; iterations++) {
+    opts.onProgress?.(`optimizing placement (round ${iterations + 1})`);
+    opt = await optimizePlacement({ ...base, extraSteps: extra, n1: relaxed.includes('N-1') ? false : base.n1 });
+    if (opt.status !== 'optimal' && !relaxed.length && base.n1 !== false) {
+      // N-1 is the constraint most often out of reach; say why, and look for the best placement without it.
+      explanation = await explainInfeasible(base, opt);
+      if (explanation[0]?.startsWith('N-1')) {
+        relaxed.push('N-1');
+        opt = await optimizePlacement({ ...base, extraSteps: extra, n1: false });
+      }
+    }
+    if (opt.status !== 'optimal') {
+      opt = { ...opt, explanation: explanation.length ? explanation : await explainInfeasible(base, opt) };
+      reason = 'no placement meets every constraint: ' + opt.explanation.join('; ');
+      break;
+    }
+    shares = Object.fromEntries([...opt.shares].map(([w, m]) => [w, Object.fromEntries(m)]));
+    opts.onProgress?.('re-simulating the recommended placement');
+    recommended = simulate(a, { scenario: opts.scenario, shares });
+    const worse = worseWorkloads(recommended);
+    if (worse.length === 0) {
+      accepted = true;
+      reason = 'the recommended placement re-simulates with no more unserved demand for any workload' + (relaxed.length ? `; ${explanation.join('; ')}, so it is optimized without N-1` : '');
+      break;
+    }
+    // Constrain the steps where the recommendation still fails, and solve again.
+    const worst = Array.from(recommended.result.stepUnserved, (u, t) => ({ u, t })).filter((x) => x.u > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
+    // The steps where the recommendation fails, weighted by the failing workloads' units, go in as rows.
+    const before = extra.length;
+    extra = [...new Set([...extra, ...worst])];
+    reason = `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`;
+    if (extra.length === before) break;
+  }
+  const report = buildReport(model, current);
+  const recommendedReport = accepted && recommended ? buildReport(model, recommended) : undefined;
+  const recs: Recommendation[] = [];
+  const cur = report.currency;
+  let placementYaml: string | undefined;
+  if (accepted && shares && recommendedReport) {
+    placementYaml = stringify({
+      apiVersion: 'headroom.dev/v1', kind: 'Placement',
+      metadata: { name: `${plan.placement.name}-recommended`, description: `Recommended by headroom for scenario ${plan.scenario.name}` },
+      spec: {
+        mode: plan.placement.mode, detectionSeconds: plan.placement.detectionSeconds, headroomTarget: plan.placement.headroomTarget,
+        workloads: Object.fromEntries(plan.workloads.map((w) => {
+          const wp = plan.placement.workloads.get(w.name)!;
+          return [w.name, { shares: shares![w.name], ...(wp.purchase === 'spot' ? { purchase: 'spot' } : {}), ...(wp.overflowTo ? { overflowTo: wp.overflowTo } : {}) }];
+        })),
+      },
+    }, { flowCollectionPadding: true, lineWidth: 0 });
+    const saving = report.totals.cost - recommendedReport.totals.cost;
+    const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares![w.name]));
+    recs.push({
+      kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
+      message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares![w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
+        `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
+        (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
+    });
+  } else {
+    recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: ${reason}` });
+  }
+  const basis = accepted && recommended ? recommended : current;
+  // hosts to buy
+  basis.result.sites.forEach((site, s) => {
+    if (site.type !== 'openstack') return;
+    const ss = basis.result.siteSeries[s];
+    const hosts = hostsAfterEvents(site, plan.scenario.events);
+    const p = planPurchase(site, hosts, { start: plan.horizon.start, bucketSeconds: basis.result.bucketSize * plan.horizon.step, vcpus: ss.neededVcpus, memoryMiB: ss.neededMemoryMiB }, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined);
+    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? 'trend fitted to the replay' : 'no growth'})`;
+    if (p.exhaustion === undefined) {
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, message: `${site.name} does not reach ${Math.round((1 - plan.placement.headroomTarget) * 100)} % of its capacity within ten years at ${growth}; no hosts to buy` });
+      return;
+    }
+    const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
+    const now = p.exhaustion <= plan.horizon.start;
+    const late = p.orderBy! <= plan.horizon.start;
+    recs.push({
+      kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding,
+      message: `${site.name} ${now ? 'is already above' : `reaches`} ${Math.round((1 - plan.placement.headroomTarget) * 100)} % of its ${p.binding === 'vcpu' ? 'vCPU' : 'memory'}${now ? '' : ` on ${iso(p.exhaustion).slice(0, 10)}`} at ${growth}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}; they add ${money(cost, cur)} per month`,
+    });
+  });
+  // commitments
+  basis.result.sites.forEach((site) => {
+    if (site.type !== 'public') return;
+    const usage = basis.result.publicTypeRunning.get(site.name)!;
+    const rate = rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
+    for (const c of adviseCommitments(site, usage, plan.horizon.step)) {
+      if (c.add > 0 && c.saving > 0) {
+        recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: Math.round(c.saving * rate * 100) / 100, add: c.add, total: c.optimal,
+          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} vs ${c.onDemandHourly} per hour; saves ${money(c.saving * rate, cur)} over the horizon` });
+      } else if (c.existing > c.optimal) {
+        recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
+          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon — do not renew the excess` });
+      }
+    }
+  });
+  // headroom
+  const peaks = peaksOf(basis.demand);
+  const basisReport = accepted && recommendedReport ? recommendedReport : report;
+  basis.result.sites.forEach((site) => {
+    const rs = basisReport.sites.find((x) => x.name === site.name)!;
+    const hr = siteHeadroom(model, basis.plan.placement, plan.workloads, peaks, site, rs.capacity.vcpus, rs.peakUtilization.vcpus);
+    if (hr.spare === null) return;
+    const parts = [`${site.name} has ${(hr.spare * 100).toFixed(1)} % spare vCPU at its peak (target ${Math.round(hr.target * 100)} %: ${hr.meetsTarget ? 'met' : 'not met'})`];
+    if (hr.worstLoss) parts.push(`losing ${hr.worstLoss.site} would add ${hr.worstLoss.extraVcpus.toFixed(0)} vCPU at the peaks, which ${hr.worstLoss.fits ? 'fits' : 'does not fit'} in that spare`);
+    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
+  });
+  recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
+  report.recommendations = recs;
+  if (opt?.notes.length) for (const n of opt.notes) recs.push({ kind: 'placement', target: n.split(' ')[0], saving: 0, message: n });
+  const outcome: RecommendOutcome = {
+    report, current, recommended: accepted ? recommended : undefined, recommendedReport, shares: accepted ? shares : undefined, placementYaml, accepted, reason,
+    optimizer: { status: opt?.status ?? 'infeasible', objective: opt?.objective ?? NaN, explanation: explanation.length ? explanation : opt?.explanation ?? [], notes: opt?.notes ?? [], columns: opt?.columns ?? 0, rows: opt?.rows ?? 0, iterations: iterations + 1, relaxed },
+  };
+  if (recommendedReport) {
+    outcome.comparison = { current: comparisonOf(report), recommended: comparisonOf(recommendedReport) };
+    report.recommendation = { placement: placementYaml!, comparison: outcome.comparison, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, relaxed, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  } else {
+    report.recommendation = { placement: null, reason, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  }
+  return outcome;
+}
