@@ -1,0 +1,168 @@
+/**
+ * Recommendations: the LP against a brute-force search over shares, infeasible inputs explained
+ * in words, commitments and host purchases by hand, Monte Carlo determinism across workers.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { adviseCommitments, optimalCommitment } from '../engine/commitments';
+import { analyzePaths } from '../engine/lint';
+import { runMonteCarlo } from '../engine/monte-carlo';
+import { OpenStackSite, PublicSite } from '../engine/model';
+import { optimizePlacement } from '../engine/optimizer';
+import { planPurchase } from '../engine/procurement';
+import { recommend } from '../engine/recommend';
+import { simulate } from '../engine/simulate';
+import { SECONDS_PER_MONTH } from '../engine/units';
+import { run as runCli } from './cli-lint.test';
+import { FIXTURES, tempWorkspace } from './helpers';
+import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+
+function workspace(files: Record<string, string>) {
+  const dir = tempWorkspace(files);
+  return { dir, a: analyzePaths([dir], { cwd: dir }) };
+}
+
+describe('optimizer', function () {
+  this.timeout(60000);
+
+  it('matches a brute-force search over shares', async () => {
+    // dc: 2 hosts of 8 vCPU / 16896 MiB → memory binds at 4 small per host, 32768 MiB schedulable.
+    // headroom 25 % → 24576 MiB at the busiest step: 4096 × (10 x1 + 5 x2) ≤ 24576 → 10 x1 + 5 x2 ≤ 6.
+    // w1: 100 rps / 10 → 10 instances; public cost 10 × 0.1 × 1 h = 1.00 + egress 360,000 req × 10 GiB/10⁶ × 0.1 = 0.36
+    // w2: 50 rps / 10 → 5 instances; public cost 0.50.  minimize 1.36 (1 − x1) + 0.5 (1 − x2), 0.1 ≤ x ≤ 0.9.
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 2),
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\negressPerGiB: 0.1'),
+      'w1.yaml': constWorkload('w1', 100, 'egressGiBPerMillionRequests: 10'),
+      'w2.yaml': constWorkload('w2', 50),
+      'p.yaml': placement('w1: { shares: { dc: 50, cloud: 50 } }\nw2: { shares: { dc: 50, cloud: 50 } }', 'headroomTarget: 0.25\n'),
+      's.yaml': scenario(),
+    });
+    const sim = simulate(a);
+    const p = sim.plan;
+    const opt = await optimizePlacement({ model: a.model, placement: p.placement, workloads: p.workloads, demand: sim.demand, horizon: p.horizon, exchangeRates: p.exchangeRates, events: [], n1: false });
+    assert.equal(opt.status, 'optimal');
+    // brute force on a 1 % grid of the same linear model
+    let best = Infinity;
+    let arg = [0, 0];
+    for (let i = 10; i <= 90; i++) {
+      for (let j = 10; j <= 90; j++) {
+        const x1 = i / 100, x2 = j / 100;
+        if (10 * x1 + 5 * x2 > 6 + 1e-9) continue;
+        const cost = 1.36 * (1 - x1) + 0.5 * (1 - x2);
+        if (cost < best - 1e-12) { best = cost; arg = [i, j]; }
+      }
+    }
+    // x1 = (6 − 5 × 0.1) / 10 = 0.55, x2 = 0.1: cost 1.36 × 0.45 + 0.5 × 0.9 = 1.062
+    assert.deepEqual(arg, [55, 10]);
+    assert.ok(Math.abs(opt.objective - best) < 1e-6, `${opt.objective} vs ${best}`);
+    assert.deepEqual(Object.fromEntries(opt.shares.get('w1')!), { cloud: 45, dc: 55 });
+    assert.deepEqual(Object.fromEntries(opt.shares.get('w2')!), { cloud: 90, dc: 10 });
+  });
+
+  it('explains a sovereign workload with no sovereign site that can run it', async () => {
+    const { a } = workspace({
+      'c.yaml': publicSite('cloud'),
+      'w.yaml': constWorkload('ledger', 10, 'dataClass: sovereign'),
+      'p.yaml': placement('ledger: { shares: { cloud: 100 } }'),
+      's.yaml': scenario(),
+    });
+    assert.ok(a.diagnostics.some((d) => d.rule === 'sovereign-placement'));
+    const sim = simulate(a);
+    const p = sim.plan;
+    const opt = await optimizePlacement({ model: a.model, placement: p.placement, workloads: p.workloads, demand: sim.demand, horizon: p.horizon, exchangeRates: p.exchangeRates, events: [] });
+    assert.equal(opt.status, 'infeasible');
+    assert.match(opt.explanation[0], /^ledger holds sovereign data but no sovereign site can run it/);
+  });
+
+  it('explains an N-1 that cannot hold, and recommends the best placement without it', async () => {
+    // 60 rps / 10 = 6 instances at peak. Losing dc leaves cloud with a 10 vCPU quota = 5 m.large < 6.
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 2),
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 10 }'),
+      'w.yaml': constWorkload('api', 60),
+      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }'),
+      's.yaml': scenario(),
+    });
+    const out = await recommend(a);
+    assert.deepEqual(out.optimizer.relaxed, ['N-1']);
+    assert.match(out.optimizer.explanation.join(' '), /N-1 cannot hold when dc is lost: the other sites lack the vCPU or memory/);
+    assert.equal(out.accepted, true);
+    // dc is free (hosts are paid), so the optimum keeps only the 10 % minimum on cloud
+    assert.deepEqual(out.shares, { api: { cloud: 10, dc: 90 } });
+    const rec = out.report.recommendations.find((r) => r.kind === 'placement')!;
+    assert.match(rec.message, /does not guarantee N-1/);
+    assert.ok(rec.saving > 0);
+  });
+});
+
+describe('commitments and host purchases', () => {
+  it('commits up to where the usage-duration curve meets the price ratio', () => {
+    // usage 0..9; ratio 0.63: P(u ≥ 3) = 7/10 ≥ 0.63, P(u ≥ 4) = 6/10 < 0.63 → 3
+    assert.equal(optimalCommitment(Float64Array.from({ length: 10 }, (_, i) => i), 0.63), 3);
+    const { a } = workspace({ 'c.yaml': publicSite('cloud').replace('spotHourly: 0.03 }', 'spotHourly: 0.03, reserved1yHourly: 0.06 }') });
+    const site = a.model.sites.get('cloud') as PublicSite;
+    // 10 hourly steps: 4 instances for 8 h, 0 for 2 h. ratio 0.06 / 0.1 = 0.6 → P(u ≥ 4) = 0.8 → 4
+    // saving: 4 × 8 h × 0.1 − 4 × 10 h × 0.06 = 3.2 − 2.4 = 0.80
+    const usage = Float64Array.from([4, 4, 4, 4, 0, 4, 4, 0, 4, 4]);
+    const [adv] = adviseCommitments(site, new Map([['m.large', usage]]), 3600);
+    assert.equal(adv.optimal, 4);
+    assert.equal(adv.add, 4);
+    assert.ok(Math.abs(adv.saving - 0.8) < 1e-9);
+  });
+
+  it('orders hosts before exhaustion at the scenario growth, rounded to minOrderHosts', () => {
+    const { a } = workspace({ 'dc.yaml': smallPrivate('dc', 4, 'procurement: { leadTimeDays: 30, minOrderHosts: 4 }') });
+    const site = a.model.sites.get('dc') as OpenStackSite;
+    // 4 hosts × 32 vCPU = 128 vCPU, 65536 MiB. Need 64 vCPU, 8192 MiB flat; growth 10 %/month; headroom 0.2 → 102.4 vCPU
+    // vCPU crosses at ln(102.4 / 64) / ln(1.1) = 4.931 months (memory never binds first: 8192 → 52429 needs 19 months)
+    const bucket = 86400;
+    const n = 30;
+    const p = planPurchase(site, [4], { start: 0, bucketSeconds: bucket, vcpus: new Float64Array(n).fill(64), memoryMiB: new Float64Array(n).fill(8192) }, 0.2, 0.1);
+    const months = Math.log(102.4 / 64) / Math.log(1.1);
+    assert.ok(Math.abs(p.exhaustion! - months * SECONDS_PER_MONTH) < 1);
+    assert.equal(p.binding, 'vcpu');
+    // a year later: 64 × 1.1^16.931 = 322.9 vCPU → / 0.8 = 403.6 − 128 = 275.6 → 9 hosts of 32 → 12 (multiple of 4)
+    assert.equal(p.hosts, 12);
+    assert.ok(Math.abs(p.orderBy! - (p.exhaustion! - 30 * 86400)) < 1e-6);
+  });
+});
+
+describe('Monte Carlo', function () {
+  this.timeout(120000);
+  it('gives the same numbers for a seed whatever the number of workers', async () => {
+    const dir = path.join(FIXTURES, 'toss-hybrid');
+    const a = analyzePaths([dir], { cwd: dir });
+    const sim = simulate(a, { scenario: 'aws-outage-at-peak' });
+    const job = { paths: [dir], cwd: dir, scenario: 'aws-outage-at-peak', runs: 6, seed: 42, demandNoise: 0.1 };
+    const inThread = await runMonteCarlo(job, sim.demand, 0);
+    const one = await runMonteCarlo(job, sim.demand, 1);
+    const two = await runMonteCarlo(job, sim.demand, 2);
+    assert.deepEqual(one.outcomes, inThread.outcomes);
+    assert.deepEqual(two.outcomes, inThread.outcomes);
+    assert.equal(new Set(inThread.outcomes.map((o) => o.cost)).size, 6, 'each run draws its own noise');
+    assert.ok(inThread.cost.p10 <= inThread.cost.p50 && inThread.cost.p50 <= inThread.cost.p90);
+  });
+});
+
+describe('headroom recommend', function () {
+  this.timeout(120000);
+  it('recommends a cheaper placement for the fixtures with no more unserved demand, as a Placement that lints', async () => {
+    const fix = path.join(FIXTURES, 'toss-hybrid');
+    const r = await runCli(['recommend', fix, '--json', '--no-series']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const cmp = j.recommendation.comparison;
+    assert.ok(cmp.recommended.cost < cmp.current.cost);
+    for (const w of j.workloads) assert.ok(w.unservedRequests >= 0);
+    const yaml = j.recommendation.placement as string;
+    const dir = tempWorkspace({});
+    fs.cpSync(fix, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'recommended.yaml'), yaml);
+    const lint = await runCli(['lint', dir]);
+    assert.equal(lint.code, 0, lint.out + lint.err);
+    const kinds = new Set(j.recommendations.map((x: { kind: string }) => x.kind));
+    for (const k of ['placement', 'buy-hosts', 'commitment', 'headroom']) assert.ok(kinds.has(k), k);
+  });
+});
