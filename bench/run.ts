@@ -5,10 +5,13 @@
  */
 import { benchLint } from './lint-bench';
 import { benchReplay, runCase } from './replay-bench';
+import { benchMonteCarlo, benchOptimizer } from './recommend-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
   replay: benchReplay,
+  optimizer: benchOptimizer,
+  'monte-carlo': benchMonteCarlo,
 };
 
 async function mainBench(): Promise<void> {

@@ -13,7 +13,7 @@ import { analyzePaths, Analysis } from './lint';
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
-import { runMonteCarlo, MonteCarloSummary } from './monte-carlo';
+import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
 import { recommend, RecommendOutcome } from './recommend';
 import { simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
@@ -142,7 +142,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   const mc = sim.plan.scenario.monteCarlo;
   if (runs !== undefined || mc) {
-    const job = { paths: positionals, cwd: io.cwd, scenario: sim.plan.scenario.name === 'default' && !a.model.scenarios.has('default') ? undefined : sim.plan.scenario.name, runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1, demandNoise: mc?.demandNoise ?? 0.1 };
+    const job = { context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1, demandNoise: mc?.demandNoise ?? 0.1 };
     const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(os.cpus().length, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary);
   }

@@ -1,6 +1,6 @@
 /**
  * Monte Carlo over demand noise: run r multiplies every workload's demand at every step by
- * (1 + demandNoise·N(0,1)) drawn from Rng.stream(seed, r), replays, and keeps total cost,
+ * (1 + demandNoise·N(0,1)) drawn from Rng.stream(seed, r) as the replay reads it, and keeps total cost,
  * unserved requests and SLO-violation steps. Runs are spread over worker threads; each run
  * depends only on (seed, r), and results are gathered in run order, so a seed gives the same
  * numbers whatever the number of workers. Base demand is shared with the workers through a
@@ -10,13 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { quantileSorted } from 'simple-statistics';
 import { Worker } from 'worker_threads';
-import { analyzePaths } from './lint';
-import { Placement, placementWithShares } from './model';
+import type { Horizon, Model, Placement, ScenarioEvent, Workload } from './model';
 import { replay } from './replay';
 import { Rng } from './rng';
-import { planRun } from './scenario-plan';
-import { noisyDemand } from './simulate';
-import { TraceCache } from './trace-file';
+import type { RunPlan } from './scenario-plan';
 
 export interface RunOutcome { cost: number; unservedRequests: number; sloViolationSteps: number }
 
@@ -33,26 +30,43 @@ export interface MonteCarloSummary {
   outcomes: RunOutcome[];
 }
 
+/** Everything a run needs, as plain data that crosses to a worker thread (no source documents). */
+export interface ReplayContext {
+  model: Pick<Model, 'sites' | 'settings'>;
+  placement: Placement;
+  workloads: Workload[];
+  horizon: Horizon;
+  events: ScenarioEvent[];
+  exchangeRates: Record<string, number>;
+}
+
 export interface MonteCarloJob {
-  paths: string[];
-  cwd: string;
-  scenario?: string;
-  /** Shares per workload of a placement other than the scenario's (a recommendation). */
-  shares?: Record<string, Record<string, number>>;
+  context: ReplayContext;
   runs: number;
   seed: number;
   demandNoise: number;
 }
 
+/** The plan of a simulation as a ReplayContext (source documents left behind). */
+export function replayContext(model: Model, plan: Pick<RunPlan, 'placement' | 'workloads' | 'horizon' | 'scenario' | 'exchangeRates'>): ReplayContext {
+  const strip = <T extends { src?: unknown }>(x: T): T => ({ ...x, src: undefined });
+  return {
+    model: { sites: new Map([...model.sites].map(([k, v]) => [k, strip(v)])), settings: strip(model.settings) },
+    placement: strip(plan.placement),
+    workloads: plan.workloads.map(strip),
+    horizon: plan.horizon,
+    events: plan.scenario.events,
+    exchangeRates: plan.exchangeRates,
+  };
+}
+
 /** Runs [from, to) of a job in this thread, with demand read from `shared`. */
 export function runSlice(job: MonteCarloJob, shared: Float64Array[], from: number, to: number, onRun?: () => void): RunOutcome[] {
-  const a = analyzePaths(job.paths, { cwd: job.cwd });
-  const plan = planRun(a.model, job.scenario, new TraceCache());
-  const placement: Placement = job.shares ? placementWithShares(plan.placement, job.shares) : plan.placement;
+  const c = job.context;
   const out: RunOutcome[] = [];
   for (let r = from; r < to; r++) {
-    const demand = noisyDemand(shared, job.demandNoise, Rng.stream(job.seed, r));
-    const res = replay({ model: a.model, placement, horizon: plan.horizon, steps: shared[0].length, workloads: plan.workloads, demand, events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets: 0 });
+    // The noise is applied as the replay reads demand: no per-run copy of the series.
+    const res = replay({ model: c.model as Model, placement: c.placement, horizon: c.horizon, steps: shared[0].length, workloads: c.workloads, demand: shared, events: c.events, exchangeRates: c.exchangeRates, buckets: 0, perStep: false, noise: { sigma: job.demandNoise, rng: Rng.stream(job.seed, r) } });
     out.push({ cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps });
     onRun?.();
   }

@@ -20,6 +20,7 @@ import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Si
 import { FlavorPacker, hostSchedulable } from './nova-capacity';
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from './pricing';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
+import type { Rng } from './rng';
 
 export interface ReplayInput {
   model: Model;
@@ -35,6 +36,13 @@ export interface ReplayInput {
   exchangeRates: Record<string, number>;
   /** Number of chart buckets (0: no series). */
   buckets?: number;
+  /**
+   * Monte Carlo: demand is multiplied by (1 + sigma·N(0,1)) per workload and step (clamped at 0)
+   * as it is read, drawn from rng in a fixed order (chunks of steps, workload by workload).
+   */
+  noise?: { sigma: number; rng: Rng };
+  /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
+  perStep?: boolean;
   onProgress?: (done: number) => void;
 }
 
@@ -302,6 +310,7 @@ export function replay(input: ReplayInput): ReplayResult {
 
   // ---- outputs ----
   const months = Math.max(1, Math.ceil((steps * dt) / SECONDS_PER_MONTH - EPS));
+  const perStep = input.perStep !== false;
   const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
   const nb = B ? Math.ceil(steps / B) : 0;
   const res: ReplayResult = {
@@ -310,8 +319,8 @@ export function replay(input: ReplayInput): ReplayResult {
     pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
     workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
     siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S), sitePeakVcpuUtil: new Float64Array(S), sitePeakMemUtil: new Float64Array(S),
-    siteVcpuUtil: sites.map(() => new Float64Array(steps)),
-    publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(steps)]))])),
+    siteVcpuUtil: sites.map(() => new Float64Array(perStep ? steps : 0)),
+    publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(perStep ? steps : 0)]))])),
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), months,
     bucketSize: B,
@@ -377,9 +386,17 @@ export function replay(input: ReplayInput): ReplayResult {
     if (t - chunkStart >= CH) {
       chunkStart = t;
       const len = Math.min(CH, steps - t);
+      const noise = input.noise;
       for (let w = 0; w < W; w++) {
         const src = demand[w];
-        for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
+        if (noise) {
+          const rng = noise.rng;
+          const sigma = noise.sigma;
+          for (let k = 0; k < len; k++) {
+            const v = src[t + k] * (1 + sigma * rng.normal());
+            dChunk[k * W + w] = v > 0 ? v : 0;
+          }
+        } else for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
       }
     }
     const row = (t - chunkStart) * W;
@@ -557,7 +574,7 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
     const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
-    res.siteVcpuUtil[s][t] = u;
+    if (perStep) res.siteVcpuUtil[s][t] = u;
     if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
     const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
     if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
@@ -584,7 +601,7 @@ export function replay(input: ReplayInput): ReplayResult {
     const unitCommit = commitScratch[s];
     for (let k = 0; k < cm.count.length; k++) {
       stepCost += cm.hourly[k] * k2;
-      typeRunSeries[s][k][t] = tr[k];
+      if (perStep) typeRunSeries[s][k][t] = tr[k];
       const R = tr[k], C = cm.count[k];
       covFrac[k] = R > C ? C / R : 1;
       unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
@@ -616,7 +633,7 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteMonthCost[s][month] += stepCost;
     const q = quotaOf[s];
     const u = q !== Infinity && q > 0 ? allocV / q : NaN;
-    res.siteVcpuUtil[s][t] = u;
+    if (perStep) res.siteVcpuUtil[s][t] = u;
     if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
     if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
   }

@@ -6,7 +6,6 @@
 import { Analysis } from './lint';
 import { failoverCheck, FailoverResult } from './failover';
 import { replay, ReplayResult } from './replay';
-import { Rng } from './rng';
 import { planRun, RunPlan } from './scenario-plan';
 import { TraceCache } from './trace-file';
 import { baseDemand, growthSeries, stepCount, TrafficWarning } from './traffic';
@@ -54,18 +53,6 @@ export function buildDemand(plan: RunPlan, steps: number): { base: Float64Array[
     } else demand.push(b.demand);
   }
   return { base, demand, warnings };
-}
-
-/** Multiplies demand by (1 + σ·N(0,1)) per step and workload, clamped at 0, with the given Rng. */
-export function noisyDemand(demand: readonly Float64Array[], sigma: number, rng: Rng): Float64Array[] {
-  return demand.map((d) => {
-    const out = new Float64Array(d.length);
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i] * (1 + sigma * rng.normal());
-      out[i] = v > 0 ? v : 0;
-    }
-    return out;
-  });
 }
 
 export function peaksOf(demand: readonly Float64Array[]): Float64Array {

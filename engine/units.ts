@@ -2,16 +2,15 @@
  * Quantities with units. A field's name carries its unit (`memoryMiB`, `diskGiB`,
  * `...Seconds`, `...Days`); a string with a unit ("512 GiB", "5m", "90 days") is converted
  * to it with mathjs units (never eval). Durations accept the short forms s, m, h, d, w.
- * The mathjs instance is created lazily: a workspace of plain numbers never pays for it.
+ * mathjs is loaded on first use (mathjs-units.ts): a workspace of plain numbers never pays for it.
  */
-
-import { create, unitDependencies } from 'mathjs';
 
 type MathUnits = { unit(value: number, name: string): { toNumber(name: string): number } };
 let mathUnits: MathUnits | undefined;
 function units(): MathUnits {
   if (!mathUnits) {
-    mathUnits = create({ unitDependencies }) as unknown as MathUnits;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    mathUnits = (require('./mathjs-units') as typeof import('./mathjs-units')).createUnits();
   }
   return mathUnits;
 }

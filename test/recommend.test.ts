@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { adviseCommitments, optimalCommitment } from '../engine/commitments';
 import { analyzePaths } from '../engine/lint';
-import { runMonteCarlo } from '../engine/monte-carlo';
+import { replayContext, runMonteCarlo } from '../engine/monte-carlo';
 import { OpenStackSite, PublicSite } from '../engine/model';
 import { optimizePlacement } from '../engine/optimizer';
 import { planPurchase } from '../engine/procurement';
@@ -135,7 +135,7 @@ describe('Monte Carlo', function () {
     const dir = path.join(FIXTURES, 'toss-hybrid');
     const a = analyzePaths([dir], { cwd: dir });
     const sim = simulate(a, { scenario: 'aws-outage-at-peak' });
-    const job = { paths: [dir], cwd: dir, scenario: 'aws-outage-at-peak', runs: 6, seed: 42, demandNoise: 0.1 };
+    const job = { context: replayContext(a.model, sim.plan), runs: 6, seed: 42, demandNoise: 0.1 };
     const inThread = await runMonteCarlo(job, sim.demand, 0);
     const one = await runMonteCarlo(job, sim.demand, 1);
     const two = await runMonteCarlo(job, sim.demand, 2);
