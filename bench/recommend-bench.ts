@@ -32,11 +32,38 @@ export async function benchMonteCarlo(): Promise<void> {
     const s = await runMonteCarlo(job, sim.demand, workers);
     return { ms: performance.now() - t, s };
   };
-  const one = await time(1);
-  const two = await time(2);
+  // Alternate, best of two each: this machine's timings drift by tens of percent between runs.
+  const one1 = await time(1);
+  const two1 = await time(2);
+  const one2 = await time(1);
+  const two2 = await time(2);
+  const one = one1.ms <= one2.ms ? one1 : one2;
+  const two = two1.ms <= two2.ms ? two1 : two2;
   const speedup = one.ms / two.ms;
+  const machine = await machineScaling(sim.demand.length, sim.steps);
   const same = JSON.stringify(one.s.outcomes) === JSON.stringify(two.s.outcomes);
   console.log(`Monte Carlo, 100 workloads × 4 sites × ${sim.steps} steps × ${job.runs} runs: 1 worker ${(one.ms / 1000).toFixed(2)} s, 2 workers ${(two.ms / 1000).toFixed(2)} s`);
   console.log(`  speed-up ${speedup.toFixed(2)}× (target ≥ 1.6×: ${speedup >= 1.6 ? 'met' : 'MISSED'}) · identical results: ${same ? 'yes' : 'NO'}`);
+  console.log(`  machine reference: a bare typed-array loop of the same size runs ${machine.toFixed(2)}× faster on 2 threads than on 1`);
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Throughput of a bare loop over typed arrays (the replay floor's arithmetic) on 2 threads vs 1. */
+async function machineScaling(workloads: number, steps: number): Promise<number> {
+  const { Worker } = await import('worker_threads');
+  const code = `const { parentPort, workerData } = require('worker_threads');
+    const { W, T, reps } = workerData;
+    const d = Array.from({ length: W }, (_, w) => Float64Array.from({ length: T }, (_, t) => 100 + ((w * 7 + t) % 50)));
+    let acc = 0;
+    for (let r = 0; r < reps; r++) for (let t = 0; t < T; t++) for (let w = 0; w < W; w++) {
+      const D = d[w][t] * 0.3; const n = Math.ceil(D / 6); const c = n * 10; const s = D < c ? D : c; acc += s + (D - s) + n * 0.02;
+    }
+    parentPort.postMessage(acc);`;
+  const run = (threads: number, reps: number) => {
+    const t = performance.now();
+    return Promise.all(Array.from({ length: threads }, () => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData: { W: workloads * 4, T: steps, reps } }).on('message', resolve).on('error', reject)))).then(() => performance.now() - t);
+  };
+  const one = Math.min(await run(1, 16), await run(1, 16));
+  const two = Math.min(await run(2, 8), await run(2, 8));
+  return one / two;
 }

@@ -54,7 +54,7 @@ export function formatRecommendation(o: RecommendOutcome): string {
     const rows: string[][] = [
       ['cost', money(a.cost, c), money(b.cost, c), money(b.cost - a.cost, c)],
       ['per month', money(a.costPerMonth, c), money(b.costPerMonth, c), money(b.costPerMonth - a.costPerMonth, c)],
-      ['unserved requests', num(a.unservedRequests), num(b.unservedRequests), num(b.unservedRequests - a.unservedRequests)],
+      ['unserved (unit·s, all)', num(a.unservedRequests), num(b.unservedRequests), num(b.unservedRequests - a.unservedRequests)],
       ['SLO-violation steps', String(a.sloViolationSteps), String(b.sloViolationSteps), String(b.sloViolationSteps - a.sloViolationSteps)],
       ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, pct(a.peakUtilization[s]), pct(b.peakUtilization[s]), '']),
       ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'FAILS', b.n1Survives[s] ? 'survives' : 'FAILS', '']),
