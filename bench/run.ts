@@ -6,12 +6,14 @@
 import { benchLint } from './lint-bench';
 import { benchReplay, runCase } from './replay-bench';
 import { benchMonteCarlo, benchOptimizer } from './recommend-bench';
+import { benchReport } from './report-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
   replay: benchReplay,
   optimizer: benchOptimizer,
   'monte-carlo': benchMonteCarlo,
+  report: benchReport,
 };
 
 async function mainBench(): Promise<void> {

@@ -8,7 +8,8 @@
 import { mean, quantile, standardDeviation } from 'simple-statistics';
 import { Settings, Workload } from './model';
 
-export type WorkloadClass = 'sovereign' | 'experimental' | 'gpu' | 'bursty' | 'steady';
+import type { WorkloadClass } from './classification-types';
+export type { WorkloadClass };
 
 export interface DemandStats {
   peak: number;

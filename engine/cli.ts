@@ -17,6 +17,7 @@ import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
 import { recommend, RecommendOutcome } from './recommend';
 import { simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
+import { toCsv, toHtml, toMarkdown } from './report-export';
 import * as os from 'os';
 import { UsageError } from './workspace-loader';
 
@@ -220,6 +221,43 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   else io.stdout(text);
   return 0;
 }
+async function reportCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+    scenario: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'no-recommend': { type: 'boolean', default: false },
+  } });
+  const format = values.format;
+  if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
+  if (!values.out) throw new UsageError('--out FILE is required');
+  checkOutDir(values.out);
+  const a = analyzeOrReport(positionals, io);
+  if (!a) return 1;
+  let report: Report;
+  let headroomTarget = 0.2;
+  try {
+    if (values['no-recommend']) {
+      const sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying') });
+      report = buildReport(a.model, sim);
+      headroomTarget = sim.plan.placement.headroomTarget;
+    } else {
+      const out = await recommend(a, { scenario: values.scenario });
+      report = out.report;
+      headroomTarget = out.current.plan.placement.headroomTarget;
+    }
+  } catch (e) {
+    return reportRunError(e, io);
+  }
+  const text = format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  writeAtomic(values.out, text);
+  io.stderr(`wrote ${values.out} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`);
+  return 0;
+}
+registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] --format html|md|csv|json --out FILE [--no-recommend]
+
+The capacity-review report: html is one self-contained file (charts, tables, no network, works
+from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
+and month, json is the report JSON. Recommendations are included unless --no-recommend.
+`);
+
 registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts]
 
 Solves for the cheapest active-active placement (HiGHS) that keeps the headroom target at the

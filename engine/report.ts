@@ -4,7 +4,7 @@
  * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
  * state: the same inputs and seed give byte-identical JSON.
  */
-import { classify, demandStats, WorkloadClass } from './classification';
+import { classify, demandStats } from './classification';
 import { siteInstanceCapacity, siteSchedulable } from './nova-capacity';
 import { hostsAfterEvents } from './failover';
 import { Simulation } from './simulate';
@@ -14,64 +14,8 @@ import { SECONDS_PER_MONTH } from './units';
 import { quantile } from 'simple-statistics';
 import { Model } from './model';
 
-export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
-
-export interface Report {
-  reportVersion: 1;
-  scenario: string;
-  placement: string;
-  mode: string;
-  currency: string;
-  exchangeRates: Record<string, number>;
-  horizon: { start: string; end: string; stepSeconds: number; steps: number };
-  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number };
-  sites: ReportSite[];
-  workloads: ReportWorkload[];
-  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number }> }[];
-  recommendations: Recommendation[];
-  monteCarlo?: { runs: number; seed: number; cost: { p10?: number; p50: number; p90: number }; unservedRequests: { p10?: number; p50: number; p90: number }; sloBreachProbability?: number; [k: string]: unknown };
-  worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
-  warnings: { workload: string; message: string }[];
-  events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
-  series?: ReportSeries;
-  /** `headroom recommend`: the recommended placement and the side-by-side comparison. */
-  recommendation?: Record<string, unknown>;
-}
-
-export interface ReportSite {
-  name: string;
-  type: 'openstack' | 'public';
-  region: string;
-  sovereign: boolean;
-  currency: string;
-  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
-  peakUtilization: { vcpus: number | null; memoryMiB: number | null };
-  p95Utilization: { vcpus: number | null };
-  cost: number;
-  idleCost: number;
-  costPerMonth: number;
-}
-
-export interface ReportWorkload {
-  name: string;
-  class: WorkloadClass;
-  classReason: string;
-  unit: string;
-  demand: { peak: number; p95: number; mean: number; median: number; coefficientOfVariation: number; peakToMedian: number | null };
-  sites: Record<string, { share: number; role: string; peakInstances: number; peakUtilization: number; cost: number; unservedRequests: number }>;
-  unservedRequests: number;
-  sloViolationSteps: number;
-  cost: number;
-}
-
-export interface ReportSeries {
-  start: string;
-  bucketSeconds: number;
-  buckets: number;
-  sites: Record<string, { capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]> }>;
-  workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
-  monthlyCost: { months: string[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]> };
-}
+export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+import type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -48,6 +48,12 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
   else placement = model.placements.get('current') ?? [...model.placements.values()][0];
   if (!placement) throw new PlanError('there is no Placement to simulate: add a Placement document that gives each workload its shares');
   const workloads = [...placement.workloads.keys()].sort().map((n) => model.workloads.get(n)).filter((w): w is Workload => !!w);
+  for (const w of workloads) {
+    const wp = placement.workloads.get(w.name)!;
+    for (const s of [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])]) {
+      if (!model.sites.has(s)) throw new PlanError(`Placement ${placement.name} puts ${w.name} on site ${s}, which is not a valid Site (run headroom lint)`);
+    }
+  }
   if (workloads.length === 0) throw new PlanError(`Placement ${placement.name} places no known workload`);
 
   const series = new Map<string, TraceSeries>();

@@ -29,3 +29,17 @@ const compiled = compileValidators(ajv);
 const refs = Object.fromEntries([...compiled.keys()].map((k) => [k, ajv.getSchema(compiled.get(k).schema.$id).schema.$id]));
 const fs = await import('fs');
 fs.writeFileSync('dist/validators.cjs', standaloneCode(ajv, refs));
+
+// The report renderer for the webview and the standalone export: one browser bundle.
+await build({
+  entryPoints: ['webview/report-app.ts'],
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  format: 'iife',
+  outfile: 'dist/webview/report.js',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+fs.copyFileSync('webview/style.css', 'dist/webview/style.css');

@@ -1,0 +1,121 @@
+/**
+ * Exports of the capacity-review report: one self-contained HTML file (the webview's own bundle
+ * and stylesheet inlined, the data as JSON, a strict Content-Security-Policy with a fresh nonce,
+ * no network, works from file://), Markdown tables for a pull request or wiki, CSV of cost per
+ * workload, site and month, and the JSON itself. User strings are escaped for each format.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Report } from './report-types';
+
+/** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
+function webviewAsset(name: string): string {
+  for (const dir of [path.resolve(__dirname, 'webview'), path.resolve(__dirname, '..', 'webview')]) {
+    const p = path.join(dir, name);
+    if (p.includes(`${path.sep}dist${path.sep}`) && fs.existsSync(p)) return fs.readFileSync(p, 'utf8');
+  }
+  throw new Error(`report asset ${name} not found next to ${__dirname}: run npm run build`);
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON that is safe inside a <script> element: no "</script", no "<!--", no U+2028/9. */
+export function jsonForScript(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function toHtml(report: Report, opts: { headroomTarget?: number; nonce?: string } = {}): string {
+  const nonce = opts.nonce ?? randomBytes(16).toString('base64');
+  const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
+  const js = webviewAsset('report.js').replace(/<\/script/gi, '<\\/script');
+  const css = webviewAsset('style.css');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Headroom capacity review: ${escapeHtml(report.scenario)}</title>
+<style nonce="${nonce}">${css}</style>
+</head>
+<body>
+<div id="app"></div>
+<script type="application/json" id="report-data" nonce="${nonce}">${jsonForScript({ report, headroomTarget: opts.headroomTarget ?? 0.2 })}</script>
+<script nonce="${nonce}">${js}</script>
+</body>
+</html>
+`;
+}
+
+/** Markdown cell: pipes and line breaks escaped, markup neutralised. */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+}
+
+const money = (x: number) => x.toFixed(2);
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+
+export function toMarkdown(r: Report): string {
+  const lines: string[] = [];
+  const row = (cells: (string | number)[]) => lines.push(`| ${cells.map((c) => mdCell(String(c))).join(' | ')} |`);
+  const head = (cells: string[], right: boolean[]) => {
+    row(cells);
+    lines.push(`| ${cells.map((_, i) => (right[i] ? '---:' : '---')).join(' | ')} |`);
+  };
+  lines.push(`# Capacity review: ${mdCell(r.scenario)}`, '');
+  lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${r.horizon.steps} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}.`, '');
+  lines.push(`**Total ${money(r.totals.cost)} ${r.currency}** (${money(r.totals.costPerMonth)} per month), unserved ${r.totals.unservedRequests} unit·s, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
+  lines.push('## Sites', '');
+  head(['site', 'type', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, true, true]);
+  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', pct(s.peakUtilization.vcpus), pct(s.p95Utilization.vcpus), money(s.cost), money(s.idleCost)]);
+  lines.push('', '## Workloads', '');
+  head(['workload', 'class', 'placement', 'peak', 'p95', 'unserved', 'SLO steps', `cost (${r.currency})`], [false, false, false, true, true, true, true, true]);
+  for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.demand.peak, w.demand.p95, w.unservedRequests, w.sloViolationSteps, money(w.cost)]);
+  lines.push('', '## N-1 failover', '');
+  head(['site lost', 'verdict', 'shortfall'], [false, false, false]);
+  for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', Object.entries(f.shortfall).filter(([, v]) => v.instances > 0).map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU`).join('; ') || '—']);
+  if (r.recommendations.length) {
+    lines.push('', '## Recommendations', '');
+    head(['kind', 'target', `saving (${r.currency})`, 'what'], [false, false, true, false]);
+    for (const x of r.recommendations) row([x.kind, x.target, money(x.saving), x.message]);
+  }
+  if (r.monteCarlo) {
+    const m = r.monteCarlo;
+    lines.push('', `## Monte Carlo (${m.runs} runs, seed ${m.seed})`, '');
+    head(['', 'P10', 'P50', 'P90'], [false, true, true, true]);
+    row([`cost (${r.currency})`, money(m.cost.p10 ?? m.cost.p50), money(m.cost.p50), money(m.cost.p90)]);
+    row(['unserved (unit·s)', m.unservedRequests.p10 ?? m.unservedRequests.p50, m.unservedRequests.p50, m.unservedRequests.p90]);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** RFC 4180 field. */
+export function csvField(s: string | number): string {
+  const t = String(s);
+  return /[",\r\n]/.test(t) || /^[=+\-@]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/**
+ * Cost per workload, site and month. A workload's monthly cost is split over its sites in
+ * proportion to their share of its horizon cost (the replay keeps months per workload and
+ * totals per workload and site).
+ */
+export function toCsv(r: Report): string {
+  const out = ['workload,site,month,cost,currency'];
+  const mc = r.series?.monthlyCost;
+  for (const w of r.workloads) {
+    const months = mc?.byWorkload[w.name];
+    for (const [site, v] of Object.entries(w.sites)) {
+      const frac = w.cost > 0 ? v.cost / w.cost : 0;
+      if (!mc || !months) {
+        out.push([w.name, site, 'total', v.cost.toFixed(2), r.currency].map(csvField).join(','));
+        continue;
+      }
+      months.forEach((c, i) => out.push([w.name, site, mc.months[i].slice(0, 7), (c * frac).toFixed(2), r.currency].map(csvField).join(',')));
+    }
+  }
+  return out.join('\r\n') + '\r\n';
+}

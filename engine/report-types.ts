@@ -1,0 +1,65 @@
+/**
+ * The report JSON's types (shared/spec/cli-and-report.md; schemas/report.schema.json), free of
+ * Node imports so the webview can use them too.
+ */
+import type { WorkloadClass } from './classification-types';
+
+export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
+
+export interface Report {
+  reportVersion: 1;
+  scenario: string;
+  placement: string;
+  mode: string;
+  currency: string;
+  exchangeRates: Record<string, number>;
+  horizon: { start: string; end: string; stepSeconds: number; steps: number };
+  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number };
+  sites: ReportSite[];
+  workloads: ReportWorkload[];
+  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number }> }[];
+  recommendations: Recommendation[];
+  monteCarlo?: { runs: number; seed: number; cost: { p10?: number; p50: number; p90: number }; unservedRequests: { p10?: number; p50: number; p90: number }; sloBreachProbability?: number; [k: string]: unknown };
+  worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
+  warnings: { workload: string; message: string }[];
+  events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
+  series?: ReportSeries;
+  /** `headroom recommend`: the recommended placement and the side-by-side comparison. */
+  recommendation?: Record<string, unknown>;
+}
+
+export interface ReportSite {
+  name: string;
+  type: 'openstack' | 'public';
+  region: string;
+  sovereign: boolean;
+  currency: string;
+  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
+  peakUtilization: { vcpus: number | null; memoryMiB: number | null };
+  p95Utilization: { vcpus: number | null };
+  cost: number;
+  idleCost: number;
+  costPerMonth: number;
+}
+
+export interface ReportWorkload {
+  name: string;
+  class: WorkloadClass;
+  classReason: string;
+  unit: string;
+  demand: { peak: number; p95: number; mean: number; median: number; coefficientOfVariation: number; peakToMedian: number | null };
+  sites: Record<string, { share: number; role: string; peakInstances: number; peakUtilization: number; cost: number; unservedRequests: number }>;
+  unservedRequests: number;
+  sloViolationSteps: number;
+  cost: number;
+}
+
+export interface ReportSeries {
+  start: string;
+  bucketSeconds: number;
+  buckets: number;
+  sites: Record<string, { capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]> }>;
+  workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
+  monthlyCost: { months: string[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]> };
+}
+

@@ -1,0 +1,171 @@
+/**
+ * The capacity-review exports: Markdown and CSV checked against the report JSON they came from,
+ * and the standalone HTML opened in real headless Chromium (playwright-core, Debian chromium):
+ * every chart renders, no console errors, no network request, tooltips, brush zoom, legend
+ * toggles, and markup in user strings shown literally, never run.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { chromium, Browser, Page } from 'playwright-core';
+import { analyzePaths } from '../engine/lint';
+import { buildReport, Report } from '../engine/report';
+import { csvField, mdCell, toCsv, toHtml, toMarkdown } from '../engine/report-export';
+import { recommend } from '../engine/recommend';
+import { simulate } from '../engine/simulate';
+import { FIXTURES, REPO, tempWorkspace } from './helpers';
+import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+
+const ARTIFACTS = path.join(REPO, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function fixtureReport(): Promise<Report> {
+  const dir = path.join(FIXTURES, 'toss-hybrid');
+  const out = await recommend(analyzePaths([dir], { cwd: dir }));
+  return out.report;
+}
+
+function parseMdTable(md: string, heading: string): string[][] {
+  const sec = md.split(`## ${heading}`)[1].split('\n## ')[0];
+  const lines = sec.split('\n').filter((l) => l.startsWith('|'));
+  return lines.slice(2).map((l) => l.slice(2, -2).split(' | '));
+}
+
+describe('report exports', function () {
+  this.timeout(120000);
+  let report: Report;
+  before(async () => {
+    report = await fixtureReport();
+  });
+
+  it('Markdown tables carry the JSON numbers', () => {
+    const md = toMarkdown(report);
+    const sites = parseMdTable(md, 'Sites');
+    assert.equal(sites.length, report.sites.length);
+    for (const s of report.sites) {
+      const row = sites.find((r) => r[0] === s.name)!;
+      assert.equal(row[5], s.cost.toFixed(2));
+      assert.equal(row[6], s.idleCost.toFixed(2));
+    }
+    const wl = parseMdTable(md, 'Workloads');
+    assert.equal(wl.length, report.workloads.length);
+    for (const w of report.workloads) {
+      const row = wl.find((r) => r[0] === w.name)!;
+      assert.equal(row[1], w.class);
+      assert.equal(Number(row[3]), w.demand.peak);
+      assert.equal(Number(row[7]), Number(w.cost.toFixed(2)));
+    }
+    const f = parseMdTable(md, 'N-1 failover');
+    assert.deepEqual(f.map((r) => r[1]), report.failover.map((x) => (x.survives ? 'survives' : '**fails**')));
+    assert.equal(parseMdTable(md, 'Recommendations').length, report.recommendations.length);
+  });
+
+  it('CSV rows sum to each workload and site cost', () => {
+    const csv = toCsv(report).trim().split('\r\n');
+    assert.equal(csv[0], 'workload,site,month,cost,currency');
+    const months = report.series!.monthlyCost.months.length;
+    assert.equal(csv.length - 1, report.workloads.reduce((n, w) => n + Object.keys(w.sites).length, 0) * months);
+    for (const w of report.workloads) {
+      for (const [site, v] of Object.entries(w.sites)) {
+        const sum = csv.filter((l) => l.startsWith(`${w.name},${site},`)).reduce((s, l) => s + Number(l.split(',')[3]), 0);
+        // rounding to 0.01 per month: at most months × 0.005 off
+        assert.ok(Math.abs(sum - v.cost) <= months * 0.005 + 0.01, `${w.name}/${site}: ${sum} vs ${v.cost}`);
+      }
+    }
+  });
+
+  it('escapes for each format', () => {
+    assert.equal(mdCell('a|b<script>'), 'a\\|b&lt;script&gt;');
+    assert.equal(csvField('a,"b"'), '"a,""b"""');
+    assert.equal(csvField('=HYPERLINK("x")'), '"=HYPERLINK(""x"")"');
+  });
+
+  describe('standalone HTML in Chromium', () => {
+    let browser: Browser;
+    before(async function () {
+      if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/ensure-chromium.sh) or set CHROMIUM_PATH`);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+    });
+    after(async () => browser?.close());
+
+    async function open(html: string, name: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+      const file = path.join(ARTIFACTS, `${name}.html`);
+      fs.writeFileSync(file, html);
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto('file://' + file);
+      return { page, errors, requests };
+    }
+
+    it('renders every chart with no console error and no network request; tooltips, brush and legend work', async () => {
+      const { page, errors, requests } = await open(toHtml(report, { headroomTarget: 0.2 }), 'report');
+      await page.waitForSelector('figure.chart svg');
+      // 2 sites + utilization + cost by site + cost by workload (+ Monte Carlo when present)
+      assert.equal(await page.locator('figure.chart').count(), 5 + (report.monteCarlo ? 1 : 0));
+      assert.ok((await page.locator('figure.chart').first().locator('path.stack').count()) > 0);
+      assert.ok((await page.locator('rect.bar').count()) > 0);
+      assert.equal(await page.locator('table.failover tr.shortfall').count(), report.failover.filter((f) => !f.survives).length);
+      // tooltip on hover
+      const first = page.locator('figure.chart').first();
+      await first.scrollIntoViewIfNeeded();
+      const box = (await first.locator('g.brush rect.overlay').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height - 4);
+      await page.waitForSelector('#hr-tooltip:not([hidden])');
+      assert.match((await page.locator('#hr-tooltip').textContent())!, /vCPU running/);
+      // brush: drag across the first chart; the x-axis ticks change to the zoomed range
+      const fig = page.locator('figure.chart').first();
+      const ticksBefore = await fig.locator('g.axis.x .tick text').allTextContents();
+      const overlay = (await fig.locator('g.brush rect.overlay').boundingBox())!;
+      await page.mouse.move(overlay.x + overlay.width * 0.4, overlay.y + overlay.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(overlay.x + overlay.width * 0.45, overlay.y + overlay.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const ticksAfter = await fig.locator('g.axis.x .tick text').allTextContents();
+      assert.notDeepEqual(ticksAfter, ticksBefore);
+      // legend: hiding a workload removes its area
+      const before = await fig.locator('path.stack').count();
+      await fig.locator('.legend button').first().click();
+      assert.equal(await fig.locator('path.stack').count(), before - 1);
+      // sortable workload table: numbers sort largest first on the first click, then reverse
+      const costHeader = page.locator('table.workloads th button', { hasText: 'cost' });
+      await costHeader.click();
+      const firstRow = await page.locator('table.workloads tbody tr').first().locator('td').first().textContent();
+      const costliest = [...report.workloads].sort((a, b) => b.cost - a.cost)[0].name;
+      assert.equal(firstRow, costliest);
+      await costHeader.click();
+      const cheapest = [...report.workloads].sort((a, b) => a.cost - b.cost)[0].name;
+      assert.equal(await page.locator('table.workloads tbody tr').first().locator('td').first().textContent(), cheapest);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);
+      assert.equal(requests.length, 1);
+    });
+
+    it('shows markup in user strings literally and never runs it', async () => {
+      const dir = tempWorkspace({
+        's.yaml': smallPrivate('dc', 4).replace('  type: openstack', '  type: openstack\n  region: "<img src=x onerror=window.__xss=1><script>window.__xss=2</script>"'),
+        'c.yaml': publicSite('cloud').replace('  type: public', '  type: public\n  region: "</script><script>window.__xss=3</script>"'),
+        'w.yaml': constWorkload('api', 20),
+        'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }'),
+        'sc.yaml': scenario(),
+      });
+      const a = analyzePaths([dir], { cwd: dir });
+      assert.deepEqual(a.diagnostics.filter((d) => d.severity !== 'info'), []);
+      const r = buildReport(a.model, simulate(a));
+      const { page, errors } = await open(toHtml(r), 'report-markup');
+      await page.waitForSelector('table');
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
+      const text = await page.locator('main').textContent();
+      assert.ok(text!.includes('<img src=x onerror=window.__xss=1><script>window.__xss=2</script>'));
+      assert.ok(text!.includes('</script><script>window.__xss=3</script>'));
+      assert.equal(await page.locator('main img').count(), 0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report-markup.png') });
+      assert.deepEqual(errors, []);
+    });
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * d3 charts of the report: demand against capacity per site (running vCPU stacked by workload,
+ * needed and capacity lines, outage bands, brush to zoom, tooltip, legend that toggles series),
+ * utilization against the headroom line, monthly cost stacked by site and by workload, and the
+ * Monte Carlo range. Colours come from VS Code theme variables (with fallbacks for the export).
+ */
+import { axisBottom, axisLeft } from 'd3-axis';
+import { brushX } from 'd3-brush';
+import { max } from 'd3-array';
+import { scaleBand, scaleLinear, scaleOrdinal, scaleUtc } from 'd3-scale';
+import { select, Selection } from 'd3-selection';
+import { area, line, stack } from 'd3-shape';
+import { Report } from './types';
+import { el, fmtMoney, fmtNum } from './dom';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const W = 860;
+const H = 260;
+const M = { top: 12, right: 16, bottom: 28, left: 56 };
+
+/** Theme-aware categorical palette: VS Code chart colours first. */
+export const PALETTE = ['var(--vscode-charts-blue, #3794ff)', 'var(--vscode-charts-orange, #d18616)', 'var(--vscode-charts-green, #89d185)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-yellow, #cca700)', 'var(--vscode-charts-red, #f14c4c)', '#4ec9b0', '#ce9178', '#9cdcfe', '#c586c0', '#dcdcaa', '#569cd6', '#d7ba7d'];
+
+function svgRoot(parent: HTMLElement, title: string): Selection<SVGSVGElement, unknown, null, undefined> {
+  const fig = el('figure', { class: 'chart' }, el('figcaption', {}, title));
+  parent.append(fig);
+  const svg = select(fig).append('svg').attr('xmlns', SVG).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  return svg as unknown as Selection<SVGSVGElement, unknown, null, undefined>;
+}
+
+function tooltip(): HTMLElement {
+  let t = document.getElementById('hr-tooltip');
+  if (!t) {
+    t = el('div', { id: 'hr-tooltip', class: 'tooltip', role: 'tooltip' });
+    t.hidden = true;
+    document.body.append(t);
+  }
+  return t;
+}
+
+function showTip(ev: MouseEvent, lines: string[]): void {
+  const t = tooltip();
+  t.replaceChildren(...lines.map((l) => el('div', {}, l)));
+  t.hidden = false;
+  t.style.left = `${ev.pageX + 12}px`;
+  t.style.top = `${ev.pageY + 12}px`;
+}
+
+function hideTip(): void {
+  tooltip().hidden = true;
+}
+
+/** Demand against capacity for one site; the brush zooms, double-click resets. */
+export function siteChart(parent: HTMLElement, report: Report, siteName: string): void {
+  const series = report.series!;
+  const ss = series.sites[siteName];
+  const n = ss.capacityVcpus.length;
+  const t0 = Date.parse(series.start);
+  const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
+  const names = Object.keys(ss.byWorkload);
+  const hidden = new Set<string>();
+  const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
+  const svg = svgRoot(parent, `${siteName}: running vCPU by workload, needed and capacity`);
+  const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
+  const y = scaleLinear().range([H - M.bottom, M.top]);
+  const gx = svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`);
+  const gy = svg.append('g').attr('class', 'axis y').attr('transform', `translate(${M.left},0)`);
+  const bands = svg.append('g').attr('class', 'bands');
+  const areas = svg.append('g').attr('class', 'areas');
+  const lines = svg.append('g').attr('class', 'lines');
+  const clipId = `clip-${siteName.replace(/[^a-z0-9-]/g, '_')}`;
+  svg.append('clipPath').attr('id', clipId).append('rect').attr('x', M.left).attr('y', M.top).attr('width', W - M.left - M.right).attr('height', H - M.top - M.bottom);
+  for (const g of [bands, areas, lines]) g.attr('clip-path', `url(#${clipId})`);
+
+  const draw = () => {
+    const visible = names.filter((w) => !hidden.has(w));
+    const rows = times.map((_, i) => Object.fromEntries(visible.map((w) => [w, ss.byWorkload[w][i]])));
+    const stacked = stack<Record<string, number>>().keys(visible)(rows);
+    const [a, b] = x.domain();
+    const inView = (i: number) => times[i] >= a && times[i] <= b;
+    const top = max(times.map((_, i) => (inView(i) ? Math.max(ss.capacityVcpus[i], ss.neededVcpus[i], stacked.length ? stacked[stacked.length - 1][i][1] : 0) : 0))) ?? 1;
+    y.domain([0, top * 1.05 || 1]);
+    gx.call(axisBottom(x).ticks(8));
+    gy.call(axisLeft(y).ticks(5).tickFormat((v) => fmtNum(Number(v))));
+    const ar = area<[number, number]>().x((_, i) => x(times[i])).y0((d) => y(d[0])).y1((d) => y(d[1]));
+    areas.selectAll('path').data(stacked, (d) => (d as { key: string }).key).join('path')
+      .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => ar(d as unknown as [number, number][]));
+    const ln = (vals: number[]) => line<number>().x((_, i) => x(times[i])).y((v) => y(v))(vals);
+    const hasCapacity = ss.capacityVcpus.some((c) => c > 0); // a public site without quota has none
+    lines.selectAll('path').data([...(hasCapacity ? [{ k: 'capacity', v: ss.capacityVcpus }] : []), { k: 'needed', v: ss.neededVcpus }]).join('path')
+      .attr('class', (d) => `line ${d.k}`).attr('d', (d) => ln(d.v));
+    const ev = (report.events ?? []).filter((e) => e.site === siteName && e.end);
+    bands.selectAll('rect').data(ev).join('rect').attr('class', 'outage')
+      .attr('x', (e) => x(new Date(e.start))).attr('width', (e) => Math.max(2, x(new Date(e.end!)) - x(new Date(e.start))))
+      .attr('y', M.top).attr('height', H - M.top - M.bottom)
+      .on('mousemove', (m: MouseEvent, e) => showTip(m, [`${e.type}${e.zone ? ` ${e.zone}` : ''}`, `${e.start} → ${e.end}`]))
+      .on('mouseleave', hideTip);
+  };
+  const brush = brushX().extent([[M.left, M.top], [W - M.right, H - M.bottom]]).on('end', (e: { selection: [number, number] | null }) => {
+    if (!e.selection) return;
+    x.domain([x.invert(e.selection[0]), x.invert(e.selection[1])]);
+    svg.select<SVGGElement>('g.brush').call(brush.move as never, null);
+    draw();
+  });
+  svg.append('g').attr('class', 'brush').call(brush as never);
+  // Tooltip from the pointer's time (the brush overlay lies on top of the areas).
+  svg.on('mousemove', (ev: MouseEvent) => {
+    const node = svg.node()!;
+    const px = (ev.offsetX * W) / node.clientWidth;
+    if (px < M.left || px > W - M.right) return hideTip();
+    const i = Math.max(0, Math.min(n - 1, Math.round((x.invert(px).getTime() - t0) / 1000 / series.bucketSeconds)));
+    const top = names.filter((w) => !hidden.has(w)).map((w) => ({ w, v: ss.byWorkload[w][i] })).sort((p, q) => q.v - p.v).slice(0, 5);
+    showTip(ev, [`${siteName} · ${times[i].toISOString().slice(0, 16).replace('T', ' ')} UTC`, `capacity ${fmtNum(ss.capacityVcpus[i])} vCPU · needed ${fmtNum(ss.neededVcpus[i])}`, ...top.map((t) => `${t.w}: ${fmtNum(t.v)} vCPU running (mean)`)]);
+  });
+  svg.on('mouseleave', hideTip);
+  svg.on('dblclick', () => {
+    x.domain([times[0], times[n - 1]]);
+    draw();
+  });
+  draw();
+  legend(parent.lastElementChild as HTMLElement, [...names.map((w) => ({ key: w, color: color(w) })), { key: 'needed', color: '', cls: 'needed' }, { key: 'capacity', color: '', cls: 'capacity' }], (k) => {
+    if (k === 'needed' || k === 'capacity') {
+      const sel = lines.select(`path.${k}`);
+      sel.classed('hidden', !sel.classed('hidden'));
+      return;
+    }
+    if (hidden.has(k)) hidden.delete(k);
+    else hidden.add(k);
+    draw();
+  });
+}
+
+function legend(fig: HTMLElement, items: { key: string; color: string; cls?: string }[], toggle: (k: string) => void): void {
+  const ul = el('ul', { class: 'legend' });
+  for (const it of items) {
+    const sw = el('span', { class: `swatch ${it.cls ?? ''}` });
+    if (it.color) sw.style.background = it.color;
+    const b = el('button', { type: 'button', 'aria-pressed': 'true' }, sw, it.key);
+    b.addEventListener('click', () => {
+      toggle(it.key);
+      b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+    });
+    ul.append(el('li', {}, b));
+  }
+  fig.append(ul);
+}
+
+/** Stacked monthly cost bars (by site or by workload). */
+export function costChart(parent: HTMLElement, report: Report, by: 'bySite' | 'byWorkload'): void {
+  const mc = report.series!.monthlyCost;
+  const keys = Object.keys(mc[by]);
+  const months = mc.months.map((m) => m.slice(0, 7));
+  const rows = months.map((_, i) => Object.fromEntries(keys.map((k) => [k, mc[by][k][i] ?? 0])));
+  const stacked = stack<Record<string, number>>().keys(keys)(rows);
+  const svg = svgRoot(parent, `Cost per month by ${by === 'bySite' ? 'site' : 'workload'} (${report.currency})`);
+  const x = scaleBand().domain(months).range([M.left, W - M.right]).padding(0.2);
+  const y = scaleLinear().domain([0, (max(stacked.length ? stacked[stacked.length - 1].map((d) => d[1]) : [0]) ?? 0) * 1.05 || 1]).range([H - M.bottom, M.top]);
+  const color = scaleOrdinal<string, string>().domain(keys).range(PALETTE);
+  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x));
+  svg.append('g').attr('class', 'axis y').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5).tickFormat((v) => fmtNum(Number(v))));
+  svg.append('g').selectAll('g').data(stacked).join('g').attr('fill', (d) => color(d.key))
+    .selectAll('rect').data((d) => d.map((v, i) => ({ key: d.key, v, i }))).join('rect')
+    .attr('class', 'bar').attr('x', (d) => x(months[d.i])!).attr('width', x.bandwidth())
+    .attr('y', (d) => y(d.v[1])).attr('height', (d) => Math.max(0, y(d.v[0]) - y(d.v[1])))
+    .on('mousemove', (ev: MouseEvent, d) => showTip(ev, [d.key, months[d.i], fmtMoney(d.v[1] - d.v[0], report.currency)]))
+    .on('mouseleave', hideTip);
+  legend(parent.lastElementChild as HTMLElement, keys.map((k) => ({ key: k, color: color(k) })), () => undefined);
+}
+
+/** Utilization of each site's capacity per bucket, with the headroom line (1 − headroomTarget). */
+export function utilizationChart(parent: HTMLElement, report: Report, headroomTarget: number): void {
+  const series = report.series!;
+  const names = Object.keys(series.sites).filter((s) => series.sites[s].capacityVcpus.some((c) => c > 0));
+  if (!names.length) return;
+  const n = series.sites[names[0]].capacityVcpus.length;
+  const t0 = Date.parse(series.start);
+  const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
+  const svg = svgRoot(parent, `Peak vCPU utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line`);
+  const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
+  const u = (s: string) => series.sites[s].allocatedVcpus.map((a, i) => (series.sites[s].capacityVcpus[i] > 0 ? a / series.sites[s].capacityVcpus[i] : 0));
+  const y = scaleLinear().domain([0, Math.max(1, max(names.flatMap(u)) ?? 1)]).range([H - M.bottom, M.top]);
+  const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
+  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8));
+  svg.append('g').attr('class', 'axis y').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5).tickFormat((v) => `${Math.round(Number(v) * 100)} %`));
+  svg.append('line').attr('class', 'target').attr('x1', M.left).attr('x2', W - M.right).attr('y1', y(1 - headroomTarget)).attr('y2', y(1 - headroomTarget));
+  for (const s of names) svg.append('path').attr('class', 'util').attr('stroke', color(s)).attr('d', line<number>().x((_, i) => x(times[i])).y((v) => y(v))(u(s)));
+  legend(parent.lastElementChild as HTMLElement, names.map((k) => ({ key: k, color: color(k) })), () => undefined);
+}
+
+/** Monte Carlo: P10–P90 range with the P50 mark, for cost and for unserved demand. */
+export function monteCarloChart(parent: HTMLElement, report: Report): void {
+  const mc = report.monteCarlo;
+  if (!mc) return;
+  const rows = [
+    { k: `cost (${report.currency})`, q: mc.cost, f: (v: number) => fmtMoney(v, report.currency) },
+    { k: 'unserved (unit·s)', q: mc.unservedRequests, f: fmtNum },
+  ];
+  const svg = svgRoot(parent, `Monte Carlo: ${mc.runs} runs, seed ${mc.seed} (P10–P90, P50 marked)`);
+  const band = scaleBand().domain(rows.map((r) => r.k)).range([M.top, H - M.bottom]).padding(0.4);
+  rows.forEach((r) => {
+    const lo = r.q.p10 ?? r.q.p50;
+    const hi = r.q.p90;
+    const x = scaleLinear().domain([Math.min(lo, r.q.p50) * 0.98, hi * 1.02 || 1]).range([M.left + 120, W - M.right]);
+    const g = svg.append('g').attr('transform', `translate(0,${band(r.k)})`);
+    g.append('text').attr('x', M.left).attr('y', band.bandwidth() / 2).attr('class', 'label').text(r.k);
+    g.append('rect').attr('class', 'fan').attr('x', x(lo)).attr('width', Math.max(2, x(hi) - x(lo))).attr('height', band.bandwidth())
+      .on('mousemove', (ev: MouseEvent) => showTip(ev, [r.k, `P10 ${r.f(lo)}`, `P50 ${r.f(r.q.p50)}`, `P90 ${r.f(hi)}`])).on('mouseleave', hideTip);
+    g.append('line').attr('class', 'p50').attr('x1', x(r.q.p50)).attr('x2', x(r.q.p50)).attr('y1', 0).attr('y2', band.bandwidth());
+    g.append('g').attr('class', 'axis x').attr('transform', `translate(0,${band.bandwidth()})`).call(axisBottom(x).ticks(5).tickFormat((v) => fmtNum(Number(v))));
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The capacity-review report: one renderer for the VS Code webview and the standalone export.
+ * Data comes from a <script type="application/json" id="report-data"> element (export) or a
+ * typed postMessage (webview); everything is drawn with DOM text nodes and d3, never innerHTML.
+ */
+import { costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
+import { el, fmtMoney, fmtNum } from './dom';
+import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
+import { Report } from './types';
+
+export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2): void {
+  root.replaceChildren();
+  root.append(
+    el('header', {},
+      el('h1', {}, `Capacity review: ${r.scenario}`),
+      el('p', { class: 'meta' }, `Placement ${r.placement ?? ''} (${r.mode ?? ''}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s · money in ${r.currency}`),
+      el('p', { class: 'totals' }, `Total ${fmtMoney(r.totals.cost, r.currency)} (${fmtMoney(r.totals.costPerMonth, r.currency)} per month) · unserved ${fmtNum(r.totals.unservedRequests)} · ${r.totals.sloViolationSteps} SLO-violation steps`)),
+  );
+  const main = el('main');
+  root.append(main);
+  comparisonTable(main, r);
+  recommendationList(main, r);
+  siteTable(main, r);
+  if (r.series) {
+    const charts = el('section', { class: 'charts' }, el('h2', {}, 'Demand against capacity'), el('p', { class: 'hint' }, 'Drag across a chart to zoom, double-click to reset; click a legend entry to hide or show it.'));
+    main.append(charts);
+    for (const s of Object.keys(r.series.sites)) siteChart(charts, r, s);
+    utilizationChart(charts, r, headroomTarget);
+    const cost = el('section', { class: 'charts' }, el('h2', {}, 'Cost'));
+    main.append(cost);
+    costChart(cost, r, 'bySite');
+    costChart(cost, r, 'byWorkload');
+  }
+  if (r.monteCarlo) monteCarloChart(main, r);
+  failoverTable(main, r);
+  workloadTable(main, r);
+  if (r.warnings?.length) main.append(el('h2', {}, 'Warnings'), el('ul', {}, ...r.warnings.map((w) => el('li', {}, `${w.workload}: ${w.message}`))));
+}
+
+function boot(): void {
+  const root = document.getElementById('app');
+  const data = document.getElementById('report-data');
+  if (!root) return;
+  if (data?.textContent) {
+    const parsed = JSON.parse(data.textContent) as { report: Report; headroomTarget?: number };
+    renderReport(root, parsed.report, parsed.headroomTarget);
+  }
+  // In VS Code the extension posts { type: 'report', report } messages.
+  window.addEventListener('message', (ev: MessageEvent<{ type?: string; report?: Report; headroomTarget?: number }>) => {
+    if (ev.data?.type === 'report' && ev.data.report) renderReport(root, ev.data.report, ev.data.headroomTarget);
+  });
+}
+
+boot();

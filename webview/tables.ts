@@ -1,0 +1,101 @@
+/** Tables of the report: workloads (sortable), N-1 with shortfalls highlighted, recommendations, the side-by-side comparison. */
+import { el, fmtMoney, fmtNum, fmtPct } from './dom';
+import { Report } from './types';
+
+function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
+  const t = el('table', { class: opts.cls ?? '' });
+  t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: opts.numeric?.[i] ? 'num' : '' }, h)))));
+  const body = el('tbody');
+  for (const r of rows) body.append(el('tr', {}, ...r.map((c, i) => el('td', { class: opts.numeric?.[i] ? 'num' : '' }, c))));
+  t.append(body);
+  return t;
+}
+
+export function workloadTable(parent: HTMLElement, r: Report): void {
+  type Row = { name: string; cls: string; peak: number; p95: number; cost: number; unserved: number; slo: number; placement: string };
+  const data: Row[] = r.workloads.map((w) => ({
+    name: w.name, cls: w.class, peak: w.demand.peak, p95: w.demand.p95, cost: w.cost, unserved: w.unservedRequests, slo: w.sloViolationSteps,
+    placement: Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '),
+  }));
+  const cols: { key: keyof Row; label: string; num: boolean; fmt: (row: Row) => string }[] = [
+    { key: 'name', label: 'workload', num: false, fmt: (x) => x.name },
+    { key: 'cls', label: 'class', num: false, fmt: (x) => x.cls },
+    { key: 'placement', label: 'placement', num: false, fmt: (x) => x.placement },
+    { key: 'peak', label: 'peak', num: true, fmt: (x) => fmtNum(x.peak) },
+    { key: 'p95', label: 'p95', num: true, fmt: (x) => fmtNum(x.p95) },
+    { key: 'cost', label: `cost (${r.currency})`, num: true, fmt: (x) => fmtMoney(x.cost, r.currency) },
+    { key: 'unserved', label: 'unserved', num: true, fmt: (x) => fmtNum(x.unserved) },
+    { key: 'slo', label: 'SLO steps', num: true, fmt: (x) => String(x.slo) },
+  ];
+  const t = el('table', { class: 'workloads sortable' });
+  const body = el('tbody');
+  let sortKey: keyof Row = 'name';
+  let asc = true;
+  const render = () => {
+    const rows = [...data].sort((a, b) => {
+      const va = a[sortKey], vb = b[sortKey];
+      const c = typeof va === 'number' ? (va as number) - (vb as number) : String(va).localeCompare(String(vb));
+      return asc ? c : -c;
+    });
+    body.replaceChildren(...rows.map((row) => el('tr', {}, ...cols.map((c) => el('td', { class: c.num ? 'num' : '' }, c.fmt(row))))));
+  };
+  const headRow = el('tr');
+  for (const c of cols) {
+    const b = el('button', { type: 'button', class: 'sort' }, c.label);
+    const th = el('th', { scope: 'col', class: c.num ? 'num' : '', 'aria-sort': c.key === sortKey ? 'ascending' : 'none' }, b);
+    b.addEventListener('click', () => {
+      asc = sortKey === c.key ? !asc : !c.num;
+      sortKey = c.key;
+      for (const h of Array.from(headRow.children)) h.setAttribute('aria-sort', 'none');
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      render();
+    });
+    headRow.append(th);
+  }
+  t.append(el('thead', {}, headRow), body);
+  render();
+  parent.append(el('h2', {}, 'Workloads'), t);
+}
+
+export function failoverTable(parent: HTMLElement, r: Report): void {
+  const rows: (string | Node)[][] = [];
+  for (const f of r.failover) {
+    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    rows.push([f.lostSite, el('span', { class: f.survives ? 'ok' : 'bad' }, f.survives ? 'survives' : 'fails'),
+      short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU`).join('; ') : '—']);
+  }
+  const t = table(['site lost', 'verdict', 'shortfall at peak'], rows, { cls: 'failover' });
+  t.querySelectorAll('tbody tr').forEach((tr, i) => !r.failover[i].survives && tr.classList.add('shortfall'));
+  parent.append(el('h2', {}, 'N-1 failover'), t);
+}
+
+export function recommendationList(parent: HTMLElement, r: Report): void {
+  if (!r.recommendations.length) return;
+  const ul = el('ul', { class: 'recommendations' });
+  for (const x of r.recommendations) {
+    ul.append(el('li', {}, el('span', { class: `kind ${x.kind}` }, x.kind), ' ', x.saving > 0 ? el('strong', {}, `saves ${fmtMoney(x.saving, r.currency)} · `) : null, x.message));
+  }
+  parent.append(el('h2', {}, 'Recommendations'), ul);
+}
+
+/** Current against recommended (from `headroom recommend`), with the deltas a review argues about. */
+export function comparisonTable(parent: HTMLElement, r: Report): void {
+  const cmp = (r.recommendation as { comparison?: Record<string, { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; peakUtilization: Record<string, number | null>; n1Survives: Record<string, boolean> }> } | undefined)?.comparison;
+  if (!cmp) return;
+  const a = cmp.current, b = cmp.recommended;
+  const delta = (x: number, y: number, f: (v: number) => string) => el('span', { class: y < x ? 'ok' : y > x ? 'bad' : '' }, `${y - x >= 0 ? '+' : ''}${f(y - x)}`);
+  const rows: (string | Node)[][] = [
+    ['cost', fmtMoney(a.cost, r.currency), fmtMoney(b.cost, r.currency), delta(a.cost, b.cost, (v) => fmtMoney(v, r.currency))],
+    ['cost per month', fmtMoney(a.costPerMonth, r.currency), fmtMoney(b.costPerMonth, r.currency), delta(a.costPerMonth, b.costPerMonth, (v) => fmtMoney(v, r.currency))],
+    ['unserved (unit·s)', fmtNum(a.unservedRequests), fmtNum(b.unservedRequests), delta(a.unservedRequests, b.unservedRequests, fmtNum)],
+    ['SLO-violation steps', String(a.sloViolationSteps), String(b.sloViolationSteps), delta(a.sloViolationSteps, b.sloViolationSteps, String)],
+    ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, fmtPct(a.peakUtilization[s]), fmtPct(b.peakUtilization[s]), '']),
+    ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'fails', b.n1Survives[s] ? 'survives' : 'fails', '']),
+  ];
+  parent.append(el('h2', {}, 'Current against recommended'), table(['', 'current', 'recommended', 'change'], rows, { numeric: [false, true, true, true], cls: 'comparison' }));
+}
+
+export function siteTable(parent: HTMLElement, r: Report): void {
+  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), fmtPct(s.peakUtilization.vcpus), fmtPct(s.p95Utilization.vcpus), fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
+  parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, true, true] }));
+}
