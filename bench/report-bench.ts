@@ -27,7 +27,10 @@ export async function benchReport(): Promise<void> {
     await page.goto('file://' + file);
     await page.waitForSelector('table.workloads');
     // after the charts are in the DOM, wait for two animation frames: the first full paint
-    const t = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))));
+    const t = await page.evaluate(() => new Promise<number>((resolve) => {
+      const raf = (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame;
+      raf(() => raf(() => resolve(performance.now())));
+    }));
     times.push(t);
     await page.close();
   }
