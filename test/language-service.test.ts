@@ -1,0 +1,65 @@
+/** The editor features the extension shows, as plain functions over the fixtures. */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { codeLensTargets, completionsAt, hoverAt, locate } from '../engine/language-service';
+import { analyzePaths } from '../engine/lint';
+import { FIXTURES } from './helpers';
+
+const DIR = path.join(FIXTURES, 'toss-hybrid');
+const a = analyzePaths([DIR], { cwd: DIR });
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
+/** 1-based line and column of the n-th occurrence of token in a fixture file. */
+function at(f: string, token: string, nth = 1): [number, number] {
+  const lines = text(f).split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let j = -1;
+    while ((j = lines[i].indexOf(token, j + 1)) >= 0) if (++seen === nth) return [i + 1, j + 1];
+  }
+  throw new Error(`${token} not in ${f}`);
+}
+
+describe('language service', () => {
+  it('locates the YAML path under the cursor', () => {
+    const [l, c] = at('placement.yaml', 'aws-seoul: 30');
+    const loc = locate(a, 'placement.yaml', l, c + 1)!;
+    assert.deepEqual(loc.path, ['spec', 'workloads', 'payments-api', 'shares', 'aws-seoul']);
+    assert.equal(loc.onKey, true);
+  });
+
+  it('hovers a site name with its schedulable capacity and instances per flavor', () => {
+    const [l, c] = at('placement.yaml', 'pangyo: 70');
+    const h = hoverAt(a, 'placement.yaml', l, c + 1)!;
+    // 12 hosts × (64 − 4) × 4 = 2880 vCPU; m1.large per host min(240/4, 507904/8192, 3740/80) = 46 → 552
+    assert.match(h, /Schedulable: 2,880 vCPU/);
+    assert.match(h, /\| m1\.large \| 46 \/ 46 \| 552 \|/);
+  });
+
+  it('hovers a workload with its traffic statistics and class', () => {
+    const [l, c] = at('placement.yaml', 'core-ledger');
+    const h = hoverAt(a, 'placement.yaml', l, c + 1)!;
+    assert.match(h, /\*\*core-ledger\*\* — class \*\*sovereign\*\*/);
+    assert.match(h, /Traffic over its first week \(rps\): peak/);
+  });
+
+  it('hovers a price with its value in the reporting currency', () => {
+    const [l, c] = at('sites/aws-seoul.yaml', '0.236');
+    // 0.236 USD × 1390 KRW/USD = 328.04 KRW
+    assert.equal(hoverAt(a, 'sites/aws-seoul.yaml', l, c + 1), '0.236 USD = **328.04 KRW** at 1390 KRW/USD');
+  });
+
+  it('completes site names under shares, flavors and instance types on workloads', () => {
+    const [l, c] = at('placement.yaml', 'aws-seoul: 30');
+    assert.deepEqual(completionsAt(a, 'placement.yaml', l, c), { kind: 'site', names: ['aws-seoul', 'pangyo'] });
+    const [fl, fc] = at('workloads/steady.yaml', 'm1.large');
+    assert.deepEqual(completionsAt(a, 'workloads/steady.yaml', fl, fc + 1), { kind: 'flavor', names: ['m1.large', 'm1.xlarge', 'r1.xlarge'] });
+    const [il, ic] = at('workloads/steady.yaml', 'm6i.xlarge');
+    assert.deepEqual(completionsAt(a, 'workloads/steady.yaml', il, ic + 1)!.names, ['g5.xlarge', 'm6i.2xlarge', 'm6i.xlarge', 'r6i.2xlarge']);
+  });
+
+  it('puts code lenses on every Placement and Scenario', () => {
+    assert.deepEqual(codeLensTargets(a, 'placement.yaml'), [{ kind: 'Placement', name: 'current', line: 3 }]);
+    assert.deepEqual(codeLensTargets(a, 'scenarios/scenarios.yaml').map((x) => x.name), ['default', 'aws-outage-at-peak', 'pangyo-az1-outage', 'fx-shock', 'growth-2027']);
+  });
+});
