@@ -66,6 +66,11 @@ export const RULES = {
   'unit-not-countable': 'Egress is priced for a workload whose unit is not rps, so requests cannot be counted.',
   'unplaced-workload': 'A workload appears in no Placement.',
   'event-outside-horizon': 'A scenario event falls outside the scenario horizon.',
+  'slo-breach': 'Simulation: a workload runs above its target utilization or leaves demand unserved at some steps.',
+  'unserved-demand': 'Simulation: a workload leaves demand unserved.',
+  'n1-shortfall': 'Simulation: losing a site leaves workloads short of capacity at their peak.',
+  'headroom-below-target': 'Simulation: a site has less spare capacity at its peak than the placement\'s headroomTarget.',
+  'placement-cost': 'Recommendation: another placement costs clearly less with no more unserved demand.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

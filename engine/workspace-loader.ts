@@ -32,6 +32,7 @@ export class UsageError extends Error {}
 
 /** Shows absolute paths relative to the current directory when they are below it. */
 export function displayPath(abs: string, cwd = process.cwd()): string {
+  if (!cwd) return abs; // the editor wants absolute paths
   const rel = path.relative(cwd, abs);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }

@@ -43,3 +43,39 @@ await build({
   logLevel: 'warning',
 });
 fs.copyFileSync('webview/style.css', 'dist/webview/style.css');
+
+// The VS Code extension: engine + glue in one file, simulations in a worker bundle, the report
+// webview, the schemas (ajv at run time and yamlValidation) and HiGHS's WebAssembly beside them.
+const ext = 'extension/dist';
+await build({
+  entryPoints: { extension: 'extension/src/extension.ts', worker: 'extension/src/worker.ts' },
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  outdir: ext,
+  external: ['vscode'],
+  sourcemap: true,
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+});
+fs.mkdirSync(`${ext}/webview`, { recursive: true });
+for (const f of ['report.js', 'style.css']) fs.copyFileSync(`dist/webview/${f}`, `${ext}/webview/${f}`);
+fs.copyFileSync('dist/validators.cjs', `${ext}/validators.cjs`);
+fs.copyFileSync('node_modules/highs/build/highs.wasm', `${ext}/highs.wasm`);
+fs.mkdirSync('extension/schemas', { recursive: true });
+const kinds = { Settings: 'settings', Workload: 'workload', Placement: 'placement', Scenario: 'scenario' };
+for (const f of fs.readdirSync('schemas')) fs.copyFileSync(`schemas/${f}`, `extension/schemas/${f}`);
+fs.writeFileSync('extension/schemas/document.schema.json', JSON.stringify({
+  $id: 'https://headroom.dev/schemas/v1/document.schema.json',
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Headroom document (any kind)',
+  type: 'object',
+  required: ['apiVersion', 'kind'],
+  allOf: [
+    ...Object.entries(kinds).map(([k, f]) => ({ if: { properties: { kind: { const: k } } }, then: { $ref: `${f}.schema.json` } })),
+    { if: { properties: { kind: { const: 'Site' }, spec: { properties: { type: { const: 'openstack' } } } } }, then: { $ref: 'site-openstack.schema.json' } },
+    { if: { properties: { kind: { const: 'Site' }, spec: { properties: { type: { const: 'public' } } } } }, then: { $ref: 'site-public.schema.json' } },
+  ],
+}, null, 2) + '\n');

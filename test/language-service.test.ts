@@ -63,3 +63,24 @@ describe('language service', () => {
     assert.deepEqual(codeLensTargets(a, 'scenarios/scenarios.yaml').map((x) => x.name), ['default', 'aws-outage-at-peak', 'pangyo-az1-outage', 'fx-shock', 'growth-2027']);
   });
 });
+
+describe('simulation diagnostics', function () {
+  this.timeout(60000);
+  it('puts unserved demand, N-1 shortfalls and a cheaper placement on the documents', async () => {
+    const { recommend } = require('../engine/recommend') as typeof import('../engine/recommend');
+    const { simulationDiagnostics } = require('../engine/simulation-diagnostics') as typeof import('../engine/simulation-diagnostics');
+    const out = await recommend(a);
+    const ds = simulationDiagnostics(a, out.report);
+    const rules = ds.map((d) => `${d.rule} ${d.file}:${d.range.start.line}`);
+    // feature-lab leaves demand unserved (autoscaling lag on aws-seoul): on its placement entry
+    const [fl] = at('placement.yaml', 'feature-lab:');
+    assert.ok(rules.includes(`unserved-demand placement.yaml:${fl}`), rules.join('\n'));
+    // both sites fail N-1 (sovereign workloads only on pangyo; GPU only on aws-seoul): on `kind: Placement`
+    const [kl] = at('placement.yaml', 'kind: Placement');
+    assert.equal(ds.filter((d) => d.rule === 'n1-shortfall' && d.range.start.line === kl).length, 2);
+    // the recommendation saves 9.4 % (> 5 %): one placement-cost note on metadata.name
+    const pc = ds.filter((d) => d.rule === 'placement-cost');
+    assert.equal(pc.length, 1);
+    assert.match(pc[0].message, /costs 9\.\d % less/);
+  });
+});

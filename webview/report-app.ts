@@ -37,18 +37,31 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2)
   if (r.warnings?.length) main.append(el('h2', {}, 'Warnings'), el('ul', {}, ...r.warnings.map((w) => el('li', {}, `${w.workload}: ${w.message}`))));
 }
 
+/** The message the extension posts to the webview (and the state kept across reloads). */
+export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number }
+
+declare function acquireVsCodeApi(): { getState(): ReportMessage | undefined; setState(s: ReportMessage): void; postMessage(m: unknown): void };
+
 function boot(): void {
   const root = document.getElementById('app');
   const data = document.getElementById('report-data');
   if (!root) return;
+  const vscodeApi = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   if (data?.textContent) {
     const parsed = JSON.parse(data.textContent) as { report: Report; headroomTarget?: number };
     renderReport(root, parsed.report, parsed.headroomTarget);
+  } else {
+    const kept = vscodeApi?.getState();
+    if (kept?.report) renderReport(root, kept.report, kept.headroomTarget);
   }
-  // In VS Code the extension posts { type: 'report', report } messages.
-  window.addEventListener('message', (ev: MessageEvent<{ type?: string; report?: Report; headroomTarget?: number }>) => {
-    if (ev.data?.type === 'report' && ev.data.report) renderReport(root, ev.data.report, ev.data.headroomTarget);
+  // In VS Code the extension posts typed { type: 'report' } messages; the last one is kept as
+  // state, so the panel comes back after it is hidden or the window reloads.
+  window.addEventListener('message', (ev: MessageEvent<ReportMessage>) => {
+    if (ev.data?.type !== 'report' || !ev.data.report) return;
+    renderReport(root, ev.data.report, ev.data.headroomTarget);
+    vscodeApi?.setState(ev.data);
   });
+  vscodeApi?.postMessage({ type: 'ready' });
 }
 
 boot();

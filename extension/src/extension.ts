@@ -1,0 +1,216 @@
+/**
+ * The Headroom VS Code extension: thin glue over engine/. Diagnostics as you type (debounced,
+ * whole workspace, same rule ids and ranges as `headroom lint`), simulation-backed diagnostics
+ * after a save (in a worker thread, cancelled when the file changes again), quick fixes, hovers,
+ * completion, code lenses, commands with progress and cancellation, a status-bar item, an
+ * output channel, and the report webview.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Worker } from 'worker_threads';
+import type { Report } from '../../engine/report-types';
+import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
+import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
+import { Workspace } from './analysis';
+import { publish } from './diagnostics';
+import { Completions, Hovers, Lenses, QuickFixes } from './providers';
+import { ReportMessage, ReportPanel, VIEW_TYPE } from './report-panel';
+
+interface WorkerResult { report?: Report; headroomTarget?: number; placementYaml?: string | null; placementName?: string; error?: string; progress?: number }
+
+let running: Worker | undefined;
+
+/** Runs a job in a fresh worker; a new job or the token cancels the previous one. */
+function runInWorker(ctx: vscode.ExtensionContext, job: object, token?: vscode.CancellationToken, onProgress?: (f: number) => void): Promise<WorkerResult> {
+  running?.terminate();
+  const w = new Worker(path.join(ctx.extensionPath, 'dist', 'worker.js'));
+  running = w;
+  return new Promise((resolve) => {
+    token?.onCancellationRequested(() => {
+      void w.terminate();
+      resolve({ error: 'cancelled' });
+    });
+    w.on('message', (m: WorkerResult) => {
+      if (m.progress !== undefined) return onProgress?.(m.progress);
+      resolve(m);
+      void w.terminate();
+    });
+    w.on('error', (e) => resolve({ error: e.message }));
+    w.on('exit', () => resolve({ error: 'cancelled' }));
+    w.postMessage(job);
+  });
+}
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspace: Workspace }> {
+  const ws = new Workspace();
+  const out = vscode.window.createOutputChannel('Headroom');
+  const collection = vscode.languages.createDiagnosticCollection('headroom');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  status.command = 'headroom.openReport';
+  const lenses = new Lenses(ws);
+  let simDiagnostics = new Map<string, vscode.Diagnostic[]>();
+  let lastReport: ReportMessage | undefined;
+  ctx.subscriptions.push(out, collection, status);
+
+  const relint = () => {
+    const a = ws.analyze();
+    publish(collection, a.diagnostics, simDiagnostics);
+    lenses.refresh();
+  };
+  await ws.scan();
+  if (ws.size === 0) out.appendLine('No headroom.dev/v1 documents in this workspace yet.');
+  relint();
+
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(relint, vscode.workspace.getConfiguration('headroom').get<number>('diagnostics.debounceMs', 150));
+  };
+  const cfg = () => vscode.workspace.getConfiguration('headroom');
+
+  const showResult = (r: WorkerResult, label: string) => {
+    if (!r.report) return;
+    const rep = r.report;
+    const peak = Math.max(...rep.sites.map((s) => s.peakUtilization.vcpus ?? 0));
+    const n1 = rep.failover.every((f) => f.survives) ? 'survives' : 'fails';
+    const money = `${(rep.totals.costPerMonth / 1e6).toFixed(2)}M ${rep.currency}`;
+    status.text = `$(pulse) Headroom ${rep.scenario}: ${money}/mo · N-1 ${n1}`;
+    status.tooltip = `${label}: peak vCPU ${(peak * 100).toFixed(0)} %, unserved ${rep.totals.unservedRequests.toFixed(0)}; click to open the report`;
+    status.show();
+    const result = { costPerMonth: money, peak: `${(peak * 100).toFixed(0)} %`, n1, at: new Date().toISOString() };
+    lenses.results.set(`Placement/${rep.placement}`, result);
+    lenses.results.set(`Scenario/${rep.scenario}`, result);
+    lenses.refresh();
+    lastReport = { type: 'report', report: rep, headroomTarget: r.headroomTarget };
+    out.appendLine(`[${new Date().toISOString()}] ${label}: scenario ${rep.scenario}, ${money}/month, unserved ${rep.totals.unservedRequests}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
+    if (ReportPanel.isOpen) ReportPanel.show(ctx.extensionUri, lastReport);
+  };
+
+  const simulateOnSave = async () => {
+    if (!vscode.workspace.isTrusted || !cfg().get<boolean>('simulateOnSave', true) || ws.size === 0) return;
+    const a = ws.analyze();
+    if (a.diagnostics.some((d) => d.severity === 'error')) return;
+    const r = await runInWorker(ctx, { kind: 'recommend', ...ws.snapshot() });
+    if (!r.report) {
+      if (r.error && r.error !== 'cancelled') out.appendLine(`simulation after save: ${r.error}`);
+      return;
+    }
+    const extra = new Map<string, vscode.Diagnostic[]>();
+    for (const d of simulationDiagnostics(a, r.report, { expensiveThreshold: cfg().get<number>('expensivePlacementThreshold', 0.05) })) {
+      const v = new vscode.Diagnostic(new vscode.Range(d.range.start.line - 1, d.range.start.column - 1, d.range.end.line - 1, d.range.end.column - 1), d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+      v.source = 'headroom';
+      v.code = d.rule;
+      (extra.get(d.file) ?? extra.set(d.file, []).get(d.file)!).push(v);
+    }
+    simDiagnostics = extra;
+    publish(collection, a.diagnostics, simDiagnostics);
+    showResult(r, 'after save');
+  };
+
+  ctx.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const was = ws.has(e.document.uri.fsPath);
+      if (ws.update(e.document) || was) {
+        running?.terminate(); // a stale simulation is cancelled when the file changes again
+        simDiagnostics = new Map();
+        schedule();
+      }
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => ws.update(d) && schedule()),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (ws.has(d.uri.fsPath)) void simulateOnSave();
+    }),
+    vscode.workspace.onDidDeleteFiles((e) => {
+      for (const f of e.files) ws.remove(f.fsPath);
+      schedule();
+    }),
+    vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new QuickFixes(), { providedCodeActionKinds: QuickFixes.kinds }),
+    vscode.languages.registerHoverProvider({ language: 'yaml' }, new Hovers(ws)),
+    vscode.languages.registerCompletionItemProvider({ language: 'yaml' }, new Completions(ws), ':', ' '),
+    vscode.languages.registerCodeLensProvider({ language: 'yaml' }, lenses),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => ReportPanel.restore(panel, ctx.extensionUri, state as ReportMessage | undefined),
+    }),
+  );
+
+  const pickScenario = async (given?: string): Promise<string | undefined | null> => {
+    if (given) return given;
+    const names = [...ws.analysis.model.scenarios.keys()];
+    if (names.length <= 1) return names[0];
+    const p = await vscode.window.showQuickPick(names, { placeHolder: 'Scenario to simulate' });
+    return p ?? null;
+  };
+
+  const withProgress = (title: string, job: object) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      let last = 0;
+      return runInWorker(ctx, job, token, (f) => {
+        const pct = Math.round(f * 100);
+        if (pct > last) {
+          progress.report({ increment: pct - last });
+          last = pct;
+        }
+      });
+    });
+
+  const requireTrust = () => {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage('Headroom simulates, reports and imports only in a trusted workspace.');
+    return false;
+  };
+
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('headroom.simulate', async (given?: string) => {
+      if (!requireTrust()) return undefined;
+      const scenario = await pickScenario(given);
+      if (scenario === null) return undefined;
+      const r = await withProgress(`Headroom: simulating ${scenario ?? 'the default week'}`, { kind: 'simulate', scenario, ...ws.snapshot() });
+      if (r.error) {
+        if (r.error !== 'cancelled') void vscode.window.showErrorMessage(`Headroom: ${r.error}`);
+        return undefined;
+      }
+      showResult(r, 'simulate');
+      return r.report;
+    }),
+    vscode.commands.registerCommand('headroom.openReport', async (given?: string) => {
+      if (!requireTrust()) return;
+      if (!lastReport || (given && lastReport.report.scenario !== given)) await vscode.commands.executeCommand('headroom.simulate', given);
+      if (lastReport) ReportPanel.show(ctx.extensionUri, lastReport);
+    }),
+    vscode.commands.registerCommand('headroom.exportReport', async (target?: vscode.Uri) => {
+      if (!requireTrust()) return;
+      if (!lastReport) await vscode.commands.executeCommand('headroom.simulate');
+      if (!lastReport) return;
+      const uri = target ?? (await vscode.window.showSaveDialog({ filters: { 'HTML report': ['html'], Markdown: ['md'], CSV: ['csv'], JSON: ['json'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `headroom-${lastReport.report.scenario}.html`) }));
+      if (!uri) return;
+      const ext = path.extname(uri.fsPath).toLowerCase();
+      const text = ext === '.md' ? toMarkdown(lastReport.report) : ext === '.csv' ? toCsv(lastReport.report) : ext === '.json' ? JSON.stringify(lastReport.report, null, 2) + '\n' : toHtml(lastReport.report, { headroomTarget: lastReport.headroomTarget });
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      out.appendLine(`exported ${uri.fsPath}`);
+    }),
+    vscode.commands.registerCommand('headroom.showRecommendations', async (given?: string) => {
+      if (!requireTrust()) return undefined;
+      const scenario = await pickScenario(given);
+      if (scenario === null) return undefined;
+      const r = await withProgress('Headroom: optimizing placement', { kind: 'recommend', scenario, ...ws.snapshot() });
+      if (r.error || !r.report) {
+        if (r.error !== 'cancelled') void vscode.window.showErrorMessage(`Headroom: ${r.error}`);
+        return undefined;
+      }
+      showResult(r, 'recommend');
+      out.appendLine('Recommendations:');
+      for (const x of r.report.recommendations) out.appendLine(`  [${x.kind}] ${x.message}`);
+      out.show(true);
+      if (r.placementYaml) {
+        const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: `# Recommended placement for ${r.placementName}: save it into the workspace to compare or adopt\n---\n${r.placementYaml}` });
+        await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+      }
+      return r.report;
+    }),
+  );
+  return { workspace: ws };
+}
+
+export function deactivate(): void {
+  void running?.terminate();
+}

@@ -1,0 +1,100 @@
+/**
+ * The extension in a real VS Code: diagnostics with their codes and ranges, following edits,
+ * quick fixes applied through the real code-action API, hovers, completion, code lenses and the
+ * commands. The workspace is a copy of fixtures/toss-hybrid.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+const file = (rel: string) => vscode.Uri.file(path.join(root(), rel));
+
+/** Resolves when diagnostics of `uri` satisfy `pred` (event-driven, no sleeps). */
+function diagnosticsWhere(uri: vscode.Uri, pred: (d: readonly vscode.Diagnostic[]) => boolean, ms = 30000): Promise<readonly vscode.Diagnostic[]> {
+  const now = vscode.languages.getDiagnostics(uri);
+  if (pred(now)) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out; diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.code))}`)); }, ms);
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.fsPath === uri.fsPath)) return;
+      const d = vscode.languages.getDiagnostics(uri);
+      if (pred(d)) { clearTimeout(timer); sub.dispose(); resolve(d); }
+    });
+  });
+}
+
+async function activated(): Promise<void> {
+  const ext = vscode.extensions.getExtension('headroom.headroom-vscode')!;
+  assert.ok(ext, 'extension installed');
+  await ext.activate();
+}
+
+describe('Headroom in VS Code', () => {
+  before(activated);
+
+  it('reports diagnostics with rule ids and ranges, and follows an edit', async () => {
+    const uri = file('placement.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('payments-api:'));
+    const col = doc.lineAt(line).text.indexOf('70');
+    await editor.edit((e) => e.replace(new vscode.Range(line, col, line, col + 2), '60'));
+    const ds = await diagnosticsWhere(uri, (d) => d.some((x) => x.code === 'shares-sum'));
+    const d = ds.find((x) => x.code === 'shares-sum')!;
+    assert.equal(d.message, 'shares of payments-api sum to 90, not 100');
+    assert.equal(d.range.start.line, line);
+    assert.equal(d.range.start.character, doc.lineAt(line).text.indexOf('shares'));
+    assert.equal(d.source, 'headroom');
+    // the quick fix scales the shares to 100: 60/90 → 67, 30/90 → 33
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range);
+    const fix = actions.find((a) => a.title === 'Scale shares to 100')!;
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    await vscode.workspace.applyEdit(fix.edit!);
+    assert.match(doc.lineAt(line).text, /pangyo: 67, aws-seoul: 33/);
+    await diagnosticsWhere(uri, (x) => !x.some((y) => y.code === 'shares-sum'));
+  });
+
+  it('replaces an unknown name with the nearest match', async () => {
+    const uri = file('placement.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('core-ledger:'));
+    const col = doc.lineAt(line).text.indexOf('pangyo');
+    await editor.edit((e) => e.replace(new vscode.Range(line, col, line, col + 6), 'pangyoo'));
+    const d = (await diagnosticsWhere(uri, (x) => x.some((y) => y.code === 'unknown-reference'))).find((y) => y.code === 'unknown-reference')!;
+    assert.equal(d.range.start.character, col);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range);
+    await vscode.workspace.applyEdit(actions.find((a) => a.title === 'Change to "pangyo"')!.edit!);
+    assert.ok(doc.lineAt(line).text.includes('{ pangyo: 100 }'));
+    await diagnosticsWhere(uri, (x) => !x.some((y) => y.code === 'unknown-reference'));
+  });
+
+  it('hovers a site with its capacity, completes site names, shows code lenses', async () => {
+    const uri = file('placement.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('payments-api:'));
+    const col = doc.lineAt(line).text.indexOf('pangyo');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, col + 1));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /Schedulable: 2,880 vCPU/);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, col + 1));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('aws-seoul') && labels.includes('pangyo'), labels.join(','));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.ok(lenses.some((l) => l.command?.title === '▶ Simulate'));
+  });
+
+  it('runs the commands: simulate, open report, export report', async () => {
+    const report = await vscode.commands.executeCommand<{ scenario: string; totals: { cost: number } }>('headroom.simulate', 'aws-outage-at-peak');
+    assert.equal(report.scenario, 'aws-outage-at-peak');
+    assert.ok(report.totals.cost > 0);
+    await vscode.commands.executeCommand('headroom.openReport');
+    const out = path.join(root(), 'exported-report.md');
+    await vscode.commands.executeCommand('headroom.exportReport', vscode.Uri.file(out));
+    assert.match(fs.readFileSync(out, 'utf8'), /^# Capacity review: aws-outage-at-peak/);
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['headroom.simulate', 'headroom.openReport', 'headroom.exportReport', 'headroom.showRecommendations']) assert.ok(all.includes(c), c);
+  });
+});
