@@ -28,7 +28,10 @@ const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
 const compiled = compileValidators(ajv);
 const refs = Object.fromEntries([...compiled.keys()].map((k) => [k, ajv.getSchema(compiled.get(k).schema.$id).schema.$id]));
 const fs = await import('fs');
-fs.writeFileSync('dist/validators.cjs', standaloneCode(ajv, refs));
+fs.writeFileSync('dist/validators.raw.cjs', standaloneCode(ajv, refs));
+// The standalone code requires a few ajv runtime helpers: bundle them in, so the validators
+// load where there is no node_modules (the VS Code extension).
+await build({ entryPoints: ['dist/validators.raw.cjs'], bundle: true, platform: 'node', format: 'cjs', outfile: 'dist/validators.cjs', minify: true, logLevel: 'warning' });
 
 // The report renderer for the webview and the standalone export: one browser bundle.
 await build({

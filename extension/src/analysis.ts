@@ -24,6 +24,23 @@ export class Workspace {
     for (const d of vscode.workspace.textDocuments) this.update(d);
   }
 
+  /** Re-reads a file from disk unless an editor holds it; true when it is (or was) headroom YAML. */
+  async reload(uri: vscode.Uri): Promise<boolean> {
+    if (vscode.workspace.textDocuments.some((d) => d.uri.fsPath === uri.fsPath && d.isDirty)) return false;
+    const was = this.texts.has(uri.fsPath);
+    try {
+      const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      if (text.includes('headroom.dev/')) {
+        this.texts.set(uri.fsPath, text);
+        return true;
+      }
+    } catch {
+      /* gone again */
+    }
+    this.texts.delete(uri.fsPath);
+    return was;
+  }
+
   /** Records an editor's text; false when the document is not headroom YAML. */
   update(doc: vscode.TextDocument): boolean {
     if (doc.uri.scheme !== 'file' || !/\.ya?ml$/.test(doc.uri.fsPath)) return false;

@@ -22,23 +22,33 @@ let running: Worker | undefined;
 
 /** Runs a job in a fresh worker; a new job or the token cancels the previous one. */
 function runInWorker(ctx: vscode.ExtensionContext, job: object, token?: vscode.CancellationToken, onProgress?: (f: number) => void): Promise<WorkerResult> {
-  running?.terminate();
+  cancelRunning();
   const w = new Worker(path.join(ctx.extensionPath, 'dist', 'worker.js'));
   running = w;
+  let done = false;
   return new Promise((resolve) => {
-    token?.onCancellationRequested(() => {
+    const finish = (r: WorkerResult) => {
+      if (done) return;
+      done = true;
+      if (running === w) running = undefined;
+      resolve(r);
       void w.terminate();
-      resolve({ error: 'cancelled' });
-    });
+    };
+    token?.onCancellationRequested(() => finish({ error: 'cancelled' }));
+    cancellers.set(w, () => finish({ error: 'cancelled' }));
     w.on('message', (m: WorkerResult) => {
       if (m.progress !== undefined) return onProgress?.(m.progress);
-      resolve(m);
-      void w.terminate();
+      finish(m);
     });
-    w.on('error', (e) => resolve({ error: e.message }));
-    w.on('exit', () => resolve({ error: 'cancelled' }));
+    w.on('error', (e) => finish({ error: e.message }));
+    w.on('exit', (code) => finish({ error: `the simulation worker stopped (exit code ${code}) before it finished` }));
     w.postMessage(job);
   });
+}
+
+const cancellers = new WeakMap<Worker, () => void>();
+function cancelRunning(): void {
+  if (running) cancellers.get(running)?.();
 }
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspace: Workspace }> {
@@ -107,11 +117,13 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     showResult(r, 'after save');
   };
 
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
   ctx.subscriptions.push(
     vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return; // dirty-state changes only
       const was = ws.has(e.document.uri.fsPath);
       if (ws.update(e.document) || was) {
-        running?.terminate(); // a stale simulation is cancelled when the file changes again
+        cancelRunning(); // a stale simulation is cancelled when the file changes again
         simDiagnostics = new Map();
         schedule();
       }
@@ -122,6 +134,14 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     }),
     vscode.workspace.onDidDeleteFiles((e) => {
       for (const f of e.files) ws.remove(f.fsPath);
+      schedule();
+    }),
+    watcher,
+    // Files created or changed outside the editor (git checkout, generators) are re-read.
+    watcher.onDidCreate((u) => void ws.reload(u).then((hit) => hit && schedule())),
+    watcher.onDidChange((u) => void ws.reload(u).then((hit) => hit && schedule())),
+    watcher.onDidDelete((u) => {
+      ws.remove(u.fsPath);
       schedule();
     }),
     vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new QuickFixes(), { providedCodeActionKinds: QuickFixes.kinds }),
@@ -165,10 +185,9 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       const scenario = await pickScenario(given);
       if (scenario === null) return undefined;
       const r = await withProgress(`Headroom: simulating ${scenario ?? 'the default week'}`, { kind: 'simulate', scenario, ...ws.snapshot() });
-      if (r.error) {
-        if (r.error !== 'cancelled') void vscode.window.showErrorMessage(`Headroom: ${r.error}`);
-        return undefined;
-      }
+      if (r.error === 'cancelled') return undefined;
+      // Thrown, so VS Code shows it and programmatic callers get the reason.
+      if (r.error || !r.report) throw new Error(`Headroom: ${r.error ?? 'no report'}`);
       showResult(r, 'simulate');
       return r.report;
     }),
@@ -193,10 +212,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       const scenario = await pickScenario(given);
       if (scenario === null) return undefined;
       const r = await withProgress('Headroom: optimizing placement', { kind: 'recommend', scenario, ...ws.snapshot() });
-      if (r.error || !r.report) {
-        if (r.error !== 'cancelled') void vscode.window.showErrorMessage(`Headroom: ${r.error}`);
-        return undefined;
-      }
+      if (r.error === 'cancelled') return undefined;
+      if (r.error || !r.report) throw new Error(`Headroom: ${r.error ?? 'no report'}`);
       showResult(r, 'recommend');
       out.appendLine('Recommendations:');
       for (const x of r.report.recommendations) out.appendLine(`  [${x.kind}] ${x.message}`);
@@ -212,5 +229,5 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
 }
 
 export function deactivate(): void {
-  void running?.terminate();
+  cancelRunning();
 }

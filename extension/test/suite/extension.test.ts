@@ -87,6 +87,7 @@ describe('Headroom in VS Code', () => {
   });
 
   it('runs the commands: simulate, open report, export report', async () => {
+    assert.ok(vscode.workspace.isTrusted, 'the test workspace is trusted');
     const report = await vscode.commands.executeCommand<{ scenario: string; totals: { cost: number } }>('headroom.simulate', 'aws-outage-at-peak');
     assert.equal(report.scenario, 'aws-outage-at-peak');
     assert.ok(report.totals.cost > 0);

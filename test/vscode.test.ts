@@ -1,0 +1,128 @@
+/**
+ * The extension in a real VS Code, offline (shared/notes/real-vscode-offline.md): VS Code's server
+ * from code-server (built once by scripts/ensure-vscode-server.sh, cached), the Headroom extension
+ * and a test-host extension installed in a fresh extensions folder, and headless Chromium
+ * (playwright-core) as the workbench. The Mocha suite in extension/test/suite runs inside the
+ * extension host with the real vscode API; then this test drives the workbench UI: the Problems
+ * panel lists the planted error, the light-bulb quick fix changes the file, and the report command
+ * opens a webview. Screenshots go to test-artifacts/.
+ */
+import { strict as assert } from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium, Browser, Page } from 'playwright-core';
+import { FIXTURES, REPO } from './helpers';
+
+const CACHE = process.env.HEADROOM_CACHE ?? path.join(os.homedir(), '.cache', 'headroom');
+const NODE = path.join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node');
+const SERVER = path.join(CACHE, 'code-server-4.139.1', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const ARTIFACTS = path.join(REPO, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function copyDir(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+async function waitFor<T>(what: string, ms: number, poll: () => T | undefined): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = poll();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('extension in a real VS Code (code-server, Chromium)', function () {
+  this.timeout(600000);
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let tmp: string;
+  let ws: string;
+  let results: string;
+  let log = '';
+
+  before(async () => {
+    for (const [what, p] of [['VS Code server (scripts/ensure-vscode-server.sh)', SERVER], ['Node 24', NODE], ['Chromium', CHROMIUM]]) {
+      if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}; npm test provisions it (pretest)`);
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-vscode-'));
+    ws = path.join(tmp, 'ws');
+    copyDir(path.join(FIXTURES, 'toss-hybrid'), ws);
+    const ext = path.join(tmp, 'extensions');
+    const mine = path.join(ext, 'headroom.headroom-vscode-0.1.0');
+    fs.mkdirSync(mine, { recursive: true });
+    for (const f of ['package.json', 'dist', 'schemas']) copyDir(path.join(REPO, 'extension', f), path.join(mine, f));
+    const host = path.join(ext, 'headroom.headroom-vscode-tests-0.0.1');
+    fs.mkdirSync(host, { recursive: true });
+    fs.copyFileSync(path.join(REPO, 'extension', 'test', 'host', 'package.json'), path.join(host, 'package.json'));
+    fs.writeFileSync(path.join(host, 'host.js'), `module.exports = require(${JSON.stringify(path.join(REPO, 'dist', 'extension-test', 'suite', 'host.js'))});\n`);
+    const ud = path.join(tmp, 'user-data');
+    fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'headroom.simulateOnSave': false }));
+    results = path.join(tmp, 'results.json');
+    const port = await freePort();
+    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (log += d));
+    server.stderr!.on('data', (d) => (log += d));
+    await waitFor('the VS Code server', 60000, () => (log.includes('HTTP server listening') ? true : undefined));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('passes the Mocha suite inside the extension host', async () => {
+    const text = await waitFor('the in-editor suite', 300000, () => (fs.existsSync(results) ? fs.readFileSync(results, 'utf8') : undefined));
+    const r = JSON.parse(text) as { failures: number; results: { title: string; state: string; error?: string }[] };
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-suite.png') });
+    assert.equal(r.failures, 0, r.results.filter((x) => x.state === 'failed').map((x) => `${x.title}: ${x.error}`).join('\n'));
+    assert.ok(r.results.length >= 4, `ran ${r.results.length} tests`);
+  });
+
+  it('shows the planted error in the Problems panel; the light-bulb quick fix changes the file; the report opens', async () => {
+    // planted after the suite, so its simulations ran on a clean workspace; the extension's file watcher picks it up
+    fs.writeFileSync(path.join(ws, 'planted.yaml'), 'apiVersion: headroom.dev/v1\nkind: Placement\nmetadata: { name: planted }\nspec:\n  workloads:\n    payments-api: { shares: { pangyo: 60, aws-seoul: 30 } }\n');
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    await problems.getByText('shares of payments-api sum to 90, not 100').first().waitFor({ timeout: 60000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-problems.png') });
+    // open the problem: the editor jumps to it; Ctrl+. shows the quick fixes
+    await problems.getByText('shares of payments-api sum to 90, not 100').first().dblclick();
+    await page.waitForTimeout(1000); // the editor takes focus on the marker
+    await page.keyboard.press('Control+.');
+    const fix = page.getByText('Scale shares to 100').first();
+    await fix.waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-quickfix.png') });
+    await fix.click();
+    await page.keyboard.press('Control+S');
+    await waitFor('the fixed file', 30000, () => (fs.readFileSync(path.join(ws, 'planted.yaml'), 'utf8').includes('pangyo: 67, aws-seoul: 33') ? true : undefined));
+    // the report command opens a webview
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Headroom: Open Report');
+    await page.keyboard.press('Enter');
+    await page.locator('iframe.webview').first().waitFor({ timeout: 120000 });
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-report.png') });
+  });
+});
