@@ -27,6 +27,7 @@ import { hostSchedulable } from './nova-capacity';
 import { hostMonthly, rateFor } from './pricing';
 import { hostsAfterEvents } from './failover';
 import { LpModel } from './lp-model';
+import { scaleTo100 } from './percentages';
 import { lagSteps } from './autoscaling';
 import { iso } from './traffic';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
@@ -97,22 +98,6 @@ export function busiestSteps(demand: readonly Float64Array[], weights: readonly 
   });
   const idx = Array.from({ length: steps }, (_, i) => i).sort((a, b) => total[b] - total[a] || a - b);
   return idx.slice(0, Math.min(k, steps)).sort((a, b) => a - b);
-}
-
-/** Largest-remainder rounding of fractions to whole percents summing to 100. */
-export function toPercents(fractions: readonly number[]): number[] {
-  const raw = fractions.map((f) => Math.max(0, f) * 100);
-  const sum = raw.reduce((a, b) => a + b, 0) || 1;
-  const scaled = raw.map((r) => (r * 100) / sum);
-  const out = scaled.map(Math.floor);
-  let left = 100 - out.reduce((a, b) => a + b, 0);
-  const order = scaled.map((r, i) => ({ i, f: r - Math.floor(r) })).sort((a, b) => b.f - a.f || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    out[i]++;
-    left--;
-  }
-  return out;
 }
 
 export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeResult> {
@@ -299,7 +284,7 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
   const shares = new Map<string, Map<string, number>>();
   workloads.forEach((w, wi) => {
     const cells = cellsOf[wi];
-    const pct = toPercents(cells.map((c) => sol.values[c.col]));
+    const pct = scaleTo100(cells.map((c) => sol.values[c.col]));
     const mp = new Map<string, number>();
     cells.forEach((c, i) => {
       if (pct[i] > 0) mp.set(sites[c.s].name, pct[i]);

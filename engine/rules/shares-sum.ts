@@ -1,25 +1,11 @@
 /**
  * shares-sum: a workload's shares are percentages and must sum to 100 (tolerance 1e-6).
  * Quick fix: scale to 100 with whole percentages by the largest-remainder method
- * (ties to the site listed first), so the fixed shares sum to exactly 100.
+ * (ties to the site listed first, percentages.ts), so the fixed shares sum to exactly 100.
  */
 import { Fix } from '../diagnostics';
+import { scaleTo100 } from '../percentages';
 import { Rule, at } from './rule';
-
-/** Largest-remainder rounding of values scaled to total 100. All zero → equal split. */
-export function scaleTo100(values: readonly number[]): number[] {
-  const sum = values.reduce((s, v) => s + v, 0);
-  const raw = sum > 0 ? values.map((v) => (v * 100) / sum) : values.map(() => 100 / values.length);
-  const out = raw.map(Math.floor);
-  let left = 100 - out.reduce((s, v) => s + v, 0);
-  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((x, y) => y.frac - x.frac || x.i - y.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    out[i]++;
-    left--;
-  }
-  return out;
-}
 
 export const sharesSum: Rule = {
   ids: ['shares-sum'],

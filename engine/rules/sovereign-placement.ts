@@ -4,7 +4,7 @@
  * share to the workload's sovereign sites (or the first sovereign site by name).
  */
 import { Fix } from '../diagnostics';
-import { scaleTo100 } from './shares-sum';
+import { scaleTo100 } from '../percentages';
 import { Rule, at, relatedDoc } from './rule';
 
 export const sovereignPlacement: Rule = {
