@@ -50,6 +50,46 @@ export function analyzePaths(paths: readonly string[], opts: { cwd?: string; ove
   return analyzeDocuments(ws.documents, ws.diagnostics, ws.roots, ws.files, opts.traces, opts.cwd);
 }
 
+/**
+ * Re-analysis for an editor: each file's parse and schema validation are kept while its text is
+ * unchanged, so a keystroke re-reads one file; the model and the cross-document rules are rebuilt
+ * every time (they are cheap and must see every document).
+ */
+export class IncrementalAnalyzer {
+  private readonly files = new Map<string, { text: string; documents: SourceDocument[]; diagnostics: Diagnostic[]; validated: ValidatedDocument[] }>();
+  constructor(private readonly traces: TraceCache = new TraceCache()) {}
+
+  analyze(texts: readonly SourceText[], roots: string[], cwd = ''): Analysis {
+    const seen = new Set<string>();
+    const parseDiagnostics: Diagnostic[] = [];
+    const validated: ValidatedDocument[] = [];
+    for (const t of texts) {
+      seen.add(t.absFile);
+      let entry = this.files.get(t.absFile);
+      if (!entry || entry.text !== t.text) {
+        const parsed = parseTexts([t]);
+        const diagnostics = [...parsed.diagnostics];
+        const docs: ValidatedDocument[] = [];
+        for (const src of parsed.documents) {
+          const v = validateDocument(src, diagnostics);
+          if (v) docs.push(v);
+        }
+        entry = { text: t.text, documents: parsed.documents, diagnostics, validated: docs };
+        this.files.set(t.absFile, entry);
+      }
+      parseDiagnostics.push(...entry.diagnostics);
+      validated.push(...entry.validated);
+    }
+    for (const k of [...this.files.keys()]) if (!seen.has(k)) this.files.delete(k);
+    const diagnostics = [...parseDiagnostics];
+    const model = buildModel(validated, roots, cwd);
+    const report = (d: Diagnostic) => diagnostics.push(d);
+    for (const rule of RULE_SET) rule.check({ model, docs: validated, traces: this.traces, report });
+    diagnostics.sort(compareDiagnostics);
+    return { model, documents: validated, diagnostics: dedupe(diagnostics), files: texts.map((t) => t.file) };
+  }
+}
+
 /** Lints in-memory texts (tests, editor buffers) with the given workspace roots. */
 export function analyzeTexts(texts: readonly SourceText[], roots: string[], traces?: TraceCache, cwd?: string): Analysis {
   const parsed = parseTexts(texts);

@@ -84,3 +84,19 @@ describe('simulation diagnostics', function () {
     assert.match(pc[0].message, /costs 9\.\d % less/);
   });
 });
+
+describe('incremental analysis', () => {
+  it('gives the same diagnostics as a full analysis, before and after an edit', () => {
+    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint') as typeof import('../engine/lint');
+    const files = ['settings.yaml', 'placement.yaml', 'sites/pangyo.yaml', 'sites/aws-seoul.yaml', 'workloads/steady.yaml', 'workloads/sovereign.yaml', 'workloads/bursty.yaml', 'workloads/experimental-gpu.yaml', 'scenarios/scenarios.yaml'];
+    const texts = files.map((f) => ({ file: path.join(DIR, f), absFile: path.join(DIR, f), text: text(f) }));
+    const inc = new IncrementalAnalyzer();
+    assert.deepEqual(inc.analyze(texts, [DIR], '').diagnostics, []);
+    const edited = texts.map((t) => (t.file.endsWith('placement.yaml') ? { ...t, text: t.text.replace('pangyo: 70', 'pangyo: 60') } : t));
+    const a1 = inc.analyze(edited, [DIR], '');
+    const full = analyzeTexts(edited, [DIR], undefined, '');
+    assert.deepEqual(a1.diagnostics, full.diagnostics);
+    assert.deepEqual(a1.diagnostics.map((d) => d.rule), ['shares-sum']);
+    assert.deepEqual(inc.analyze(texts, [DIR], '').diagnostics, []);
+  });
+});

@@ -4,11 +4,12 @@
  * that use it). Positions cross over as 1-based engine lines/columns ↔ 0-based VS Code ones.
  */
 import * as vscode from 'vscode';
-import { Analysis, analyzeTexts } from '../../engine/lint';
+import { Analysis, IncrementalAnalyzer } from '../../engine/lint';
 import { Range as EngineRange } from '../../engine/diagnostics';
 
 export class Workspace {
   private readonly texts = new Map<string, string>();
+  private readonly analyzer = new IncrementalAnalyzer();
   private last?: Analysis;
 
   async scan(): Promise<void> {
@@ -69,7 +70,7 @@ export class Workspace {
   }
 
   analyze(): Analysis {
-    this.last = analyzeTexts([...this.texts].map(([abs, text]) => ({ file: abs, absFile: abs, text })), this.roots(), undefined, '');
+    this.last = this.analyzer.analyze([...this.texts].map(([abs, text]) => ({ file: abs, absFile: abs, text })), this.roots(), '');
     return this.last;
   }
 
