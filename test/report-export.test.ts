@@ -140,6 +140,13 @@ describe('report exports', function () {
       await costHeader.click();
       const cheapest = [...report.workloads].sort((a, b) => a.cost - b.cost)[0].name;
       assert.equal(await page.locator('table.workloads tbody tr').first().locator('td').first().textContent(), cheapest);
+      // each chart saves as a standalone SVG (a download from a blob: URL, no network)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('figure.chart .save-svg').nth(1).click()]);
+      const svgFile = path.join(ARTIFACTS, download.suggestedFilename());
+      await download.saveAs(svgFile);
+      const svgText = fs.readFileSync(svgFile, 'utf8');
+      assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.ok(svgText.includes('path') && !svgText.includes('var(--'), 'colours resolved, not theme variables');
       await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
       assert.deepEqual(errors, []);
       assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);

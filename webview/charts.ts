@@ -22,10 +22,44 @@ const M = { top: 12, right: 16, bottom: 28, left: 56 };
 export const PALETTE = ['var(--vscode-charts-blue, #3794ff)', 'var(--vscode-charts-orange, #d18616)', 'var(--vscode-charts-green, #89d185)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-yellow, #cca700)', 'var(--vscode-charts-red, #f14c4c)', '#4ec9b0', '#ce9178', '#9cdcfe', '#c586c0', '#dcdcaa', '#569cd6', '#d7ba7d'];
 
 function svgRoot(parent: HTMLElement, title: string): Selection<SVGSVGElement, unknown, null, undefined> {
-  const fig = el('figure', { class: 'chart' }, el('figcaption', {}, title));
+  const save = el('button', { type: 'button', class: 'save-svg', title: 'Save this chart as an SVG file' }, 'SVG');
+  const fig = el('figure', { class: 'chart' }, el('figcaption', {}, title, ' ', save));
   parent.append(fig);
   const svg = select(fig).append('svg').attr('xmlns', SVG).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  save.addEventListener('click', () => downloadSvg(svg.node()!, title));
   return svg as unknown as Selection<SVGSVGElement, unknown, null, undefined>;
+}
+
+/**
+ * The chart as a standalone SVG file: computed colours and strokes are copied onto the clone
+ * (the theme's CSS variables do not travel), then downloaded from a blob: URL (no network).
+ */
+export function svgMarkup(svg: SVGSVGElement): string {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  const src = svg.querySelectorAll('*');
+  const dst = clone.querySelectorAll('*');
+  src.forEach((node, i) => {
+    const cs = getComputedStyle(node as Element);
+    const d = dst[i] as SVGElement;
+    for (const prop of ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family', 'display']) {
+      const v = cs.getPropertyValue(prop);
+      d.style.setProperty(prop, v);
+      if (d.getAttribute(prop)?.includes('var(')) d.setAttribute(prop, v);
+    }
+  });
+  clone.setAttribute('width', String(W));
+  clone.setAttribute('height', String(H));
+  clone.querySelector('g.brush')?.remove();
+  return new XMLSerializer().serializeToString(clone);
+}
+
+function downloadSvg(svg: SVGSVGElement, title: string): void {
+  const url = URL.createObjectURL(new Blob([svgMarkup(svg)], { type: 'image/svg+xml' }));
+  const a = el('a', { href: url, download: `${title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.svg` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function tooltip(): HTMLElement {
