@@ -14,7 +14,7 @@ import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
 import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
-import { recommend, RecommendOutcome } from './recommend';
+import { comparisonOf, recommend, RecommendOutcome } from './recommend';
 import { simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
 import { toCsv, toHtml, toMarkdown } from './report-export';
@@ -223,7 +223,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
 }
 async function reportCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
-    scenario: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'no-recommend': { type: 'boolean', default: false },
+    scenario: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'no-recommend': { type: 'boolean', default: false }, compare: { type: 'string' },
   } });
   const format = values.format;
   if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
@@ -243,6 +243,11 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
       report = out.report;
       headroomTarget = out.current.plan.placement.headroomTarget;
     }
+    if (values.compare) {
+      // Side by side: this scenario against another one (same workspace).
+      const other = buildReport(a.model, simulate(a, { scenario: values.compare }), { series: false });
+      report.scenarioComparison = { left: report.scenario, right: other.scenario, current: { ...comparisonOf(report) }, recommended: { ...comparisonOf(other) } };
+    }
   } catch (e) {
     return reportRunError(e, io);
   }
@@ -251,11 +256,12 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   io.stderr(`wrote ${values.out} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`);
   return 0;
 }
-registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] --format html|md|csv|json --out FILE [--no-recommend]
+registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] [--compare OTHER] --format html|md|csv|json --out FILE [--no-recommend]
 
 The capacity-review report: html is one self-contained file (charts, tables, no network, works
 from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
-and month, json is the report JSON. Recommendations are included unless --no-recommend.
+and month, json is the report JSON. Recommendations are included unless --no-recommend;
+--compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
 `);
 
 registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts]

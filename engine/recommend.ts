@@ -49,7 +49,7 @@ export interface RecommendOutcome {
   comparison?: { current: PlacementComparison; recommended: PlacementComparison };
 }
 
-function comparisonOf(r: Report): PlacementComparison {
+export function comparisonOf(r: Report): PlacementComparison {
   return {
     cost: r.totals.cost, costPerMonth: r.totals.costPerMonth, unservedRequests: r.totals.unservedRequests, sloViolationSteps: r.totals.sloViolationSteps,
     peakUtilization: Object.fromEntries(r.sites.map((s) => [s.name, s.peakUtilization.vcpus])),

@@ -68,6 +68,17 @@ export function toMarkdown(r: Report): string {
   lines.push(`# Capacity review: ${mdCell(r.scenario)}`, '');
   lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${r.horizon.steps} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}.`, '');
   lines.push(`**Total ${money(r.totals.cost)} ${r.currency}** (${money(r.totals.costPerMonth)} per month), unserved ${r.totals.unservedRequests} unit·s, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
+  const sc = r.scenarioComparison as { left: string; right: string; current: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; n1Survives: Record<string, boolean> }; recommended: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; n1Survives: Record<string, boolean> } } | undefined;
+  if (sc) {
+    lines.push(`## Scenario ${mdCell(sc.left)} against ${mdCell(sc.right)}`, '');
+    head(['', sc.left, sc.right, 'change'], [false, true, true, true]);
+    row([`cost (${r.currency})`, money(sc.current.cost), money(sc.recommended.cost), money(sc.recommended.cost - sc.current.cost)]);
+    row([`cost per month (${r.currency})`, money(sc.current.costPerMonth), money(sc.recommended.costPerMonth), money(sc.recommended.costPerMonth - sc.current.costPerMonth)]);
+    row(['unserved (unit·s)', sc.current.unservedRequests, sc.recommended.unservedRequests, sc.recommended.unservedRequests - sc.current.unservedRequests]);
+    row(['SLO-violation steps', sc.current.sloViolationSteps, sc.recommended.sloViolationSteps, sc.recommended.sloViolationSteps - sc.current.sloViolationSteps]);
+    for (const s of Object.keys(sc.current.n1Survives)) row([`lose ${s}`, sc.current.n1Survives[s] ? 'survives' : 'fails', sc.recommended.n1Survives[s] ? 'survives' : 'fails', '']);
+    lines.push('');
+  }
   lines.push('## Sites', '');
   head(['site', 'type', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, true, true]);
   for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', pct(s.peakUtilization.vcpus), pct(s.p95Utilization.vcpus), money(s.cost), money(s.idleCost)]);

@@ -26,6 +26,8 @@ export interface Report {
   series?: ReportSeries;
   /** `headroom recommend`: the recommended placement and the side-by-side comparison. */
   recommendation?: Record<string, unknown>;
+  /** `headroom report --compare OTHER`: this scenario beside another one. */
+  scenarioComparison?: { left: string; right: string; current: Record<string, unknown>; recommended: Record<string, unknown> };
 }
 
 export interface ReportSite {

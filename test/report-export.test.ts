@@ -74,6 +74,18 @@ describe('report exports', function () {
     }
   });
 
+  it('puts two scenarios side by side (headroom report --compare)', async () => {
+    const { run } = require('./cli-lint.test') as typeof import('./cli-lint.test');
+    const out = path.join(tempWorkspace({}), 'cmp.md');
+    const r = await run(['report', path.join(FIXTURES, 'toss-hybrid'), '--scenario', 'default', '--compare', 'fx-shock', '--no-recommend', '--format', 'md', '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    const rows = parseMdTable(fs.readFileSync(out, 'utf8'), 'Scenario default against fx-shock');
+    // fx-shock: the dollar at 1,550 and +10 % public prices from March cost more per month than default at 1,390
+    const perMonth = rows.find((x) => x[0].startsWith('cost per month'))!;
+    assert.ok(Number(perMonth[2]) > Number(perMonth[1]), perMonth.join(' | '));
+    assert.equal(Number(perMonth[3]).toFixed(2), (Number(perMonth[2]) - Number(perMonth[1])).toFixed(2));
+  });
+
   it('escapes for each format', () => {
     assert.equal(mdCell('a|b<script>'), 'a\\|b&lt;script&gt;');
     assert.equal(csvField('a,"b"'), '"a,""b"""');

@@ -79,10 +79,16 @@ export function recommendationList(parent: HTMLElement, r: Report): void {
 }
 
 /** Current against recommended (from `headroom recommend`), with the deltas a review argues about. */
+type Side = { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; peakUtilization: Record<string, number | null>; n1Survives: Record<string, boolean> };
+
 export function comparisonTable(parent: HTMLElement, r: Report): void {
-  const cmp = (r.recommendation as { comparison?: Record<string, { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; peakUtilization: Record<string, number | null>; n1Survives: Record<string, boolean> }> } | undefined)?.comparison;
-  if (!cmp) return;
-  const a = cmp.current, b = cmp.recommended;
+  const rec = (r.recommendation as { comparison?: { current: Side; recommended: Side } } | undefined)?.comparison;
+  if (rec) sideBySide(parent, r, 'Current against recommended', ['current', 'recommended'], rec.current, rec.recommended);
+  const sc = r.scenarioComparison as { left: string; right: string; current: Side; recommended: Side } | undefined;
+  if (sc) sideBySide(parent, r, `Scenario ${sc.left} against ${sc.right}`, [sc.left, sc.right], sc.current, sc.recommended);
+}
+
+function sideBySide(parent: HTMLElement, r: Report, title: string, labels: [string, string], a: Side, b: Side): void {
   const delta = (x: number, y: number, f: (v: number) => string) => el('span', { class: y < x ? 'ok' : y > x ? 'bad' : '' }, `${y - x >= 0 ? '+' : ''}${f(y - x)}`);
   const rows: (string | Node)[][] = [
     ['cost', fmtMoney(a.cost, r.currency), fmtMoney(b.cost, r.currency), delta(a.cost, b.cost, (v) => fmtMoney(v, r.currency))],
@@ -92,7 +98,7 @@ export function comparisonTable(parent: HTMLElement, r: Report): void {
     ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, fmtPct(a.peakUtilization[s]), fmtPct(b.peakUtilization[s]), '']),
     ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'fails', b.n1Survives[s] ? 'survives' : 'fails', '']),
   ];
-  parent.append(el('h2', {}, 'Current against recommended'), table(['', 'current', 'recommended', 'change'], rows, { numeric: [false, true, true, true], cls: 'comparison' }));
+  parent.append(el('h2', {}, title), table(['', labels[0], labels[1], 'change'], rows, { numeric: [false, true, true, true], cls: 'comparison' }));
 }
 
 export function siteTable(parent: HTMLElement, r: Report): void {
