@@ -7,7 +7,7 @@
  */
 import { PublicSite } from './model';
 import { commitmentsByType } from './pricing';
-import { SECONDS_PER_HOUR } from './units';
+import { SECONDS_PER_HOUR } from './time-constants';
 
 export interface CommitmentAdvice {
   site: string;

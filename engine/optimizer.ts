@@ -30,7 +30,7 @@ import { LpModel } from './lp-model';
 import { scaleTo100 } from './percentages';
 import { lagSteps } from './autoscaling';
 import { iso } from './traffic';
-import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './time-constants';
 
 export interface OptimizeInput {
   model: Model;

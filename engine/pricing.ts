@@ -7,7 +7,7 @@
  * converted to the reporting currency with `exchangeRates` (reporting units per 1 unit).
  */
 import { OpenStackSite, PublicSite, Settings, Site } from './model';
-import { SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_MONTH } from './time-constants';
 
 export class CurrencyError extends Error {}
 

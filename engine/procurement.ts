@@ -9,7 +9,7 @@
 import { linearRegression } from 'simple-statistics';
 import { OpenStackSite } from './model';
 import { hostSchedulable } from './nova-capacity';
-import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from './time-constants';
 
 export interface HostPurchase {
   site: string;

@@ -19,7 +19,7 @@ import { LagBank } from './autoscaling';
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from './model';
 import { FlavorPacker, hostSchedulable } from './nova-capacity';
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from './pricing';
-import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './time-constants';
 import type { Rng } from './rng';
 
 export interface ReplayInput {

@@ -10,7 +10,7 @@ import { hostsAfterEvents } from './failover';
 import { Simulation } from './simulate';
 import { hostSchedulable } from './nova-capacity';
 import { iso } from './traffic';
-import { SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_MONTH } from './time-constants';
 import { quantile } from 'simple-statistics';
 import { Model } from './model';
 

@@ -12,7 +12,7 @@
 import { Horizon, Traffic, Workload } from './model';
 import { Rng } from './rng';
 import { TraceSeries, zoneOffsetSeconds } from './trace-file';
-import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from './units';
+import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from './time-constants';
 
 const WEEK = 7 * SECONDS_PER_DAY;
 

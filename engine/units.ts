@@ -2,15 +2,17 @@
  * Quantities with units. A field's name carries its unit (`memoryMiB`, `diskGiB`,
  * `...Seconds`, `...Days`); a string with a unit ("512 GiB", "5m", "90 days") is converted
  * to it with mathjs units (never eval). Durations accept the short forms s, m, h, d, w.
- * mathjs is loaded on first use (mathjs-units.ts): a workspace of plain numbers never pays for it.
+ * The mathjs instance is created on first use: a workspace of plain numbers never pays for it
+ * (the static import lets the bundler keep only mathjs's unit machinery).
  */
+
+import { create, unitDependencies } from 'mathjs';
 
 type MathUnits = { unit(value: number, name: string): { toNumber(name: string): number } };
 let mathUnits: MathUnits | undefined;
 function units(): MathUnits {
   if (!mathUnits) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    mathUnits = (require('./mathjs-units') as typeof import('./mathjs-units')).createUnits();
+    mathUnits = create({ unitDependencies }) as unknown as MathUnits;
   }
   return mathUnits;
 }
@@ -60,7 +62,4 @@ export function parseDuration(v: unknown): number | undefined {
   return r.ok ? r.value : undefined;
 }
 
-export const SECONDS_PER_MONTH = 2_629_746; // 365.2425 / 12 days
-export const SECONDS_PER_YEAR = 12 * SECONDS_PER_MONTH;
-export const SECONDS_PER_DAY = 86_400;
-export const SECONDS_PER_HOUR = 3_600;
+export { SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH, SECONDS_PER_YEAR } from './time-constants';
