@@ -4,7 +4,7 @@
  * workload's peak when another site is lost (shares redistributed as in failover.ts).
  */
 import { sharesWithout } from './failover';
-import { Model, Placement, Site, Workload } from './model';
+import { Placement, Site, Workload } from './model';
 
 export interface SiteHeadroom {
   site: string;
@@ -22,7 +22,7 @@ function vcpusOf(site: Site, w: Workload): number {
   return site.instanceTypes.find((t) => t.name === w.instanceType)?.vcpus ?? 0;
 }
 
-export function siteHeadroom(model: Model, placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, capacityVcpus: number | null, peakUtilization: number | null): SiteHeadroom {
+export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, capacityVcpus: number | null, peakUtilization: number | null): SiteHeadroom {
   const target = placement.headroomTarget;
   const spare = peakUtilization === null ? null : Math.max(0, 1 - peakUtilization);
   let worst: SiteHeadroom['worstLoss'];
@@ -37,6 +37,5 @@ export function siteHeadroom(model: Model, placement: Placement, workloads: read
     });
     if (!worst || extra > worst.extraVcpus) worst = { site: lost, extraVcpus: extra, fits: capacityVcpus === null || peakUtilization === null ? null : extra <= capacityVcpus * (spare ?? 0) + 1e-9 };
   }
-  void model;
   return { site: site.name, capacityVcpus, peakUtilization, spare, target, meetsTarget: spare === null ? null : spare + 1e-9 >= target, worstLoss: worst };
 }

@@ -206,7 +206,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   const basisReport = accepted && recommendedReport ? recommendedReport : report;
   basis.result.sites.forEach((site) => {
     const rs = basisReport.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(model, basis.plan.placement, plan.workloads, peaks, site, rs.capacity.vcpus, rs.peakUtilization.vcpus);
+    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs.capacity.vcpus, rs.peakUtilization.vcpus);
     if (hr.spare === null) return;
     const parts = [`${site.name} has ${(hr.spare * 100).toFixed(1)} % spare vCPU at its peak (target ${Math.round(hr.target * 100)} %: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) parts.push(`losing ${hr.worstLoss.site} would add ${hr.worstLoss.extraVcpus.toFixed(0)} vCPU at the peaks, which ${hr.worstLoss.fits ? 'fits' : 'does not fit'} in that spare`);

@@ -5,10 +5,8 @@
  * state: the same inputs and seed give byte-identical JSON.
  */
 import { classify, demandStats } from './classification';
-import { siteInstanceCapacity, siteSchedulable } from './nova-capacity';
-import { hostsAfterEvents } from './failover';
+import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from './nova-capacity';
 import { Simulation } from './simulate';
-import { hostSchedulable } from './nova-capacity';
 import { iso } from './traffic';
 import { SECONDS_PER_MONTH } from './time-constants';
 import { quantile } from 'simple-statistics';
@@ -31,8 +29,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     let capacity: ReportSite['capacity'];
     let p95: number | null = null;
     if (site.type === 'openstack') {
-      const hosts = hostsAfterEvents(site, []);
-      const sch = siteSchedulable(site, (g) => hosts[g.index]);
+      const sch = siteSchedulable(site);
       capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), instances: siteInstanceCapacity(site) };
     } else {
       const q = site.quota.vcpus;
@@ -84,7 +81,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     sites,
     workloads,
     failover: sim.failover.map((f) => ({ lostSite: f.lostSite, survives: f.survives, shortfall: f.shortfall })),
-    recommendations: [...headroomRecommendations(model, sim, sites), ...classificationRecommendations(sim, workloads)],
+    recommendations: [...headroomRecommendations(sim, sites), ...classificationRecommendations(sim, workloads)],
     worstMoments: worstMoments(sim),
     warnings: sim.warnings.flatMap((w) => w.warnings.map((x) => ({ workload: w.workload, message: x.message }))),
     events: plan.scenario.events.map((e) => {
@@ -115,7 +112,7 @@ function worstMoments(sim: Simulation): Report['worstMoments'] {
   return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
 }
 
-function headroomRecommendations(model: Model, sim: Simulation, sites: ReportSite[]): Recommendation[] {
+function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommendation[] {
   const target = sim.plan.placement.headroomTarget;
   const out: Recommendation[] = [];
   sim.result.sites.forEach((site, s) => {
@@ -123,15 +120,13 @@ function headroomRecommendations(model: Model, sim: Simulation, sites: ReportSit
     if (peak === null || site.type !== 'openstack') return;
     const spare = 1 - peak;
     if (spare >= target - 1e-9) return;
-    const hosts = hostsAfterEvents(site, []);
-    const sched = siteSchedulable(site, (g) => hosts[g.index]).vcpus;
+    const sched = siteSchedulable(site).vcpus;
     const allocated = peak * sched;
     const perHost = Math.max(...site.aggregates.map((g) => hostSchedulable(g).vcpus));
     const add = perHost > 0 ? Math.max(0, Math.ceil((allocated / (1 - target) - sched) / perHost - 1e-9)) : 0;
     out.push({ kind: 'headroom', target: site.name, saving: 0, hostsToAdd: add,
       message: `${site.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(target * 100).toFixed(0)} % headroom target; about ${add} more host(s) of ${perHost} schedulable vCPU restore it` });
   });
-  void model;
   return out;
 }
 

@@ -6,7 +6,7 @@ import { fixesOf, SOURCE } from './diagnostics';
 
 export class QuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
     for (const d of ctx.diagnostics) {
       if (d.source !== SOURCE) continue;
@@ -19,7 +19,6 @@ export class QuickFixes implements vscode.CodeActionProvider {
         out.push(a);
       }
     }
-    void doc;
     return out;
   }
 }
