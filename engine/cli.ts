@@ -18,6 +18,7 @@ import { comparisonOf, recommend, RecommendOutcome } from './recommend';
 import { simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
 import { toCsv, toHtml, toMarkdown } from './report-export';
+import { ImportError, importOpenStack } from './openstack-import';
 import * as os from 'os';
 import { UsageError } from './workspace-loader';
 
@@ -130,7 +131,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const runs = wholeNumber(values.runs, '--runs', 1);
   const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
   const workers = wholeNumber(values.workers, '--workers', 0);
-  if (values.out) checkOutDir(values.out);
+  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let report: Report;
@@ -148,7 +149,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     report.monteCarlo = monteCarloReport(summary);
   }
   const text = values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
-  if (values.out) writeAtomic(values.out, text);
+  if (values.out) writeAtomic(path.resolve(io.cwd, values.out), text);
   else io.stdout(text);
   return 0;
 }
@@ -205,7 +206,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   } });
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
-  if (values.out) checkOutDir(values.out);
+  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let out: RecommendOutcome;
@@ -217,7 +218,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   }
   if (values['no-series']) delete out.report.series;
   const text = values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
-  if (values.out) writeAtomic(values.out, text);
+  if (values.out) writeAtomic(path.resolve(io.cwd, values.out), text);
   else io.stdout(text);
   return 0;
 }
@@ -228,7 +229,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   const format = values.format;
   if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
   if (!values.out) throw new UsageError('--out FILE is required');
-  checkOutDir(values.out);
+  checkOutDir(path.resolve(io.cwd, values.out));
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let report: Report;
@@ -252,7 +253,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
     return reportRunError(e, io);
   }
   const text = format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : JSON.stringify(report, null, 2) + '\n';
-  writeAtomic(values.out, text);
+  writeAtomic(path.resolve(io.cwd, values.out), text);
   io.stderr(`wrote ${values.out} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`);
   return 0;
 }
@@ -262,6 +263,49 @@ The capacity-review report: html is one self-contained file (charts, tables, no 
 from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
 and month, json is the report JSON. Recommendations are included unless --no-recommend;
 --compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
+`);
+
+function importCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } } });
+  if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]');
+  if (!values.hypervisors || !values.flavors) throw new UsageError('--hypervisors and --flavors are both required');
+  const read = (f: string) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(io.cwd, f), 'utf8');
+    } catch (e) {
+      throw new UsageError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const pos = m ? Number(m[1]) : 0;
+      const line = text.slice(0, pos).split('\n').length;
+      const col = pos - text.lastIndexOf('\n', pos - 1);
+      throw new ImportError(`${f}:${line}:${col}: not JSON (${(e as Error).message})`);
+    }
+  };
+  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
+  try {
+    const r = importOpenStack(read(values.hypervisors), read(values.flavors), { name: values.name, hypervisorsFile: values.hypervisors, flavorsFile: values.flavors });
+    if (values.out) writeAtomic(path.resolve(io.cwd, values.out), r.yaml);
+    else io.stdout(r.yaml);
+    io.stderr(`${r.hosts} host(s) in ${r.aggregates} aggregate(s)${r.skipped ? `, ${r.skipped} not up and left out` : ''}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ImportError) {
+      io.stderr(`headroom: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+registerCommand('import', importCmd, `Usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]
+
+Writes a Site document (type openstack) from \`openstack hypervisor list --long -f json\` (microversion
+below 2.88, or Nova's os-hypervisors API JSON) and \`openstack flavor list --long -f json\`: hosts of one
+shape become an aggregate; hosts not up are left out; reserved and allocation ratios are Nova's defaults.
 `);
 
 registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts]

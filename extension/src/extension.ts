@@ -11,6 +11,7 @@ import { Worker } from 'worker_threads';
 import type { Report } from '../../engine/report-types';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
+import { importOpenStack } from '../../engine/openstack-import';
 import { Workspace } from './analysis';
 import { publish } from './diagnostics';
 import { Completions, Hovers, Lenses, QuickFixes } from './providers';
@@ -206,6 +207,26 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       const text = ext === '.md' ? toMarkdown(lastReport.report) : ext === '.csv' ? toCsv(lastReport.report) : ext === '.json' ? JSON.stringify(lastReport.report, null, 2) + '\n' : toHtml(lastReport.report, { headroomTarget: lastReport.headroomTarget });
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
       out.appendLine(`exported ${uri.fsPath}`);
+    }),
+    vscode.commands.registerCommand('headroom.importOpenStack', async (hypervisors?: vscode.Uri, flavors?: vscode.Uri, name?: string) => {
+      if (!requireTrust()) return undefined;
+      const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
+      const h = hypervisors ?? (await pick('openstack hypervisor list --long -f json output'));
+      if (!h) return undefined;
+      const f = flavors ?? (await pick('openstack flavor list --long -f json output'));
+      if (!f) return undefined;
+      const siteName = name ?? (await vscode.window.showInputBox({ prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
+      if (!siteName) return undefined;
+      const read = async (u: vscode.Uri) => JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as unknown;
+      try {
+        const r = importOpenStack(await read(h), await read(f), { name: siteName, hypervisorsFile: path.basename(h.fsPath), flavorsFile: path.basename(f.fsPath) });
+        const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
+        await vscode.window.showTextDocument(doc);
+        out.appendLine(`imported ${r.hosts} host(s) in ${r.aggregates} aggregate(s) as site ${siteName}${r.skipped ? `; ${r.skipped} not up and left out` : ''}`);
+        return r.yaml;
+      } catch (e) {
+        throw new Error(`Headroom: ${(e as Error).message}`);
+      }
     }),
     vscode.commands.registerCommand('headroom.showRecommendations', async (given?: string) => {
       if (!requireTrust()) return undefined;

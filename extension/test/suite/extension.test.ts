@@ -96,6 +96,16 @@ describe('Headroom in VS Code', () => {
     await vscode.commands.executeCommand('headroom.exportReport', vscode.Uri.file(out));
     assert.match(fs.readFileSync(out, 'utf8'), /^# Capacity review: aws-outage-at-peak/);
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['headroom.simulate', 'headroom.openReport', 'headroom.exportReport', 'headroom.showRecommendations']) assert.ok(all.includes(c), c);
+    for (const c of ['headroom.simulate', 'headroom.openReport', 'headroom.exportReport', 'headroom.showRecommendations', 'headroom.importOpenStack']) assert.ok(all.includes(c), c);
+  });
+
+  it('imports an OpenStack inventory as a Site document', async () => {
+    const h = path.join(root(), 'hypervisors.json');
+    const f = path.join(root(), 'flavors.json');
+    fs.writeFileSync(h, JSON.stringify([{ 'Hypervisor Hostname': 'c1', State: 'up', vCPUs: 64, 'Memory MB': 524288 }, { 'Hypervisor Hostname': 'c2', State: 'up', vCPUs: 64, 'Memory MB': 524288 }]));
+    fs.writeFileSync(f, JSON.stringify([{ Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80 }]));
+    const yaml = await vscode.commands.executeCommand<string>('headroom.importOpenStack', vscode.Uri.file(h), vscode.Uri.file(f), 'gasan');
+    assert.match(yaml, /name: gasan-64c-512g\n\s+hosts: 2/);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
   });
 });
