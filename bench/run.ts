@@ -7,6 +7,7 @@ import { benchLint } from './lint-bench';
 import { benchReplay, runCase } from './replay-bench';
 import { benchMonteCarlo, benchOptimizer } from './recommend-bench';
 import { benchReport } from './report-bench';
+import { benchEditor } from './editor-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   optimizer: benchOptimizer,
   'monte-carlo': benchMonteCarlo,
   report: benchReport,
+  editor: benchEditor,
 };
 
 async function mainBench(): Promise<void> {
