@@ -343,9 +343,6 @@ function declaredNames(docs: readonly ValidatedDocument[]): Record<string, Set<s
   return out;
 }
 
-export function siteCurrency(site: Site, settings: Settings): string {
-  return site.currency || settings.reportingCurrency;
-}
 
 /** A copy of a placement with some workloads' shares replaced (percent per site). */
 export function placementWithShares(p: Placement, shares: Record<string, Record<string, number>>): Placement {

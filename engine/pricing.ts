@@ -6,8 +6,7 @@
  * egress = requests × egressGiBPerMillionRequests / 10^6 × egressPerGiB. Everything is
  * converted to the reporting currency with `exchangeRates` (reporting units per 1 unit).
  */
-import { OpenStackSite, PublicSite, Settings, Site } from './model';
-import { SECONDS_PER_MONTH } from './time-constants';
+import { OpenStackSite, PublicSite, Site } from './model';
 
 export class CurrencyError extends Error {}
 
@@ -19,20 +18,10 @@ export function rateFor(currency: string, reporting: string, rates: Record<strin
   return r;
 }
 
-export function siteRate(site: Site, settings: Settings, overrides: Record<string, number>): number {
-  return rateFor(site.currency, settings.reportingCurrency, { ...settings.exchangeRates, ...overrides });
-}
 
 /** Cost of one host for one month in the site currency, before any price multiplier on opex. */
 export function hostMonthly(site: OpenStackSite, opexMultiplier = 1): number {
   return site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly * opexMultiplier;
-}
-
-/** Private site cost per step of Δ seconds, for the given host counts per aggregate. */
-export function privateStepCost(site: OpenStackSite, hosts: ArrayLike<number>, stepSeconds: number, opexMultiplier = 1): number {
-  let n = 0;
-  for (let i = 0; i < site.aggregates.length; i++) n += hosts[i];
-  return (n * hostMonthly(site, opexMultiplier) * stepSeconds) / SECONDS_PER_MONTH;
 }
 
 /** Per instance type of a public site: committed count and committed cost per hour. */

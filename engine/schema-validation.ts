@@ -318,5 +318,4 @@ function metaName(obj: Record<string, unknown>): string {
   return m && typeof m.name === 'string' ? m.name : '';
 }
 
-export const schemaPathForTesting = { parsePointer, pointer };
 export type { Path };
