@@ -14,7 +14,8 @@ import { FlavorPacker } from './nova-capacity';
 export interface Shortfall { instances: number; vcpus: number }
 export interface FailoverResult { lostSite: string; survives: boolean; shortfall: Record<string, Shortfall> }
 
-function unitVcpus(site: Site, w: Workload): number {
+/** vCPUs of one instance of w on a site: its flavor (openstack) or instance type (public). */
+export function unitVcpus(site: Site, w: Workload): number {
   if (site.type === 'openstack') return site.flavors.find((f) => f.name === w.flavor)?.vcpus ?? 0;
   return site.instanceTypes.find((t) => t.name === w.instanceType)?.vcpus ?? 0;
 }

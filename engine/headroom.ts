@@ -3,7 +3,7 @@
  * and against the largest single-site loss — the extra vCPU the site must take at every
  * workload's peak when another site is lost (shares redistributed as in failover.ts).
  */
-import { sharesWithout } from './failover';
+import { sharesWithout, unitVcpus } from './failover';
 import { Placement, Site, Workload } from './model';
 
 export interface SiteHeadroom {
@@ -17,11 +17,6 @@ export interface SiteHeadroom {
   worstLoss?: { site: string; extraVcpus: number; fits: boolean | null };
 }
 
-function vcpusOf(site: Site, w: Workload): number {
-  if (site.type === 'openstack') return site.flavors.find((f) => f.name === w.flavor)?.vcpus ?? 0;
-  return site.instanceTypes.find((t) => t.name === w.instanceType)?.vcpus ?? 0;
-}
-
 export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, capacityVcpus: number | null, peakUtilization: number | null): SiteHeadroom {
   const target = placement.headroomTarget;
   const spare = peakUtilization === null ? null : Math.max(0, 1 - peakUtilization);
@@ -33,7 +28,7 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
     workloads.forEach((w, i) => {
       const before = placement.workloads.get(w.name)!.shares.get(site.name) ?? 0;
       const after = sharesWithout(placement, w.name, lost).get(site.name) ?? 0;
-      if (after > before) extra += ((peaks[i] * (after - before)) / 100 / (w.capacityPerInstance * w.targetUtilization)) * vcpusOf(site, w);
+      if (after > before) extra += ((peaks[i] * (after - before)) / 100 / (w.capacityPerInstance * w.targetUtilization)) * unitVcpus(site, w);
     });
     if (!worst || extra > worst.extraVcpus) worst = { site: lost, extraVcpus: extra, fits: capacityVcpus === null || peakUtilization === null ? null : extra <= capacityVcpus * (spare ?? 0) + 1e-9 };
   }

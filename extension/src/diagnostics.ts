@@ -18,7 +18,7 @@ function severity(s: EngineDiagnostic['severity']): vscode.DiagnosticSeverity {
   return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
 }
 
-export function publish(collection: vscode.DiagnosticCollection, diagnostics: readonly EngineDiagnostic[], extra: ReadonlyMap<string, vscode.Diagnostic[]> = new Map()): void {
+export function publish(collection: vscode.DiagnosticCollection, diagnostics: readonly EngineDiagnostic[]): void {
   const byFile = new Map<string, vscode.Diagnostic[]>();
   for (const d of diagnostics) {
     const v = new vscode.Diagnostic(toRange(d.range), d.message, severity(d.severity));
@@ -28,7 +28,6 @@ export function publish(collection: vscode.DiagnosticCollection, diagnostics: re
     if (d.fixes?.length) fixes.set(v, d.fixes);
     (byFile.get(d.file) ?? byFile.set(d.file, []).get(d.file)!).push(v);
   }
-  for (const [file, list] of extra) (byFile.get(file) ?? byFile.set(file, []).get(file)!).push(...list);
   collection.clear();
   for (const [file, list] of byFile) collection.set(vscode.Uri.file(file), list);
 }

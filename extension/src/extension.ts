@@ -8,6 +8,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
+import type { Diagnostic as EngineDiagnostic } from '../../engine/diagnostics';
 import type { Report } from '../../engine/report-types';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
@@ -59,13 +60,13 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.command = 'headroom.openReport';
   const lenses = new Lenses(ws);
-  let simDiagnostics = new Map<string, vscode.Diagnostic[]>();
+  let simDiagnostics: EngineDiagnostic[] = [];
   let lastReport: ReportMessage | undefined;
   ctx.subscriptions.push(out, collection, status);
 
   const relint = () => {
     const a = ws.analyze();
-    publish(collection, a.diagnostics, simDiagnostics);
+    publish(collection, [...a.diagnostics, ...simDiagnostics]);
     lenses.refresh();
   };
   await ws.scan();
@@ -106,15 +107,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       if (r.error && r.error !== 'cancelled') out.appendLine(`simulation after save: ${r.error}`);
       return;
     }
-    const extra = new Map<string, vscode.Diagnostic[]>();
-    for (const d of simulationDiagnostics(a, r.report, { expensiveThreshold: cfg().get<number>('expensivePlacementThreshold', 0.05) })) {
-      const v = new vscode.Diagnostic(new vscode.Range(d.range.start.line - 1, d.range.start.column - 1, d.range.end.line - 1, d.range.end.column - 1), d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-      v.source = 'headroom';
-      v.code = d.rule;
-      (extra.get(d.file) ?? extra.set(d.file, []).get(d.file)!).push(v);
-    }
-    simDiagnostics = extra;
-    publish(collection, a.diagnostics, simDiagnostics);
+    simDiagnostics = simulationDiagnostics(a, r.report, { expensiveThreshold: cfg().get<number>('expensivePlacementThreshold', 0.05) });
+    publish(collection, [...a.diagnostics, ...simDiagnostics]);
     showResult(r, 'after save');
   };
 
@@ -125,7 +119,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       const was = ws.has(e.document.uri.fsPath);
       if (ws.update(e.document) || was) {
         cancelRunning(); // a stale simulation is cancelled when the file changes again
-        simDiagnostics = new Map();
+        simDiagnostics = [];
         schedule();
       }
     }),
