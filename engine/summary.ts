@@ -1,5 +1,6 @@
 /** The human summary of `headroom simulate`: a table per site and per workload, worst moments, N-1 verdict. */
 import type { RecommendOutcome } from './recommend';
+import { money } from './money-format';
 import { Report } from './report';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
@@ -8,11 +9,7 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
   return [line(head), line(w.map((n) => '─'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
 }
 
-export function money(x: number, cur: string): string {
-  const abs = Math.abs(x);
-  const s = abs >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : abs >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : abs >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2);
-  return `${s} ${cur}`;
-}
+export { money };
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Math.abs(x) >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(x % 1 ? 1 : 0));

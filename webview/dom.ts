@@ -6,11 +6,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
-export function fmtMoney(x: number, currency: string): string {
-  const a = Math.abs(x);
-  const s = a >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2);
-  return `${s} ${currency}`;
-}
+export { money as fmtMoney } from '../engine/money-format';
 
 export function fmtNum(x: number): string {
   const a = Math.abs(x);
