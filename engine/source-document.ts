@@ -5,6 +5,7 @@
  */
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
 import { Range } from './diagnostics';
+import { childOf, indexPositions, LineIndex, PosNode } from './yaml-positions';
 
 export type Path = readonly (string | number)[];
 
@@ -15,6 +16,8 @@ export type Path = readonly (string | number)[];
  */
 export class SourceFile {
   private parsed?: { docs: Document.Parsed[]; lineCounter: LineCounter };
+  private index?: { roots: (PosNode | null)[] | undefined };
+  private lines?: LineIndex;
 
   constructor(
     /** Path of the file, as the user named it (relative to the current directory when possible). */
@@ -22,7 +25,24 @@ export class SourceFile {
     /** Absolute path of the file. */
     readonly absFile: string,
     readonly text: string,
+    /** The documents as the fast loader read them, when it did (enables the position index). */
+    private readonly fastValues?: readonly unknown[],
   ) {}
+
+  /**
+   * Position index built from js-yaml's parse events (yaml-positions.ts), when the file is in
+   * its subset; otherwise undefined and positions come from the `yaml` CST.
+   */
+  get positions(): (PosNode | null)[] | undefined {
+    if (!this.index) this.index = { roots: this.fastValues ? indexPositions(this.text, this.fastValues) : undefined };
+    return this.index.roots;
+  }
+
+  /** 1-based line and column of an offset. */
+  linePos(offset: number): { line: number; col: number } {
+    if (!this.lines) this.lines = new LineIndex(this.text);
+    return this.lines.linePos(offset);
+  }
 
   get documents(): { docs: Document.Parsed[]; lineCounter: LineCounter } {
     if (!this.parsed) {
@@ -60,9 +80,47 @@ export class SourceDocument {
   }
 
   rangeOfOffsets(start: number, end: number): Range {
-    const s = this.lineCounter.linePos(start);
-    const e = this.lineCounter.linePos(Math.max(start, end));
+    const s = this.source.linePos(start);
+    const e = this.source.linePos(Math.max(start, end));
     return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+  }
+
+  /** Whether the loaded value has something (not null) at path; needs no positions. */
+  has(path: Path): boolean {
+    let cur: unknown = this.value;
+    for (const seg of path) {
+      if (cur === null || typeof cur !== 'object') return false;
+      cur = (cur as Record<string | number, unknown>)[seg];
+    }
+    return cur !== undefined && cur !== null;
+  }
+
+  /**
+   * The key and value spans at path, from the position index when the file has one, else
+   * from the `yaml` CST. A missing or empty value has no span.
+   */
+  private spans(path: Path): { key?: Span; value?: Span } {
+    const roots = this.source.positions;
+    if (roots) {
+      let cur: PosNode | null = roots[this.index] ?? null;
+      if (path.length === 0) return cur ? { value: span(cur) } : {};
+      for (let i = 0; i < path.length; i++) {
+        if (!cur) return {};
+        const c = childOf(cur, path[i]);
+        if (!c) return {};
+        if (i === path.length - 1) return { key: c.key && { start: c.key.start, end: c.key.end, collection: false, flow: false }, value: c.value ? span(c.value) : undefined };
+        cur = c.value;
+      }
+      return {};
+    }
+    const key = this.keyNode(path);
+    let value = this.node(path);
+    // an empty value (`key:` and nothing) is a zero-width null scalar in the CST: no span
+    if (isScalar(value) && value.value === null && value.range && value.range[0] === value.range[1]) value = undefined;
+    return {
+      key: key?.range ? { start: key.range[0], end: key.range[1], collection: false, flow: false } : undefined,
+      value: value?.range ? { start: value.range[0], end: value.range[1], collection: isMap(value) || isSeq(value), flow: (isMap(value) || isSeq(value)) && value.flow === true } : undefined,
+    };
   }
 
   /** The node at path, or undefined. */
@@ -95,38 +153,55 @@ export class SourceDocument {
    */
   rangeOf(path: Path, prefer: 'value' | 'key' = 'value'): Range {
     for (let len = path.length; len >= 0; len--) {
-      const p = path.slice(0, len);
-      const key = this.keyNode(p);
-      const value = this.node(p);
+      const { key, value } = this.spans(len === path.length ? path : path.slice(0, len));
       const chosen = prefer === 'key' && len === path.length ? key ?? value : value ?? key;
       // A whole map or list as value: point at its key, which is shorter and more useful.
-      const target = chosen && !isScalar(chosen) && key && len === path.length && prefer === 'value' && (isMap(chosen) || isSeq(chosen)) ? key : chosen;
-      if (target?.range) return this.rangeOfOffsets(target.range[0], target.range[1]);
+      const target = chosen === value && value?.collection && key && len === path.length && prefer === 'value' ? key : chosen;
+      if (target) return this.rangeOfOffsets(target.start, target.end);
     }
     return this.rangeOfOffsets(0, 0);
   }
 
   /** Range of the whole value node, maps and lists included (for edits). */
   valueRange(path: Path): Range | undefined {
-    const n = this.node(path);
-    return n?.range ? this.rangeOfOffsets(n.range[0], n.range[1]) : undefined;
+    const v = this.spans(path).value;
+    return v ? this.rangeOfOffsets(v.start, v.end) : undefined;
   }
 
   /** Range of the mapping key at path (for "did you mean" on unknown fields). */
   keyRange(path: Path): Range {
-    const k = this.keyNode(path);
-    return k?.range ? this.rangeOfOffsets(k.range[0], k.range[1]) : this.rangeOf(path);
+    const k = this.spans(path).key;
+    return k ? this.rangeOfOffsets(k.start, k.end) : this.rangeOf(path);
   }
 
   /** Column (0-based) of the first key of the map at path, for inserting a sibling key. */
   mapIndent(path: Path): { offset: number; indent: number; flow: boolean } | undefined {
+    const roots = this.source.positions;
+    if (roots) {
+      let cur: PosNode | null = roots[this.index] ?? null;
+      for (const seg of path) cur = cur && (childOf(cur, seg)?.value ?? null);
+      if (!cur || cur.kind !== 'map' || cur.keys!.length === 0) return undefined;
+      const offset = cur.keyStarts![0];
+      return { offset, indent: this.source.linePos(offset).col - 1, flow: cur.flow };
+    }
     const n = this.node(path) ?? (path.length === 0 ? (this.doc.contents as Node) : undefined);
     if (!isMap(n) || n.items.length === 0) return undefined;
     const first = n.items[0] as Pair;
     if (!isScalar(first.key) || !first.key.range) return undefined;
-    const pos = this.lineCounter.linePos(first.key.range[0]);
+    const pos = this.source.linePos(first.key.range[0]);
     return { offset: first.key.range[0], indent: pos.col - 1, flow: n.flow === true };
   }
+}
+
+interface Span {
+  start: number;
+  end: number;
+  collection: boolean;
+  flow: boolean;
+}
+
+function span(n: PosNode): Span {
+  return { start: n.start, end: n.end, collection: n.kind !== 'scalar', flow: n.flow };
 }
 
 function findPair(items: readonly unknown[], key: string | number): Pair | undefined {

@@ -130,8 +130,8 @@ export function parseTexts(texts: readonly SourceText[]): { documents: SourceDoc
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const t of texts) {
-    const file = new SourceFile(t.file, t.absFile, t.text);
     const fast = fastLoad(t.text);
+    const file = new SourceFile(t.file, t.absFile, t.text, fast);
     if (fast) {
       fast.forEach((value, index) => value !== null && documents.push(new SourceDocument(file, index, value)));
       continue;

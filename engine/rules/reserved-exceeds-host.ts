@@ -10,7 +10,7 @@ export const reservedExceedsHost: Rule = {
         for (const r of ['vcpus', 'memoryMiB', 'diskGiB'] as const) {
           if (r === 'diskGiB' && g.host.diskGiB === 0 && g.reserved.diskGiB === 0) continue;
           if (g.reserved[r] >= g.host[r]) {
-            const explicit = site.src.node(['spec', 'aggregates', g.index, 'reserved', r]) !== undefined;
+            const explicit = site.src.has(['spec', 'aggregates', g.index, 'reserved', r]);
             const path = explicit ? ['spec', 'aggregates', g.index, 'reserved', r] : ['spec', 'aggregates', g.index, 'host', r];
             ctx.report(at(site.src, path, 'reserved-exceeds-host', 'error', `aggregate ${g.name}: reserved ${r} (${g.reserved[r]}) is not below the host's ${g.host[r]}, so nothing can be scheduled${explicit ? '' : ' (Nova default reserved)'}`));
           }
