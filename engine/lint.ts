@@ -8,7 +8,7 @@ import { RULE_SET } from './rules';
 import { validateDocument, ValidatedDocument } from './schema-validation';
 import { SourceDocument } from './source-document';
 import { TraceCache } from './trace-file';
-import { loadWorkspace, parseTexts, SourceText } from './workspace-loader';
+import { ChunkCache, loadWorkspace, parseTexts, SourceText } from './workspace-loader';
 
 export interface Analysis {
   model: Model;
@@ -52,11 +52,12 @@ export function analyzePaths(paths: readonly string[], opts: { cwd?: string; ove
 
 /**
  * Re-analysis for an editor: each file's parse and schema validation are kept while its text is
- * unchanged, so a keystroke re-reads one file; the model and the cross-document rules are rebuilt
- * every time (they are cheap and must see every document).
+ * unchanged, and within a changed file every `---` document whose text is unchanged and that
+ * validated cleanly is reused, so a keystroke re-reads one document. The model and the
+ * cross-document rules are rebuilt every time (they are cheap and must see every document).
  */
 export class IncrementalAnalyzer {
-  private readonly files = new Map<string, { text: string; documents: SourceDocument[]; diagnostics: Diagnostic[]; validated: ValidatedDocument[] }>();
+  private readonly files = new Map<string, { text: string; diagnostics: Diagnostic[]; validated: ValidatedDocument[]; clean: Map<string, ValidatedDocument> }>();
   constructor(private readonly traces: TraceCache = new TraceCache()) {}
 
   analyze(texts: readonly SourceText[], roots: string[], cwd = ''): Analysis {
@@ -67,14 +68,37 @@ export class IncrementalAnalyzer {
       seen.add(t.absFile);
       let entry = this.files.get(t.absFile);
       if (!entry || entry.text !== t.text) {
-        const parsed = parseTexts([t]);
+        const prev = entry?.clean;
+        const taken = new Map<string, ValidatedDocument>();
+        const cache: ChunkCache = {
+          take(chunkText) {
+            const v = prev?.get(chunkText);
+            if (!v) return undefined;
+            prev!.delete(chunkText); // a second identical document is read afresh
+            taken.set(chunkText, v);
+            return v.source.value as Record<string, unknown>;
+          },
+        };
+        const parsed = parseTexts([t], cache);
         const diagnostics = [...parsed.diagnostics];
         const docs: ValidatedDocument[] = [];
+        const clean = new Map<string, ValidatedDocument>();
         for (const src of parsed.documents) {
+          const reused = src.chunk && taken.get(src.chunk.text);
+          if (reused && reused.source.value === src.value) {
+            const v = { ...reused, source: src };
+            clean.set(src.chunk!.text, v);
+            docs.push(v);
+            continue;
+          }
+          const before = diagnostics.length;
           const v = validateDocument(src, diagnostics);
-          if (v) docs.push(v);
+          if (!v) continue;
+          // only a document that validated without a word is reused (its value was converted in place)
+          if (src.chunk && v.valid && diagnostics.length === before) clean.set(src.chunk.text, v);
+          docs.push(v);
         }
-        entry = { text: t.text, documents: parsed.documents, diagnostics, validated: docs };
+        entry = { text: t.text, diagnostics, validated: docs, clean };
         this.files.set(t.absFile, entry);
       }
       parseDiagnostics.push(...entry.diagnostics);

@@ -16,7 +16,7 @@ export type Path = readonly (string | number)[];
  */
 export class SourceFile {
   private parsed?: { docs: Document.Parsed[]; lineCounter: LineCounter };
-  private index?: { roots: (PosNode | null)[] | undefined };
+  private chunks?: Map<number, PosNode | null | undefined>;
   private lines?: LineIndex;
 
   constructor(
@@ -25,17 +25,20 @@ export class SourceFile {
     /** Absolute path of the file. */
     readonly absFile: string,
     readonly text: string,
-    /** The documents as the fast loader read them, when it did (enables the position index). */
-    private readonly fastValues?: readonly unknown[],
   ) {}
 
   /**
-   * Position index built from js-yaml's parse events (yaml-positions.ts), when the file is in
-   * its subset; otherwise undefined and positions come from the `yaml` CST.
+   * Position index of the one document in text[start, end) (offsets relative to `start`),
+   * built from js-yaml's parse events (yaml-positions.ts); undefined when that text is outside
+   * the index's subset, and positions then come from the `yaml` CST of the whole file.
    */
-  get positions(): (PosNode | null)[] | undefined {
-    if (!this.index) this.index = { roots: this.fastValues ? indexPositions(this.text, this.fastValues) : undefined };
-    return this.index.roots;
+  chunkRoot(start: number, end: number): PosNode | null | undefined {
+    if (!this.chunks) this.chunks = new Map();
+    if (!this.chunks.has(start)) {
+      const roots = indexPositions(this.text.slice(start, end));
+      this.chunks.set(start, roots && roots.length <= 1 ? roots[0] ?? null : undefined);
+    }
+    return this.chunks.get(start);
   }
 
   /** 1-based line and column of an offset. */
@@ -61,6 +64,8 @@ export class SourceDocument {
     readonly index: number,
     /** The document's data (as the fast loader or `yaml` produced it). */
     readonly value: unknown,
+    /** Where the document's own text is, when the fast loader split the file at `---` lines. */
+    readonly chunk?: { readonly start: number; readonly end: number; readonly text: string },
   ) {}
 
   get file(): string {
@@ -95,20 +100,26 @@ export class SourceDocument {
     return cur !== undefined && cur !== null;
   }
 
+  /** The position index of this document, or undefined when positions come from the CST. */
+  private indexRoot(): PosNode | null | undefined {
+    return this.chunk ? this.source.chunkRoot(this.chunk.start, this.chunk.end) : undefined;
+  }
+
   /**
    * The key and value spans at path, from the position index when the file has one, else
    * from the `yaml` CST. A missing or empty value has no span.
    */
   private spans(path: Path): { key?: Span; value?: Span } {
-    const roots = this.source.positions;
-    if (roots) {
-      let cur: PosNode | null = roots[this.index] ?? null;
-      if (path.length === 0) return cur ? { value: span(cur) } : {};
+    const root = this.indexRoot();
+    if (root !== undefined) {
+      const base = this.chunk!.start;
+      let cur: PosNode | null = root;
+      if (path.length === 0) return cur ? { value: span(cur, base) } : {};
       for (let i = 0; i < path.length; i++) {
         if (!cur) return {};
         const c = childOf(cur, path[i]);
         if (!c) return {};
-        if (i === path.length - 1) return { key: c.key && { start: c.key.start, end: c.key.end, collection: false, flow: false }, value: c.value ? span(c.value) : undefined };
+        if (i === path.length - 1) return { key: c.key && { start: base + c.key.start, end: base + c.key.end, collection: false, flow: false }, value: c.value ? span(c.value, base) : undefined };
         cur = c.value;
       }
       return {};
@@ -159,7 +170,8 @@ export class SourceDocument {
       const target = chosen === value && value?.collection && key && len === path.length && prefer === 'value' ? key : chosen;
       if (target) return this.rangeOfOffsets(target.start, target.end);
     }
-    return this.rangeOfOffsets(0, 0);
+    const at = this.chunk?.start ?? 0;
+    return this.rangeOfOffsets(at, at);
   }
 
   /** Range of the whole value node, maps and lists included (for edits). */
@@ -176,12 +188,12 @@ export class SourceDocument {
 
   /** Column (0-based) of the first key of the map at path, for inserting a sibling key. */
   mapIndent(path: Path): { offset: number; indent: number; flow: boolean } | undefined {
-    const roots = this.source.positions;
-    if (roots) {
-      let cur: PosNode | null = roots[this.index] ?? null;
+    const root = this.indexRoot();
+    if (root !== undefined) {
+      let cur: PosNode | null = root;
       for (const seg of path) cur = cur && (childOf(cur, seg)?.value ?? null);
       if (!cur || cur.kind !== 'map' || cur.keys!.length === 0) return undefined;
-      const offset = cur.keyStarts![0];
+      const offset = this.chunk!.start + cur.keyStarts![0];
       return { offset, indent: this.source.linePos(offset).col - 1, flow: cur.flow };
     }
     const n = this.node(path) ?? (path.length === 0 ? (this.doc.contents as Node) : undefined);
@@ -200,8 +212,8 @@ interface Span {
   flow: boolean;
 }
 
-function span(n: PosNode): Span {
-  return { start: n.start, end: n.end, collection: n.kind !== 'scalar', flow: n.flow };
+function span(n: PosNode, base: number): Span {
+  return { start: base + n.start, end: base + n.end, collection: n.kind !== 'scalar', flow: n.flow };
 }
 
 function findPair(items: readonly unknown[], key: string | number): Pair | undefined {

@@ -126,14 +126,14 @@ export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; ov
  * fast path is not sure about (a syntax error, a duplicate key, anchors and aliases, a document
  * that is not a mapping) is parsed by `yaml` at once, which reports errors with positions.
  */
-export function parseTexts(texts: readonly SourceText[]): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const t of texts) {
-    const fast = fastLoad(t.text);
-    const file = new SourceFile(t.file, t.absFile, t.text, fast);
+    const fast = fastChunks(t.text, cache);
+    const file = new SourceFile(t.file, t.absFile, t.text);
     if (fast) {
-      fast.forEach((value, index) => value !== null && documents.push(new SourceDocument(file, index, value)));
+      fast.forEach((c, index) => c.value !== null && documents.push(new SourceDocument(file, index, c.value, c)));
       continue;
     }
     const { docs } = file.documents;
@@ -165,6 +165,63 @@ export function parseTexts(texts: readonly SourceText[]): { documents: SourceDoc
 }
 
 const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,\]}]/m;
+
+/** A document's own text within its file, and its value as the fast loader read it. */
+export interface Chunk {
+  start: number;
+  end: number;
+  text: string;
+  value: Record<string, unknown> | null;
+}
+
+/**
+ * Values of chunks already read, by chunk text: the editor's analyzer passes the chunks of a
+ * file's previous version, so a keystroke re-reads one document, not the whole file.
+ */
+export interface ChunkCache {
+  /** The value read earlier for this exact chunk text, at most once per entry; else undefined. */
+  take(chunkText: string): Record<string, unknown> | null | undefined;
+}
+
+/** Lines that would make a split at `---` lines differ from the YAML parser: directives, `...`, `--- content`. */
+const UNSPLITTABLE = /^(?:%|\.\.\.(?:\s|$)|---(?![ \t]*\r?$))/m;
+const SEPARATOR = /^---[ \t]*\r?$/gm;
+const BLANK_OR_COMMENTS = /^(?:[ \t]*(?:#.*)?\r?(?:\n|$))*$/;
+
+/**
+ * The file's documents, read one `---`-separated chunk at a time with js-yaml, with the same
+ * documents (and document indices) as reading the whole file; undefined when any chunk needs
+ * the `yaml` parser (see fastLoad) or the split could differ from the parser's.
+ */
+export function fastChunks(text: string, cache?: ChunkCache): Chunk[] | undefined {
+  if (UNSPLITTABLE.test(text)) return undefined;
+  const bounds: [number, number][] = [];
+  let start = 0;
+  SEPARATOR.lastIndex = 0;
+  for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) {
+    bounds.push([start, m.index]);
+    start = m.index + m[0].length + (text.charCodeAt(m.index + m[0].length) === 10 ? 1 : 0);
+  }
+  bounds.push([start, text.length]);
+  const out: Chunk[] = [];
+  for (let k = 0; k < bounds.length; k++) {
+    const [a, b] = bounds[k];
+    const chunkText = text.slice(a, b);
+    // what precedes the first `---` is a document only when it has content
+    if (k === 0 && bounds.length > 1 && BLANK_OR_COMMENTS.test(chunkText)) continue;
+    let value = cache?.take(chunkText);
+    if (value === undefined) {
+      const docs = fastLoad(chunkText);
+      if (!docs || docs.length > 1) return undefined;
+      value = docs.length ? docs[0] : null;
+      // an explicit null document before the first `---` would shift indices; leave it to `yaml`
+      if (k === 0 && bounds.length > 1 && value === null) return undefined;
+      if (k === 0 && bounds.length === 1 && docs.length === 0) return [];
+    }
+    out.push({ start: a, end: b, text: chunkText, value });
+  }
+  return out;
+}
 
 /** js-yaml's documents when every one is a plain mapping or empty, else undefined (use `yaml`). */
 function fastLoad(text: string): (Record<string, unknown> | null)[] | undefined {

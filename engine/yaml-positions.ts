@@ -70,16 +70,18 @@ function colonAfter(text: string, pos: number): number {
 
 /**
  * Positions of each document's root node, or undefined when the text is outside the indexed
- * subset or the index does not match `values` (the documents as js-yaml loaded them).
+ * subset or the events do not match the documents js-yaml built from them (`values`, when
+ * given, must also match).
  *
  * Complexity: O(n) in the text length plus one small object per node.
  */
-export function indexPositions(text: string, values: readonly unknown[]): (PosNode | null)[] | undefined {
+export function indexPositions(text: string, values?: readonly unknown[]): (PosNode | null)[] | undefined {
   if (UNSUPPORTED.test(text)) return undefined;
   const roots: Frame[] = [];
   const stack: Frame[] = [];
+  let loaded: unknown[];
   try {
-    loadAll(text, undefined, {
+    loaded = loadAll(text, undefined, {
       schema: CORE_SCHEMA,
       listener(event, state) {
         if (event === 'open') {
@@ -97,6 +99,8 @@ export function indexPositions(text: string, values: readonly unknown[]): (PosNo
   } catch {
     return undefined;
   }
+  if (!values) values = loaded;
+  else if (values.length !== loaded.length) return undefined;
   if (roots.length !== values.length) return undefined;
   const out: (PosNode | null)[] = [];
   for (let i = 0; i < roots.length; i++) {
@@ -106,7 +110,7 @@ export function indexPositions(text: string, values: readonly unknown[]): (PosNo
       out.push(null);
       continue;
     }
-    if (!node || !matches(node, values[i])) return undefined;
+    if (!node || !matches(node, values[i]) || (values !== loaded && !matches(node, loaded[i]))) return undefined;
     out.push(node);
   }
   return out;

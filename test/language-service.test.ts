@@ -99,4 +99,33 @@ describe('incremental analysis', () => {
     assert.deepEqual(a1.diagnostics.map((d) => d.rule), ['shares-sum']);
     assert.deepEqual(inc.analyze(texts, [DIR], '').diagnostics, []);
   });
+
+  it('reuses unchanged documents of a changed file and still agrees with a full analysis at every step', () => {
+    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint') as typeof import('../engine/lint');
+    const files = ['settings.yaml', 'placement.yaml', 'sites/pangyo.yaml', 'sites/aws-seoul.yaml', 'workloads/steady.yaml', 'workloads/sovereign.yaml', 'workloads/bursty.yaml', 'workloads/experimental-gpu.yaml', 'scenarios/scenarios.yaml'];
+    const texts = files.map((f) => ({ file: path.join(DIR, f), absFile: path.join(DIR, f), text: text(f) }));
+    const steady = texts.find((t) => t.file.endsWith('steady.yaml'))!;
+    const original = steady.text;
+    const steps: [string, (t: string) => string, string[]][] = [
+      // a comment line in the first document moves every later document one line down
+      ['line added above', (t) => t.replace('spec:\n', '# note\nspec:\n'), []],
+      // a schema error in the second document, below the moved lines
+      ['error in doc 2', (t) => t.replace('name: auth-service, labels: { team: identity } }\nspec:\n  unit: rps\n  traffic:\n    synthetic: { baseline: 3000', 'name: auth-service, labels: { team: identity } }\nspec:\n  unit: rps\n  traffic:\n    synthetic: { baseline: -3000'), ['invalid-value']],
+      // the line above goes away again: the error's line must move back up with it
+      ['line removed', (t) => t.replace('# note\n', ''), ['invalid-value']],
+      // the second document copied over the first: one name twice, reported once at the second
+      ['duplicate', (t) => { const docs = t.split(/^---$/m); return [docs[1], docs[1], ...docs.slice(2)].join('---'); }, ['duplicate-name']],
+      ['back to the original', () => original, []],
+    ];
+    const inc = new IncrementalAnalyzer();
+    inc.analyze(texts, [DIR], '');
+    for (const [what, edit, rules] of steps) {
+      steady.text = edit(steady.text);
+      const a = inc.analyze(texts, [DIR], '');
+      const full = analyzeTexts(texts, [DIR], undefined, '');
+      assert.deepEqual(a.diagnostics, full.diagnostics, what);
+      assert.deepEqual(a.diagnostics.map((d) => d.rule).filter((r) => rules.includes(r)).sort(), [...rules].sort(), what);
+      assert.equal(a.model.workloads.size, full.model.workloads.size, what);
+    }
+  });
 });

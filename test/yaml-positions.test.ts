@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { Path, SourceDocument, SourceFile } from '../engine/source-document';
+import { fastChunks } from '../engine/workspace-loader';
 import { indexPositions, LineIndex } from '../engine/yaml-positions';
 import { REPO as repoRoot } from './helpers';
 
@@ -21,13 +22,18 @@ function paths(value: unknown, prefix: (string | number)[] = [], out: Path[] = [
 /** Compares both backends on every path; returns how many paths were compared. */
 function compareBackends(text: string, name: string): number {
   const values = loadAll(text, undefined, { schema: CORE_SCHEMA }) as unknown[];
-  const fast = new SourceFile(name, name, text, values);
-  assert.ok(fast.positions, `${name}: the index should cover this text`);
+  const chunks = fastChunks(text);
+  assert.ok(chunks, `${name}: the fast loader should take this text`);
+  // the split at `---` lines reads the same documents, in the same order, as the whole file
+  assert.deepEqual(chunks.map((c) => c.value), values.map((v) => (v === undefined ? null : v)), `${name}: documents`);
+  const fast = new SourceFile(name, name, text);
   const slow = new SourceFile(name, name, text);
-  assert.equal(slow.positions, undefined);
   let n = 0;
   values.forEach((value, index) => {
-    const a = new SourceDocument(fast, index, value);
+    const c = chunks[index];
+    if (c.value === null) return; // an empty document is never analyzed
+    assert.notEqual(fast.chunkRoot(c.start, c.end), undefined, `${name} doc ${index}: the index should cover this document`);
+    const a = new SourceDocument(fast, index, value, c);
     const b = new SourceDocument(slow, index, value);
     for (const p of paths(value)) {
       const where = `${name} doc ${index} ${JSON.stringify(p)}`;
@@ -88,6 +94,25 @@ describe('yaml-positions: the js-yaml event index', () => {
       noFinalNewline: 'a:\n  b: 1\n  c: [1,\n    2]',
     };
     for (const [name, text] of Object.entries(cases)) compareBackends(text, name);
+  });
+
+  it('splits at `---` lines into the documents the whole-file parse gives, empty ones included', () => {
+    const cases: [string, unknown[]][] = [
+      ['a: 1\n---\n', [{ a: 1 }, null]],
+      ['---\na: 1', [{ a: 1 }]],
+      ['# c\n---\na: 1\n', [{ a: 1 }]],
+      ['a: 1\n---\n---\nb: 2\n', [{ a: 1 }, null, { b: 2 }]],
+      ['\n---\n# only comment\n---\nb: 1', [null, { b: 1 }]],
+      ['', []],
+      ['---\n---\n', [null, null]],
+      ['a: 1\r\n---\r\nb: 2\r\n', [{ a: 1 }, { b: 2 }]],
+    ];
+    for (const [text, docs] of cases) {
+      assert.deepEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }), docs, `js-yaml on ${JSON.stringify(text)}`);
+      assert.deepEqual(fastChunks(text)?.map((c) => c.value), docs, JSON.stringify(text));
+    }
+    // directives, document-end markers and `--- content` are left to the yaml parser
+    for (const text of ['%YAML 1.2\n---\na: 1\n', 'a: 1\n...\n---\nb: 2\n', '--- {a: 1}\n', '~\n---\na: 1\n']) assert.equal(fastChunks(text), undefined, text);
   });
 
   it('declines anchors, aliases, tags and explicit keys (the yaml CST handles them)', () => {
