@@ -3,9 +3,11 @@
  * save): SLO breaches and unserved demand on the workload's placement entry, N-1 shortfalls and a
  * clearly cheaper recommended placement on the Placement, headroom below target on the Site.
  */
-import { Diagnostic } from './diagnostics';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { Diagnostic, Fix, TextEdit } from './diagnostics';
 import { Analysis } from './lint';
 import { Report } from './report-types';
+import { SourceDocument } from './source-document';
 
 export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveThreshold?: number } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -35,7 +37,50 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   const threshold = opts.expensiveThreshold ?? 0.05;
   if (cmp && cmp.current.cost > 0 && (cmp.current.cost - cmp.recommended.cost) / cmp.current.cost >= threshold) {
     const saving = ((cmp.current.cost - cmp.recommended.cost) / cmp.current.cost) * 100;
-    out.push({ ...at(['metadata', 'name'], false), severity: 'info', rule: 'placement-cost', message: `a recommended placement costs ${saving.toFixed(1)} % less (${cmp.recommended.cost.toFixed(0)} vs ${cmp.current.cost.toFixed(0)} ${r.currency}) with no more unserved demand: run Headroom: Show Recommendations` });
+    const fix = applyRecommendedFix(src, (r.recommendation as { placement?: string | null }).placement, saving);
+    out.push({
+      ...at(['metadata', 'name'], false), severity: 'info', rule: 'placement-cost',
+      message: `a recommended placement costs ${saving.toFixed(1)} % less (${cmp.recommended.cost.toFixed(0)} vs ${cmp.current.cost.toFixed(0)} ${r.currency}) with no more unserved demand: apply it with the quick fix, or see Headroom: Show Recommendations`,
+      ...(fix ? { fixes: [fix] } : {}),
+    });
   }
   return out;
+}
+
+/**
+ * "Apply the recommended placement": each workload whose recommended shares differ gets its
+ * `shares` value replaced, in the style it is written in (a flow map stays one line; a block
+ * map keeps its indentation). Undefined when there is nothing to change or the recommended
+ * Placement cannot be read.
+ */
+export function applyRecommendedFix(src: SourceDocument, placementYaml: string | null | undefined, savingPct: number): Fix | undefined {
+  if (!placementYaml) return undefined;
+  let rec: { spec?: { workloads?: Record<string, { shares?: Record<string, number> }> } };
+  try {
+    rec = load(placementYaml, { schema: CORE_SCHEMA }) as typeof rec;
+  } catch {
+    return undefined;
+  }
+  const current = (src.value as { spec?: { workloads?: Record<string, { shares?: Record<string, unknown> }> } }).spec?.workloads ?? {};
+  const edits: TextEdit[] = [];
+  for (const [w, entry] of Object.entries(rec.spec?.workloads ?? {})) {
+    const shares = entry.shares;
+    if (!shares || !current[w]) continue;
+    const before = current[w].shares ?? {};
+    const keys = Object.keys(shares);
+    if (keys.length === Object.keys(before).length && keys.every((k) => before[k] === shares[k])) continue;
+    // sites in the order the user wrote them, new ones after
+    const order = Object.keys(before);
+    const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+    const sorted = [...keys].sort((a, b) => rank(a) - rank(b));
+    const path = ['spec', 'workloads', w, 'shares'];
+    const range = src.valueRange(path);
+    const layout = src.mapIndent(path);
+    if (!range) return undefined; // shares written in a form the fix cannot place: leave it to the user
+    const pairs = sorted.map((site) => [site, shares[site]] as const).map(([site, pct]) => `${/^[A-Za-z0-9_.-]+$/.test(site) ? site : JSON.stringify(site)}: ${pct}`);
+    const newText = layout && !layout.flow ? pairs.join('\n' + ' '.repeat(layout.indent)) + (range.end.column === 1 ? '\n' : '') : `{ ${pairs.join(', ')} }`;
+    edits.push({ file: src.file, range, newText });
+  }
+  if (edits.length === 0) return undefined;
+  return { title: `Apply the recommended placement (${edits.length} workload${edits.length === 1 ? '' : 's'}, ${savingPct.toFixed(1)} % cheaper)`, edits };
 }

@@ -111,3 +111,13 @@ export function loc(file: string, text: string, line: number, token: string, nth
   }
   return `${file}:${line}:${i + 1}`;
 }
+
+/** Applies a fix's edits to one file's text (1-based lines and columns, as diagnostics carry them). */
+export function applyEdits(text: string, edits: readonly { range: { start: { line: number; column: number }; end: { line: number; column: number } }; newText: string }[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: { line: number; column: number }) => starts[p.line - 1] + p.column - 1;
+  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
+  for (const e of sorted) text = text.slice(0, off(e.range.start)) + e.newText + text.slice(off(e.range.end));
+  return text;
+}

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { codeLensTargets, completionsAt, hoverAt, locate } from '../engine/language-service';
 import { analyzePaths } from '../engine/lint';
-import { FIXTURES } from './helpers';
+import { applyEdits, FIXTURES } from './helpers';
 
 const DIR = path.join(FIXTURES, 'toss-hybrid');
 const a = analyzePaths([DIR], { cwd: DIR });
@@ -82,6 +82,37 @@ describe('simulation diagnostics', function () {
     const pc = ds.filter((d) => d.rule === 'placement-cost');
     assert.equal(pc.length, 1);
     assert.match(pc[0].message, /costs 9\.\d % less/);
+  });
+
+  it('offers "apply the recommended placement" as a quick fix, in flow and in block style', async () => {
+    const { recommend } = require('../engine/recommend') as typeof import('../engine/recommend');
+    const { simulationDiagnostics } = require('../engine/simulation-diagnostics') as typeof import('../engine/simulation-diagnostics');
+    const original = text('placement.yaml');
+    // payments-api's shares written as a block map, the rest as the fixture has them
+    const block = original.replace('payments-api:       { shares: { pangyo: 70, aws-seoul: 30 } }', 'payments-api:\n      shares:\n        pangyo: 70\n        aws-seoul: 30');
+    for (const variant of [original, block]) {
+      const abs = path.join(DIR, 'placement.yaml');
+      const an = analyzePaths([DIR], { cwd: DIR, overrides: new Map([[abs, variant]]) });
+      assert.deepEqual(an.diagnostics, []);
+      const out = await recommend(an);
+      assert.ok(out.accepted && out.shares);
+      const fix = simulationDiagnostics(an, out.report).find((d) => d.rule === 'placement-cost')!.fixes![0];
+      // one edit per workload whose shares change; the recommended ones are out.shares
+      const sorted = (o: Record<string, number>) => JSON.stringify(Object.entries(o).sort());
+      const moved = Object.keys(out.shares).filter((w) => sorted(Object.fromEntries(an.model.placements.get('current')!.workloads.get(w)!.shares)) !== sorted(out.shares![w]));
+      assert.ok(moved.length > 0);
+      assert.equal(fix.edits.length, moved.length);
+      assert.match(fix.title, new RegExp(`^Apply the recommended placement \\(${moved.length} workloads?, 9\\.\\d % cheaper\\)$`));
+      const fixed = applyEdits(variant, fix.edits);
+      const after = analyzePaths([DIR], { cwd: DIR, overrides: new Map([[abs, fixed]]) });
+      assert.deepEqual(after.diagnostics, [], fixed);
+      for (const w of Object.keys(out.shares)) assert.equal(sorted(Object.fromEntries(after.model.placements.get('current')!.workloads.get(w)!.shares)), sorted(out.shares[w]), w);
+      // 8 of the 13 move on the fixtures (the 5 that stay are the sovereign pair, batch-report and the two AWS-only ones)
+      assert.equal(moved.length, 8);
+      // the rest of the file is untouched: comments, mode and the other keys stay
+      assert.ok(fixed.startsWith("# Today's placement") && fixed.includes('overflowTo: aws-seoul') && fixed.includes('purchase: spot'));
+      if (variant === block && moved.includes('payments-api')) assert.match(fixed, /payments-api:\n      shares:\n        pangyo: \d+\n/);
+    }
   });
 });
 
