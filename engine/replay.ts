@@ -337,6 +337,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const overflowIn = new Float64Array(P);
   const need = new Float64Array(P);
   const run = new Float64Array(P);
+  const servedNow = new Float64Array(P);
   const lostUnserved = new Float64Array(W);
   const violated = new Uint8Array(W);
   const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
@@ -359,6 +360,7 @@ export function replay(input: ReplayInput): ReplayResult {
   // contiguous row instead of touching every workload's array at the same offset.
   const CH = 64;
   const dChunk = new Float64Array(W * CH);
+  const noiseChunk = new Float64Array(CH);
   let chunkStart = -CH;
   let nextChange = 0;
   let anyDown = false;
@@ -390,10 +392,10 @@ export function replay(input: ReplayInput): ReplayResult {
       for (let w = 0; w < W; w++) {
         const src = demand[w];
         if (noise) {
-          const rng = noise.rng;
           const sigma = noise.sigma;
+          noise.rng.fillNormal(noiseChunk, len);
           for (let k = 0; k < len; k++) {
-            const v = src[t + k] * (1 + sigma * rng.normal());
+            const v = src[t + k] * (1 + sigma * noiseChunk[k]);
             dChunk[k * W + w] = v > 0 ? v : 0;
           }
         } else for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
@@ -518,8 +520,11 @@ export function replay(input: ReplayInput): ReplayResult {
     }
   }
 
-  /** served, unserved, overflow and statistics of one pair; returns served. */
-  function settlePair(p: number, t: number, zl: number): number {
+  /**
+   * served, unserved, overflow and statistics of one pair; served goes to servedNow[p] (a
+   * double returned from a call that is not inlined would be boxed: one allocation per pair-step).
+   */
+  function settlePair(p: number, t: number, zl: number): void {
     const w = pw[p];
     const dd = D[p] + overflowIn[p];
     const r = run[p];
@@ -546,7 +551,7 @@ export function replay(input: ReplayInput): ReplayResult {
       }
     }
     if (B) pairRunAcc[p] += r * vcpus[p];
-    return served;
+    servedNow[p] = served;
   }
 
   /** allFit: everything needed fits, so running = needed (set here, saving a pass). */
@@ -608,7 +613,8 @@ export function replay(input: ReplayInput): ReplayResult {
     }
     let allocV = 0, needV = 0, shown = 0;
     for (let p = p0; p < p1; p++) {
-      const served = settlePair(p, t, 0);
+      settlePair(p, t, 0);
+      const served = servedNow[p];
       const r = run[p];
       allocV += r * vcpus[p];
       needV += need[p] * vcpus[p];
