@@ -31,29 +31,36 @@ export interface Located {
 export function locate(a: Analysis, file: string, line: number, column: number): Located | undefined {
   const docs = a.documents.filter((d) => d.source.file === file || d.source.absFile === file).map((d) => d.source);
   if (!docs.length) return undefined;
-  const lc = docs[0].lineCounter;
-  const starts = (lc as unknown as { lineStarts: number[] }).lineStarts;
-  const offset = (starts[line - 1] ?? 0) + column - 1;
+  const offset = docs[0].source.offsetAt(line, column);
+  // the position index when the document has one (no `yaml` parse of a large file per hover)
+  for (const d of docs) {
+    const hit = d.locateIndexed(offset);
+    if (hit) return { doc: d, ...hit };
+  }
   const doc = docs.find((d) => d.doc.range[0] <= offset && offset <= d.doc.range[2]) ?? docs.find((d) => d.doc.contents?.range && d.doc.contents.range[0] <= offset && offset <= d.doc.contents.range[2]);
-  if (!doc) return undefined;
+  return doc && { doc, ...locateInCst(doc, offset) };
+}
+
+/** The path at a file offset from the `yaml` CST of the document (files outside the index). */
+export function locateInCst(doc: SourceDocument, offset: number): Omit<Located, 'doc'> {
   const path: (string | number)[] = [];
   let node: unknown = doc.doc.contents;
   for (;;) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && (within(p.key as Node, offset, true) || within(p.value as Node, offset, true)));
-      if (!pair) return { doc, path, onKey: false };
+      if (!pair) return { path, onKey: false };
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       path.push(key);
-      if (within(pair.key as Node, offset)) return { doc, path, onKey: true, text: key, range: rng(pair.key as Node) };
+      if (within(pair.key as Node, offset)) return { path, onKey: true, text: key, range: rng(pair.key as Node) };
       node = pair.value;
     } else if (isSeq(node)) {
       const i = node.items.findIndex((it) => within(it as Node, offset, true));
-      if (i < 0) return { doc, path, onKey: false };
+      if (i < 0) return { path, onKey: false };
       path.push(i);
       node = node.items[i];
     } else if (isScalar(node)) {
-      return { doc, path, onKey: false, text: String(node.value), range: rng(node) };
-    } else return { doc, path, onKey: false };
+      return { path, onKey: false, text: String(node.value), range: rng(node) };
+    } else return { path, onKey: false };
   }
 }
 

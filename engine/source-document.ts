@@ -5,7 +5,8 @@
  */
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
 import { Range } from './diagnostics';
-import { childOf, indexPositions, LineIndex, PosNode } from './yaml-positions';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { childOf, indexPositions, LineIndex, locateIn, PosNode } from './yaml-positions';
 
 export type Path = readonly (string | number)[];
 
@@ -45,6 +46,12 @@ export class SourceFile {
   linePos(offset: number): { line: number; col: number } {
     if (!this.lines) this.lines = new LineIndex(this.text);
     return this.lines.linePos(offset);
+  }
+
+  /** Offset of a 1-based line and column. */
+  offsetAt(line: number, col: number): number {
+    if (!this.lines) this.lines = new LineIndex(this.text);
+    return this.lines.offsetAt(line, col);
   }
 
   get documents(): { docs: Document.Parsed[]; lineCounter: LineCounter } {
@@ -98,6 +105,27 @@ export class SourceDocument {
       cur = (cur as Record<string | number, unknown>)[seg];
     }
     return cur !== undefined && cur !== null;
+  }
+
+  /**
+   * The path under a file offset from the position index, with the scalar's text as YAML reads
+   * it; undefined when the offset is outside this document's text or it has no index.
+   */
+  locateIndexed(offset: number): { path: (string | number)[]; onKey: boolean; text?: string; range?: { start: number; end: number } } | undefined {
+    const root = this.indexRoot();
+    if (root === undefined || !this.chunk || offset < this.chunk.start || offset > this.chunk.end) return undefined;
+    const base = this.chunk.start;
+    const at = locateIn(this.chunk.text, root, offset - base);
+    if (!at.scalar) return { path: at.path, onKey: at.onKey };
+    const raw = this.chunk.text.slice(at.scalar.start, at.scalar.end);
+    let text = raw;
+    try {
+      const v = load(raw, { schema: CORE_SCHEMA });
+      if (v !== null && typeof v !== 'object') text = String(v);
+    } catch {
+      // a scalar that does not stand alone as YAML: its raw text
+    }
+    return { path: at.path, onKey: at.onKey, text, range: { start: base + at.scalar.start, end: base + at.scalar.end } };
   }
 
   /** The position index of this document, or undefined when positions come from the CST. */

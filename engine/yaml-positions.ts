@@ -240,6 +240,59 @@ export function childOf(node: PosNode, seg: string | number): { key?: { start: n
   return undefined;
 }
 
+export interface IndexLocation {
+  path: (string | number)[];
+  onKey: boolean;
+  /** Offsets of the scalar (key or value) under the offset, when there is one. */
+  scalar?: { start: number; end: number };
+}
+
+/**
+ * The path at `offset` in an indexed document (offsets relative to the document's text): the
+ * key under it, the scalar value under it, or the innermost collection around it. An empty value
+ * (`flavor: ` and the cursor after it) gives the key's path with no scalar.
+ */
+export function locateIn(text: string, root: PosNode | null, offset: number): IndexLocation {
+  const path: (string | number)[] = [];
+  let node = root;
+  while (node) {
+    if (node.kind === 'scalar') return { path, onKey: false, scalar: { start: node.start, end: node.end } };
+    if (node.kind === 'seq') {
+      const i = node.items!.findIndex((it) => it !== null && it.start <= offset && offset <= it.end);
+      if (i < 0) return { path, onKey: false };
+      path.push(i);
+      node = node.items![i];
+      continue;
+    }
+    let next: PosNode | null | undefined;
+    for (let i = 0; i < node.keys!.length; i++) {
+      const ks = node.keyStarts![i];
+      const ke = node.keyEnds![i];
+      if (ks <= offset && offset <= ke) {
+        path.push(node.keys![i]);
+        return { path, onKey: true, scalar: { start: ks, end: ke } };
+      }
+      const v = node.values![i];
+      if (v && v.start <= offset && offset <= v.end) {
+        path.push(node.keys![i]);
+        next = v;
+        break;
+      }
+      // an empty value: the rest of the key's line after its colon
+      if (!v && offset > ke) {
+        const nl = text.indexOf('\n', ke);
+        if (offset <= (nl < 0 ? text.length : nl) && colonAfter(text, ke) >= 0 && colonAfter(text, ke) < offset) {
+          path.push(node.keys![i]);
+          return { path, onKey: false };
+        }
+      }
+    }
+    if (!next) return { path, onKey: false };
+    node = next;
+  }
+  return { path, onKey: false };
+}
+
 /** 1-based line and column of offsets, by binary search over line starts. */
 export class LineIndex {
   private readonly starts: Int32Array;
@@ -250,6 +303,12 @@ export class LineIndex {
     let k = 1;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts[k++] = i + 1;
   }
+  /** Offset of a 1-based line and column (clamped to the text's lines). */
+  offsetAt(line: number, col: number): number {
+    const l = Math.min(Math.max(1, line), this.starts.length);
+    return this.starts[l - 1] + col - 1;
+  }
+
   linePos(offset: number): { line: number; col: number } {
     let lo = 0;
     let hi = this.starts.length - 1;

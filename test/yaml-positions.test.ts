@@ -142,3 +142,41 @@ describe('yaml-positions: the js-yaml event index', () => {
     assert.deepEqual(li.linePos(6), { line: 3, col: 1 });
   });
 });
+
+describe('yaml-positions: what is under the cursor', () => {
+  it('names the same key or scalar as the yaml CST at every character of every token of the fixtures', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { locateInCst } = require('../engine/language-service') as typeof import('../engine/language-service');
+    let compared = 0;
+    for (const f of yamlFiles(path.join(repoRoot, 'fixtures', 'toss-hybrid'))) {
+      const text = fs.readFileSync(f, 'utf8');
+      const chunks = fastChunks(text)!;
+      const fast = new SourceFile(f, f, text);
+      const slow = new SourceFile(f, f, text);
+      chunks.forEach((c, index) => {
+        if (c.value === null) return;
+        const a = new SourceDocument(fast, index, c.value, c);
+        const b = new SourceDocument(slow, index, c.value);
+        for (let off = c.start; off < c.end; off++) {
+          const cst = locateInCst(b, off);
+          // characters of keys and scalar values (not the spaces, punctuation and comments between)
+          if (cst.text === undefined || !cst.range || off >= cst.range.end) continue;
+          const idx = a.locateIndexed(off)!;
+          assert.deepEqual({ path: idx.path, onKey: idx.onKey, text: idx.text, range: idx.range }, { path: cst.path, onKey: cst.onKey, text: cst.text, range: cst.range }, `${path.relative(repoRoot, f)} offset ${off}`);
+          compared++;
+        }
+      });
+    }
+    assert.ok(compared > 5000, `${compared} characters`);
+  });
+
+  it('an empty value gives its key path, for completion after `flavor: `', () => {
+    const text = 'spec:\n  flavor: \n  instanceType: m6i\n';
+    const [c] = fastChunks(text)!;
+    const doc = new SourceDocument(new SourceFile('w', 'w', text), 0, c.value, c);
+    // offset just after "flavor: " on line 2: 6 + 2 + 8 = 16
+    assert.deepEqual(doc.locateIndexed(16), { path: ['spec', 'flavor'], onKey: false });
+    // on the value m6i: "spec:\n" 6 + "  flavor: \n" 11 + "  instanceType: " 16 = 33
+    assert.deepEqual(doc.locateIndexed(34), { path: ['spec', 'instanceType'], onKey: false, text: 'm6i', range: { start: 33, end: 36 } });
+  });
+});
