@@ -1,7 +1,7 @@
-/** Worker thread for monte-carlo.ts: runs its slice of runs and posts the outcomes in run order. */
+/** Worker thread for monte-carlo.ts: takes runs from the shared counter and posts each outcome with its index. */
 import { parentPort, workerData } from 'worker_threads';
-import { MonteCarloJob, runSlice } from './monte-carlo';
+import { MonteCarloJob, runFromCounter } from './monte-carlo';
 
-const { job, shared, from, to } = workerData as { job: MonteCarloJob; shared: Float64Array[]; from: number; to: number };
-const outcomes = runSlice(job, shared, from, to, () => parentPort!.postMessage({ done: 1 }));
-parentPort!.postMessage({ outcomes });
+const { job, shared, counter } = workerData as { job: MonteCarloJob; shared: Float64Array[]; counter: Int32Array };
+runFromCounter(job, shared, counter, (r, outcome) => parentPort!.postMessage({ r, outcome }));
+parentPort!.postMessage({ end: true });

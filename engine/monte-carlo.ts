@@ -3,7 +3,8 @@
  * (1 + demandNoise·N(0,1)) drawn from Rng.stream(seed, r) as the replay reads it, and keeps total cost,
  * unserved requests and SLO-violation steps. Runs are spread over worker threads; each run
  * depends only on (seed, r), and results are gathered in run order, so a seed gives the same
- * numbers whatever the number of workers. Base demand is shared with the workers through a
+ * numbers whatever the number of workers (runs are handed out one at a time through a shared
+ * counter, so a busier CPU takes fewer). Base demand is shared with the workers through a
  * SharedArrayBuffer (no copies).
  */
 import * as fs from 'fs';
@@ -60,17 +61,24 @@ export function replayContext(model: Model, plan: Pick<RunPlan, 'placement' | 'w
   };
 }
 
-/** Runs [from, to) of a job in this thread, with demand read from `shared`. */
-export function runSlice(job: MonteCarloJob, shared: Float64Array[], from: number, to: number, onRun?: () => void): RunOutcome[] {
+/** Run r of a job, with demand read from `shared`: depends on (seed, r) only. */
+export function runOne(job: MonteCarloJob, shared: Float64Array[], r: number): RunOutcome {
   const c = job.context;
-  const out: RunOutcome[] = [];
-  for (let r = from; r < to; r++) {
-    // The noise is applied as the replay reads demand: no per-run copy of the series.
-    const res = replay({ model: c.model as Model, placement: c.placement, horizon: c.horizon, steps: shared[0].length, workloads: c.workloads, demand: shared, events: c.events, exchangeRates: c.exchangeRates, buckets: 0, perStep: false, noise: { sigma: job.demandNoise, rng: Rng.stream(job.seed, r) } });
-    out.push({ cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps });
-    onRun?.();
+  // The noise is applied as the replay reads demand: no per-run copy of the series.
+  const res = replay({ model: c.model as Model, placement: c.placement, horizon: c.horizon, steps: shared[0].length, workloads: c.workloads, demand: shared, events: c.events, exchangeRates: c.exchangeRates, buckets: 0, perStep: false, noise: { sigma: job.demandNoise, rng: Rng.stream(job.seed, r) } });
+  return { cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps };
+}
+
+/**
+ * Worker loop: takes the next run index from the shared counter until none is left, so a
+ * worker on a slower (or busier) CPU simply takes fewer runs; results are posted with their index.
+ */
+export function runFromCounter(job: MonteCarloJob, shared: Float64Array[], counter: Int32Array, post: (r: number, o: RunOutcome) => void): void {
+  for (;;) {
+    const r = Atomics.add(counter, 0, 1);
+    if (r >= job.runs) return;
+    post(r, runOne(job, shared, r));
   }
-  return out;
 }
 
 function workerScript(): string {
@@ -112,23 +120,30 @@ function summarize(job: MonteCarloJob, outcomes: RunOutcome[], workers: number):
 export async function runMonteCarlo(job: MonteCarloJob, baseDemand: readonly Float64Array[], workers: number, onProgress?: (done: number) => void): Promise<MonteCarloSummary> {
   if (!(job.runs >= 1)) throw new Error('Monte Carlo needs at least one run');
   const shared = toShared(baseDemand);
+  const outcomes: RunOutcome[] = new Array(job.runs);
+  let done = 0;
   if (workers <= 0) {
-    let done = 0;
-    return summarize(job, runSlice(job, shared, 0, job.runs, () => onProgress?.(++done / job.runs)), 0);
+    for (let r = 0; r < job.runs; r++) {
+      outcomes[r] = runOne(job, shared, r);
+      onProgress?.(++done / job.runs);
+    }
+    return summarize(job, outcomes, 0);
   }
   const n = Math.min(workers, job.runs);
-  const per = Math.ceil(job.runs / n);
-  let done = 0;
-  const slices = await Promise.all(Array.from({ length: n }, (_, i) => new Promise<RunOutcome[]>((resolve, reject) => {
-    const from = i * per;
-    const to = Math.min(job.runs, from + per);
-    const w = new Worker(workerScript(), { workerData: { job, shared, from, to } });
-    w.on('message', (m: { done?: number; outcomes?: RunOutcome[] }) => {
-      if (m.done !== undefined) onProgress?.(++done / job.runs);
-      if (m.outcomes) resolve(m.outcomes);
+  // Runs are handed out one at a time through a shared counter (not split in fixed slices), and
+  // stored by index: the results are the same for any number of workers and any timing.
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(workerScript(), { workerData: { job, shared, counter } });
+    w.on('message', (m: { r?: number; outcome?: RunOutcome; end?: boolean }) => {
+      if (m.r !== undefined && m.outcome) {
+        outcomes[m.r] = m.outcome;
+        onProgress?.(++done / job.runs);
+      }
+      if (m.end) resolve();
     });
     w.on('error', reject);
     w.on('exit', (code) => code !== 0 && reject(new Error(`Monte Carlo worker exited with ${code}`)));
   })));
-  return summarize(job, slices.flat(), n);
+  return summarize(job, outcomes, n);
 }

@@ -139,8 +139,13 @@ describe('Monte Carlo', function () {
     const inThread = await runMonteCarlo(job, sim.demand, 0);
     const one = await runMonteCarlo(job, sim.demand, 1);
     const two = await runMonteCarlo(job, sim.demand, 2);
+    // 4 workers for 6 runs: workers take runs from a shared counter, so some take two and some one
+    let progress = 0;
+    const four = await runMonteCarlo(job, sim.demand, 4, (f) => (progress = f));
     assert.deepEqual(one.outcomes, inThread.outcomes);
     assert.deepEqual(two.outcomes, inThread.outcomes);
+    assert.deepEqual(four.outcomes, inThread.outcomes);
+    assert.equal(progress, 1);
     assert.equal(new Set(inThread.outcomes.map((o) => o.cost)).size, 6, 'each run draws its own noise');
     assert.ok(inThread.cost.p10 <= inThread.cost.p50 && inThread.cost.p50 <= inThread.cost.p90);
   });
