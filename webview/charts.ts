@@ -92,6 +92,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string)
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
   const names = Object.keys(ss.byWorkload);
+  const index = Array.from({ length: n }, (_, i) => i);
   const hidden = new Set<string>();
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
   const svg = svgRoot(parent, `${siteName}: running vCPU by workload, needed and capacity`);
@@ -108,18 +109,20 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string)
 
   const draw = () => {
     const visible = names.filter((w) => !hidden.has(w));
-    const rows = times.map((_, i) => Object.fromEntries(visible.map((w) => [w, ss.byWorkload[w][i]])));
-    const stacked = stack<Record<string, number>>().keys(visible)(rows);
+    // stacked straight from the per-workload arrays (no row objects), x positions computed once
+    const stacked = stack<number, string>().keys(visible).value((i, w) => ss.byWorkload[w][i])(index);
+    const xs = times.map((t) => x(t));
     const [a, b] = x.domain();
     const inView = (i: number) => times[i] >= a && times[i] <= b;
     const top = max(times.map((_, i) => (inView(i) ? Math.max(ss.capacityVcpus[i], ss.neededVcpus[i], stacked.length ? stacked[stacked.length - 1][i][1] : 0) : 0))) ?? 1;
     y.domain([0, top * 1.05 || 1]);
     gx.call(axisBottom(x).ticks(8));
     gy.call(axisLeft(y).ticks(5).tickFormat((v) => fmtNum(Number(v))));
-    const ar = area<[number, number]>().x((_, i) => x(times[i])).y0((d) => y(d[0])).y1((d) => y(d[1]));
+    // one decimal is finer than a pixel in the viewBox, and keeps the path strings short
+    const ar = area<[number, number]>().x((_, i) => xs[i]).y0((d) => y(d[0])).y1((d) => y(d[1])).digits(1);
     areas.selectAll('path').data(stacked, (d) => (d as { key: string }).key).join('path')
       .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => ar(d as unknown as [number, number][]));
-    const ln = (vals: number[]) => line<number>().x((_, i) => x(times[i])).y((v) => y(v))(vals);
+    const ln = (vals: number[]) => line<number>().x((_, i) => xs[i]).y((v) => y(v)).digits(1)(vals);
     const hasCapacity = ss.capacityVcpus.some((c) => c > 0); // a public site without quota has none
     lines.selectAll('path').data([...(hasCapacity ? [{ k: 'capacity', v: ss.capacityVcpus }] : []), { k: 'needed', v: ss.neededVcpus }]).join('path')
       .attr('class', (d) => `line ${d.k}`).attr('d', (d) => ln(d.v));
