@@ -9,6 +9,7 @@ export class Rng {
   private c: number;
   private d: number;
   private spare = NaN;
+  private readonly one = new Float64Array(1);
 
   constructor(seed: number) {
     let s = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
@@ -43,22 +44,14 @@ export class Rng {
 
   /** Standard normal N(0, 1) (Box–Muller, the second value kept for the next call). */
   normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const v = this.spare;
-      this.spare = NaN;
-      return v;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    this.fillNormal(this.one, 1);
+    return this.one[0];
   }
 
   /**
-   * Fills out[0, n) with the next n standard normals: the same numbers as n calls of normal(),
-   * without a boxed double per call (for the replay's noise, a million per Monte Carlo run).
+   * Fills out[0, n) with the next n standard normals (Box–Muller: each uniform pair gives two,
+   * the second kept as the spare when n runs out), with no boxed double per value (the replay's
+   * noise draws a million per Monte Carlo run). normal() is this with n = 1.
    */
   fillNormal(out: Float64Array, n: number): void {
     let i = 0;
@@ -68,8 +61,8 @@ export class Rng {
     }
     while (i < n) {
       let u = 0;
-      while (u === 0) u = this.uint32() / 4294967296;
-      const v = this.uint32() / 4294967296;
+      while (u === 0) u = this.next();
+      const v = this.next();
       const r = Math.sqrt(-2 * Math.log(u));
       out[i++] = r * Math.cos(2 * Math.PI * v);
       if (i < n) out[i++] = r * Math.sin(2 * Math.PI * v);

@@ -77,7 +77,7 @@ export function applyRecommendedFix(src: SourceDocument, placementYaml: string |
     const range = src.valueRange(path);
     const layout = src.mapIndent(path);
     if (!range) return undefined; // shares written in a form the fix cannot place: leave it to the user
-    const pairs = sorted.map((site) => [site, shares[site]] as const).map(([site, pct]) => `${/^[A-Za-z0-9_.-]+$/.test(site) ? site : JSON.stringify(site)}: ${pct}`);
+    const pairs = sorted.map((site) => `${/^[A-Za-z0-9_.-]+$/.test(site) ? site : JSON.stringify(site)}: ${shares[site]}`);
     const newText = layout && !layout.flow ? pairs.join('\n' + ' '.repeat(layout.indent)) + (range.end.column === 1 ? '\n' : '') : `{ ${pairs.join(', ')} }`;
     edits.push({ file: src.file, range, newText });
   }

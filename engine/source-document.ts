@@ -1,9 +1,10 @@
 /**
- * One YAML document of the workspace with its source positions. Wraps the `yaml` package's
- * CST-backed Document and LineCounter so that rules can ask for the range of any key or value
- * by its path (`['spec', 'workloads', 'payments-api', 'shares']`).
+ * One YAML document of the workspace with its source positions, so that rules can ask for the
+ * range of any key or value by its path (`['spec', 'workloads', 'payments-api', 'shares']`):
+ * from the js-yaml position index (yaml-positions.ts) when the document has one, else from the
+ * `yaml` package's CST-backed Document.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, parseAllDocuments } from 'yaml';
 import { Range } from './diagnostics';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { childOf, indexPositions, LineIndex, locateIn, PosNode } from './yaml-positions';
@@ -16,7 +17,7 @@ export type Path = readonly (string | number)[];
  * unless a diagnostic or an editor feature asks for a position in it.
  */
 export class SourceFile {
-  private parsed?: { docs: Document.Parsed[]; lineCounter: LineCounter };
+  private parsed?: { docs: Document.Parsed[] };
   private chunks?: Map<number, PosNode | null | undefined>;
   private lines?: LineIndex;
 
@@ -44,21 +45,23 @@ export class SourceFile {
 
   /** 1-based line and column of an offset. */
   linePos(offset: number): { line: number; col: number } {
-    if (!this.lines) this.lines = new LineIndex(this.text);
-    return this.lines.linePos(offset);
+    return this.lineIndex().linePos(offset);
   }
 
   /** Offset of a 1-based line and column. */
   offsetAt(line: number, col: number): number {
-    if (!this.lines) this.lines = new LineIndex(this.text);
-    return this.lines.offsetAt(line, col);
+    return this.lineIndex().offsetAt(line, col);
   }
 
-  get documents(): { docs: Document.Parsed[]; lineCounter: LineCounter } {
+  private lineIndex(): LineIndex {
+    if (!this.lines) this.lines = new LineIndex(this.text);
+    return this.lines;
+  }
+
+  get documents(): { docs: Document.Parsed[] } {
     if (!this.parsed) {
-      const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
-      this.parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
+      const docs = parseAllDocuments(this.text, { prettyErrors: false, uniqueKeys: true, merge: false });
+      this.parsed = { docs: Array.isArray(docs) ? docs : [] };
     }
     return this.parsed;
   }
@@ -87,10 +90,6 @@ export class SourceDocument {
   get doc(): Document.Parsed {
     return this.source.documents.docs[this.index];
   }
-  get lineCounter(): LineCounter {
-    return this.source.documents.lineCounter;
-  }
-
   rangeOfOffsets(start: number, end: number): Range {
     const s = this.source.linePos(start);
     const e = this.source.linePos(Math.max(start, end));
@@ -134,23 +133,27 @@ export class SourceDocument {
   }
 
   /**
+   * The key (offsets relative to the chunk) and value node at path in the position index;
+   * undefined when the path is not there, `indexed: false` when the document has no index.
+   */
+  private indexed(path: Path): { indexed: false } | { indexed: true; hit?: { key?: { start: number; end: number }; value: PosNode | null } } {
+    const root = this.indexRoot();
+    if (root === undefined) return { indexed: false };
+    let hit: { key?: { start: number; end: number }; value: PosNode | null } | undefined = { value: root };
+    for (const seg of path) hit = hit?.value ? childOf(hit.value, seg) : undefined;
+    return { indexed: true, hit };
+  }
+
+  /**
    * The key and value spans at path, from the position index when the file has one, else
    * from the `yaml` CST. A missing or empty value has no span.
    */
   private spans(path: Path): { key?: Span; value?: Span } {
-    const root = this.indexRoot();
-    if (root !== undefined) {
+    const ix = this.indexed(path);
+    if (ix.indexed) {
       const base = this.chunk!.start;
-      let cur: PosNode | null = root;
-      if (path.length === 0) return cur ? { value: span(cur, base) } : {};
-      for (let i = 0; i < path.length; i++) {
-        if (!cur) return {};
-        const c = childOf(cur, path[i]);
-        if (!c) return {};
-        if (i === path.length - 1) return { key: c.key && { start: base + c.key.start, end: base + c.key.end, collection: false, flow: false }, value: c.value ? span(c.value, base) : undefined };
-        cur = c.value;
-      }
-      return {};
+      const { key, value } = ix.hit ?? {};
+      return { key: key && { start: base + key.start, end: base + key.end, collection: false, flow: false }, value: value ? span(value, base) : undefined };
     }
     const key = this.keyNode(path);
     let value = this.node(path);
@@ -216,10 +219,9 @@ export class SourceDocument {
 
   /** Column (0-based) of the first key of the map at path, for inserting a sibling key. */
   mapIndent(path: Path): { offset: number; indent: number; flow: boolean } | undefined {
-    const root = this.indexRoot();
-    if (root !== undefined) {
-      let cur: PosNode | null = root;
-      for (const seg of path) cur = cur && (childOf(cur, seg)?.value ?? null);
+    const ix = this.indexed(path);
+    if (ix.indexed) {
+      const cur = ix.hit?.value;
       if (!cur || cur.kind !== 'map' || cur.keys!.length === 0) return undefined;
       const offset = this.chunk!.start + cur.keyStarts![0];
       return { offset, indent: this.source.linePos(offset).col - 1, flow: cur.flow };
