@@ -7,6 +7,8 @@ import { analyzePaths, Analysis } from '../engine/lint';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'fixtures');
+/** Screenshots and exported pages the browser tests keep for a person to look at: never in the repository. */
+export const ARTIFACTS = process.env.HEADROOM_ARTIFACTS ?? path.join(os.tmpdir(), 'headroom-test-artifacts');
 
 const created: string[] = [];
 // Remove every temporary workspace when the test run ends.

@@ -13,10 +13,9 @@ import { buildReport, Report } from '../engine/report';
 import { csvField, mdCell, toCsv, toHtml, toMarkdown } from '../engine/report-export';
 import { recommend } from '../engine/recommend';
 import { simulate } from '../engine/simulate';
-import { FIXTURES, REPO, tempWorkspace } from './helpers';
+import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
-const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function fixtureReport(): Promise<Report> {
