@@ -112,6 +112,8 @@ export interface Settings {
   reportingCurrency: string;
   exchangeRates: Record<string, number>;
   classification: { burstyPeakToMedian: number; burstyCoefficientOfVariation: number };
+  /** IANA time zone that calendar months (monthly series) are counted in. */
+  timezone: string;
   src?: SourceDocument;
 }
 
@@ -137,6 +139,7 @@ export const DEFAULT_SETTINGS: Settings = {
   reportingCurrency: 'USD',
   exchangeRates: {},
   classification: { burstyPeakToMedian: 3.0, burstyCoefficientOfVariation: 0.5 },
+  timezone: 'UTC',
 };
 export const DEFAULT_STEP_SECONDS = 300;
 export const DEFAULT_HORIZON_SECONDS = 7 * 86_400;
@@ -307,6 +310,7 @@ function buildSettings(doc: ValidatedDocument | undefined): Settings {
       burstyPeakToMedian: num(c.burstyPeakToMedian, DEFAULT_SETTINGS.classification.burstyPeakToMedian),
       burstyCoefficientOfVariation: num(c.burstyCoefficientOfVariation, DEFAULT_SETTINGS.classification.burstyCoefficientOfVariation),
     },
+    timezone: str(spec.timezone, 'UTC'),
     src: doc.source,
   };
 }

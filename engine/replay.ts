@@ -15,6 +15,7 @@
  * contention steps (allocation.ts).
  */
 import { allocateByPriority } from './allocation';
+import { CalendarMonth, calendarMonths } from './calendar-months';
 import { LagBank } from './autoscaling';
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from './model';
 import { FlavorPacker, hostSchedulable } from './nova-capacity';
@@ -88,10 +89,11 @@ export interface ReplayResult {
   stepUnserved: Float64Array;
   stepViolations: Uint16Array;
   sloViolationSteps: number;
-  /** Cost per site and per workload per month index (reporting currency). */
+  /** Cost per site and per workload per calendar month (reporting currency), in `months` order. */
   siteMonthCost: Float64Array[];
   workloadMonthCost: Float64Array[];
-  months: number;
+  pairMonthCost: Float64Array[];
+  months: CalendarMonth[];
   /** Bucketed series for charts (max per bucket for capacity lines, mean for stacks). */
   bucketSize: number;
   siteSeries: SiteSeries[];
@@ -309,7 +311,8 @@ export function replay(input: ReplayInput): ReplayResult {
   };
 
   // ---- outputs ----
-  const months = Math.max(1, Math.ceil((steps * dt) / SECONDS_PER_MONTH - EPS));
+  const calendar = calendarMonths(h.start, dt, steps, model.settings.timezone);
+  const months = calendar.length;
   const perStep = input.perStep !== false;
   const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
   const nb = B ? Math.ceil(steps / B) : 0;
@@ -322,7 +325,7 @@ export function replay(input: ReplayInput): ReplayResult {
     siteVcpuUtil: sites.map(() => new Float64Array(perStep ? steps : 0)),
     publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(perStep ? steps : 0)]))])),
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
-    siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), months,
+    siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), pairMonthCost: pairs.map(() => new Float64Array(months)), months: calendar,
     bucketSize: B,
     siteSeries: sites.map(() => ({ capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb) })),
     pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
@@ -354,6 +357,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const wDemandSumAcc = new Float64Array(W);
   const wUnservedAcc = new Float64Array(W);
   const wCostMark = new Float64Array(W);
+  const pCostMark = new Float64Array(P);
   const { pairServed, pairUnserved, pairPeakInstances, pairPeakUtilization, pairCost, workloadUnserved, stepUnserved, workloadViolations } = res;
   const hours = dt / SECONDS_PER_HOUR;
   // Demand is read in chunks of CH steps, transposed (step-major), so that each step reads one
@@ -365,7 +369,7 @@ export function replay(input: ReplayInput): ReplayResult {
   let nextChange = 0;
   let anyDown = false;
   let month = 0;
-  let nextMonthStep = Math.ceil(SECONDS_PER_MONTH / dt - EPS);
+  let nextMonthStep = months > 1 ? calendar[1].startStep : steps;
   let bucket = 0;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
 
@@ -379,7 +383,7 @@ export function replay(input: ReplayInput): ReplayResult {
     if (t >= nextMonthStep && month < months - 1) {
       closeMonth(month);
       month++;
-      nextMonthStep = Math.ceil(((month + 1) * SECONDS_PER_MONTH) / dt - EPS);
+      nextMonthStep = month + 1 < months ? calendar[month + 1].startStep : steps;
     }
     if (B && t > 0 && t % B === 0) {
       flushBucket(bucket, B);
@@ -497,6 +501,10 @@ export function replay(input: ReplayInput): ReplayResult {
   // ---- helpers (closures over the scratch arrays) ----
 
   function closeMonth(m: number): void {
+    for (let p = 0; p < P; p++) {
+      res.pairMonthCost[p][m] = pairCost[p] - pCostMark[p];
+      pCostMark[p] = pairCost[p];
+    }
     for (let w = 0; w < W; w++) {
       let c = 0;
       for (const p of wPairs[w]) c += pairCost[p];

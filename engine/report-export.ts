@@ -82,6 +82,13 @@ export function toMarkdown(r: Report): string {
   lines.push('## Sites', '');
   head(['site', 'type', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, true, true]);
   for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', pct(s.peakUtilization.vcpus), pct(s.p95Utilization.vcpus), money(s.cost), money(s.idleCost)]);
+  const mc = r.series?.monthlyCost;
+  if (mc && mc.months.length) {
+    lines.push('', `## Cost per calendar month (${r.currency})`, '');
+    const label = (i: number) => (mc.partial[i] ? `${mc.months[i]} (partial, ${(mc.coveredSeconds[i] / 86400).toFixed(1)} days)` : mc.months[i]);
+    head(['site', ...mc.months.map((_, i) => label(i))], [false, ...mc.months.map(() => true)]);
+    for (const [site, v] of Object.entries(mc.bySite)) row([site, ...v.map(money)]);
+  }
   lines.push('', '## Workloads', '');
   head(['workload', 'class', 'placement', 'peak', 'p95', 'unserved', 'SLO steps', `cost (${r.currency})`], [false, false, false, true, true, true, true, true]);
   for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.demand.peak, w.demand.p95, w.unservedRequests, w.sloViolationSteps, money(w.cost)]);
@@ -110,22 +117,21 @@ export function csvField(s: string | number): string {
 }
 
 /**
- * Cost per workload, site and month. A workload's monthly cost is split over its sites in
- * proportion to their share of its horizon cost (the replay keeps months per workload and
- * totals per workload and site).
+ * Cost per workload, site and calendar month (YYYY-MM in Settings.timezone), as the replay
+ * summed it per workload-site pair; `partial` marks a month the horizon covers only in part.
+ * Without series (--no-series) one row per pair holds the horizon's total.
  */
 export function toCsv(r: Report): string {
-  const out = ['workload,site,month,cost,currency'];
+  const out = ['workload,site,month,partial,cost,currency'];
   const mc = r.series?.monthlyCost;
   for (const w of r.workloads) {
-    const months = mc?.byWorkload[w.name];
     for (const [site, v] of Object.entries(w.sites)) {
-      const frac = w.cost > 0 ? v.cost / w.cost : 0;
+      const months = mc?.byWorkloadSite[w.name]?.[site];
       if (!mc || !months) {
-        out.push([w.name, site, 'total', v.cost.toFixed(2), r.currency].map(csvField).join(','));
+        out.push([w.name, site, 'total', '', v.cost.toFixed(2), r.currency].map(csvField).join(','));
         continue;
       }
-      months.forEach((c, i) => out.push([w.name, site, mc.months[i].slice(0, 7), (c * frac).toFixed(2), r.currency].map(csvField).join(',')));
+      months.forEach((c, i) => out.push([w.name, site, mc.months[i], String(mc.partial[i]), c.toFixed(2), r.currency].map(csvField).join(',')));
     }
   }
   return out.join('\r\n') + '\r\n';

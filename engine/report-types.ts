@@ -62,6 +62,11 @@ export interface ReportSeries {
   buckets: number;
   sites: Record<string, { capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]> }>;
   workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
-  monthlyCost: { months: string[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]> };
+  /**
+   * Cost per calendar month (format.md, "Calendar months"): `months` are YYYY-MM in
+   * Settings.timezone; `partial[i]` when the horizon covers month i only in part, for
+   * `coveredSeconds[i]` seconds.
+   */
+  monthlyCost: { months: string[]; partial: boolean[]; coveredSeconds: number[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]>; byWorkloadSite: Record<string, Record<string, number[]>> };
 }
 

@@ -157,7 +157,6 @@ function buildSeries(sim: Simulation): ReportSeries {
   plan.workloads.forEach((w, i) => {
     workloads[w.name] = { demandMax: arr(res.workloadDemandMax[i]), demandMean: arr(res.workloadDemandMean[i]), unservedRequests: arr(res.workloadUnservedSeries[i]) };
   });
-  const months = Array.from({ length: res.months }, (_, m) => iso(plan.horizon.start + m * SECONDS_PER_MONTH));
   return {
     start: iso(plan.horizon.start),
     bucketSeconds: res.bucketSize * plan.horizon.step,
@@ -165,9 +164,12 @@ function buildSeries(sim: Simulation): ReportSeries {
     sites,
     workloads,
     monthlyCost: {
-      months,
+      months: res.months.map((m) => m.label),
+      partial: res.months.map((m) => m.partial),
+      coveredSeconds: res.months.map((m) => m.coveredSeconds),
       bySite: Object.fromEntries(res.sites.map((s, i) => [s.name, Array.from(res.siteMonthCost[i], r2)])),
       byWorkload: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Array.from(res.workloadMonthCost[i], r2)])),
+      byWorkloadSite: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Object.fromEntries(res.pairs.flatMap((p, k) => (p.workload === i ? [[res.sites[p.site].name, Array.from(res.pairMonthCost[k], r2)]] : [])))])),
     },
   };
 }

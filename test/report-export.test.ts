@@ -61,12 +61,12 @@ describe('report exports', function () {
 
   it('CSV rows sum to each workload and site cost', () => {
     const csv = toCsv(report).trim().split('\r\n');
-    assert.equal(csv[0], 'workload,site,month,cost,currency');
+    assert.equal(csv[0], 'workload,site,month,partial,cost,currency');
     const months = report.series!.monthlyCost.months.length;
     assert.equal(csv.length - 1, report.workloads.reduce((n, w) => n + Object.keys(w.sites).length, 0) * months);
     for (const w of report.workloads) {
       for (const [site, v] of Object.entries(w.sites)) {
-        const sum = csv.filter((l) => l.startsWith(`${w.name},${site},`)).reduce((s, l) => s + Number(l.split(',')[3]), 0);
+        const sum = csv.filter((l) => l.startsWith(`${w.name},${site},`)).reduce((s, l) => s + Number(l.split(',')[4]), 0);
         // rounding to 0.01 per month: at most months × 0.005 off
         assert.ok(Math.abs(sum - v.cost) <= months * 0.005 + 0.01, `${w.name}/${site}: ${sum} vs ${v.cost}`);
       }

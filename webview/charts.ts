@@ -186,7 +186,8 @@ function legend(fig: HTMLElement, items: { key: string; color: string; cls?: str
 export function costChart(parent: HTMLElement, report: Report, by: 'bySite' | 'byWorkload'): void {
   const mc = report.series!.monthlyCost;
   const keys = Object.keys(mc[by]);
-  const months = mc.months.map((m) => m.slice(0, 7));
+  // calendar months (YYYY-MM in the workspace's time zone); a month the horizon covers only in part is marked
+  const months = mc.months.map((m, i) => (mc.partial?.[i] ? `${m}*` : m));
   const rows = months.map((_, i) => Object.fromEntries(keys.map((k) => [k, mc[by][k][i] ?? 0])));
   const stacked = stack<Record<string, number>>().keys(keys)(rows);
   const svg = svgRoot(parent, `Cost per month by ${by === 'bySite' ? 'site' : 'workload'} (${report.currency})`);
@@ -199,9 +200,11 @@ export function costChart(parent: HTMLElement, report: Report, by: 'bySite' | 'b
     .selectAll('rect').data((d) => d.map((v, i) => ({ key: d.key, v, i }))).join('rect')
     .attr('class', 'bar').attr('x', (d) => x(months[d.i])!).attr('width', x.bandwidth())
     .attr('y', (d) => y(d.v[1])).attr('height', (d) => Math.max(0, y(d.v[0]) - y(d.v[1])))
-    .on('mousemove', (ev: MouseEvent, d) => showTip(ev, [d.key, months[d.i], fmtMoney(d.v[1] - d.v[0], report.currency)]))
+    .on('mousemove', (ev: MouseEvent, d) => showTip(ev, [d.key, mc.partial?.[d.i] ? `${mc.months[d.i]} (partial: ${(mc.coveredSeconds[d.i] / 86400).toFixed(1)} days)` : mc.months[d.i], fmtMoney(d.v[1] - d.v[0], report.currency)]))
     .on('mouseleave', hideTip);
-  legend(parent.lastElementChild as HTMLElement, keys.map((k) => ({ key: k, color: color(k) })), () => undefined);
+  const fig = parent.lastElementChild as HTMLElement;
+  legend(fig, keys.map((k) => ({ key: k, color: color(k) })), () => undefined);
+  if (mc.partial?.some(Boolean)) fig.append(el('p', { class: 'note' }, '* a month the horizon covers only in part'));
 }
 
 /** Utilization of each site's capacity per bucket, with the headroom line (1 − headroomTarget). */

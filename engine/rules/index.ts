@@ -15,10 +15,11 @@ import { traceFiles } from './trace-files';
 import { overflow } from './overflow';
 import { workloadNotes } from './workload-notes';
 import { eventOutsideHorizon } from './event-outside-horizon';
+import { settingsTimezone } from './settings-timezone';
 
 export const RULE_SET: readonly Rule[] = [
   duplicateName, multipleSettings, unknownReference, workloadSiteFit, sharesSum, sovereignPlacement,
   flavorFitsNoHost, reservedExceedsHost, allocationRatioRange, missingExchangeRate, horizon, traceFiles,
-  overflow, workloadNotes, eventOutsideHorizon,
+  overflow, workloadNotes, eventOutsideHorizon, settingsTimezone,
 ];
 export type { Rule, RuleContext } from './rule';
