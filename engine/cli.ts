@@ -21,6 +21,7 @@ import { toCsv, toHtml, toMarkdown } from './report-export';
 import { ImportError, importOpenStack } from './openstack-import';
 import * as os from 'os';
 import { UsageError } from './workspace-loader';
+import { OutputError, OutputFile, readRegularFile } from './file-access';
 
 export const VERSION: string = (() => {
   for (const rel of ['../package.json', '../../package.json']) {
@@ -69,11 +70,23 @@ Exit 0 when clean or warnings only, 1 on any error, 2 on usage or unreadable inp
 `,
 };
 
-export function writeAtomic(file: string, content: string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+/**
+ * Runs a command whose text goes to stdout or to --out. The destination is checked and reserved
+ * before the run (an unusable one is exit 2 before any work); the file is written only when the
+ * run produced text, and the temporary file is removed on every path (file-access.ts).
+ */
+async function emit(io: Io, out: string | undefined, run: () => Promise<string | number> | string | number, done?: (text: string) => void): Promise<number> {
+  const file = out === undefined ? undefined : OutputFile.open(path.resolve(io.cwd, out), out);
+  try {
+    const r = await run();
+    if (typeof r === 'number') return r;
+    if (file) file.write(r);
+    else io.stdout(r);
+    done?.(r);
+    return 0;
+  } finally {
+    file?.discard();
+  }
 }
 
 export type CommandFn = (args: string[], io: Io) => Promise<number> | number;
@@ -131,7 +144,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const runs = wholeNumber(values.runs, '--runs', 1);
   const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
   const workers = wholeNumber(values.workers, '--workers', 0);
-  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
+  return emit(io, values.out, async () => {
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let report: Report;
@@ -148,21 +161,14 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(os.cpus().length, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary);
   }
-  const text = values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
-  if (values.out) writeAtomic(path.resolve(io.cwd, values.out), text);
-  else io.stdout(text);
-  return 0;
+  return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
+  });
 }
 
 function wholeNumber(v: string | undefined, flag: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`${flag} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${v}"`);
   return Number(v);
-}
-
-function checkOutDir(out: string): void {
-  const dir = path.dirname(path.resolve(out));
-  if (!fs.existsSync(dir)) throw new UsageError(`--out ${out}: folder ${dir} does not exist`);
 }
 
 function reportRunError(e: unknown, io: Io): number {
@@ -206,7 +212,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   } });
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
-  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
+  return emit(io, values.out, async () => {
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let out: RecommendOutcome;
@@ -217,10 +223,8 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
     return reportRunError(e, io);
   }
   if (values['no-series']) delete out.report.series;
-  const text = values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
-  if (values.out) writeAtomic(path.resolve(io.cwd, values.out), text);
-  else io.stdout(text);
-  return 0;
+  return values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
+  });
 }
 async function reportCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
@@ -229,7 +233,8 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   const format = values.format;
   if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
   if (!values.out) throw new UsageError('--out FILE is required');
-  checkOutDir(path.resolve(io.cwd, values.out));
+  const outName = values.out;
+  return emit(io, outName, async () => {
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
   let report: Report;
@@ -252,10 +257,8 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportRunError(e, io);
   }
-  const text = format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : JSON.stringify(report, null, 2) + '\n';
-  writeAtomic(path.resolve(io.cwd, values.out), text);
-  io.stderr(`wrote ${values.out} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`);
-  return 0;
+  return format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  }, (text) => io.stderr(`wrote ${outName} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`));
 }
 registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] [--compare OTHER] --format html|md|csv|json --out FILE [--no-recommend]
 
@@ -265,17 +268,17 @@ and month, json is the report JSON. Recommendations are included unless --no-rec
 --compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
 `);
 
-function importCmd(args: string[], io: Io): number {
+/** The most `import` reads from one JSON file (a cloud of 10,000 hypervisors is about 20 MiB). */
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+function importCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } } });
   if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]');
   if (!values.hypervisors || !values.flavors) throw new UsageError('--hypervisors and --flavors are both required');
   const read = (f: string) => {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.resolve(io.cwd, f), 'utf8');
-    } catch (e) {
-      throw new UsageError(`${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const r = readRegularFile(path.resolve(io.cwd, f), MAX_IMPORT_BYTES);
+    if (!r.ok) throw new UsageError(`${f}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
+    const text = r.text;
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
@@ -286,20 +289,20 @@ function importCmd(args: string[], io: Io): number {
       throw new ImportError(`${f}:${line}:${col}: not JSON (${(e as Error).message})`);
     }
   };
-  if (values.out) checkOutDir(path.resolve(io.cwd, values.out));
-  try {
-    const r = importOpenStack(read(values.hypervisors), read(values.flavors), { name: values.name, hypervisorsFile: values.hypervisors, flavorsFile: values.flavors });
-    if (values.out) writeAtomic(path.resolve(io.cwd, values.out), r.yaml);
-    else io.stdout(r.yaml);
-    io.stderr(`${r.hosts} host(s) in ${r.aggregates} aggregate(s)${r.skipped ? `, ${r.skipped} not up and left out` : ''}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof ImportError) {
-      io.stderr(`headroom: ${e.message}\n`);
-      return 1;
+  const { hypervisors, flavors } = values;
+  return emit(io, values.out, () => {
+    try {
+      const r = importOpenStack(read(hypervisors), read(flavors), { name: values.name, hypervisorsFile: hypervisors, flavorsFile: flavors });
+      io.stderr(`${r.hosts} host(s) in ${r.aggregates} aggregate(s)${r.skipped ? `, ${r.skipped} not up and left out` : ''}\n`);
+      return r.yaml;
+    } catch (e) {
+      if (e instanceof ImportError) {
+        io.stderr(`headroom: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
     }
-    throw e;
-  }
+  });
 }
 registerCommand('import', importCmd, `Usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]
 
@@ -338,7 +341,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (!fn) throw new UsageError(`unknown command "${cmd}"; run \`headroom help\``);
     return await fn(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof OutputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`headroom: ${(e as Error).message}\n`);
       return 2;
     }

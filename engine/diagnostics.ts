@@ -39,6 +39,8 @@ export interface RelatedLocation {
 export const RULES = {
   'yaml-syntax': 'The file is not valid YAML.',
   'file-too-large': 'A YAML file larger than Headroom reads (limit in README).',
+  'file-encoding': 'A YAML file that is not UTF-8 text (UTF-16, Latin-1, binary).',
+  'file-outside-workspace': 'A YAML file found in a folder is a symlink that leads outside the workspace.',
   'api-version': 'A document names a headroom.dev API version this release does not know.',
   'unknown-kind': 'kind is not one of Site, Workload, Placement, Scenario, Settings.',
   'missing-field': 'A required field is absent.',

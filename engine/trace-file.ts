@@ -5,6 +5,7 @@
  * averaged; rows out of order are sorted. Errors carry the CSV line and column.
  */
 import * as fs from 'fs';
+import { fileKind, readRegularFile } from './file-access';
 
 export const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 
@@ -205,17 +206,13 @@ export class TraceCache {
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'ENOENT' || code === 'ENOTDIR' ? { ok: false, kind: 'missing', message: 'no such file' } : { ok: false, kind: 'unreadable', message: code ?? String(e) };
     }
-    if (st.isDirectory()) return { ok: false, kind: 'unreadable', message: 'is a folder, not a CSV file' };
+    if (!st.isFile()) return { ok: false, kind: 'unreadable', message: `is ${fileKind(st)}, not a CSV file` };
     if (st.size > MAX_TRACE_BYTES) return { ok: false, kind: 'unreadable', message: `is ${(st.size / 1048576).toFixed(0)} MiB; traces are read up to ${MAX_TRACE_BYTES / 1048576} MiB` };
     const key = `${st.size}:${st.mtimeMs}`;
     const hit = this.entries.get(absPath);
     if (hit && hit.key === key) return hit.read;
-    let read: TraceRead;
-    try {
-      read = { ok: true, parsed: parseTraceCsv(fs.readFileSync(absPath, 'utf8')) };
-    } catch (e) {
-      read = { ok: false, kind: 'unreadable', message: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-    }
+    const text = readRegularFile(absPath, MAX_TRACE_BYTES);
+    const read: TraceRead = text.ok ? { ok: true, parsed: parseTraceCsv(text.text) } : { ok: false, kind: text.kind === 'missing' ? 'missing' : 'unreadable', message: text.message };
     this.entries.set(absPath, { key, read });
     return read;
   }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { Diagnostic } from './diagnostics';
+import { readRegularFile } from './file-access';
 import { SourceDocument, SourceFile } from './source-document';
 
 export const MAX_YAML_BYTES = 32 * 1024 * 1024;
@@ -85,6 +86,23 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): { r
   return { roots: [...new Set(roots)], files: files.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true))) };
 }
 
+function fileDiagnostic(file: string, rule: Diagnostic['rule'], message: string): Diagnostic {
+  return { file, severity: 'error', rule, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, message };
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function insideRoots(p: string, roots: readonly string[]): boolean {
+  const real = realOrSelf(p);
+  return roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+}
+
 /** Reads files from disk; `overrides` supplies unsaved editor buffers by absolute path. */
 export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string> } = {}): LoadedWorkspace {
   const cwd = opts.cwd ?? process.cwd();
@@ -95,21 +113,19 @@ export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; ov
     const file = displayPath(f.abs, cwd);
     let text = opts.overrides?.get(f.abs);
     if (text === undefined) {
-      try {
-        const size = fs.statSync(f.abs).size;
-        if (size > MAX_YAML_BYTES) {
-          diagnostics.push({
-            file, severity: 'error', rule: 'file-too-large',
-            range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-            message: `${file} is ${(size / 1048576).toFixed(1)} MiB; Headroom reads YAML files up to ${MAX_YAML_BYTES / 1048576} MiB`,
-          });
-          continue;
-        }
-        text = fs.readFileSync(f.abs, 'utf8');
-      } catch (e) {
-        if (f.explicit) throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      // a YAML file found in a folder that is a symlink must stay inside the workspace, as trace paths do
+      if (!f.explicit && !insideRoots(f.abs, roots)) {
+        diagnostics.push(fileDiagnostic(file, 'file-outside-workspace', `${file} is a symlink to ${realOrSelf(f.abs)}, outside the workspace; it was not read`));
         continue;
       }
+      const r = readRegularFile(f.abs, MAX_YAML_BYTES);
+      if (!r.ok) {
+        if (r.kind === 'too-large') diagnostics.push(fileDiagnostic(file, 'file-too-large', `${file} ${r.message} (YAML files are read up to ${MAX_YAML_BYTES / 1048576} MiB)`));
+        else if (r.kind === 'not-utf8') diagnostics.push(fileDiagnostic(file, 'file-encoding', `${file} ${r.message}`));
+        else if (f.explicit || r.kind === 'not-regular') throw new UsageError(`${file}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
+        continue;
+      }
+      text = r.text;
     }
     // In folders, only files that hold headroom documents are read.
     if (!f.explicit && !text.includes('headroom.dev/')) continue;
