@@ -31,10 +31,16 @@ fi
 if [ ! -x "$NODE_BIN/node" ]; then
   step "Node 24 from npm" "${clean_env[@]}" npm install --prefix "$NODE_DIR" --no-audit --no-fund --loglevel=error node@24 >/dev/null
 fi
+# node-gyp builds VS Code's native modules against Node 24's own headers, which the `node`
+# package ships (node-<os>-<arch>/include/node): never against another Node's headers from an
+# npmrc, and never by downloading them (there is no network beyond the registries).
+HEADERS=$(find "$NODE_DIR/node_modules" -path '*/include/node/node.h' -print -quit)
+HEADERS=${HEADERS%/include/node/node.h}
+[ -f "$HEADERS/include/node/node.h" ] || { echo "provision: Node 24 headers not found under $NODE_DIR" >&2; exit 1; }
 echo "building code-server $VERSION for the extension tests (cached in $CS)…" >&2
 rm -rf "$CS"
 build() {
-  "${clean_env[@]}" PATH="$NODE_BIN:$PATH" npm install --prefix "$CS" --no-audit --no-fund --foreground-scripts "code-server@$VERSION" > "$CACHE/code-server-build.log" 2>&1 || {
+  "${clean_env[@]}" PATH="$NODE_BIN:$PATH" npm_config_nodedir="$HEADERS" npm install --prefix "$CS" --no-audit --no-fund --foreground-scripts "code-server@$VERSION" > "$CACHE/code-server-build.log" 2>&1 || {
     tail -n 40 "$CACHE/code-server-build.log" >&2
     echo "provision: building code-server failed (log: $CACHE/code-server-build.log)" >&2
     return 1

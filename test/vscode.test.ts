@@ -114,8 +114,13 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     // fixed sleep followed by Ctrl+. raced it: the key went to the Problems panel or to an editor
     // whose code actions were not computed yet). Clicking the bulb opens the quick-fix menu.
     await problems.getByText('shares of payments-api sum to 90, not 100').first().dblclick();
-    await page.locator('.tab.active', { hasText: 'planted.yaml' }).waitFor({ timeout: 30000 });
-    const bulb = page.locator('.monaco-editor .lightBulbWidget').first();
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'planted.yaml' }).waitFor({ timeout: 30000 });
+    // The in-editor suite leaves other editors open, possibly in another editor group: everything
+    // below is scoped to the active group, the one the marker opened planted.yaml in. A click on the
+    // `shares` key puts the cursor inside the diagnostic's range and gives that editor focus.
+    const editor = page.locator('.editor-group-container.active .monaco-editor').filter({ hasText: 'planted' }).first();
+    await editor.locator('.view-line span', { hasText: /^shares$/ }).first().click();
+    const bulb = editor.locator('.lightBulbWidget');
     await bulb.waitFor({ state: 'visible', timeout: 30000 });
     await bulb.click();
     const fix = page.getByText('Scale shares to 100').first();
