@@ -9,7 +9,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from './diagnostic-format';
 import { hasErrors } from './diagnostics';
-import { analyzePaths, Analysis } from './lint';
+import { analyzePaths, Analysis, lintSiteText } from './lint';
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
@@ -18,10 +18,11 @@ import { comparisonOf, recommend, RecommendOutcome } from './recommend';
 import { simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
 import { toCsv, toHtml, toMarkdown } from './report-export';
-import { ImportError, importOpenStack } from './openstack-import';
+import { ImportError, importOpenStackTexts } from './openstack-import';
 import * as os from 'os';
 import { UsageError } from './workspace-loader';
 import { OutputError, OutputFile, readRegularFile } from './file-access';
+import { assertFinite, NonFiniteError } from './finite-check';
 
 export const VERSION: string = (() => {
   for (const rel of ['../package.json', '../../package.json']) {
@@ -37,6 +38,17 @@ export interface Io {
   stderr(s: string): void;
   isTTY: boolean;
   cwd: string;
+  /** Progress lines on a terminal (carriage returns and line clears of our own); stderr if absent. */
+  progress?(s: string): void;
+}
+
+/**
+ * Control characters from the input (ESC sequences in a trace value or a name) never reach the
+ * terminal: every C0/C1 control but newline and tab is shown as \xNN. JSON output is unaffected
+ * (JSON.stringify escapes them already).
+ */
+export function neutralizeControls(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 const defaultIo: Io = {
@@ -131,8 +143,9 @@ function progressReporter(io: Io, label: string): ((f: number) => void) | undefi
     const pct = Math.floor(f * 100);
     if (pct === last) return;
     last = pct;
-    io.stderr(`\r${label} ${pct}%`);
-    if (pct >= 99) io.stderr('\r\x1b[K');
+    const out = io.progress ?? io.stderr;
+    out(`\r${label} ${neutralizeControls(String(pct))}%`);
+    if (pct >= 99) out('\r\x1b[K');
   };
 }
 
@@ -161,6 +174,11 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(os.cpus().length, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary);
   }
+  try {
+    assertFinite(report);
+  } catch (e) {
+    return reportRunError(e, io);
+  }
   return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   });
 }
@@ -177,7 +195,7 @@ function reportRunError(e: unknown, io: Io): number {
     io.stderr(`headroom: ${e.message}\n`);
     return e.diagnostics.length ? 1 : 2;
   }
-  if (e instanceof SimulationLimitError || e instanceof CurrencyError) {
+  if (e instanceof SimulationLimitError || e instanceof CurrencyError || e instanceof NonFiniteError) {
     io.stderr(`headroom: ${e.message}\n`);
     return 1;
   }
@@ -217,12 +235,17 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   if (!a) return 1;
   let out: RecommendOutcome;
   try {
-    out = await recommend(a, { scenario: values.scenario, minShare, n1: !values['no-n1'], activeActive: !values['single-site'], addHosts: values['add-hosts'], onProgress: io.isTTY ? (s) => io.stderr(`\r\x1b[K${s}…`) : undefined });
-    if (io.isTTY) io.stderr('\r\x1b[K');
+    out = await recommend(a, { scenario: values.scenario, minShare, n1: !values['no-n1'], activeActive: !values['single-site'], addHosts: values['add-hosts'], onProgress: io.isTTY ? (s) => (io.progress ?? io.stderr)(`\r\x1b[K${neutralizeControls(s)}…`) : undefined });
+    if (io.isTTY) (io.progress ?? io.stderr)('\r\x1b[K');
   } catch (e) {
     return reportRunError(e, io);
   }
   if (values['no-series']) delete out.report.series;
+  try {
+    assertFinite(out.report);
+  } catch (e) {
+    return reportRunError(e, io);
+  }
   return values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
   });
 }
@@ -254,6 +277,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
       const other = buildReport(a.model, simulate(a, { scenario: values.compare }), { series: false });
       report.scenarioComparison = { left: report.scenario, right: other.scenario, current: { ...comparisonOf(report) }, recommended: { ...comparisonOf(other) } };
     }
+    assertFinite(report);
   } catch (e) {
     return reportRunError(e, io);
   }
@@ -278,21 +302,13 @@ function importCmd(args: string[], io: Io): Promise<number> {
   const read = (f: string) => {
     const r = readRegularFile(path.resolve(io.cwd, f), MAX_IMPORT_BYTES);
     if (!r.ok) throw new UsageError(`${f}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
-    const text = r.text;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const pos = m ? Number(m[1]) : 0;
-      const line = text.slice(0, pos).split('\n').length;
-      const col = pos - text.lastIndexOf('\n', pos - 1);
-      throw new ImportError(`${f}:${line}:${col}: not JSON (${(e as Error).message})`);
-    }
+    return { file: f, text: r.text };
   };
   const { hypervisors, flavors } = values;
   return emit(io, values.out, () => {
     try {
-      const r = importOpenStack(read(hypervisors), read(flavors), { name: values.name, hypervisorsFile: hypervisors, flavorsFile: flavors });
+      const r = importOpenStackTexts(read(hypervisors), read(flavors), { name: values.name, check: lintSiteText });
+      for (const n of r.notes) io.stderr(`headroom: ${n}\n`);
       io.stderr(`${r.hosts} host(s) in ${r.aggregates} aggregate(s)${r.skipped ? `, ${r.skipped} not up and left out` : ''}\n`);
       return r.yaml;
     } catch (e) {
@@ -320,8 +336,9 @@ and when, commitments to add, headroom per site. --min-share is the smallest sha
 each site (default 10); --add-hosts lets the optimizer buy hosts (MILP).
 `);
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo): Promise<number> {
   const [cmd, ...rest] = argv;
+  const io: Io = { ...rawIo, stdout: (s) => rawIo.stdout(neutralizeControls(s)), stderr: (s) => rawIo.stderr(neutralizeControls(s)), progress: rawIo.progress ?? rawIo.stderr };
   try {
     if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
       const topic = cmd === 'help' ? rest[0] ?? '' : '';

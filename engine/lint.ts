@@ -2,6 +2,7 @@
  * The editor-free language service: load → schema-validate → build the model → run every
  * semantic rule. Used by `headroom lint`, `simulate` (lint errors first) and the extension.
  */
+import * as path from 'path';
 import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { buildModel, Model } from './model';
 import { RULE_SET } from './rules';
@@ -118,4 +119,10 @@ export class IncrementalAnalyzer {
 export function analyzeTexts(texts: readonly SourceText[], roots: string[], traces?: TraceCache, cwd?: string): Analysis {
   const parsed = parseTexts(texts);
   return analyzeDocuments(parsed.documents, parsed.diagnostics, roots, texts.map((t) => t.file), traces, cwd);
+}
+
+/** Lints one generated document (an imported Site) on its own, in memory, as `headroom lint` would. */
+export function lintSiteText(yaml: string): Diagnostic[] {
+  const file = 'imported-site.yaml';
+  return analyzeTexts([{ file, absFile: path.resolve(file), text: yaml }], [process.cwd()]).diagnostics;
 }

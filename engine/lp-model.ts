@@ -50,16 +50,23 @@ export class LpModel {
     return this.cost.length - 1;
   }
 
-  /** lower ≤ Σ coef·x ≤ upper; zero coefficients are dropped. */
+  /**
+   * lower ≤ Σ coef·x ≤ upper; zero coefficients are dropped. The row is scaled by its largest
+   * coefficient (the same constraint, divided through), so demand of 1e12 requests per second and
+   * a share of 0.1 meet the solver as numbers near 1 (HiGHS refuses rows beyond its 1e9 range).
+   */
   addRow(label: string, lower: number, upper: number, cols: readonly number[], coefs: readonly number[]): number {
+    let big = 0;
+    for (let i = 0; i < coefs.length; i++) big = Math.max(big, Math.abs(coefs[i]));
+    const k = big > 0 && Number.isFinite(big) ? 1 / big : 1;
     for (let i = 0; i < cols.length; i++) {
       if (coefs[i] === 0) continue;
       this.rowIndex.push(cols[i]);
-      this.rowValue.push(coefs[i]);
+      this.rowValue.push(coefs[i] * k);
     }
     this.rowStart.push(this.rowIndex.length);
-    this.rowLower.push(lower);
-    this.rowUpper.push(upper);
+    this.rowLower.push(lower * k);
+    this.rowUpper.push(upper * k);
     this.rowLabels.push(label);
     return this.rowLower.length - 1;
   }
@@ -80,6 +87,15 @@ export class LpModel {
       matrix: { format: 'csr' as const, numRows: this.rows, numCols: this.columns, starts: Int32Array.from(this.rowStart), indices: Int32Array.from(this.rowIndex), values: Float64Array.from(this.rowValue) },
       ...(hasInt ? { integrality: Int32Array.from(this.integer, (b) => (b ? 1 : 0)) } : {}),
     };
+    try {
+      return this.run(highs, data, opts);
+    } catch (e) {
+      // HiGHS throws when it cannot take the model at all (passModel): say so in words
+      return { status: 'other', objective: NaN, values: new Float64Array(0), conflict: [], statusText: `the solver could not take the model (${String((e as Error).message ?? e).split('\n')[0].slice(0, 120)})` };
+    }
+  }
+
+  private run(highs: Highs, data: object, opts: { timeLimitSeconds?: number }): LpSolution {
     return highs.withModel(data as never, (model): LpSolution => {
       model.options.set({ output_flag: false, log_to_console: false, ...(opts.timeLimitSeconds ? { time_limit: opts.timeLimitSeconds } : {}) });
       model.run();

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic, Fix } from './diagnostics';
 import { SourceDocument, Path } from './source-document';
-import { nearest } from './suggest';
+import { editDistance, nearest } from './suggest';
 import { convertQuantity, fieldUnit } from './units';
 
 export const KINDS = ['Site', 'Workload', 'Placement', 'Scenario', 'Settings'] as const;
@@ -240,6 +240,12 @@ function mapError(src: SourceDocument, e: ErrorObject, value: unknown): Diagnost
   }
 }
 
+/** An apiVersion that is meant to be ours: "headroom.io/v1", "headroom/v1", "headrom.dev/v1". */
+export function looksLikeOurs(api: string): boolean {
+  const group = api.split('/')[0].toLowerCase();
+  return group.startsWith('headroom') || editDistance(group, 'headroom.dev') <= 3;
+}
+
 /** Validates one document. Documents that are not headroom.dev at all return undefined. */
 export function validateDocument(src: SourceDocument, out: Diagnostic[]): ValidatedDocument | undefined {
   const value = structuredCloneIfShared(src.value);
@@ -250,6 +256,10 @@ export function validateDocument(src: SourceDocument, out: Diagnostic[]): Valida
   const obj = value as Record<string, unknown>;
   const api = obj.apiVersion;
   if (typeof api !== 'string' || !api.startsWith('headroom.dev/')) {
+    if (typeof api === 'string' && looksLikeOurs(api)) {
+      out.push({ file: src.file, range: src.rangeOf(['apiVersion']), severity: 'error', rule: 'api-version', message: `apiVersion "${api}" is not a Headroom API version; did you mean ${API_VERSION}?`, fixes: [{ title: `Change to ${API_VERSION}`, edits: [{ file: src.file, range: src.rangeOf(['apiVersion']), newText: API_VERSION }] }] });
+      return undefined;
+    }
     if (api === undefined && typeof obj.kind === 'string' && (KINDS as readonly string[]).includes(obj.kind)) {
       out.push({ file: src.file, range: src.rangeOf(['kind'], 'key'), severity: 'error', rule: 'missing-field', message: `document is missing the required field "apiVersion" (${API_VERSION})`, fixes: [addFieldFix(src, [], 'apiVersion', { $ref: 'common.schema.json#/definitions/apiVersion' })!].filter(Boolean) });
     }

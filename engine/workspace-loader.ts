@@ -86,6 +86,8 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): { r
   return { roots: [...new Set(roots)], files: files.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true))) };
 }
 
+const NEAR_OURS = /apiVersion\s*:\s*["']?h[a-z]{0,3}d?r[a-z]{0,3}m/i;
+
 function fileDiagnostic(file: string, rule: Diagnostic['rule'], message: string): Diagnostic {
   return { file, severity: 'error', rule, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, message };
 }
@@ -128,7 +130,8 @@ export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; ov
       text = r.text;
     }
     // In folders, only files that hold headroom documents are read.
-    if (!f.explicit && !text.includes('headroom.dev/')) continue;
+    // (and files whose apiVersion is a near miss, such as headroom.io/v1, so it is reported, not skipped)
+    if (!f.explicit && !text.includes('headroom.dev/') && !NEAR_OURS.test(text)) continue;
     texts.push({ file, absFile: f.abs, text });
   }
   const parsed = parseTexts(texts);

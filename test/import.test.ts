@@ -3,10 +3,10 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ImportError, importOpenStack } from '../engine/openstack-import';
+import { ImportError, importOpenStack, MAX_IMPORT_SHAPES } from '../engine/openstack-import';
 import { run } from './cli-lint.test';
 import { REPO, tempWorkspace } from './helpers';
-import { analyzeTexts } from '../engine/lint';
+import { analyzeTexts, lintSiteText } from '../engine/lint';
 
 const NOVA = path.resolve(REPO, '..', 'shared', 'data', 'openstack', 'nova');
 const json = (p: string) => JSON.parse(fs.readFileSync(path.join(NOVA, p), 'utf8')) as unknown;
@@ -19,9 +19,12 @@ describe('headroom import openstack', () => {
     // the sample has one hypervisor: 2 vCPU, 8192 MiB, 1028 GiB local disk
     assert.deepEqual(doc.spec.aggregates, [{ name: 'lab-2c-8g', hosts: 1, host: { vcpus: 2, memoryMiB: 8192, diskGiB: 1028 } }]);
     assert.deepEqual(doc.spec.flavors[0], { name: 'm1.tiny', vcpus: 1, memoryMiB: 512, diskGiB: 1 });
-    // schema-valid; the big sample flavors honestly fit no host of this fake hardware
+    // the sample's big flavors fit no host of this fake hardware (2 vCPU × 4.0 = 8 schedulable,
+    // 8192 − 512 = 7680 MiB): they are left out and named, so the Site lints clean
     const a = analyzeTexts([{ file: 'lab.yaml', absFile: '/x/lab.yaml', text: r.yaml }], ['/x']);
-    assert.deepEqual([...new Set(a.diagnostics.map((d) => d.rule))], ['flavor-fits-no-host']);
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.ok(doc.spec.flavors.every((f: { vcpus: number; memoryMiB: number }) => f.vcpus <= 8 && f.memoryMiB <= 7680));
+    assert.match(r.notes.join('\n'), /left out \d+ flavor\(s\) that fit no host/);
   });
 
   (hasShared ? it : it.skip)('explains that hypervisors from microversion 2.88 carry no capacity', () => {
@@ -53,8 +56,43 @@ describe('headroom import openstack', () => {
     assert.equal(parse(fs.readFileSync(path.join(dir, 'dc.yaml'), 'utf8')).metadata.name, 'dc');
     const bad = await run(['import', 'openstack', '--hypervisors', 'h.json', '--flavors', 'bad.json'], dir);
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /bad\.json:2:\d+: not JSON/);
+    assert.match(bad.err, /bad\.json:2:\d+: error: not JSON .*\[invalid-value\]/);
     assert.equal((await run(['import', 'openstack', '--hypervisors', 'h.json'], dir)).code, 2);
     assert.equal((await run(['import', 'openstack', '--hypervisors', 'none.json', '--flavors', 'f.json'], dir)).code, 2);
+  });
+
+  it('refuses 0, negative and fractional vCPUs with the entry located, and never writes such a Site', async () => {
+    for (const v of [0, -4, 3.5, '1e400']) {
+      const text = `[\n  { "Hypervisor Hostname": "c1", "State": "up", "vCPUs": 16, "Memory MB": 65536 },\n  { "Hypervisor Hostname": "c2", "State": "up", "vCPUs": ${JSON.stringify(v)}, "Memory MB": 65536 }\n]\n`;
+      const dir = tempWorkspace({ 'h.json': text, 'f.json': '[{ "Name": "m1.small", "VCPUs": 2, "RAM": 4096 }]' });
+      const r = await run(['import', 'openstack', '--hypervisors', 'h.json', '--flavors', 'f.json', '--out', 'site.yaml'], dir);
+      assert.equal(r.code, 1, String(v));
+      // line 3 is the second entry; its "vCPUs" value starts at column 58 (2 + 2 + 23 + 6 + 9 + 6 + 9 characters before it)
+      assert.match(r.err, /h\.json:3:58: error: vCPU count "vCPUs" must be a whole number from 1 to 100000, got .* \[invalid-value\]/, r.err);
+      assert.ok(!fs.existsSync(path.join(dir, 'site.yaml')));
+    }
+  });
+
+  it('names aggregates uniquely when two shapes round to the same name', () => {
+    // 64 vCPU with 524288 MiB and with 524000 MiB both round to 512 GiB: the second gets its disk, a third a number
+    const hyps = [
+      { vCPUs: 64, 'Memory MB': 524288, 'Local GB': 100, State: 'up' },
+      { vCPUs: 64, 'Memory MB': 524288, 'Local GB': 100, State: 'up' },
+      { vCPUs: 64, 'Memory MB': 524000, 'Local GB': 200, State: 'up' },
+      { vCPUs: 64, 'Memory MB': 524100, 'Local GB': 200, State: 'up' },
+    ];
+    const r = importOpenStack(hyps, [{ Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80 }], { name: 'dc', check: lintSiteText });
+    assert.deepEqual(parse(r.yaml).spec.aggregates.map((g: { name: string }) => g.name), ['dc-64c-512g', 'dc-64c-512g-200d', 'dc-64c-512g-2']);
+  });
+
+  it('refuses more distinct host shapes than it imports, and says how to proceed', () => {
+    const hyps = Array.from({ length: MAX_IMPORT_SHAPES + 1 }, (_, i) => ({ vCPUs: 8, 'Memory MB': 16384 + i, State: 'up' }));
+    assert.throws(() => importOpenStack(hyps, [{ Name: 'a', VCPUs: 1, RAM: 512 }]), (e: Error) => e instanceof ImportError && /1001 distinct host shapes/.test(e.message));
+  });
+
+  it('without local disk per host, leaves disk unmodelled so the flavors still fit, and says so', () => {
+    const r = importOpenStack([{ vCPUs: 16, 'Memory MB': 65536, State: 'up' }], [{ Name: 'm1.small', VCPUs: 2, RAM: 4096, Disk: 20 }], { check: lintSiteText });
+    assert.deepEqual(parse(r.yaml).spec.flavors, [{ name: 'm1.small', vcpus: 2, memoryMiB: 4096, diskGiB: 0 }]);
+    assert.match(r.notes.join(' '), /no local disk per host, so disk is not modelled/);
   });
 });

@@ -12,7 +12,8 @@ import type { Diagnostic as EngineDiagnostic } from '../../engine/diagnostics';
 import type { Report } from '../../engine/report-types';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
-import { importOpenStack } from '../../engine/openstack-import';
+import { importOpenStackTexts } from '../../engine/openstack-import';
+import { lintSiteText } from '../../engine/lint';
 import { Workspace } from './analysis';
 import { publish } from './diagnostics';
 import { Completions, Hovers, Lenses, QuickFixes } from './providers';
@@ -211,9 +212,9 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       if (!f) return undefined;
       const siteName = name ?? (await vscode.window.showInputBox({ prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
       if (!siteName) return undefined;
-      const read = async (u: vscode.Uri) => JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as unknown;
+      const read = async (u: vscode.Uri) => ({ file: path.basename(u.fsPath), text: Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8') });
       try {
-        const r = importOpenStack(await read(h), await read(f), { name: siteName, hypervisorsFile: path.basename(h.fsPath), flavorsFile: path.basename(f.fsPath) });
+        const r = importOpenStackTexts(await read(h), await read(f), { name: siteName, check: lintSiteText });
         const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
         await vscode.window.showTextDocument(doc);
         out.appendLine(`imported ${r.hosts} host(s) in ${r.aggregates} aggregate(s) as site ${siteName}${r.skipped ? `; ${r.skipped} not up and left out` : ''}`);
