@@ -101,6 +101,22 @@ async function emit(io: Io, out: string | undefined, run: () => Promise<string |
   }
 }
 
+/**
+ * parseArgs, refusing an option given twice (node's parseArgs keeps the last one silently, so
+ * `--scenario a --scenario b` would run b without a word).
+ */
+function parseOptions<O extends Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>>(args: string[], options: O) {
+  const seen = new Set<string>();
+  for (const a of args) {
+    if (a === '--') break;
+    const m = /^--([^=]+)/.exec(a);
+    if (!m || !(m[1] in options)) continue;
+    if (seen.has(m[1])) throw new UsageError(`--${m[1]} is given more than once; give it once`);
+    seen.add(m[1]);
+  }
+  return parseArgs({ args, allowPositionals: true, strict: true, options });
+}
+
 export type CommandFn = (args: string[], io: Io) => Promise<number> | number;
 
 const commands = new Map<string, CommandFn>();
@@ -110,7 +126,7 @@ export function registerCommand(name: string, fn: CommandFn, help: string): void
 }
 
 function lint(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'text' } } });
+  const { values, positionals } = parseOptions(args, { format: { type: 'string', default: 'text' } });
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
   const a = analyzePaths(positionals, { cwd: io.cwd });
@@ -150,13 +166,18 @@ function progressReporter(io: Io, label: string): ((f: number) => void) | undefi
 }
 
 async function simulateCmd(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+  const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
     runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
-  } });
+  });
   const runs = wholeNumber(values.runs, '--runs', 1);
   const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
-  const workers = wholeNumber(values.workers, '--workers', 0);
+  let workers = wholeNumber(values.workers, '--workers', 0);
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  if (workers !== undefined && workers > cores) {
+    io.stderr(`headroom: --workers ${workers} is more than the ${cores} core(s) here; using ${cores}\n`);
+    workers = cores;
+  }
   return emit(io, values.out, async () => {
   const a = analyzeOrReport(positionals, io);
   if (!a) return 1;
@@ -171,7 +192,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const mc = sim.plan.scenario.monteCarlo;
   if (runs !== undefined || mc) {
     const job = { context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1, demandNoise: mc?.demandNoise ?? 0.1 };
-    const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(os.cpus().length, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
+    const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary);
   }
   try {
@@ -223,11 +244,11 @@ Exit 0 ran, 1 the input has errors, 2 usage.
 `);
 
 async function recommendCmd(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+  const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
     'min-share': { type: 'string' }, 'no-n1': { type: 'boolean', default: false }, 'single-site': { type: 'boolean', default: false },
     'add-hosts': { type: 'boolean', default: false }, 'no-series': { type: 'boolean', default: false },
-  } });
+  });
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
   return emit(io, values.out, async () => {
@@ -250,12 +271,13 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   });
 }
 async function reportCmd(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {
+  const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'no-recommend': { type: 'boolean', default: false }, compare: { type: 'string' },
-  } });
+  });
   const format = values.format;
   if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
   if (!values.out) throw new UsageError('--out FILE is required');
+  if (values.compare !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--compare puts two scenarios side by side in html or md; --format ${format} has no place for the second one`);
   const outName = values.out;
   return emit(io, outName, async () => {
   const a = analyzeOrReport(positionals, io);
@@ -296,7 +318,7 @@ and month, json is the report JSON. Recommendations are included unless --no-rec
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 function importCmd(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseOptions(args, { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
   if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]');
   if (!values.hypervisors || !values.flavors) throw new UsageError('--hypervisors and --flavors are both required');
   const read = (f: string) => {

@@ -151,8 +151,25 @@ const a = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
 
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Why an ISO 8601 time string is not a real instant ("2027-02-30" is not a date), or undefined. */
+export function calendarProblem(s: string): string | undefined {
+  const m = ISO_TIME.exec(s);
+  if (!m) return `"${s}" is not an ISO 8601 time with an offset, such as "2027-01-01T00:00:00Z"`;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  if (mo < 1 || mo > 12) return `"${s}": month ${mo} does not exist`;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > days) return `"${s}": ${y}-${String(mo).padStart(2, '0')} has ${days} days, not ${d}`;
+  if (h > 23 || mi > 59 || sec > 59) return `"${s}": ${h}:${mi}:${sec} is not a time of day`;
+  const off = m[7] === 'Z' ? 0 : Number(m[7].replace(':', '').slice(1, 3)) * 60 + Number(m[7].replace(':', '').slice(3));
+  if (off > 18 * 60) return `"${s}": offset ${m[7]} is beyond ±18:00`;
+  return undefined;
+}
+
+/** Seconds since the epoch of a valid ISO 8601 time; NaN for anything else (no rollover of 30 February into March). */
 export function parseTime(s: unknown): number {
-  return typeof s === 'string' ? Date.parse(s) / 1000 : NaN;
+  return typeof s === 'string' && calendarProblem(s) === undefined ? Date.parse(s) / 1000 : NaN;
 }
 
 function resources(v: unknown, d: Resources): Resources {

@@ -24,11 +24,18 @@ export interface ParsedTrace {
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Trace times must fall in [1970, 2200): a horizon is planned in years, not millennia. */
+export const TRACE_TIME_MIN = 0;
+export const TRACE_TIME_MAX = Date.UTC(2200, 0, 1) / 1000;
+/** The most data rows read from one trace (a year at 6-second samples is 5.3 M). */
+export const MAX_TRACE_ROWS = 6_000_000;
+
 function parseTimestamp(s: string): { t: number; offset: boolean } | undefined {
   if (NUMBER.test(s)) {
     const v = Number(s);
     // Epoch seconds; values past year 5000 in seconds are taken as milliseconds.
-    return { t: v > 1e11 ? v / 1000 : v, offset: true };
+    const t = v > 1e11 ? v / 1000 : v;
+    return t >= TRACE_TIME_MIN && t < TRACE_TIME_MAX ? { t, offset: true } : undefined;
   }
   const m = ISO.exec(s);
   if (!m) return undefined;
@@ -42,6 +49,7 @@ function parseTimestamp(s: string): { t: number; offset: boolean } | undefined {
     const digits = off.slice(1).replace(':', '');
     t -= sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
   }
+  if (!(t >= TRACE_TIME_MIN - 86400 && t < TRACE_TIME_MAX)) return undefined;
   return { t, offset: off !== undefined };
 }
 
@@ -80,8 +88,12 @@ export function parseTraceCsv(text: string): ParsedTrace {
     const vs = line.slice(comma + 1).trim().replace(/^"|"$/g, '');
     const t = parseTimestamp(ts);
     if (!t) {
-      problems.push({ line: lineNo, column: 1, endColumn: comma + 1, message: `"${ts.slice(0, 40)}" is not an ISO 8601 time or epoch seconds` });
+      problems.push({ line: lineNo, column: 1, endColumn: comma + 1, message: `"${ts.slice(0, 40)}" is not an ISO 8601 time or epoch seconds between 1970 and 2200` });
       continue;
+    }
+    if (n >= MAX_TRACE_ROWS) {
+      problems.push({ line: lineNo, column: 1, endColumn: line.length + 1, message: `more than ${MAX_TRACE_ROWS.toLocaleString('en-US')} rows; Headroom reads at most that many from one trace (downsample it, or split it by period)` });
+      break;
     }
     if (!NUMBER.test(vs)) {
       problems.push({ line: lineNo, column: comma + 2, endColumn: line.length + 1, message: vs === '' ? 'value is empty' : `value "${vs.slice(0, 40)}" is not a finite number` });

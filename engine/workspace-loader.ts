@@ -138,6 +138,36 @@ export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; ov
   return { roots, documents: parsed.documents, diagnostics: [...diagnostics, ...parsed.diagnostics], files: texts.map((t) => t.file) };
 }
 
+/** The deepest nesting of flow collections ([ and {) a file may have; parsers recurse per level. */
+export const MAX_NESTING = 256;
+
+/** Offset of the bracket that opens level MAX_NESTING + 1 (outside quotes and comments), or 0. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === 92 && quote === '"') i++; // backslash escape
+      else if (String.fromCharCode(c) === quote) quote = '';
+      continue;
+    }
+    if (c === 91 || c === 123) { // [ {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === 93 || c === 125) { // ] }
+      if (depth > 0) depth--;
+    } else if (c === 34 || c === 39) { // " '
+      // a quote opens a scalar only at its start (after a space, bracket, comma or colon)
+      const prev = i > 0 ? text[i - 1] : ' ';
+      if (/[\s[{,:]/.test(prev)) quote = String.fromCharCode(c);
+    } else if (c === 35 && (i === 0 || /\s/.test(text[i - 1]))) { // # comment to the end of the line
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    }
+  }
+  return 0;
+}
+
 /**
  * Parses in-memory texts. Fast path: js-yaml (YAML 1.2 core schema, the same data model as the
  * `yaml` package's default) reads the values, and the position-keeping `yaml` parse is left to
@@ -149,6 +179,13 @@ export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache): { 
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const t of texts) {
+    const deep = tooDeep(t.text);
+    if (deep) {
+      const line = t.text.slice(0, deep).split('\n').length;
+      const column = deep - t.text.lastIndexOf('\n', deep - 1);
+      diagnostics.push({ file: t.file, range: { start: { line, column }, end: { line, column: column + 1 } }, severity: 'error', rule: 'yaml-syntax', message: `collections are nested deeper than ${MAX_NESTING} levels here; Headroom documents need a handful` });
+      continue;
+    }
     const fast = fastChunks(t.text, cache);
     const file = new SourceFile(t.file, t.absFile, t.text);
     if (fast) {

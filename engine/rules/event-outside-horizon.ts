@@ -10,7 +10,7 @@ export const eventOutsideHorizon: Rule = {
       for (const e of sc.events) {
         const key = e.type === 'siteOutage' || e.type === 'zoneOutage' ? 'start' : 'at';
         const t = e.type === 'siteOutage' || e.type === 'zoneOutage' ? e.start : e.at;
-        if (t >= h.start && t < h.end) continue;
+        if (Number.isNaN(t) || (t >= h.start && t < h.end)) continue; // NaN: not a real time, reported by calendar-times
         ctx.report(at(sc.src, ['spec', 'events', e.index, key], 'event-outside-horizon', 'warning', `${e.type} at ${new Date(t * 1000).toISOString()} is outside the horizon ${new Date(h.start * 1000).toISOString()} – ${new Date(h.end * 1000).toISOString()}, so it never happens`));
       }
     }

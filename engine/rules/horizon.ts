@@ -1,5 +1,5 @@
 /**
- * horizon-order and horizon-too-large: a horizon must end after it starts, and
+ * horizon-order and horizon-too-large: a horizon must end after it starts and hold at least one step, and
  * steps = ceil((end − start) / step) must stay within limits.ts (steps, and series cells
  * for the scenario's placement), so a run fails with a message instead of out of memory.
  */
@@ -12,8 +12,13 @@ export const horizon: Rule = {
     for (const sc of ctx.model.scenarios.values()) {
       const h = sc.horizon;
       if (!h || !sc.src) continue;
+      if (Number.isNaN(h.start) || Number.isNaN(h.end)) continue; // not a real time: calendar-times reports it
       if (!(h.end > h.start)) {
         ctx.report(at(sc.src, ['spec', 'horizon', 'end'], 'horizon-order', 'error', `horizon ends (${new Date(h.end * 1000).toISOString()}) at or before it starts (${new Date(h.start * 1000).toISOString()})`));
+        continue;
+      }
+      if (h.step > h.end - h.start) {
+        ctx.report(at(sc.src, ['spec', 'horizon', 'step'], 'horizon-order', 'error', `the horizon (${h.end - h.start} s) is shorter than one step (${h.step} s): a run would bill a whole step for part of it; use a shorter step or a longer horizon`));
         continue;
       }
       const steps = Math.ceil((h.end - h.start) / h.step);

@@ -16,10 +16,12 @@ import { overflow } from './overflow';
 import { workloadNotes } from './workload-notes';
 import { eventOutsideHorizon } from './event-outside-horizon';
 import { settingsTimezone } from './settings-timezone';
+import { calendarTimes } from './calendar-times';
+import { reportingCurrencyRate } from './reporting-currency-rate';
 
 export const RULE_SET: readonly Rule[] = [
   duplicateName, multipleSettings, unknownReference, workloadSiteFit, sharesSum, sovereignPlacement,
   flavorFitsNoHost, reservedExceedsHost, allocationRatioRange, missingExchangeRate, horizon, traceFiles,
-  overflow, workloadNotes, eventOutsideHorizon, settingsTimezone,
+  overflow, workloadNotes, eventOutsideHorizon, settingsTimezone, calendarTimes, reportingCurrencyRate,
 ];
 export type { Rule, RuleContext } from './rule';
