@@ -8,6 +8,7 @@ import { benchReplay, runCase } from './replay-bench';
 import { benchMonteCarlo, benchOptimizer } from './recommend-bench';
 import { benchReport } from './report-bench';
 import { benchEditor } from './editor-bench';
+import { benchPeer } from './peer-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   'monte-carlo': benchMonteCarlo,
   report: benchReport,
   editor: benchEditor,
+  peer: benchPeer,
 };
 
 async function mainBench(): Promise<void> {

@@ -26,12 +26,13 @@ export interface DemandStats {
  */
 export function demandStats(d: Float64Array): DemandStats {
   if (d.length === 0) throw new Error('demandStats: empty series');
-  const arr = Array.from(d);
+  // simple-statistics reads typed arrays as they are (quantile selects on its own copy): no boxed copy
+  const arr = d as unknown as number[];
   let peak = -Infinity;
   for (let i = 0; i < d.length; i++) if (d[i] > peak) peak = d[i];
   const [median, p95] = quantile(arr, [0.5, 0.95]) as number[];
   const m = mean(arr);
-  const sd = arr.length > 1 ? standardDeviation(arr) : 0;
+  const sd = d.length > 1 ? standardDeviation(arr) : 0;
   return { peak, p95, mean: m, median, coefficientOfVariation: m > 0 ? sd / m : 0, peakToMedian: median > 0 ? peak / median : peak > 0 ? Infinity : 1 };
 }
 

@@ -9,13 +9,13 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from './diagnostic-format';
 import { hasErrors } from './diagnostics';
-import { analyzePaths, Analysis, lintSiteText } from './lint';
+import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from './lint';
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
 import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
 import { comparisonOf, recommend, RecommendOutcome } from './recommend';
-import { simulate, Simulation, SimulationLimitError } from './simulate';
+import { phaseClock, simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
 import { toCsv, toHtml, toMarkdown } from './report-export';
 import { ImportError, importOpenStackTexts } from './openstack-import';
@@ -140,9 +140,9 @@ function lint(args: string[], io: Io): number {
 }
 registerCommand('lint', lint, HELP.lint);
 
-/** Lints first: with errors, prints them to stderr and returns undefined (exit 1). */
-function analyzeOrReport(paths: string[], io: Io): Analysis | undefined {
-  const a = analyzePaths(paths, { cwd: io.cwd });
+/** Lints first (trace files read on worker threads): with errors, prints them to stderr and returns undefined (exit 1). */
+async function analyzeOrReport(paths: string[], io: Io): Promise<Analysis | undefined> {
+  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd });
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     io.stderr(formatText(errors));
@@ -178,14 +178,20 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     io.stderr(`headroom: --workers ${workers} is more than the ${cores} core(s) here; using ${cores}\n`);
     workers = cores;
   }
-  return emit(io, values.out, async () => {
-  const a = analyzeOrReport(positionals, io);
+  // HEADROOM_TIMINGS=1 prints where the time went (the bench reads the replay's share from it)
+  const timings: Record<string, number> | undefined = process.env.HEADROOM_TIMINGS === '1' ? {} : undefined;
+  const clock = phaseClock(timings);
+  const code = await emit(io, values.out, async () => {
+  const a = await analyzeOrReport(positionals, io);
+  clock('analyze');
   if (!a) return 1;
   let report: Report;
   let sim: Simulation;
   try {
-    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying') });
+    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings });
+    clock('simulate');
     report = buildReport(a.model, sim, { series: !values['no-series'] });
+    clock('report');
   } catch (e) {
     return reportRunError(e, io);
   }
@@ -202,6 +208,12 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   });
+  clock('output');
+  if (timings) {
+    const f = (k: string) => `${k} ${(timings[k] ?? 0).toFixed(3)} s`;
+    io.stderr(`headroom: timings ${f('analyze')}, ${f('simulate')} (${['plan', 'demand', 'replay', 'failover'].map(f).join(', ')}), ${f('report')}, ${f('output')}\n`);
+  }
+  return code;
 }
 
 function wholeNumber(v: string | undefined, flag: string, min: number): number | undefined {
@@ -252,7 +264,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
   return emit(io, values.out, async () => {
-  const a = analyzeOrReport(positionals, io);
+  const a = await analyzeOrReport(positionals, io);
   if (!a) return 1;
   let out: RecommendOutcome;
   try {
@@ -280,7 +292,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   if (values.compare !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--compare puts two scenarios side by side in html or md; --format ${format} has no place for the second one`);
   const outName = values.out;
   return emit(io, outName, async () => {
-  const a = analyzeOrReport(positionals, io);
+  const a = await analyzeOrReport(positionals, io);
   if (!a) return 1;
   let report: Report;
   let headroomTarget = 0.2;

@@ -21,7 +21,7 @@ export type ReadFailure = { ok: false; kind: 'missing' | 'not-regular' | 'too-la
 export type ReadResult = { ok: true; text: string } | ReadFailure;
 
 /** What a file that is not a regular file is, in words. */
-export function fileKind(st: fs.Stats): string {
+export function fileKind(st: fs.Stats | fs.BigIntStats): string {
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';

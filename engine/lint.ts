@@ -6,6 +6,8 @@ import * as path from 'path';
 import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { buildModel, Model } from './model';
 import { RULE_SET } from './rules';
+import { resolveTracePath } from './rules/trace-files';
+import { prefetchTraces } from './trace-prefetch';
 import { validateDocument, ValidatedDocument } from './schema-validation';
 import { SourceDocument } from './source-document';
 import { TraceCache } from './trace-file';
@@ -16,22 +18,35 @@ export interface Analysis {
   documents: ValidatedDocument[];
   diagnostics: Diagnostic[];
   files: string[];
+  /** The traces the rules read, parsed: a simulation of this analysis reuses them. */
+  traces: TraceCache;
 }
 
 const sharedTraceCache = new TraceCache();
 
 export function analyzeDocuments(sources: readonly SourceDocument[], parseDiagnostics: readonly Diagnostic[], roots: string[], files: string[], traces: TraceCache = sharedTraceCache, cwd = process.cwd()): Analysis {
+  return checkModel(modelOf(sources, parseDiagnostics, roots, cwd), files, traces);
+}
+
+interface Modelled { model: Model; documents: ValidatedDocument[]; diagnostics: Diagnostic[] }
+
+/** Schema validation and the model (the first half of an analysis). */
+function modelOf(sources: readonly SourceDocument[], parseDiagnostics: readonly Diagnostic[], roots: string[], cwd: string): Modelled {
   const diagnostics: Diagnostic[] = [...parseDiagnostics];
   const documents: ValidatedDocument[] = [];
   for (const src of sources) {
     const v = validateDocument(src, diagnostics);
     if (v) documents.push(v);
   }
-  const model = buildModel(documents, roots, cwd);
+  return { model: buildModel(documents, roots, cwd), documents, diagnostics };
+}
+
+/** The semantic rules over a model (the second half). */
+function checkModel({ model, documents, diagnostics }: Modelled, files: string[], traces: TraceCache): Analysis {
   const report = (d: Diagnostic) => diagnostics.push(d);
   for (const rule of RULE_SET) rule.check({ model, docs: documents, traces, report });
   diagnostics.sort(compareDiagnostics);
-  return { model, documents, diagnostics: dedupe(diagnostics), files };
+  return { model, documents, diagnostics: dedupe(diagnostics), files, traces };
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
@@ -43,6 +58,24 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
     prev = k;
   }
   return out;
+}
+
+/**
+ * analyzePaths for the CLI's long runs: the workloads' trace files are read on worker threads
+ * (trace-prefetch.ts) between building the model and running the rules, which then find them parsed.
+ */
+export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache } = {}): Promise<Analysis> {
+  const ws = loadWorkspace(paths, opts);
+  const traces = opts.traces ?? sharedTraceCache;
+  const modelled = modelOf(ws.documents, ws.diagnostics, ws.roots, opts.cwd ?? process.cwd());
+  const files: string[] = [];
+  for (const w of modelled.model.workloads.values()) {
+    if (w.traffic.kind !== 'trace') continue;
+    const r = resolveTracePath(w, modelled.model.roots);
+    if (r.ok) files.push(r.abs);
+  }
+  await prefetchTraces(traces, files);
+  return checkModel(modelled, ws.files, traces);
 }
 
 /** Lints files and folders on disk (throws UsageError for unreadable PATH arguments). */
@@ -111,7 +144,7 @@ export class IncrementalAnalyzer {
     const report = (d: Diagnostic) => diagnostics.push(d);
     for (const rule of RULE_SET) rule.check({ model, docs: validated, traces: this.traces, report });
     diagnostics.sort(compareDiagnostics);
-    return { model, documents: validated, diagnostics: dedupe(diagnostics), files: texts.map((t) => t.file) };
+    return { model, documents: validated, diagnostics: dedupe(diagnostics), files: texts.map((t) => t.file), traces: this.traces };
   }
 }
 

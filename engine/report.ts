@@ -49,14 +49,24 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
       cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
     };
   });
+  const pairsOf: { p: (typeof res.pairs)[number]; k: number }[][] = plan.workloads.map(() => []);
+  res.pairs.forEach((p, k) => pairsOf[p.workload].push({ p, k }));
+  // workloads that share a trace share its demand array, and without growth the demand is the
+  // base demand itself: statistics once per array
+  const statsMemo = new Map<Float64Array, ReturnType<typeof demandStats>>();
+  const statsOf = (d: Float64Array) => {
+    let st = statsMemo.get(d);
+    if (!st) statsMemo.set(d, (st = demandStats(d)));
+    return st;
+  };
   const workloads: ReportWorkload[] = plan.workloads.map((w, i) => {
-    const stats = demandStats(sim.demand[i]);
-    const cls = classify(w, demandStats(sim.baseDemand[i]), model.settings);
+    const stats = statsOf(sim.demand[i]);
+    const cls = classify(w, statsOf(sim.baseDemand[i]), model.settings);
     const perSite: ReportWorkload['sites'] = {};
     // In the order the placement lists the sites (overflow target last).
     const wp = plan.placement.workloads.get(w.name)!;
     const listed = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
-    const mine = res.pairs.map((p, k) => ({ p, k })).filter(({ p }) => p.workload === i);
+    const mine = pairsOf[i];
     mine.sort((a, b) => listed.indexOf(res.sites[a.p.site].name) - listed.indexOf(res.sites[b.p.site].name));
     for (const { p, k } of mine) {
       perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };

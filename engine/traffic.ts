@@ -26,13 +26,26 @@ function median(sorted: Float64Array): number {
   return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
 }
 
-/** Typical sample spacing of a trace (median of consecutive differences). */
+const intervals = new WeakMap<Float64Array, number>();
+
+/** Typical sample spacing of a trace (median of consecutive differences); computed once per series. */
 export function sampleInterval(times: Float64Array): number {
   if (times.length < 2) return 0;
-  const d = new Float64Array(times.length - 1);
-  for (let i = 1; i < times.length; i++) d[i - 1] = times[i] - times[i - 1];
-  d.sort();
-  return median(d);
+  const hit = intervals.get(times);
+  if (hit !== undefined) return hit;
+  // evenly spaced (the common export): the median is that spacing, no sort needed
+  const first = times[1] - times[0];
+  let even = true;
+  for (let i = 2; i < times.length && even; i++) even = times[i] - times[i - 1] === first;
+  let m = first;
+  if (!even) {
+    const d = new Float64Array(times.length - 1);
+    for (let i = 1; i < times.length; i++) d[i - 1] = times[i] - times[i - 1];
+    d.sort();
+    m = median(d);
+  }
+  intervals.set(times, m);
+  return m;
 }
 
 export interface TraceAlignment { offset: number; period: number; first: number; last: number }
@@ -56,6 +69,20 @@ export function traceCovers(times: Float64Array, h: Horizon): boolean {
   return al.first + al.period >= h.end;
 }
 
+let scratch = new Float64Array(0);
+/** A reusable buffer for the prefix sums of one resample (no allocation per workload). */
+function prefixScratch(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  return scratch;
+}
+
+/** First index ≥ from with times[index] ≥ u (times sorted). */
+function lowerBoundFrom(times: Float64Array, n: number, from: number, u: number): number {
+  let i = from;
+  while (i < n && times[i] < u) i++;
+  return i;
+}
+
 /**
  * Resamples a trace onto the horizon: out[i] = mean of samples in step i, else out[i − 1].
  * Returns the gaps longer than 3 × max(step, sample interval), in trace time.
@@ -64,7 +91,8 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
   const { times, values } = series;
   const n = times.length;
   const steps = out.length;
-  const prefix = new Float64Array(n + 1);
+  const prefix = prefixScratch(n + 1);
+  prefix[0] = 0;
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
   const al = alignTrace(times, h);
   const lowerBound = (u: number) => {
@@ -76,10 +104,18 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
     }
     return lo;
   };
+  // lowerBound from a cursor: steps move forward through the trace, so the next bound is a few
+  // samples on (a gallop from the cursor, a binary search only after a wrap-around)
+  let cursor = 0;
+  const boundFrom = (u: number) => {
+    if (cursor > 0 && times[cursor - 1] >= u) cursor = lowerBound(u);
+    else while (cursor < n && times[cursor] < u) cursor++;
+    return cursor;
+  };
   let prev = values[0];
+  const end0 = al.first - al.offset + al.period;
   for (let i = 0; i < steps; i++) {
     let t = h.start + i * h.step - al.offset; // in trace time
-    const end0 = al.first - al.offset + al.period;
     if (t >= end0) {
       if (extend === 'hold') {
         out[i] = values[n - 1];
@@ -88,8 +124,9 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
       }
       t = times[0] + ((t - times[0]) % al.period);
     }
-    const a = lowerBound(t);
-    const b = lowerBound(t + h.step);
+    const a = boundFrom(t);
+    const b = lowerBoundFrom(times, n, a, t + h.step);
+    cursor = a;
     if (b > a) prev = (prefix[b] - prefix[a]) / (b - a);
     else if (i === 0 && a > 0) prev = values[a - 1];
     else if (i === 0) prev = values[0];
@@ -153,19 +190,39 @@ export function growthSeries(perMonth: number, h: Horizon, steps: number): Float
 
 export interface DemandInput { workload: Workload; series?: TraceSeries }
 
+const resampled = new WeakMap<TraceSeries, Map<string, { out: Float64Array; warnings: TrafficWarning[] }>>();
+
+/** resampleTrace, once per trace series, horizon and extend mode (the result is read-only). */
+function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): { out: Float64Array; warnings: TrafficWarning[] } {
+  let byKey = resampled.get(series);
+  if (!byKey) resampled.set(series, (byKey = new Map()));
+  const key = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;
+  let r = byKey.get(key);
+  if (!r) {
+    const out = new Float64Array(steps);
+    r = { out, warnings: resampleTrace(series, h, extend, out) };
+    byKey.set(key, r);
+  }
+  return r;
+}
+
 /**
  * Demand of one workload over the horizon, in its unit per second (rates), before growth.
  * `countPer` turns counts per interval into rates; `scale` multiplies.
  */
 export function baseDemand(input: DemandInput, h: Horizon, steps: number): { demand: Float64Array; warnings: TrafficWarning[] } {
   const w = input.workload;
+  const t = w.traffic;
   const out = new Float64Array(steps);
   let warnings: TrafficWarning[] = [];
-  const t = w.traffic;
   if (t.kind === 'synthetic') synthesize(t, h, 'UTC', out);
   else {
     if (!input.series || input.series.times.length === 0) throw new Error(`workload ${w.name}: trace not loaded`);
-    warnings = resampleTrace(input.series, h, t.extend, out);
+    const shared = resampledOnce(input.series, h, t.extend, steps);
+    warnings = shared.warnings;
+    // workloads that share a trace (and neither scale nor count it) share its resampled series
+    if (!t.countPer && t.scale === 1) return { demand: shared.out, warnings };
+    out.set(shared.out);
     if (t.countPer) for (let i = 0; i < steps; i++) out[i] /= t.countPer;
   }
   if (t.scale !== 1) for (let i = 0; i < steps; i++) out[i] *= t.scale;

@@ -32,7 +32,14 @@ const QUANTITY = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z
 export type Converted = { ok: true; value: number } | { ok: false; message: string };
 
 /** Converts "512 GiB" to the target unit. A bare number string converts as a number of the target unit. */
+/** Seconds per short duration unit, for the common whole-number forms ("5m", "1h", "30s", "7d"). */
+const SECONDS_OF: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };
+const WHOLE_DURATION = /^\s*(\d{1,9})\s*(s|sec|m|min|h|d|w)\s*$/;
+
 export function convertQuantity(text: string, target: 'MiB' | 'GiB' | 's' | 'day'): Converted {
+  // whole-number durations are exact integer products: no need to start mathjs for them
+  const whole = target === 's' ? WHOLE_DURATION.exec(text) : null;
+  if (whole) return { ok: true, value: Number(whole[1]) * SECONDS_OF[whole[2]] };
   const m = QUANTITY.exec(text);
   if (!m) return { ok: false, message: `"${text}" is not a number with a unit (like "${example(target)}")` };
   const value = Number(m[1]);

@@ -39,3 +39,60 @@ describe('trace-file', () => {
     assert.equal(s.times.length, 4730 - 11);
   });
 });
+
+describe('trace CSV fast path', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const { parseTraceBytes } = require('../engine/trace-csv') as typeof import('../engine/trace-csv');
+  const same = (text: string) => {
+    const b = Buffer.from(text, 'utf8');
+    const fast = parseTraceBytes(b);
+    const general = parseTraceBytes(b, { general: true });
+    assert.deepEqual(fast.problems, general.problems);
+    assert.deepEqual(Array.from(fast.wall), Array.from(general.wall));
+    assert.deepEqual(Array.from(fast.values), Array.from(general.values));
+    assert.deepEqual(Array.from(fast.hasOffset), Array.from(general.hasOffset));
+    return fast;
+  };
+
+  it('reads ordinary rows bit-identically to the general reader (Number, Date.UTC)', () => {
+    // 160.895 = 160895 / 1000, one correctly rounded division: the same double as Number("160.895")
+    const p = same('timestamp,value\n2027-01-01T00:00:00Z,160.895\n2027-01-01 01:00:00,0.1\n2027-02-31T00:00:00+09:00,7\n1798761600,12345678901234.5\n');
+    assert.equal(p.values[0], 160.895);
+    // 2027-02-31 rolls over to 2027-03-03, as Date.UTC does; +09:00 is 9 hours earlier in UTC
+    assert.equal(p.wall[2], Date.UTC(2027, 2, 3) / 1000 - 9 * 3600);
+    assert.deepEqual(Array.from(p.hasOffset), [1, 0, 1, 1]);
+  });
+
+  it('agrees with the general reader on generated rows of every form', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    const time = fc.oneof(
+      fc.record({ y: fc.integer({ min: 1969, max: 2201 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }), h: fc.integer({ min: 0, max: 25 }), mi: fc.integer({ min: 0, max: 60 }), s: fc.option(fc.integer({ min: 0, max: 61 })), f: fc.option(fc.nat(999999)), sep: fc.constantFrom('T', ' '), off: fc.constantFrom('', 'Z', '+09:00', '-0530', '+14:00', ' Z') })
+        .map((x) => `${pad(x.y, 4)}-${pad(x.mo, 2)}-${pad(x.d, 2)}${x.sep}${pad(x.h, 2)}:${pad(x.mi, 2)}${x.s === null ? '' : `:${pad(x.s, 2)}${x.f === null ? '' : `.${x.f}`}`}${x.off}`),
+      fc.double({ min: -1, max: 1e13, noNaN: true }).map((v) => String(v)),
+      fc.nat().map(String),
+    );
+    const value = fc.oneof(fc.double({ min: -10, max: 1e16, noNaN: true }).map(String), fc.tuple(fc.nat(10 ** 9), fc.nat(10 ** 6)).map(([a, b]) => `${a}.${b}`), fc.constantFrom('0', '.5', '5.', '', 'x', '1e3', '-0', '00012.50', '1234567890123456.7'));
+    fc.assert(fc.property(fc.array(fc.tuple(time, value), { maxLength: 30 }), (rows) => {
+      same('timestamp,value\n' + rows.map(([t, v]) => `${t},${v}`).join('\n') + '\n');
+    }), { numRuns: 400, seed: 42 });
+  });
+});
+
+describe('time-zone offsets', () => {
+  const { ZoneOffsets, zoneOffsetSeconds } = require('../engine/zone-offsets') as typeof import('../engine/zone-offsets');
+  it('match Intl at every 15-minute bucket of two years, in zones with DST of an hour and of 30 minutes', () => {
+    // the table is built from 6-hourly samples and bisection; here every bucket is compared with a direct Intl reading
+    for (const tz of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Seoul']) {
+      const z = new ZoneOffsets(tz);
+      for (let t = Date.UTC(2026, 0, 1) / 1000; t < Date.UTC(2028, 0, 1) / 1000; t += 900) {
+        if (z.at(t + 450) !== zoneOffsetSeconds(tz, t)) assert.fail(`${tz} at ${new Date(t * 1000).toISOString()}: ${z.at(t + 450)} vs ${zoneOffsetSeconds(tz, t)}`);
+      }
+    }
+  });
+  it('converts the New York spring-forward and fall-back nights', () => {
+    // 2027-03-14 02:30 does not exist in New York: it moves forward by the gap to 03:30 EDT = 07:30Z
+    assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 2, 14, 2, 30) / 1000), Date.UTC(2027, 2, 14, 7, 30) / 1000);
+    // 2027-11-07 01:30 happens twice; the first (EDT, UTC−4) is taken: 05:30Z
+    assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 10, 7, 1, 30) / 1000), Date.UTC(2027, 10, 7, 5, 30) / 1000);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Whole-process speed against the NumPy peer (shared/tools/peer): what a user waits for is the
+ * whole `headroom simulate --json --no-series` on their traces, against the script they would
+ * write instead. Workspaces come from the peer's own generator (CSV traces: one per workload,
+ * or ten shared), plus one whose traces are wall-clock times in America/New_York with the DST
+ * repeat and gap, so the cost of time zones shows. Each case runs both tools as whole
+ * processes, alternating, ROUNDS times; medians are printed with the ratio peer / ours (> 1:
+ * ours is faster), cold (an empty trace cache) and warm (the cache of the cold run), peak RSS of
+ * each, and the replay core of each (the peer's own timing line, ours from HEADROOM_TIMINGS).
+ * Target: whole process ≥ 2× faster than the peer, replay core no slower, RSS below the peer's.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PEER = path.resolve(ROOT, '..', 'shared', 'tools', 'peer');
+const ROUNDS = Number(process.env.HEADROOM_PEER_ROUNDS ?? 3);
+
+interface Run { seconds: number; rssMiB: number; core: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a whole process; wall time from here, peak RSS from GNU time, replay core from its stderr. */
+function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '__RSS_KB %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
+  const rssMiB = Number(/__RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  const core = Number(/replay core ([\d.]+) s/.exec(r.stderr)?.[1] ?? /replay ([\d.]+) s/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds, rssMiB, core };
+}
+
+/** Rewrites a generated workspace's traces as New York wall-clock times (naive ISO), with the DST hour repeated and skipped. */
+function toNewYorkTime(dir: string): void {
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const local = (t: number) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  };
+  const tdir = path.join(dir, 'traces');
+  for (const f of fs.readdirSync(tdir)) {
+    const lines = fs.readFileSync(path.join(tdir, f), 'utf8').trim().split('\n');
+    const out = [lines[0]];
+    for (let i = 1; i < lines.length; i++) {
+      const [ts, v] = lines[i].split(',');
+      out.push(`${local(Date.parse(ts))},${v}`);
+    }
+    fs.writeFileSync(path.join(tdir, f), out.join('\n') + '\n');
+  }
+  const wl = path.join(dir, 'workloads.yaml');
+  fs.writeFileSync(wl, fs.readFileSync(wl, 'utf8').replace(/traffic: \{ trace: ([^ ,}]+)/g, 'traffic: { timezone: America/New_York, trace: $1'));
+}
+
+export async function benchPeer(): Promise<void> {
+  const hasPython = spawnSync('python3', ['-c', 'import numpy, yaml'], { encoding: 'utf8' }).status === 0;
+  if (!fs.existsSync(path.join(PEER, 'peer_replay.py'))) {
+    console.log(`peer: ${PEER} is not here (it ships in ../shared/tools/peer); skipped`);
+    return;
+  }
+  if (!hasPython) {
+    console.log('peer: Python 3 with numpy and PyYAML is not installed (Debian: python3-numpy python3-yaml); skipped');
+    return;
+  }
+  if (!fs.existsSync('/usr/bin/time')) {
+    console.log('peer: GNU time (/usr/bin/time, Debian package time) is missing; skipped');
+    return;
+  }
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-peer-bench-'));
+  const cases: { name: string; args: string[]; ny?: boolean }[] = [
+    { name: '1,000 workloads, 1,000 CSV traces, a year at 1 h', args: ['1000', '365', '1h'] },
+    { name: '100 workloads, 100 CSV traces, a year at 5 min', args: ['100', '365', '5m'] },
+    { name: '1,000 workloads sharing 10 traces, a year at 1 h', args: ['1000', '365', '1h', '10'] },
+    { name: '100 workloads sharing 10 traces, a year at 5 min', args: ['100', '365', '5m', '10'] },
+    { name: '100 workloads, New York wall-clock traces with DST, a year at 1 h', args: ['100', '365', '1h'], ny: true },
+  ];
+  const headroom = path.join(ROOT, 'bin', 'headroom.js');
+  try {
+    for (const [i, c] of cases.entries()) {
+      const ws = path.join(base, `ws-${i}`);
+      const gen = spawnSync(process.execPath, [path.join(PEER, 'gen_trace_ws.js'), ws, ...c.args], { cwd: ROOT, encoding: 'utf8' });
+      if (gen.status !== 0) throw new Error(`generator failed: ${gen.stderr}`);
+      if (c.ny) toNewYorkTime(ws);
+      const out = path.join(base, 'out.json');
+      const runs: { peer: Run[]; cold: Run[]; warm: Run[] } = { peer: [], cold: [], warm: [] };
+      for (let r = 0; r < ROUNDS; r++) {
+        const cache = path.join(base, `cache-${i}-${r}`);
+        const env = { ...process.env, HEADROOM_TRACE_CACHE: cache, HEADROOM_TIMINGS: '1' };
+        runs.peer.push(wall('python3', [path.join(PEER, 'peer_replay.py'), ws], process.env));
+        runs.cold.push(wall(process.execPath, [headroom, 'simulate', ws, '--json', '--no-series', '--out', out], env));
+        runs.warm.push(wall(process.execPath, [headroom, 'simulate', ws, '--json', '--no-series', '--out', out], env));
+        fs.rmSync(cache, { recursive: true, force: true });
+      }
+      const m = (rs: Run[], k: keyof Run) => median(rs.map((x) => x[k]));
+      const peer = m(runs.peer, 'seconds');
+      console.log(`${c.name}:`);
+      console.log(`  peer ${peer.toFixed(2)} s, ${m(runs.peer, 'rssMiB').toFixed(0)} MiB, replay core ${m(runs.peer, 'core').toFixed(2)} s`);
+      for (const k of ['cold', 'warm'] as const) {
+        const ours = m(runs[k], 'seconds');
+        console.log(`  headroom ${k} ${ours.toFixed(2)} s, ${m(runs[k], 'rssMiB').toFixed(0)} MiB, replay ${m(runs[k], 'core').toFixed(2)} s: ${(peer / ours).toFixed(2)}× the peer's speed (target ≥ 2), replay core ${(m(runs.peer, 'core') / m(runs[k], 'core')).toFixed(2)}× (target ≥ 1), RSS ${(m(runs[k], 'rssMiB') / m(runs.peer, 'rssMiB')).toFixed(2)}× the peer's (target < 1)`);
+      }
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}

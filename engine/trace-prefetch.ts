@@ -1,0 +1,61 @@
+/**
+ * Reads many trace files at once on worker threads (trace-worker.ts), ahead of the lint rules
+ * and the replay, which then find them in the TraceCache. Each worker takes the next file from
+ * a shared counter, so a busy core takes fewer. Few or small files are left to the caller's own
+ * thread: starting a worker costs more than parsing them.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { TraceCache, TraceRead } from './trace-file';
+import { traceStoreDir } from './trace-store';
+
+/** Below this many bytes to parse, workers do not pay for themselves. */
+const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
+
+function workerScript(): string | undefined {
+  for (const name of ['trace-worker.cjs', 'trace-worker.js']) {
+    const p = path.join(__dirname, name);
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Returns how many files were read on worker threads. */
+export async function prefetchTraces(cache: TraceCache, absPaths: readonly string[], opts: { workers?: number; minBytes?: number } = {}): Promise<number> {
+  const workers = opts.workers ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
+  const todo: string[] = [];
+  let bytes = 0;
+  for (const p of new Set(absPaths)) {
+    let st: fs.BigIntStats;
+    try {
+      st = fs.statSync(p, { bigint: true });
+    } catch {
+      continue; // the rules report it
+    }
+    if (!st.isFile() || cache.has(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`)) continue;
+    // known to the on-disk store: reading it there is faster than any worker
+    const known = cache.store?.byIdentity(p, st);
+    if (known) {
+      cache.remember(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`, { ok: true, parsed: known });
+      continue;
+    }
+    todo.push(p);
+    bytes += Number(st.size);
+  }
+  const script = workerScript();
+  if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) return 0;
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const storeDir = cache.store ? traceStoreDir() ?? null : null;
+  await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(script, { workerData: { paths: todo, counter, storeDir } });
+    w.on('message', (m: { end?: boolean; i: number; key?: string; read: TraceRead }) => {
+      if (m.end) return;
+      if (m.key !== undefined) cache.remember(todo[m.i], m.key, m.read);
+    });
+    w.on('error', reject);
+    w.on('exit', () => resolve());
+  })));
+  return todo.length;
+}
