@@ -14,7 +14,8 @@ import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
 import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
-import { comparisonOf, recommend, RecommendOutcome } from './recommend';
+import { recommend, RecommendOutcome } from './recommend';
+import { compare, sideOf } from './comparison';
 import { phaseClock, simulate, Simulation, SimulationLimitError } from './simulate';
 import { formatRecommendation, formatSummary } from './summary';
 import { toCsv, toHtml, toMarkdown } from './report-export';
@@ -309,7 +310,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
     if (values.compare) {
       // Side by side: this scenario against another one (same workspace).
       const other = buildReport(a.model, simulate(a, { scenario: values.compare }), { series: false });
-      report.scenarioComparison = { left: report.scenario, right: other.scenario, current: { ...comparisonOf(report) }, recommended: { ...comparisonOf(other) } };
+      report.scenarioComparison = compare(sideOf(report, report.scenario), sideOf(other, other.scenario));
     }
     assertFinite(report);
   } catch (e) {

@@ -131,7 +131,16 @@ export interface Model {
   cwd: string;
   /** Names declared per kind by every document, valid or not (so a broken Site is not also "unknown"). */
   declared: Record<string, Set<string>>;
+  /**
+   * What documents that failed their schema still say about names, read defensively from their
+   * raw values: a Site's flavors and instance types, a Workload's flavor and instance type. A
+   * schema error in one field (hosts: ten) then hides no reference check that does not depend on it.
+   */
+  partial: { sites: Map<string, PartialSite>; workloads: Map<string, PartialWorkload> };
 }
+
+export interface PartialSite { type: string; flavors: string[]; instanceTypes: string[] }
+export interface PartialWorkload { flavor?: string; instanceType?: string; src: SourceDocument }
 
 export const NOVA_DEFAULT_RESERVED: Resources = { vcpus: 0, memoryMiB: 512, diskGiB: 0 };
 export const NOVA_DEFAULT_ALLOCATION_RATIO = { cpu: 4.0, ram: 1.0, disk: 1.0 };
@@ -355,7 +364,23 @@ export function buildModel(docs: readonly ValidatedDocument[], roots: string[], 
     cwd,
     settingsBroken: docs.some((d) => d.kind === 'Settings' && !d.valid),
     declared: declaredNames(docs),
+    partial: partialNames(docs),
   };
+}
+
+function partialNames(docs: readonly ValidatedDocument[]): Model['partial'] {
+  const sites = new Map<string, PartialSite>();
+  const workloads = new Map<string, PartialWorkload>();
+  const names = (v: unknown) => a(v).map((x) => o(x).name).filter((n): n is string => typeof n === 'string');
+  for (const d of docs) {
+    if (d.valid || !d.name) continue;
+    const spec = o(d.value.spec);
+    if (d.kind === 'Site' && !sites.has(d.name)) sites.set(d.name, { type: str(spec.type, ''), flavors: names(spec.flavors), instanceTypes: names(spec.instanceTypes) });
+    if (d.kind === 'Workload' && !workloads.has(d.name)) {
+      workloads.set(d.name, { flavor: typeof spec.flavor === 'string' ? spec.flavor : undefined, instanceType: typeof spec.instanceType === 'string' ? spec.instanceType : undefined, src: d.source });
+    }
+  }
+  return { sites, workloads };
 }
 
 function declaredNames(docs: readonly ValidatedDocument[]): Record<string, Set<string>> {

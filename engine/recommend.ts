@@ -6,6 +6,7 @@
  * without N-1 (site by site), then without headroom.
  */
 import { stringify } from 'yaml';
+import { compare, Comparison, sideOf } from './comparison';
 import { adviseCommitments } from './commitments';
 import { hostsAfterEvents } from './failover';
 import { siteHeadroom } from './headroom';
@@ -16,7 +17,7 @@ import { rateFor } from './pricing';
 import { buildReport, Recommendation, Report } from './report';
 import { peaksOf, simulate, Simulation } from './simulate';
 import { iso } from './traffic';
-import { money } from './summary';
+import { money } from './money-format';
 
 export interface RecommendOptions {
   scenario?: string;
@@ -27,14 +28,6 @@ export interface RecommendOptions {
   onProgress?: (stage: string) => void;
 }
 
-export interface PlacementComparison {
-  cost: number;
-  costPerMonth: number;
-  unservedRequests: number;
-  sloViolationSteps: number;
-  peakUtilization: Record<string, number | null>;
-  n1Survives: Record<string, boolean>;
-}
 
 export interface RecommendOutcome {
   report: Report;
@@ -46,16 +39,9 @@ export interface RecommendOutcome {
   accepted: boolean;
   reason: string;
   optimizer: Pick<OptimizeResult, 'status' | 'objective' | 'explanation' | 'notes' | 'columns' | 'rows'> & { iterations: number; relaxed: string[] };
-  comparison?: { current: PlacementComparison; recommended: PlacementComparison };
+  comparison?: Comparison;
 }
 
-export function comparisonOf(r: Report): PlacementComparison {
-  return {
-    cost: r.totals.cost, costPerMonth: r.totals.costPerMonth, unservedRequests: r.totals.unservedRequests, sloViolationSteps: r.totals.sloViolationSteps,
-    peakUtilization: Object.fromEntries(r.sites.map((s) => [s.name, s.peakUtilization.vcpus])),
-    n1Survives: Object.fromEntries(r.failover.map((f) => [f.lostSite, f.survives])),
-  };
-}
 
 async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Promise<string[]> {
   if (first.explanation.length && !first.explanation[0].startsWith('HiGHS')) return first.explanation;
@@ -220,7 +206,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     optimizer: { status: opt?.status ?? 'infeasible', objective: opt?.objective ?? NaN, explanation: explanation.length ? explanation : opt?.explanation ?? [], notes: opt?.notes ?? [], columns: opt?.columns ?? 0, rows: opt?.rows ?? 0, iterations: iterations + 1, relaxed },
   };
   if (recommendedReport) {
-    outcome.comparison = { current: comparisonOf(report), recommended: comparisonOf(recommendedReport) };
+    outcome.comparison = compare(sideOf(report, 'current'), sideOf(recommendedReport, 'recommended'));
     report.recommendation = { placement: placementYaml!, comparison: outcome.comparison, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, relaxed, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
   } else {
     report.recommendation = { placement: null, reason, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };

@@ -7,6 +7,8 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { comparisonCell } from './comparison';
+import { amountsText, amountUnit } from './demand-units';
 import type { Report } from './report-types';
 
 /** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
@@ -61,22 +63,20 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 export function toMarkdown(r: Report): string {
   const lines: string[] = [];
   const row = (cells: (string | number)[]) => lines.push(`| ${cells.map((c) => mdCell(String(c))).join(' | ')} |`);
+  const row4 = (...cells: string[]) => row(cells);
   const head = (cells: string[], right: boolean[]) => {
     row(cells);
     lines.push(`| ${cells.map((_, i) => (right[i] ? '---:' : '---')).join(' | ')} |`);
   };
   lines.push(`# Capacity review: ${mdCell(r.scenario)}`, '');
   lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${r.horizon.steps} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}.`, '');
-  lines.push(`**Total ${money(r.totals.cost)} ${r.currency}** (${money(r.totals.costPerMonth)} per month), unserved ${r.totals.unservedRequests} unit·s, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
-  const sc = r.scenarioComparison as { left: string; right: string; current: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; n1Survives: Record<string, boolean> }; recommended: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; n1Survives: Record<string, boolean> } } | undefined;
-  if (sc) {
-    lines.push(`## Scenario ${mdCell(sc.left)} against ${mdCell(sc.right)}`, '');
-    head(['', sc.left, sc.right, 'change'], [false, true, true, true]);
-    row([`cost (${r.currency})`, money(sc.current.cost), money(sc.recommended.cost), money(sc.recommended.cost - sc.current.cost)]);
-    row([`cost per month (${r.currency})`, money(sc.current.costPerMonth), money(sc.recommended.costPerMonth), money(sc.recommended.costPerMonth - sc.current.costPerMonth)]);
-    row(['unserved (unit·s)', sc.current.unservedRequests, sc.recommended.unservedRequests, sc.recommended.unservedRequests - sc.current.unservedRequests]);
-    row(['SLO-violation steps', sc.current.sloViolationSteps, sc.recommended.sloViolationSteps, sc.recommended.sloViolationSteps - sc.current.sloViolationSteps]);
-    for (const s of Object.keys(sc.current.n1Survives)) row([`lose ${s}`, sc.current.n1Survives[s] ? 'survives' : 'fails', sc.recommended.n1Survives[s] ? 'survives' : 'fails', '']);
+  lines.push(`**Total ${money(r.totals.cost)} ${r.currency}** (${money(r.totals.costPerMonth)} per month), unserved ${amountsText(r.totals.unservedByUnit, (x) => String(x))}, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
+  for (const [title, c] of [['Current against recommended', r.recommendation?.comparison], [`Scenario ${r.scenarioComparison?.baseline} against ${r.scenarioComparison?.candidate}`, r.scenarioComparison]] as const) {
+    if (!c) continue;
+    lines.push(`## ${mdCell(title)}`, '');
+    head(['', c.baseline, c.candidate, c.changeLabel], [false, true, true, true]);
+    for (const row of c.rows) row4(row.label, comparisonCell(row, 'baseline', r.currency, true), comparisonCell(row, 'candidate', r.currency, true), comparisonCell(row, 'change', r.currency, true));
+    if (c.note) lines.push('', c.note);
     lines.push('');
   }
   lines.push('## Sites', '');
@@ -90,8 +90,8 @@ export function toMarkdown(r: Report): string {
     for (const [site, v] of Object.entries(mc.bySite)) row([site, ...v.map(money)]);
   }
   lines.push('', '## Workloads', '');
-  head(['workload', 'class', 'placement', 'peak', 'p95', 'unserved', 'SLO steps', `cost (${r.currency})`], [false, false, false, true, true, true, true, true]);
-  for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.demand.peak, w.demand.p95, w.unservedRequests, w.sloViolationSteps, money(w.cost)]);
+  head(['workload', 'class', 'placement', 'unit', 'peak', 'p95', 'unserved', 'SLO steps', `cost (${r.currency})`], [false, false, false, false, true, true, true, true, true]);
+  for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.unit, w.demand.peak, w.demand.p95, w.unservedRequests > 0 ? `${w.unservedRequests} ${amountUnit(w.unit)}` : 0, w.sloViolationSteps, money(w.cost)]);
   lines.push('', '## N-1 failover', '');
   head(['site lost', 'verdict', 'shortfall'], [false, false, false]);
   for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', Object.entries(f.shortfall).filter(([, v]) => v.instances > 0).map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU`).join('; ') || '—']);

@@ -4,6 +4,7 @@
  */
 import type { WorkloadClass } from './classification-types';
 
+import type { Comparison } from './comparison';
 export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
 
 export interface Report {
@@ -14,7 +15,11 @@ export interface Report {
   currency: string;
   exchangeRates: Record<string, number>;
   horizon: { start: string; end: string; stepSeconds: number; steps: number };
-  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number };
+  /**
+   * unservedRequests adds every workload's unserved demand × seconds whatever its unit (the
+   * contract's field); unservedByUnit keeps them apart by amount unit (requests, bytes, …).
+   */
+  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
   sites: ReportSite[];
   workloads: ReportWorkload[];
   failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number }> }[];
@@ -24,10 +29,10 @@ export interface Report {
   warnings: { workload: string; message: string }[];
   events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
   series?: ReportSeries;
-  /** `headroom recommend`: the recommended placement and the side-by-side comparison. */
-  recommendation?: Record<string, unknown>;
-  /** `headroom report --compare OTHER`: this scenario beside another one. */
-  scenarioComparison?: { left: string; right: string; current: Record<string, unknown>; recommended: Record<string, unknown> };
+  /** `headroom recommend`: the recommended placement (YAML), the side-by-side comparison, the optimizer's account. */
+  recommendation?: { placement?: string | null; comparison?: Comparison; optimizer?: Record<string, unknown>; [k: string]: unknown };
+  /** `headroom report --compare OTHER`: this scenario (baseline) against OTHER (candidate). */
+  scenarioComparison?: Comparison;
 }
 
 export interface ReportSite {

@@ -5,6 +5,7 @@
  * state: the same inputs and seed give byte-identical JSON.
  */
 import { classify, demandStats } from './classification';
+import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from './nova-capacity';
 import { Simulation } from './simulate';
 import { iso } from './traffic';
@@ -87,7 +88,10 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     currency: model.settings.reportingCurrency,
     exchangeRates: Object.fromEntries(Object.entries(plan.exchangeRates).sort(([a], [b]) => (a < b ? -1 : 1))),
     horizon: { start: iso(h.start), end: iso(h.end), stepSeconds: dt, steps },
-    totals: { cost: r2(totalCost), costPerMonth: r2(totalCost / horizonMonths), unservedRequests: r2(res.workloadUnserved.reduce((a, b) => a + b, 0)), sloViolationSteps: res.sloViolationSteps },
+    totals: {
+      cost: r2(totalCost), costPerMonth: r2(totalCost / horizonMonths), unservedRequests: r2(res.workloadUnserved.reduce((a, b) => a + b, 0)), sloViolationSteps: res.sloViolationSteps,
+      unservedByUnit: Object.fromEntries(Object.entries(sumByUnit(plan.workloads.map((w, i) => ({ unit: w.unit, amount: res.workloadUnserved[i] })))).map(([k, v]) => [k, r2(v)])),
+    },
     sites,
     workloads,
     failover: sim.failover.map((f) => ({ lostSite: f.lostSite, survives: f.survives, shortfall: f.shortfall })),

@@ -3,6 +3,8 @@
  * save): SLO breaches and unserved demand on the workload's placement entry, N-1 shortfalls and a
  * clearly cheaper recommended placement on the Placement, headroom below target on the Site.
  */
+import { amountUnit } from './demand-units';
+import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from './diagnostics';
 import { Analysis } from './lint';
@@ -17,7 +19,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   const at = (path: (string | number)[], key = true) => ({ file: src.file, range: key ? src.keyRange(path) : src.rangeOf(path) });
   for (const w of r.workloads) {
     const p = ['spec', 'workloads', w.name];
-    if (w.unservedRequests > 0) out.push({ ...at(p), severity: 'warning', rule: 'unserved-demand', message: `${w.name} leaves ${w.unservedRequests.toLocaleString('en-US', { maximumFractionDigits: 0 })} ${w.unit}·s unserved in scenario ${r.scenario}` });
+    if (w.unservedRequests > 0) out.push({ ...at(p), severity: 'warning', rule: 'unserved-demand', message: `${w.name} leaves ${w.unservedRequests.toLocaleString('en-US', { maximumFractionDigits: 0 })} ${amountUnit(w.unit)} unserved in scenario ${r.scenario}` });
     else if (w.sloViolationSteps > 0) out.push({ ...at(p), severity: 'info', rule: 'slo-breach', message: `${w.name} runs above its target utilization in ${w.sloViolationSteps} of ${r.horizon.steps} steps of scenario ${r.scenario}` });
   }
   for (const f of r.failover) {
@@ -33,7 +35,8 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
       out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
     }
   }
-  const cmp = (r.recommendation as { comparison?: { current: { cost: number }; recommended: { cost: number } } } | undefined)?.comparison;
+  const sides = (r.recommendation as { comparison?: Comparison } | undefined)?.comparison?.sides;
+  const cmp = sides && { current: sides.baseline, recommended: sides.candidate };
   const threshold = opts.expensiveThreshold ?? 0.05;
   if (cmp && cmp.current.cost > 0 && (cmp.current.cost - cmp.recommended.cost) / cmp.current.cost >= threshold) {
     const saving = ((cmp.current.cost - cmp.recommended.cost) / cmp.current.cost) * 100;

@@ -1,5 +1,7 @@
 /** The human summary of `headroom simulate`: a table per site and per workload, worst moments, N-1 verdict. */
 import type { RecommendOutcome } from './recommend';
+import { comparisonCell } from './comparison';
+import { amountsText, amountUnit } from './demand-units';
 import { money } from './money-format';
 import { Report } from './report';
 
@@ -17,15 +19,15 @@ const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Ma
 export function formatSummary(r: Report): string {
   const c = r.currency;
   let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
-  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${num(r.totals.unservedRequests)} requests · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
+  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
   out += 'Sites\n' + table(['site', 'type', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', 'cost', 'idle', 'per month'],
     r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), pct(s.peakUtilization.vcpus), pct(s.p95Utilization.vcpus), money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
     [false, false, true, true, true, true, true, true]);
   out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
-    r.workloads.map((w) => [w.name, w.class, num(w.demand.peak), num(w.demand.p95), Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), num(w.unservedRequests), String(w.sloViolationSteps), money(w.cost, c)]),
+    r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', String(w.sloViolationSteps), money(w.cost, c)]),
     [false, false, true, true, false, true, true, true, true]);
   if (r.worstMoments.length) {
-    out += '\nWorst moments\n' + r.worstMoments.map((m) => `  ${m.time}  unserved ${num(m.unservedRate)}/s, ${m.workloadsInViolation} workload(s) over target`).join('\n') + '\n';
+    out += '\nWorst moments\n' + r.worstMoments.map((m) => `  ${m.time}  ${m.workloadsInViolation} workload(s) over target or short`).join('\n') + '\n';
   }
   out += '\nN-1 failover\n';
   for (const f of r.failover) {
@@ -46,17 +48,9 @@ export function formatRecommendation(o: RecommendOutcome): string {
   const c = r.currency;
   let out = `Scenario ${r.scenario} · placement ${r.placement} · optimizer ${o.optimizer.status} (${o.optimizer.iterations} round(s))\n\n`;
   if (o.comparison) {
-    const a = o.comparison.current;
-    const b = o.comparison.recommended;
-    const rows: string[][] = [
-      ['cost', money(a.cost, c), money(b.cost, c), money(b.cost - a.cost, c)],
-      ['per month', money(a.costPerMonth, c), money(b.costPerMonth, c), money(b.costPerMonth - a.costPerMonth, c)],
-      ['unserved (unit·s, all)', num(a.unservedRequests), num(b.unservedRequests), num(b.unservedRequests - a.unservedRequests)],
-      ['SLO-violation steps', String(a.sloViolationSteps), String(b.sloViolationSteps), String(b.sloViolationSteps - a.sloViolationSteps)],
-      ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, pct(a.peakUtilization[s]), pct(b.peakUtilization[s]), '']),
-      ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'FAILS', b.n1Survives[s] ? 'survives' : 'FAILS', '']),
-    ];
-    out += 'Current vs recommended\n' + table(['', 'current', 'recommended', 'change'], rows, [false, true, true, true]) + '\n';
+    const c = o.comparison;
+    const rows = c.rows.map((row) => [row.label, comparisonCell(row, 'baseline', r.currency), comparisonCell(row, 'candidate', r.currency), comparisonCell(row, 'change', r.currency)]);
+    out += 'Current vs recommended\n' + table(['', c.baseline, c.candidate, c.changeLabel], rows, [false, true, true, true]) + (c.note ? c.note + '\n' : '') + '\n';
   } else out += `No placement to recommend: ${o.reason}\n\n`;
   out += 'Recommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
   if (o.placementYaml) out += '\nRecommended placement (paste into your workspace):\n---\n' + o.placementYaml;

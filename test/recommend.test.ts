@@ -159,7 +159,10 @@ describe('headroom recommend', function () {
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     const cmp = j.recommendation.comparison;
-    assert.ok(cmp.recommended.cost < cmp.current.cost);
+    // change = candidate (recommended) − baseline (current), below zero: cheaper
+    assert.ok(cmp.sides.candidate.cost < cmp.sides.baseline.cost);
+    assert.equal(cmp.changeLabel, 'change (recommended − current)');
+    assert.ok(cmp.rows.find((x: { label: string }) => x.label === 'cost').change < 0);
     for (const w of j.workloads) assert.ok(w.unservedRequests >= 0);
     const yaml = j.recommendation.placement as string;
     const dir = tempWorkspace({});

@@ -51,8 +51,9 @@ describe('report exports', function () {
     for (const w of report.workloads) {
       const row = wl.find((r) => r[0] === w.name)!;
       assert.equal(row[1], w.class);
-      assert.equal(Number(row[3]), w.demand.peak);
-      assert.equal(Number(row[7]), Number(w.cost.toFixed(2)));
+      assert.equal(row[3], w.unit);
+      assert.equal(Number(row[4]), w.demand.peak);
+      assert.equal(Number(row[8]), Number(w.cost.toFixed(2)));
     }
     const f = parseMdTable(md, 'N-1 failover');
     assert.deepEqual(f.map((r) => r[1]), report.failover.map((x) => (x.survives ? 'survives' : '**fails**')));
@@ -80,9 +81,15 @@ describe('report exports', function () {
     assert.equal(r.code, 0, r.err);
     const rows = parseMdTable(fs.readFileSync(out, 'utf8'), 'Scenario default against fx-shock');
     // fx-shock: the dollar at 1,550 and +10 % public prices from March cost more per month than default at 1,390
+    // the change column is candidate − baseline (fx-shock − default), labelled so
     const perMonth = rows.find((x) => x[0].startsWith('cost per month'))!;
-    assert.ok(Number(perMonth[2]) > Number(perMonth[1]), perMonth.join(' | '));
-    assert.equal(Number(perMonth[3]).toFixed(2), (Number(perMonth[2]) - Number(perMonth[1])).toFixed(2));
+    const n = (cell: string) => Number(cell.replace(/ KRW$/, ''));
+    assert.ok(n(perMonth[2]) > n(perMonth[1]), perMonth.join(' | '));
+    assert.equal(n(perMonth[3]).toFixed(2), (n(perMonth[2]) - n(perMonth[1])).toFixed(2));
+    assert.match(fs.readFileSync(out, 'utf8'), /\|\s+\| default \| fx-shock \| change \(fx-shock − default\) \|/);
+    // default runs 90 days (Q1) and fx-shock 181 (H1): totals are not comparable, so there is no total cost row and a note says why
+    assert.ok(!rows.some((x) => x[0] === 'cost'));
+    assert.match(fs.readFileSync(out, 'utf8'), /The horizons differ \(90\.0 days against 181\.0 days\)/);
   });
 
   it('escapes for each format', () => {

@@ -222,3 +222,19 @@ spec:
     assert.equal(bad.related![0].file, 'w4.yaml');
   });
 });
+
+describe('lint sees everything at once', () => {
+  it('a schema error in a Site (hosts: ten) does not hide an unknown flavor in a Workload placed there', () => {
+    const { smallPrivate, constWorkload, placement } = require('./sim-helpers') as typeof import('./sim-helpers');
+    const a = lintFiles({
+      's.yaml': smallPrivate('dc', 2).replace('hosts: 2', 'hosts: ten'),
+      'w.yaml': constWorkload('api', 10).replace('flavor: small', 'flavor: smal'),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+    });
+    // two errors, each where it is: the host count in the Site, the flavor name in the Workload (with the nearest name)
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.rule} ${d.message}`), [
+      's.yaml invalid-value spec.aggregates[0].hosts must be a whole number between 0 and 1000000, got "ten"',
+      'w.yaml unknown-reference unknown flavor "smal" on site dc; did you mean "small"?',
+    ]);
+  });
+});

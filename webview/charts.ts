@@ -19,7 +19,11 @@ const H = 260;
 const M = { top: 12, right: 16, bottom: 28, left: 56 };
 
 /** Theme-aware categorical palette: VS Code chart colours first. */
-export const PALETTE = ['var(--vscode-charts-blue, #3794ff)', 'var(--vscode-charts-orange, #d18616)', 'var(--vscode-charts-green, #89d185)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-yellow, #cca700)', 'var(--vscode-charts-red, #f14c4c)', '#4ec9b0', '#ce9178', '#9cdcfe', '#c586c0', '#dcdcaa', '#569cd6', '#d7ba7d'];
+/**
+ * Categorical colours, far apart in hue and lightness: VS Code's six chart colours (theme-aware),
+ * then eight fixed ones from the Tableau/ColorBrewer sets that no two neighbours share a hue with.
+ */
+export const PALETTE = ['var(--vscode-charts-blue, #3794ff)', 'var(--vscode-charts-orange, #d18616)', 'var(--vscode-charts-green, #89d185)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-yellow, #cca700)', 'var(--vscode-charts-red, #f14c4c)', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#6a3d9a', '#fb9a99', '#1b9e77'];
 
 function svgRoot(parent: HTMLElement, title: string): Selection<SVGSVGElement, unknown, null, undefined> {
   const save = el('button', { type: 'button', class: 'save-svg', title: 'Save this chart as an SVG file' }, 'SVG');

@@ -6,12 +6,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
-export { money as fmtMoney } from '../engine/money-format';
-
-export function fmtNum(x: number): string {
-  const a = Math.abs(x);
-  return a >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : Number.isInteger(x) ? String(x) : x.toFixed(1);
-}
+export { money as fmtMoney, quantity as fmtNum } from '../engine/money-format';
 
 export function fmtPct(x: number | null | undefined): string {
   return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`;

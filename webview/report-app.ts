@@ -3,6 +3,7 @@
  * Data comes from a <script type="application/json" id="report-data"> element (export) or a
  * typed postMessage (webview); everything is drawn with DOM text nodes and d3, never innerHTML.
  */
+import { amountsText } from '../engine/demand-units';
 import { costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
 import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
@@ -14,7 +15,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2)
     el('header', {},
       el('h1', {}, `Capacity review: ${r.scenario}`),
       el('p', { class: 'meta' }, `Placement ${r.placement ?? ''} (${r.mode ?? ''}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s · money in ${r.currency}`),
-      el('p', { class: 'totals' }, `Total ${fmtMoney(r.totals.cost, r.currency)} (${fmtMoney(r.totals.costPerMonth, r.currency)} per month) · unserved ${fmtNum(r.totals.unservedRequests)} · ${r.totals.sloViolationSteps} SLO-violation steps`)),
+      el('p', { class: 'totals' }, `Total ${fmtMoney(r.totals.cost, r.currency)} (${fmtMoney(r.totals.costPerMonth, r.currency)} per month) · unserved ${amountsText(r.totals.unservedByUnit ?? {}, fmtNum)} · ${r.totals.sloViolationSteps} SLO-violation steps`)),
   );
   const main = el('main');
   root.append(main);

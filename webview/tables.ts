@@ -1,6 +1,8 @@
 /** Tables of the report: workloads (sortable), N-1 with shortfalls highlighted, recommendations, the side-by-side comparison. */
 import { el, fmtMoney, fmtNum, fmtPct } from './dom';
 import { Report } from './types';
+import { Comparison, comparisonCell } from '../engine/comparison';
+import { amountUnit } from '../engine/demand-units';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
   const t = el('table', { class: opts.cls ?? '' });
@@ -12,19 +14,19 @@ function table(head: string[], rows: (string | Node)[][], opts: { numeric?: bool
 }
 
 export function workloadTable(parent: HTMLElement, r: Report): void {
-  type Row = { name: string; cls: string; peak: number; p95: number; cost: number; unserved: number; slo: number; placement: string };
+  type Row = { name: string; cls: string; unit: string; peak: number; p95: number; cost: number; unserved: number; slo: number; placement: string };
   const data: Row[] = r.workloads.map((w) => ({
-    name: w.name, cls: w.class, peak: w.demand.peak, p95: w.demand.p95, cost: w.cost, unserved: w.unservedRequests, slo: w.sloViolationSteps,
+    name: w.name, cls: w.class, unit: w.unit, peak: w.demand.peak, p95: w.demand.p95, cost: w.cost, unserved: w.unservedRequests, slo: w.sloViolationSteps,
     placement: Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '),
   }));
   const cols: { key: keyof Row; label: string; num: boolean; fmt: (row: Row) => string }[] = [
     { key: 'name', label: 'workload', num: false, fmt: (x) => x.name },
     { key: 'cls', label: 'class', num: false, fmt: (x) => x.cls },
     { key: 'placement', label: 'placement', num: false, fmt: (x) => x.placement },
-    { key: 'peak', label: 'peak', num: true, fmt: (x) => fmtNum(x.peak) },
-    { key: 'p95', label: 'p95', num: true, fmt: (x) => fmtNum(x.p95) },
+    { key: 'peak', label: 'peak', num: true, fmt: (x) => `${fmtNum(x.peak)} ${x.unit}` },
+    { key: 'p95', label: 'p95', num: true, fmt: (x) => `${fmtNum(x.p95)} ${x.unit}` },
     { key: 'cost', label: `cost (${r.currency})`, num: true, fmt: (x) => fmtMoney(x.cost, r.currency) },
-    { key: 'unserved', label: 'unserved', num: true, fmt: (x) => fmtNum(x.unserved) },
+    { key: 'unserved', label: 'unserved', num: true, fmt: (x) => (x.unserved > 0 ? `${fmtNum(x.unserved)} ${amountUnit(x.unit)}` : '0') },
     { key: 'slo', label: 'SLO steps', num: true, fmt: (x) => String(x.slo) },
   ];
   const t = el('table', { class: 'workloads sortable' });
@@ -78,27 +80,23 @@ export function recommendationList(parent: HTMLElement, r: Report): void {
   parent.append(el('h2', {}, 'Recommendations'), ul);
 }
 
-/** Current against recommended (from `headroom recommend`), with the deltas a review argues about. */
-type Side = { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; peakUtilization: Record<string, number | null>; n1Survives: Record<string, boolean> };
-
+/** Current against recommended, and scenario against scenario: the rows of engine/comparison.ts, change = candidate − baseline. */
 export function comparisonTable(parent: HTMLElement, r: Report): void {
-  const rec = (r.recommendation as { comparison?: { current: Side; recommended: Side } } | undefined)?.comparison;
-  if (rec) sideBySide(parent, r, 'Current against recommended', ['current', 'recommended'], rec.current, rec.recommended);
-  const sc = r.scenarioComparison as { left: string; right: string; current: Side; recommended: Side } | undefined;
-  if (sc) sideBySide(parent, r, `Scenario ${sc.left} against ${sc.right}`, [sc.left, sc.right], sc.current, sc.recommended);
+  const rec = r.recommendation?.comparison;
+  if (rec) sideBySide(parent, r, 'Current against recommended', rec);
+  const sc = r.scenarioComparison;
+  if (sc) sideBySide(parent, r, `Scenario ${sc.baseline} against ${sc.candidate}`, sc);
 }
 
-function sideBySide(parent: HTMLElement, r: Report, title: string, labels: [string, string], a: Side, b: Side): void {
-  const delta = (x: number, y: number, f: (v: number) => string) => el('span', { class: y < x ? 'ok' : y > x ? 'bad' : '' }, `${y - x >= 0 ? '+' : ''}${f(y - x)}`);
-  const rows: (string | Node)[][] = [
-    ['cost', fmtMoney(a.cost, r.currency), fmtMoney(b.cost, r.currency), delta(a.cost, b.cost, (v) => fmtMoney(v, r.currency))],
-    ['cost per month', fmtMoney(a.costPerMonth, r.currency), fmtMoney(b.costPerMonth, r.currency), delta(a.costPerMonth, b.costPerMonth, (v) => fmtMoney(v, r.currency))],
-    ['unserved (unit·s)', fmtNum(a.unservedRequests), fmtNum(b.unservedRequests), delta(a.unservedRequests, b.unservedRequests, fmtNum)],
-    ['SLO-violation steps', String(a.sloViolationSteps), String(b.sloViolationSteps), delta(a.sloViolationSteps, b.sloViolationSteps, String)],
-    ...Object.keys(a.peakUtilization).map((s) => [`peak vCPU ${s}`, fmtPct(a.peakUtilization[s]), fmtPct(b.peakUtilization[s]), '']),
-    ...Object.keys(a.n1Survives).map((s) => [`lose ${s}`, a.n1Survives[s] ? 'survives' : 'fails', b.n1Survives[s] ? 'survives' : 'fails', '']),
-  ];
-  parent.append(el('h2', {}, title), table(['', labels[0], labels[1], 'change'], rows, { numeric: [false, true, true, true], cls: 'comparison' }));
+function sideBySide(parent: HTMLElement, r: Report, title: string, c: Comparison): void {
+  const rows: (string | Node)[][] = c.rows.map((row) => [
+    row.label,
+    comparisonCell(row, 'baseline', r.currency),
+    comparisonCell(row, 'candidate', r.currency),
+    el('span', { class: row.better === true ? 'ok' : row.better === false ? 'bad' : '' }, comparisonCell(row, 'change', r.currency)),
+  ]);
+  parent.append(el('h2', {}, title), table(['', c.baseline, c.candidate, c.changeLabel], rows, { numeric: [false, true, true, true], cls: 'comparison' }));
+  if (c.note) parent.append(el('p', { class: 'note' }, c.note));
 }
 
 export function siteTable(parent: HTMLElement, r: Report): void {

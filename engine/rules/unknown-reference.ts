@@ -18,7 +18,7 @@ function unknown(ctx: RuleContext, src: SourceDocument, p: Path, what: string, n
 export const unknownReference: Rule = {
   ids: ['unknown-reference'],
   check(ctx) {
-    const { sites, workloads, placements, scenarios, declared } = ctx.model;
+    const { sites, workloads, placements, scenarios, declared, partial } = ctx.model;
     const siteNames = declared.Site;
     for (const pl of placements.values()) {
       for (const [wName, wp] of pl.workloads) {
@@ -26,17 +26,19 @@ export const unknownReference: Rule = {
         if (!declared.Workload.has(wName)) unknown(ctx, pl.src, base, 'workload', wName, declared.Workload, true);
         for (const s of wp.shares.keys()) if (!siteNames.has(s)) unknown(ctx, pl.src, [...base, 'shares', s], 'site', s, siteNames, true);
         if (wp.overflowTo && !siteNames.has(wp.overflowTo)) unknown(ctx, pl.src, [...base, 'overflowTo'], 'site', wp.overflowTo, siteNames);
-        const w = workloads.get(wName);
+        // a workload or site that failed its schema elsewhere is still checked by what it names
+        const w = workloads.get(wName) ?? partial.workloads.get(wName);
         if (!w) continue;
         const used = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
         for (const sName of used) {
-          const site = sites.get(sName);
+          const full = sites.get(sName);
+          const site = full ? { type: full.type as string, flavors: full.type === 'openstack' ? full.flavors.map((f) => f.name) : [], instanceTypes: full.type === 'public' ? full.instanceTypes.map((t) => t.name) : [] } : partial.sites.get(sName);
           if (!site) continue;
-          if (site.type === 'openstack' && w.flavor && !site.flavors.some((f) => f.name === w.flavor)) {
-            unknown(ctx, w.src, ['spec', 'flavor'], 'flavor', w.flavor, site.flavors.map((f) => f.name), false, ` on site ${sName}`);
+          if (site.type === 'openstack' && w.flavor && !site.flavors.includes(w.flavor)) {
+            unknown(ctx, w.src, ['spec', 'flavor'], 'flavor', w.flavor, site.flavors, false, ` on site ${sName}`);
           }
-          if (site.type === 'public' && w.instanceType && !site.instanceTypes.some((t) => t.name === w.instanceType)) {
-            unknown(ctx, w.src, ['spec', 'instanceType'], 'instance type', w.instanceType, site.instanceTypes.map((t) => t.name), false, ` on site ${sName}`);
+          if (site.type === 'public' && w.instanceType && !site.instanceTypes.includes(w.instanceType)) {
+            unknown(ctx, w.src, ['spec', 'instanceType'], 'instance type', w.instanceType, site.instanceTypes, false, ` on site ${sName}`);
           }
         }
       }

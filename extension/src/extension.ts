@@ -11,6 +11,7 @@ import { Worker } from 'worker_threads';
 import type { Diagnostic as EngineDiagnostic } from '../../engine/diagnostics';
 import type { Report } from '../../engine/report-types';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
+import { amountsText } from '../../engine/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
 import { importOpenStackTexts } from '../../engine/openstack-import';
 import { lintSiteText } from '../../engine/lint';
@@ -88,14 +89,14 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     const n1 = rep.failover.every((f) => f.survives) ? 'survives' : 'fails';
     const money = `${(rep.totals.costPerMonth / 1e6).toFixed(2)}M ${rep.currency}`;
     status.text = `$(pulse) Headroom ${rep.scenario}: ${money}/mo · N-1 ${n1}`;
-    status.tooltip = `${label}: peak vCPU ${(peak * 100).toFixed(0)} %, unserved ${rep.totals.unservedRequests.toFixed(0)}; click to open the report`;
+    status.tooltip = `${label}: peak vCPU ${(peak * 100).toFixed(0)} %, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}; click to open the report`;
     status.show();
     const result = { costPerMonth: money, peak: `${(peak * 100).toFixed(0)} %`, n1, at: new Date().toISOString() };
     lenses.results.set(`Placement/${rep.placement}`, result);
     lenses.results.set(`Scenario/${rep.scenario}`, result);
     lenses.refresh();
     lastReport = { type: 'report', report: rep, headroomTarget: r.headroomTarget };
-    out.appendLine(`[${new Date().toISOString()}] ${label}: scenario ${rep.scenario}, ${money}/month, unserved ${rep.totals.unservedRequests}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
+    out.appendLine(`[${new Date().toISOString()}] ${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
     if (ReportPanel.isOpen) ReportPanel.show(ctx.extensionUri, lastReport);
   };
 
