@@ -11,13 +11,22 @@ import { allocateByPriority } from './allocation';
 import { Model, OpenStackSite, Placement, ScenarioEvent, Site, Workload } from './model';
 import { FlavorPacker } from './nova-capacity';
 
-export interface Shortfall { instances: number; vcpus: number }
+/** What a lost site leaves a workload short of: instances, and the vCPU and memory they would take. */
+export interface Shortfall { instances: number; vcpus: number; memoryMiB: number }
 export interface FailoverResult { lostSite: string; survives: boolean; shortfall: Record<string, Shortfall> }
 
-/** vCPUs of one instance of w on a site: its flavor (openstack) or instance type (public). */
+/** vCPU, memory and disk of one instance of w on a site: its flavor (openstack) or instance type (public; no disk). */
+export function unitResources(site: Site, w: Workload): { vcpus: number; memoryMiB: number; diskGiB: number } {
+  if (site.type === 'openstack') {
+    const f = site.flavors.find((x) => x.name === w.flavor);
+    return { vcpus: f?.vcpus ?? 0, memoryMiB: f?.memoryMiB ?? 0, diskGiB: f?.diskGiB ?? 0 };
+  }
+  const t = site.instanceTypes.find((x) => x.name === w.instanceType);
+  return { vcpus: t?.vcpus ?? 0, memoryMiB: t?.memoryMiB ?? 0, diskGiB: 0 };
+}
+
 export function unitVcpus(site: Site, w: Workload): number {
-  if (site.type === 'openstack') return site.flavors.find((f) => f.name === w.flavor)?.vcpus ?? 0;
-  return site.instanceTypes.find((t) => t.name === w.instanceType)?.vcpus ?? 0;
+  return unitResources(site, w).vcpus;
 }
 
 export function hostsAfterEvents(site: OpenStackSite, events: readonly ScenarioEvent[]): number[] {
@@ -63,14 +72,15 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
         const lostSite = model.sites.get(lost)!;
         const p = wp.shares.get(lost) ?? 0;
         const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
-        shortfall[w.name] = { instances: n, vcpus: n * unitVcpus(lostSite, w) };
+        const u = unitResources(lostSite, w);
+        shortfall[w.name] = { instances: n, vcpus: n * u.vcpus, memoryMiB: n * u.memoryMiB };
         return;
       }
       for (const [s, p] of shares) {
         const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
         (perSite.get(s) ?? perSite.set(s, []).get(s)!).push({ w: i, n });
       }
-      if (wp.shares.has(lost)) shortfall[w.name] ??= { instances: 0, vcpus: 0 };
+      if (wp.shares.has(lost)) shortfall[w.name] ??= { instances: 0, vcpus: 0, memoryMiB: 0 };
     });
     for (const [sName, list] of [...perSite].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const site = model.sites.get(sName)!;
@@ -78,7 +88,8 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
       const run = new Float64Array(list.length);
       const prio = Float64Array.from(list.map((x) => workloads[x.w].priority));
       const idx = list.map((_, i) => i);
-      const v = list.map((x) => unitVcpus(site, workloads[x.w]));
+      const units = list.map((x) => unitResources(site, workloads[x.w]));
+      const v = units.map((u) => u.vcpus);
       if (site.type === 'openstack') {
         const packer = new FlavorPacker(site.aggregates, site.flavors);
         const hosts = hostsAfterEvents(site, events);
@@ -98,8 +109,8 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
         const short = need[i] - run[i];
         if (short <= 0) return;
         const name = workloads[x.w].name;
-        const prev = shortfall[name] ?? { instances: 0, vcpus: 0 };
-        shortfall[name] = { instances: prev.instances + short, vcpus: prev.vcpus + short * v[i] };
+        const prev = shortfall[name] ?? { instances: 0, vcpus: 0, memoryMiB: 0 };
+        shortfall[name] = { instances: prev.instances + short, vcpus: prev.vcpus + short * v[i], memoryMiB: prev.memoryMiB + short * units[i].memoryMiB };
       });
     }
     const sorted = Object.fromEntries(Object.entries(shortfall).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -1,43 +1,51 @@
 /**
- * Hosts to buy for an OpenStack site: when the peak need reaches the schedulable capacity less
- * the headroom target, and how many hosts to order (rounded up to a multiple of
- * procurement.minOrderHosts, spread over the site's availability zones), ordered
- * procurement.leadTimeDays ahead. Need grows at the scenario's growth rate; without one, at
- * the exponential trend fitted (least squares on the logarithm) to the monthly peaks of the
- * replay. The order covers the need twelve months after exhaustion.
+ * Hosts to buy for an OpenStack site, over every resource it is counted in (vCPU, memory,
+ * disk), from the replay's own series so that it never disagrees with the headroom
+ * recommendation: a resource is exhausted when its need passes (1 − headroomTarget) of the
+ * installed capacity — at the first such step of the replay if there is one, else projected
+ * from the last calendar month's peak at the scenario's growth or, without one, at the
+ * exponential trend fitted (least squares on the logarithm) to the calendar-monthly peaks.
+ * The binding resource is the one exhausted first. The order covers every resource's need
+ * twelve months after exhaustion, rounded up to procurement.minOrderHosts, spread over the
+ * aggregates (so the zones) round-robin, ordered procurement.leadTimeDays ahead.
  */
 import { linearRegression } from 'simple-statistics';
 import { OpenStackSite } from './model';
 import { hostSchedulable } from './nova-capacity';
 import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from './time-constants';
+import type { Resource } from './headroom';
+
+/** One resource of the site, as the replay saw it. */
+export interface ResourceNeed {
+  resource: Resource;
+  /** Installed schedulable capacity at the end of the horizon (after planned host additions). */
+  capacity: number;
+  /** Peak need (absolute) over the horizon, and when. */
+  peak: number;
+  peakTime: number;
+  /** First time the need passed the headroom limit in the replay, if it did. */
+  crossTime?: number;
+  /** Peak need (absolute) per calendar month, with each month's start. */
+  monthPeaks: readonly number[];
+  monthStarts: readonly number[];
+}
 
 export interface HostPurchase {
   site: string;
-  /** Monthly growth used and where it came from. */
+  /** Monthly growth used for the binding resource, and where it came from. */
   growthPerMonth: number;
   growthSource: 'scenario' | 'trend' | 'none';
-  capacityVcpus: number;
-  capacityMemoryMiB: number;
-  /** When the peak need crosses capacity × (1 − headroom); undefined if never within 10 years. */
+  /** When the binding resource's need passes capacity × (1 − headroom); undefined if never within 10 years. */
   exhaustion?: number;
+  /** Whether that moment was seen in the replay (else projected). */
+  observed: boolean;
   /** Order by (exhaustion − lead time); may be in the past ("order now"). */
   orderBy?: number;
   hosts: number;
   perAggregate: Record<string, number>;
-  binding: 'vcpu' | 'memory';
-}
-
-export interface NeedSeries { start: number; bucketSeconds: number; vcpus: Float64Array; memoryMiB: Float64Array }
-
-function monthlyPeaks(series: Float64Array, bucketSeconds: number): number[] {
-  const perMonth = Math.max(1, Math.round(SECONDS_PER_MONTH / bucketSeconds));
-  const out: number[] = [];
-  for (let i = 0; i < series.length; i += perMonth) {
-    let m = 0;
-    for (let j = i; j < Math.min(series.length, i + perMonth); j++) m = Math.max(m, series[j]);
-    out.push(m);
-  }
-  return out;
+  binding: Resource | null;
+  /** Spare of the binding resource at its peak (1 − peak / capacity). */
+  spare: number | null;
 }
 
 /** Monthly growth fitted to monthly peaks: exp(slope of ln(peak) over months) − 1; 0 if unknowable. */
@@ -48,51 +56,48 @@ export function fittedGrowth(peaks: readonly number[]): number {
   return Math.exp(m) - 1;
 }
 
-export function planPurchase(site: OpenStackSite, hosts: readonly number[], need: NeedSeries, headroomTarget: number, scenarioGrowth: number | undefined): HostPurchase {
-  const capV = site.aggregates.reduce((s, g, a) => s + hosts[a] * hostSchedulable(g).vcpus, 0);
-  const capM = site.aggregates.reduce((s, g, a) => s + hosts[a] * hostSchedulable(g).memoryMiB, 0);
-  const peaksV = monthlyPeaks(need.vcpus, need.bucketSeconds);
-  const peaksM = monthlyPeaks(need.memoryMiB, need.bucketSeconds);
-  const source: HostPurchase['growthSource'] = scenarioGrowth ? 'scenario' : 'trend';
-  let g = scenarioGrowth ? scenarioGrowth : fittedGrowth(peaksV);
-  // Base need at the horizon start: each month's peak brought back by the growth, the largest.
-  const base = (peaks: number[]) => peaks.reduce((m, p, i) => Math.max(m, g > -1 ? p / Math.pow(1 + g, i) : p), 0);
-  const bV = base(peaksV);
-  const bM = base(peaksM);
+const TEN_YEARS_MONTHS = 120;
+
+export function planPurchase(site: OpenStackSite, needs: readonly ResourceNeed[], headroomTarget: number, scenarioGrowth: number | undefined, horizonEnd: number): HostPurchase {
   const limit = 1 - headroomTarget;
-  const cross = (b: number, cap: number): number | undefined => {
-    if (b <= 0) return undefined;
-    if (b > cap * limit) return 0;
-    if (!(g > 0)) return undefined;
-    const months = Math.log((cap * limit) / b) / Math.log(1 + g);
-    return months <= 120 ? months : undefined;
-  };
-  const tV = cross(bV, capV);
-  const tM = cross(bM, capM);
-  const candidates = [tV, tM].filter((x): x is number => x !== undefined);
-  const exhaustMonths = candidates.length ? Math.min(...candidates) : undefined;
-  const binding: HostPurchase['binding'] = tM !== undefined && (tV === undefined || tM < tV) ? 'memory' : 'vcpu';
-  let count = 0;
+  const per = site.aggregates.map(hostSchedulable);
+  const perHost = (r: Resource) => per.reduce((s, x) => s + x[r], 0) / Math.max(1, per.length);
+  type Plan = { need: ResourceNeed; g: number; source: HostPurchase['growthSource']; exhaustion?: number; observed: boolean };
+  const plans: Plan[] = needs.filter((n) => n.capacity > 0).map((n) => {
+    const fitted = fittedGrowth(n.monthPeaks);
+    const g = scenarioGrowth ? scenarioGrowth : fitted;
+    const source: HostPurchase['growthSource'] = scenarioGrowth ? 'scenario' : fitted !== 0 ? 'trend' : 'none';
+    if (n.crossTime !== undefined) return { need: n, g, source, exhaustion: n.crossTime, observed: true };
+    const last = n.monthPeaks[n.monthPeaks.length - 1] ?? 0;
+    if (!(g > 0) || last <= 0) return { need: n, g, source, observed: false };
+    const months = Math.log((n.capacity * limit) / last) / Math.log(1 + g);
+    if (!(months <= TEN_YEARS_MONTHS)) return { need: n, g, source, observed: false };
+    const from = n.monthStarts[n.monthStarts.length - 1] ?? horizonEnd;
+    return { need: n, g, source, exhaustion: Math.max(from, from + months * SECONDS_PER_MONTH), observed: false };
+  });
+  const first = plans.filter((p) => p.exhaustion !== undefined).sort((a, b) => a.exhaustion! - b.exhaustion!)[0];
+  const least = plans.slice().sort((a, b) => b.need.peak / b.need.capacity - a.need.peak / a.need.capacity)[0];
+  const binding = first ?? least;
   const perAggregate: Record<string, number> = {};
-  if (exhaustMonths !== undefined) {
-    const horizonMonths = exhaustMonths + 12;
-    const grow = g > 0 ? Math.pow(1 + g, horizonMonths) : 1;
-    const per = site.aggregates.map(hostSchedulable);
-    const perV = per.reduce((s, x) => s + x.vcpus, 0) / per.length;
-    const perM = per.reduce((s, x) => s + x.memoryMiB, 0) / per.length;
-    const needHosts = (b: number, cap: number, each: number) => (each > 0 ? Math.max(0, Math.ceil(((b * grow) / limit - cap) / each - 1e-9)) : 0);
-    count = Math.max(needHosts(bV, capV, perV), needHosts(bM, capM, perM));
+  let count = 0;
+  if (first) {
+    const until = first.exhaustion! + 12 * SECONDS_PER_MONTH;
+    for (const p of plans) {
+      const months = Math.max(0, (until - p.need.peakTime) / SECONDS_PER_MONTH);
+      const needed = p.need.peak * (p.g > 0 ? Math.pow(1 + p.g, months) : 1);
+      const each = perHost(p.need.resource);
+      if (each > 0) count = Math.max(count, Math.ceil((needed / limit - p.need.capacity) / each - 1e-9));
+    }
     const unit = Math.max(1, site.procurement.minOrderHosts);
-    count = Math.ceil(count / unit) * unit;
-    // Spread over the aggregates (and so the zones) round-robin, in the order listed.
+    count = Math.ceil(Math.max(0, count) / unit) * unit;
     site.aggregates.forEach((a) => (perAggregate[a.name] = 0));
     for (let i = 0; i < count; i++) perAggregate[site.aggregates[i % site.aggregates.length].name]++;
   }
-  const exhaustion = exhaustMonths === undefined ? undefined : need.start + exhaustMonths * SECONDS_PER_MONTH;
   return {
-    site: site.name, growthPerMonth: g, growthSource: g === 0 && source === 'trend' ? 'none' : source,
-    capacityVcpus: capV, capacityMemoryMiB: capM, exhaustion,
-    orderBy: exhaustion === undefined ? undefined : exhaustion - site.procurement.leadTimeDays * SECONDS_PER_DAY,
-    hosts: count, perAggregate, binding,
+    site: site.name, growthPerMonth: binding?.g ?? 0, growthSource: binding?.source ?? 'none',
+    exhaustion: first?.exhaustion, observed: first?.observed ?? false,
+    orderBy: first ? first.exhaustion! - site.procurement.leadTimeDays * SECONDS_PER_DAY : undefined,
+    hosts: count, perAggregate, binding: binding?.need.resource ?? null,
+    spare: binding ? 1 - binding.need.peak / binding.need.capacity : null,
   };
 }

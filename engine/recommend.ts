@@ -9,10 +9,12 @@ import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from './comparison';
 import { adviseCommitments } from './commitments';
 import { hostsAfterEvents } from './failover';
-import { siteHeadroom } from './headroom';
+import { RESOURCE_LABEL, siteHeadroom, sparesText } from './headroom';
 import { Analysis } from './lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
-import { planPurchase } from './procurement';
+import { planPurchase, ResourceNeed } from './procurement';
+import { hostSchedulable } from './nova-capacity';
+import { RESOURCES } from './replay';
 import { rateFor } from './pricing';
 import { buildReport, Recommendation, Report } from './report';
 import { peaksOf, simulate, Simulation } from './simulate';
@@ -91,9 +93,23 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   // none may lose more than today (beyond 0.01 % of its own demand).
   const totalDemand = current.demand.map((d) => d.reduce((x, y) => x + y, 0) * plan.horizon.step);
   const worseWorkloads = (sim: Simulation) => plan.workloads.filter((_, i) => sim.result.workloadUnserved[i] > current.result.workloadUnserved[i] + 1e-4 * totalDemand[i]).map((w) => w.name);
+  // Resources that the current placement keeps within the headroom target and a candidate pushes past it, with the candidate's peak step.
+  const limit = 1 - plan.placement.headroomTarget;
+  const headroomBroken = (sim: Simulation): { site: string; resource: (typeof RESOURCES)[number]; step: number }[] => {
+    const out: { site: string; resource: (typeof RESOURCES)[number]; step: number }[] = [];
+    sim.result.sites.forEach((site, s) => {
+      const c = current.result.sites.findIndex((x) => x.name === site.name);
+      for (const r of sim.result.siteResources[s]) {
+        const before = c >= 0 ? current.result.sitePeakNeed[c][r] : 0;
+        if (before <= limit + 1e-9 && sim.result.sitePeakNeed[s][r] > limit + 1e-9) out.push({ site: site.name, resource: RESOURCES[r], step: sim.result.sitePeakNeedStep[s][r] });
+      }
+    });
+    return out;
+  };
+  let tighten = 0;
   for (; iterations < 4; iterations++) {
     opts.onProgress?.(`optimizing placement (round ${iterations + 1})`);
-    opt = await optimizePlacement({ ...base, extraSteps: extra, n1: relaxed.includes('N-1') ? false : base.n1 });
+    opt = await optimizePlacement({ ...base, extraSteps: extra, n1: relaxed.includes('N-1') ? false : base.n1, ...(tighten > 0 ? { headroomOverride: plan.placement.headroomTarget + tighten } : {}) });
     if (opt.status !== 'optimal' && !relaxed.length && base.n1 !== false) {
       // N-1 is the constraint most often out of reach; say why, and look for the best placement without it.
       explanation = await explainInfeasible(base, opt);
@@ -111,18 +127,26 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     opts.onProgress?.('re-simulating the recommended placement');
     recommended = simulate(a, { scenario: opts.scenario, shares });
     const worse = worseWorkloads(recommended);
-    if (worse.length === 0) {
+    const crowded = headroomBroken(recommended);
+    if (worse.length === 0 && crowded.length === 0) {
       accepted = true;
       reason = 'the recommended placement re-simulates with no more unserved demand for any workload' + (relaxed.length ? `; ${explanation.join('; ')}, so it is optimized without N-1` : '');
       break;
     }
-    // Constrain the steps where the recommendation still fails, and solve again.
+    // Constrain the steps where the recommendation still fails (unserved demand; a resource past
+    // the headroom target that the current placement kept under it), and solve again.
     const worst = Array.from(recommended.result.stepUnserved, (u, t) => ({ u, t })).filter((x) => x.u > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
-    // The steps where the recommendation fails, weighted by the failing workloads' units, go in as rows.
     const before = extra.length;
-    extra = [...new Set([...extra, ...worst])];
-    reason = `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`;
-    if (extra.length === before) break;
+    extra = [...new Set([...extra, ...worst, ...crowded.map((c) => c.step)])];
+    reason = worse.length
+      ? `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`
+      : `the optimal placement re-simulates past the ${Math.round((1 - plan.placement.headroomTarget) * 100)} % headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
+    if (extra.length === before) {
+      // the steps are constrained already, and the linear model's continuous instances still
+      // land past the line once whole instances run: keep the model further under it
+      if (!crowded.length || worse.length) break;
+      tighten += Math.max(...crowded.map((c) => recommended!.result.sitePeakNeed[recommended!.result.sites.findIndex((x) => x.name === c.site)][RESOURCES.indexOf(c.resource)] - limit)) + 0.005;
+    }
   }
   const report = buildReport(model, current);
   const recommendedReport = accepted && recommended ? buildReport(model, recommended) : undefined;
@@ -153,23 +177,38 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: ${reason}` });
   }
   const basis = accepted && recommended ? recommended : current;
-  // hosts to buy
-  basis.result.sites.forEach((site, s) => {
+  // hosts to buy: every resource, from the replay's own need series (so never at odds with headroom below)
+  const basisReport = accepted && recommendedReport ? recommendedReport : report;
+  const limitPct = Math.round((1 - plan.placement.headroomTarget) * 100);
+  const res = basis.result;
+  const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
+  res.sites.forEach((site, s) => {
     if (site.type !== 'openstack') return;
-    const ss = basis.result.siteSeries[s];
     const hosts = hostsAfterEvents(site, plan.scenario.events);
-    const p = planPurchase(site, hosts, { start: plan.horizon.start, bucketSeconds: basis.result.bucketSize * plan.horizon.step, vcpus: ss.neededVcpus, memoryMiB: ss.neededMemoryMiB }, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined);
-    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? 'trend fitted to the replay' : 'no growth'})`;
+    const capacity = site.aggregates.reduce((acc, g, a) => {
+      const h = hostSchedulable(g);
+      return { vcpus: acc.vcpus + hosts[a] * h.vcpus, memoryMiB: acc.memoryMiB + hosts[a] * h.memoryMiB, diskGiB: acc.diskGiB + hosts[a] * h.diskGiB };
+    }, { vcpus: 0, memoryMiB: 0, diskGiB: 0 });
+    const needs: ResourceNeed[] = res.siteResources[s].map((r) => {
+      const key = RESOURCES[r];
+      const monthPeaks = Array.from(res.siteNeedMonthPeak[s][r]);
+      const at = monthPeaks.indexOf(Math.max(...monthPeaks));
+      const cross = res.siteNeedCrossStep[s][r];
+      return { resource: key, capacity: capacity[key], peak: res.sitePeakNeedAbs[s][r], peakTime: monthStarts[Math.max(0, at)], crossTime: cross >= 0 ? plan.horizon.start + cross * plan.horizon.step : undefined, monthPeaks, monthStarts };
+    });
+    const p = planPurchase(site, needs, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined, plan.horizon.end);
+    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : 'no growth'})`;
+    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak)` : 'capacity';
     if (p.exhaustion === undefined) {
-      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, message: `${site.name} does not reach ${Math.round((1 - plan.placement.headroomTarget) * 100)} % of its capacity within ten years at ${growth}; no hosts to buy` });
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
     }
     const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
-    const now = p.exhaustion <= plan.horizon.start;
     const late = p.orderBy! <= plan.horizon.start;
+    const when = p.observed ? `passes ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} in this replay` : `reaches ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} at ${growth}`;
     recs.push({
-      kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding,
-      message: `${site.name} ${now ? 'is already above' : `reaches`} ${Math.round((1 - plan.placement.headroomTarget) * 100)} % of its ${p.binding === 'vcpu' ? 'vCPU' : 'memory'}${now ? '' : ` on ${iso(p.exhaustion).slice(0, 10)}`} at ${growth}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}; they add ${money(cost, cur)} per month`,
+      kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare,
+      message: `${site.name} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
     });
   });
   // commitments
@@ -187,16 +226,19 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       }
     }
   });
-  // headroom
+  // headroom: every resource, the same peak-need series as the hosts to buy above
   const peaks = peaksOf(basis.demand);
-  const basisReport = accepted && recommendedReport ? recommendedReport : report;
-  basis.result.sites.forEach((site) => {
+  res.sites.forEach((site) => {
     const rs = basisReport.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs.capacity.vcpus, rs.peakUtilization.vcpus);
+    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs);
     if (hr.spare === null) return;
-    const parts = [`${site.name} has ${(hr.spare * 100).toFixed(1)} % spare vCPU at its peak (target ${Math.round(hr.target * 100)} %: ${hr.meetsTarget ? 'met' : 'not met'})`];
-    if (hr.worstLoss) parts.push(`losing ${hr.worstLoss.site} would add ${hr.worstLoss.extraVcpus.toFixed(0)} vCPU at the peaks, which ${hr.worstLoss.fits ? 'fits' : 'does not fit'} in that spare`);
-    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
+    const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
+    if (hr.worstLoss) {
+      const w = hr.worstLoss;
+      const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : [])].join(' and ');
+      parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
+    }
+    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, Math.round(x.spare * 1e4) / 1e4])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
   });
   recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
   report.recommendations = recs;

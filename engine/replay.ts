@@ -58,9 +58,23 @@ export interface SiteSeries {
   capacityVcpus: Float64Array;
   allocatedVcpus: Float64Array;
   neededVcpus: Float64Array;
-  /** Memory the instances needed would take (openstack sites; 0 elsewhere). */
+  /** Memory and disk: schedulable, allocated and what the instances needed would take (openstack sites; 0 elsewhere). */
+  capacityMemoryMiB: Float64Array;
+  allocatedMemoryMiB: Float64Array;
   neededMemoryMiB: Float64Array;
+  capacityDiskGiB: Float64Array;
+  allocatedDiskGiB: Float64Array;
+  neededDiskGiB: Float64Array;
 }
+
+/**
+ * The resources a site's capacity is counted in (format.md, "Every resource counts"), in this
+ * order: vCPU, memory, disk (where hosts have schedulable disk); a public site has vCPU against
+ * its quota. How instances of mixed flavors pack onto hosts is not a resource of its own: the
+ * packer (nova-capacity.ts) decides what runs, and what does not fit is unserved.
+ */
+export const RESOURCES = ['vcpus', 'memoryMiB', 'diskGiB'] as const;
+export type ResourceKey = (typeof RESOURCES)[number];
 
 export interface ReplayResult {
   steps: number;
@@ -81,6 +95,21 @@ export interface ReplayResult {
   siteIdleCost: Float64Array;
   sitePeakVcpuUtil: Float64Array;
   sitePeakMemUtil: Float64Array;
+  /** The resources each site is counted in (indices into RESOURCES). */
+  siteResources: number[][];
+  /** Per site and resource (RESOURCES order): peak allocated / schedulable capacity up. */
+  sitePeakAlloc: Float64Array[];
+  /** Per site and resource: peak needed / installed schedulable capacity (above 1: demand that cannot fit), and its step. */
+  sitePeakNeed: Float64Array[];
+  sitePeakNeedStep: Int32Array[];
+  /** Per site and resource: the first step whose need passes 1 − headroomTarget of the installed capacity (−1: none). */
+  siteNeedCrossStep: Int32Array[];
+  /** Per site and resource: the peak need in its own unit (vCPU, MiB, GiB). */
+  sitePeakNeedAbs: Float64Array[];
+  /** Per site, resource and calendar month: the peak need in its own unit. */
+  siteNeedMonthPeak: Float64Array[][];
+  /** Per site and resource, per step (perStep): allocated / schedulable capacity up. */
+  siteUtil: Float64Array[][];
   /** Per site per step: allocated / schedulable vCPU (openstack), running / quota vCPU (public; NaN without quota). */
   siteVcpuUtil: Float64Array[];
   /** Per public site, per instance type (site order), running non-spot instances per step. */
@@ -181,6 +210,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const minInst = new Float64Array(P);
   const vcpus = new Float64Array(P);
   const memory = new Float64Array(P);
+  const diskOf = new Float64Array(P);
   const priority = new Float64Array(P);
   const flavorIdx = new Int32Array(P).fill(-1);
   const typeIdx = new Int32Array(P).fill(-1);
@@ -209,6 +239,7 @@ export function replay(input: ReplayInput): ReplayResult {
       const f = packer.flavors[flavorIdx[p]];
       vcpus[p] = f?.vcpus ?? 0;
       memory[p] = f?.memoryMiB ?? 0;
+      diskOf[p] = f?.diskGiB ?? 0;
     } else {
       typeIdx[p] = site.instanceTypes.findIndex((t) => t.name === wl.instanceType);
       const it = site.instanceTypes[typeIdx[p]];
@@ -231,6 +262,15 @@ export function replay(input: ReplayInput): ReplayResult {
   const schedVcpuInstalled = new Float64Array(S);
   const schedVcpuUp = new Float64Array(S);
   const schedMemUp = new Float64Array(S);
+  // schedulable capacity per resource (RESOURCES order), installed and up
+  const capInstalled = sites.map(() => new Float64Array(RESOURCES.length));
+  const capUp = sites.map(() => new Float64Array(RESOURCES.length));
+  // A site is counted in disk only where hosts have schedulable disk; in slots where it has flavors.
+  const siteResources = sites.map((site) => {
+    if (site.type !== 'openstack') return site.quota.vcpus !== undefined ? [0] : [];
+    const disk = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g).diskGiB > 0);
+    return disk ? [0, 1, 2] : [0, 1];
+  });
   const lags = sites.map((site, s) => (site.type === 'public' ? new LagBank(sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, dt) : undefined));
   const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
   const commit = sites.map((s) => {
@@ -304,6 +344,10 @@ export function replay(input: ReplayInput): ReplayResult {
       schedVcpuInstalled[s] = sv;
       schedVcpuUp[s] = siteDown[s] ? 0 : su;
       schedMemUp[s] = siteDown[s] ? 0 : sm;
+      const inst = aggregateTotals(site, installedHosts[s]);
+      const up = aggregateTotals(site, hosts[s]);
+      capInstalled[s][0] = inst.vcpus; capInstalled[s][1] = inst.memoryMiB; capInstalled[s][2] = inst.diskGiB;
+      capUp[s][0] = siteDown[s] ? 0 : up.vcpus; capUp[s][1] = siteDown[s] ? 0 : up.memoryMiB; capUp[s][2] = siteDown[s] ? 0 : up.diskGiB;
       let hostCount = 0;
       for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
       privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;
@@ -314,6 +358,9 @@ export function replay(input: ReplayInput): ReplayResult {
   const calendar = calendarMonths(h.start, dt, steps, model.settings.timezone);
   const months = calendar.length;
   const perStep = input.perStep !== false;
+  const NR = RESOURCES.length;
+  const siteUtilSeries = sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0)));
+  const needLimit = 1 - placement.headroomTarget;
   const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
   const nb = B ? Math.ceil(steps / B) : 0;
   const res: ReplayResult = {
@@ -322,12 +369,19 @@ export function replay(input: ReplayInput): ReplayResult {
     pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
     workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
     siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S), sitePeakVcpuUtil: new Float64Array(S), sitePeakMemUtil: new Float64Array(S),
-    siteVcpuUtil: sites.map(() => new Float64Array(perStep ? steps : 0)),
+    siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
+    siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(months))),
+    siteUtil: siteUtilSeries,
+    siteVcpuUtil: siteUtilSeries.map((u) => u[0]),
     publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(perStep ? steps : 0)]))])),
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), pairMonthCost: pairs.map(() => new Float64Array(months)), months: calendar,
     bucketSize: B,
-    siteSeries: sites.map(() => ({ capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb) })),
+    siteSeries: sites.map(() => ({
+      capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb),
+      capacityMemoryMiB: new Float64Array(nb), allocatedMemoryMiB: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb),
+      capacityDiskGiB: new Float64Array(nb), allocatedDiskGiB: new Float64Array(nb), neededDiskGiB: new Float64Array(nb),
+    })),
     pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
     workloadDemandMax: workloads.map(() => new Float64Array(nb)),
     workloadDemandMean: workloads.map(() => new Float64Array(nb)),
@@ -350,6 +404,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const receivesOverflow = new Uint8Array(S);
   for (let p = 0; p < P; p++) if (overflowTarget[p] >= 0) receivesOverflow[pairs[overflowTarget[p]].site] = 1;
   const quotaOf = Float64Array.from(sites, (x) => (x.type === 'public' && x.quota.vcpus !== undefined ? x.quota.vcpus : Infinity));
+  sites.forEach((x, i) => { if (x.type === 'public') capInstalled[i][0] = quotaOf[i]; });
   // Per-bucket and per-month accumulators, flushed at boundaries so the per-pair work stays
   // on contiguous arrays.
   const pairRunAcc = new Float64Array(P);
@@ -570,16 +625,19 @@ export function replay(input: ReplayInput): ReplayResult {
     const stepCost = privateStep[s];
     const inst = schedVcpuInstalled[s];
     const perVcpu = inst > 0 ? stepCost / inst : 0;
-    let allocV = 0, allocM = 0, needV = 0, needM = 0;
+    let allocV = 0, allocM = 0, needV = 0, needM = 0, allocD = 0, needD = 0;
     for (let p = p0; p < p1; p++) {
       if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
       settlePair(p, t, zl);
       const r = run[p];
+      const n = need[p];
       const v = r * vcpus[p];
       allocV += v;
       allocM += r * memory[p];
-      needV += need[p] * vcpus[p];
-      needM += need[p] * memory[p];
+      allocD += r * diskOf[p];
+      needV += n * vcpus[p];
+      needM += n * memory[p];
+      needD += n * diskOf[p];
       // Showback by allocated vCPU; what is not allocated is idle cost.
       pairCost[p] += perVcpu * v;
     }
@@ -587,14 +645,45 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
     const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
-    if (perStep) res.siteVcpuUtil[s][t] = u;
     if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
     const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
     if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
+    resourcePoint(s, t, 0, allocV, needV);
+    resourcePoint(s, t, 1, allocM, needM);
+    resourcePoint(s, t, 2, allocD, needD);
     if (B) {
       siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
-      if (needM > res.siteSeries[s].neededMemoryMiB[bucket]) res.siteSeries[s].neededMemoryMiB[bucket] = needM;
+      const ss = res.siteSeries[s];
+      const cu = capUp[s];
+      if (cu[1] > ss.capacityMemoryMiB[bucket]) ss.capacityMemoryMiB[bucket] = cu[1];
+      if (allocM > ss.allocatedMemoryMiB[bucket]) ss.allocatedMemoryMiB[bucket] = allocM;
+      if (needM > ss.neededMemoryMiB[bucket]) ss.neededMemoryMiB[bucket] = needM;
+      if (cu[2] > ss.capacityDiskGiB[bucket]) ss.capacityDiskGiB[bucket] = cu[2];
+      if (allocD > ss.allocatedDiskGiB[bucket]) ss.allocatedDiskGiB[bucket] = allocD;
+      if (needD > ss.neededDiskGiB[bucket]) ss.neededDiskGiB[bucket] = needD;
     }
+  }
+
+  /**
+   * One step of one resource of a site: allocated against the capacity up (utilization, its
+   * peak and per-step series) and needed against the installed capacity (the planning series:
+   * its peak, calendar-month peaks, the first step past 1 − headroomTarget).
+   */
+  function resourcePoint(s: number, t: number, r: number, alloc: number, needed: number): void {
+    const up = capUp[s][r];
+    const u = up > 0 ? alloc / up : alloc > 0 ? Infinity : 0;
+    if (u > res.sitePeakAlloc[s][r]) res.sitePeakAlloc[s][r] = u;
+    if (perStep) siteUtilSeries[s][r][t] = u;
+    const inst = capInstalled[s][r];
+    const q = inst > 0 ? needed / inst : needed > 0 ? Infinity : 0;
+    if (q > res.sitePeakNeed[s][r]) {
+      res.sitePeakNeed[s][r] = q;
+      res.sitePeakNeedStep[s][r] = t;
+    }
+    if (needed > res.sitePeakNeedAbs[s][r]) res.sitePeakNeedAbs[s][r] = needed;
+    const mp = res.siteNeedMonthPeak[s][r];
+    if (needed > mp[month]) mp[month] = needed;
+    if (q > needLimit + EPS && res.siteNeedCrossStep[s][r] < 0) res.siteNeedCrossStep[s][r] = t;
   }
 
   function settlePublic(s: number, t: number): void {
@@ -647,7 +736,10 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteMonthCost[s][month] += stepCost;
     const q = quotaOf[s];
     const u = q !== Infinity && q > 0 ? allocV / q : NaN;
-    if (perStep) res.siteVcpuUtil[s][t] = u;
+    if (q !== Infinity) {
+      capUp[s][0] = siteDown[s] ? 0 : q;
+      resourcePoint(s, t, 0, allocV, needV);
+    } else if (perStep) res.siteVcpuUtil[s][t] = NaN;
     if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
     if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
   }
@@ -758,4 +850,16 @@ export function overflowOrder(sites: readonly Site[], pairs: readonly PairInfo[]
   }
   if (out.length !== S) throw new Error('overflowTo forms a cycle (lint rule overflow-cycle)');
   return out;
+}
+
+/** Schedulable vCPU, memory and disk of a site's aggregates with the given host counts. */
+function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>): { vcpus: number; memoryMiB: number; diskGiB: number } {
+  let vcpus = 0, memoryMiB = 0, diskGiB = 0;
+  site.aggregates.forEach((g, a) => {
+    const h = hostSchedulable(g);
+    vcpus += hostCounts[a] * h.vcpus;
+    memoryMiB += hostCounts[a] * h.memoryMiB;
+    diskGiB += hostCounts[a] * h.diskGiB;
+  });
+  return { vcpus, memoryMiB, diskGiB };
 }

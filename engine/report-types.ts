@@ -22,7 +22,7 @@ export interface Report {
   totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
   sites: ReportSite[];
   workloads: ReportWorkload[];
-  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number }> }[];
+  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number; memoryMiB: number }> }[];
   recommendations: Recommendation[];
   monteCarlo?: { runs: number; seed: number; cost: { p10?: number; p50: number; p90: number }; unservedRequests: { p10?: number; p50: number; p90: number }; sloBreachProbability?: number; [k: string]: unknown };
   worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
@@ -42,8 +42,17 @@ export interface ReportSite {
   sovereign: boolean;
   currency: string;
   capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
-  peakUtilization: { vcpus: number | null; memoryMiB: number | null };
-  p95Utilization: { vcpus: number | null };
+  /**
+   * Per resource (format.md, "Every resource counts"; null where the site is not counted in it):
+   * peakUtilization and p95Utilization are allocated / schedulable capacity up (for vcpus the
+   * contract's figure); peakNeed is what the instances needed would take / installed capacity,
+   * above 1 when demand cannot fit — the series headroom and hosts to buy are planned on.
+   */
+  peakUtilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  p95Utilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  peakNeed: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  /** The resource with the least spare at its peak need, and that spare (1 − peakNeed); null for an unbounded public site. */
+  binding: { resource: 'vcpus' | 'memoryMiB' | 'diskGiB'; peakNeed: number; spare: number } | null;
   cost: number;
   idleCost: number;
   costPerMonth: number;
@@ -65,7 +74,17 @@ export interface ReportSeries {
   start: string;
   bucketSeconds: number;
   buckets: number;
-  sites: Record<string, { capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]> }>;
+  /**
+   * Per site and bucket: capacity up, allocated and needed, in vCPU and (openstack) memory and
+   * disk; running vCPU per workload, and each workload's instance shape there (running memory or
+   * disk = running vCPU / shape.vcpus × shape.memoryMiB); `resources`: what the site is counted in.
+   */
+  sites: Record<string, {
+    capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]>;
+    shapes?: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }>; resources?: string[];
+    capacityMemoryMiB?: number[]; allocatedMemoryMiB?: number[]; neededMemoryMiB?: number[];
+    capacityDiskGiB?: number[]; allocatedDiskGiB?: number[]; neededDiskGiB?: number[];
+  }>;
   workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
   /**
    * Cost per calendar month (format.md, "Calendar months"): `months` are YYYY-MM in

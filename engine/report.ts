@@ -5,6 +5,8 @@
  * state: the same inputs and seed give byte-identical JSON.
  */
 import { classify, demandStats } from './classification';
+import { ResourceKey, RESOURCES } from './replay';
+import { unitResources } from './failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from './nova-capacity';
 import { Simulation } from './simulate';
@@ -28,7 +30,6 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
   const horizonMonths = (steps * dt) / SECONDS_PER_MONTH;
   const sites: ReportSite[] = res.sites.map((site, s) => {
     let capacity: ReportSite['capacity'];
-    let p95: number | null = null;
     if (site.type === 'openstack') {
       const sch = siteSchedulable(site);
       capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), instances: siteInstanceCapacity(site) };
@@ -36,17 +37,27 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
       const q = site.quota.vcpus;
       capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
     }
-    const u = res.siteVcpuUtil[s];
-    if (!(site.type === 'public' && site.quota.vcpus === undefined)) {
-      const finite = Array.from(u).filter((x) => Number.isFinite(x));
-      p95 = finite.length ? r4(quantile(finite, 0.95)) : null;
+    // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
+    const counted = new Set(res.siteResources[s]);
+    const per = (f: (r: number) => number | null) => Object.fromEntries(RESOURCES.map((key, r) => [key, counted.has(r) ? f(r) : null])) as Record<ResourceKey, number | null>;
+    const p95 = per((r) => {
+      const finite = Array.from(res.siteUtil[s][r]).filter((x) => Number.isFinite(x));
+      return finite.length ? r4(quantile(finite, 0.95)) : null;
+    });
+    const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
+    let binding: ReportSite['binding'] = null;
+    for (const r of res.siteResources[s]) {
+      const q = res.sitePeakNeed[s][r];
+      if (!binding || q > binding.peakNeed) binding = { resource: RESOURCES[r], peakNeed: Number.isFinite(q) ? r4(q) : q, spare: Number.isFinite(q) ? r4(1 - q) : -Infinity };
     }
-    const noQuota = site.type === 'public' && site.quota.vcpus === undefined;
+    if (binding && !Number.isFinite(binding.peakNeed)) binding = { resource: binding.resource, peakNeed: 1e9, spare: -1e9 }; // demand with no capacity at all
     return {
       name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
       capacity,
-      peakUtilization: { vcpus: noQuota ? null : fin(res.sitePeakVcpuUtil[s], r4), memoryMiB: site.type === 'openstack' ? fin(res.sitePeakMemUtil[s], r4) : null },
-      p95Utilization: { vcpus: p95 },
+      peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
+      p95Utilization: p95,
+      peakNeed,
+      binding,
       cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
     };
   });
@@ -162,10 +173,20 @@ function buildSeries(sim: Simulation): ReportSeries {
   const sites: ReportSeries['sites'] = {};
   res.sites.forEach((site, s) => {
     const byWorkload: Record<string, number[]> = {};
+    const shapes: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }> = {};
     res.pairs.forEach((p, k) => {
-      if (p.site === s) byWorkload[plan.workloads[p.workload].name] = arr(res.pairRunningVcpus[k]);
+      if (p.site !== s) return;
+      const w = plan.workloads[p.workload];
+      byWorkload[w.name] = arr(res.pairRunningVcpus[k]);
+      shapes[w.name] = unitResources(site, w);
     });
-    sites[site.name] = { capacityVcpus: arr(res.siteSeries[s].capacityVcpus), allocatedVcpus: arr(res.siteSeries[s].allocatedVcpus), neededVcpus: arr(res.siteSeries[s].neededVcpus), byWorkload };
+    const ss = res.siteSeries[s];
+    const resources = res.siteResources[s].map((r) => RESOURCES[r]);
+    sites[site.name] = {
+      capacityVcpus: arr(ss.capacityVcpus), allocatedVcpus: arr(ss.allocatedVcpus), neededVcpus: arr(ss.neededVcpus), byWorkload, shapes, resources,
+      ...(site.type === 'openstack' ? { capacityMemoryMiB: arr(ss.capacityMemoryMiB), allocatedMemoryMiB: arr(ss.allocatedMemoryMiB), neededMemoryMiB: arr(ss.neededMemoryMiB) } : {}),
+      ...(resources.includes('diskGiB') ? { capacityDiskGiB: arr(ss.capacityDiskGiB), allocatedDiskGiB: arr(ss.allocatedDiskGiB), neededDiskGiB: arr(ss.neededDiskGiB) } : {}),
+    };
   });
   const workloads: ReportSeries['workloads'] = {};
   plan.workloads.forEach((w, i) => {

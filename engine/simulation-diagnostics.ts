@@ -25,7 +25,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   for (const f of r.failover) {
     if (f.survives) continue;
     const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
-    out.push({ ...at(['kind'], false), severity: 'warning', rule: 'n1-shortfall', message: `losing ${f.lostSite} leaves ${short.map(([w, v]) => `${w} short ${v.instances} instances (${v.vcpus} vCPU)`).join(', ')}` });
+    out.push({ ...at(['kind'], false), severity: 'warning', rule: 'n1-shortfall', message: `losing ${f.lostSite} leaves ${short.map(([w, v]) => `${w} short ${v.instances} instances (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB)`).join(', ')}` });
   }
   for (const s of r.sites) {
     const site = a.model.sites.get(s.name);

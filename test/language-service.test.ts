@@ -78,10 +78,11 @@ describe('simulation diagnostics', function () {
     // both sites fail N-1 (sovereign workloads only on pangyo; GPU only on aws-seoul): on `kind: Placement`
     const [kl] = at('placement.yaml', 'kind: Placement');
     assert.equal(ds.filter((d) => d.rule === 'n1-shortfall' && d.range.start.line === kl).length, 2);
-    // the recommendation saves 9.4 % (> 5 %): one placement-cost note on metadata.name
+    // the recommendation saves 7.8 % (> 5 %; the optimizer keeps pangyo's memory under the 80 % line,
+    // where the 9.4 % placement went to 80.9 %): one placement-cost note on metadata.name
     const pc = ds.filter((d) => d.rule === 'placement-cost');
     assert.equal(pc.length, 1);
-    assert.match(pc[0].message, /costs 9\.\d % less/);
+    assert.match(pc[0].message, /costs 7\.\d % less/);
   });
 
   it('offers "apply the recommended placement" as a quick fix, in flow and in block style', async () => {
@@ -102,7 +103,7 @@ describe('simulation diagnostics', function () {
       const moved = Object.keys(out.shares).filter((w) => sorted(Object.fromEntries(an.model.placements.get('current')!.workloads.get(w)!.shares)) !== sorted(out.shares![w]));
       assert.ok(moved.length > 0);
       assert.equal(fix.edits.length, moved.length);
-      assert.match(fix.title, new RegExp(`^Apply the recommended placement \\(${moved.length} workloads?, 9\\.\\d % cheaper\\)$`));
+      assert.match(fix.title, new RegExp(`^Apply the recommended placement \\(${moved.length} workloads?, 7\\.\\d % cheaper\\)$`));
       const fixed = applyEdits(variant, fix.edits);
       const after = analyzePaths([DIR], { cwd: DIR, overrides: new Map([[abs, fixed]]) });
       assert.deepEqual(after.diagnostics, [], fixed);

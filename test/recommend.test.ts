@@ -16,7 +16,7 @@ import { simulate } from '../engine/simulate';
 import { SECONDS_PER_MONTH } from '../engine/units';
 import { run as runCli } from './cli-lint.test';
 import { FIXTURES, tempWorkspace } from './helpers';
-import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
 function workspace(files: Record<string, string>) {
   const dir = tempWorkspace(files);
@@ -115,17 +115,49 @@ describe('commitments and host purchases', () => {
   it('orders hosts before exhaustion at the scenario growth, rounded to minOrderHosts', () => {
     const { a } = workspace({ 'dc.yaml': smallPrivate('dc', 4, 'procurement: { leadTimeDays: 30, minOrderHosts: 4 }') });
     const site = a.model.sites.get('dc') as OpenStackSite;
-    // 4 hosts × 32 vCPU = 128 vCPU, 65536 MiB. Need 64 vCPU, 8192 MiB flat; growth 10 %/month; headroom 0.2 → 102.4 vCPU
-    // vCPU crosses at ln(102.4 / 64) / ln(1.1) = 4.931 months (memory never binds first: 8192 → 52429 needs 19 months)
-    const bucket = 86400;
-    const n = 30;
-    const p = planPurchase(site, [4], { start: 0, bucketSeconds: bucket, vcpus: new Float64Array(n).fill(64), memoryMiB: new Float64Array(n).fill(8192) }, 0.2, 0.1);
+    // 4 hosts × 32 vCPU = 128 vCPU, 65536 MiB. Need 64 vCPU, 8192 MiB flat in the one month replayed; growth 10 %/month;
+    // headroom 0.2 → 102.4 vCPU. vCPU crosses ln(102.4 / 64) / ln(1.1) = 4.931 months after that month's start
+    // (memory would take ln(52428.8 / 8192) / ln(1.1) = 19.5 months: vCPU binds)
+    const flat = (resource: 'vcpus' | 'memoryMiB', capacity: number, peak: number) => ({ resource, capacity, peak, peakTime: 0, monthPeaks: [peak], monthStarts: [0] });
+    const p = planPurchase(site, [flat('vcpus', 128, 64), flat('memoryMiB', 65536, 8192)], 0.2, 0.1, 30 * 86400);
     const months = Math.log(102.4 / 64) / Math.log(1.1);
     assert.ok(Math.abs(p.exhaustion! - months * SECONDS_PER_MONTH) < 1);
-    assert.equal(p.binding, 'vcpu');
+    assert.equal(p.binding, 'vcpus');
+    assert.equal(p.observed, false);
     // a year later: 64 × 1.1^16.931 = 322.9 vCPU → / 0.8 = 403.6 − 128 = 275.6 → 9 hosts of 32 → 12 (multiple of 4)
     assert.equal(p.hosts, 12);
     assert.ok(Math.abs(p.orderBy! - (p.exhaustion! - 30 * 86400)) < 1e-6);
+  });
+
+  it('a memory-bound site with idle vCPU: utilization, headroom and hosts to buy all name memory, and agree', async () => {
+    // 2 hosts of 32 vCPU and 66048 MiB (Nova reserves 512 MiB): 2 × 32 × 4.0 = 256 vCPU and 2 × 65536 = 131072 MiB schedulable.
+    // A flat 70 rps at 10 rps per instance needs 7 instances of a 2 vCPU / 16384 MiB flavor:
+    // vCPU 14 / 256 = 5.47 %, memory 7 × 16384 / 131072 = 87.5 % — past 80 % (headroomTarget 0.2) from the first step.
+    const site = doc('Site', 'dc', `type: openstack
+sovereign: true
+aggregates:
+  - { name: agg, availabilityZone: az1, hosts: 2, host: { vcpus: 32, memoryMiB: 66048, diskGiB: 0 } }
+flavors:
+  - { name: small, vcpus: 2, memoryMiB: 16384 }
+cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
+    const dir = tempWorkspace({ 'dc.yaml': site, 'w.yaml': constWorkload('api', 70), 'p.yaml': placement('api: { shares: { dc: 100 } }', 'headroomTarget: 0.2\n'), 'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
+    const r = await runCli(['recommend', dir, '--json', '--no-series']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const s = j.sites[0];
+    assert.equal(s.peakUtilization.vcpus, 0.0547); // 14 / 256, rounded to 4 places
+    assert.equal(s.peakUtilization.memoryMiB, 0.875);
+    assert.deepEqual(s.binding, { resource: 'memoryMiB', peakNeed: 0.875, spare: 0.125 });
+    const head = j.recommendations.find((x: { kind: string }) => x.kind === 'headroom');
+    assert.equal(head.binding, 'memoryMiB');
+    assert.equal(head.meetsTarget, false);
+    assert.match(head.message, /memory binds: 12\.5 % spare at its peak \(vCPU 94\.5 %\).*not met/);
+    const buy = j.recommendations.find((x: { kind: string }) => x.kind === 'buy-hosts');
+    assert.equal(buy.binding, 'memoryMiB');
+    // passed in the replay at the first step; no growth: 114688 MiB / 0.8 = 143360 − 131072 = 12288 → 1 host of 65536 MiB
+    assert.equal(buy.exhaustion, '2027-01-01T00:00:00Z');
+    assert.equal(buy.hosts, 1);
+    assert.match(buy.message, /passes 80 % of its memory \(the binding resource: 12\.5 % spare at its peak\) on 2027-01-01 in this replay/);
   });
 });
 

@@ -29,8 +29,11 @@ describe('replay', () => {
     assert.equal(w.sites.dc.peakUtilization, 1.25); // 100 / 80
     const s = site(r, 'dc');
     assert.deepEqual(s.capacity, { vcpus: 64, memoryMiB: 32768, diskGiB: 0, instances: { small: 8 } });
-    // 8 × 2 = 16 allocated vCPU of 64 → 0.25; memory 8 × 4096 / 32768 = 1.0
-    assert.deepEqual(s.peakUtilization, { vcpus: 0.25, memoryMiB: 1 });
+    // 8 × 2 = 16 allocated vCPU of 64 → 0.25; memory 8 × 4096 / 32768 = 1.0; hosts have no disk: not counted
+    assert.deepEqual(s.peakUtilization, { vcpus: 0.25, memoryMiB: 1, diskGiB: null });
+    // 20 instances are needed (8 fit): memory binds, need 20 × 4096 / 32768 = 2.5 (vCPU 20 × 2 / 64 = 0.625)
+    assert.deepEqual(s.peakNeed, { vcpus: 0.625, memoryMiB: 2.5, diskGiB: null });
+    assert.deepEqual(s.binding, { resource: 'memoryMiB', peakNeed: 2.5, spare: -1.5 });
     // per host per month 4800 / 48 + 50 = 150; 2 hosts × 150 × 3600 / 2,629,746 = 0.41069
     const cost = (300 * 3600) / SECONDS_PER_MONTH;
     close(s.cost, cost);
@@ -202,8 +205,9 @@ describe('replay', () => {
       'sc.yaml': scenario(),
     }).report;
     assert.deepEqual(r.failover, [
-      { lostSite: 'cloud', survives: false, shortfall: { api: { instances: 2, vcpus: 4 } } },
-      { lostSite: 'dc', survives: false, shortfall: { api: { instances: 6, vcpus: 12 } } },
+      // small is 2 vCPU / 4096 MiB, m.large 2 vCPU / 8192 MiB
+      { lostSite: 'cloud', survives: false, shortfall: { api: { instances: 2, vcpus: 4, memoryMiB: 8192 } } },
+      { lostSite: 'dc', survives: false, shortfall: { api: { instances: 6, vcpus: 12, memoryMiB: 49152 } } },
     ]);
   });
 

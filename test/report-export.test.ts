@@ -43,8 +43,10 @@ describe('report exports', function () {
     assert.equal(sites.length, report.sites.length);
     for (const s of report.sites) {
       const row = sites.find((r) => r[0] === s.name)!;
-      assert.equal(row[5], s.cost.toFixed(2));
-      assert.equal(row[6], s.idleCost.toFixed(2));
+      // site, type, vCPU, memory, disk capacity, peak vCPU, memory, disk, p95 vCPU, binding, cost, idle
+      assert.equal(row[10], s.cost.toFixed(2));
+      assert.equal(row[11], s.idleCost.toFixed(2));
+      assert.equal(row[9], s.binding ? `${s.binding.resource} ${(s.binding.peakNeed * 100).toFixed(1)} %` : '—');
     }
     const wl = parseMdTable(md, 'Workloads');
     assert.equal(wl.length, report.workloads.length);
@@ -149,6 +151,12 @@ describe('report exports', function () {
       const before = await fig.locator('path.stack').count();
       await fig.locator('.legend button').first().click();
       assert.equal(await fig.locator('path.stack').count(), before - 1);
+      // resource switch: memory redraws the site charts and the utilization chart in memory
+      await page.locator('.resource-switch button', { hasText: 'memory' }).click();
+      const titles = await page.locator('.resource-charts figure.chart figcaption').allTextContents();
+      assert.ok(titles.some((t) => /pangyo: running memory by workload, needed and capacity \(MiB\)/.test(t)), titles.join(' | '));
+      assert.ok(titles.some((t) => /Peak memory utilization per site/.test(t)), titles.join(' | '));
+      await page.locator('.resource-switch button', { hasText: 'vCPU' }).click();
       // sortable workload table: numbers sort largest first on the first click, then reverse
       const costHeader = page.locator('table.workloads th button', { hasText: 'cost' });
       await costHeader.click();

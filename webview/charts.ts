@@ -88,10 +88,33 @@ function hideTip(): void {
   tooltip().hidden = true;
 }
 
-/** Demand against capacity for one site; the brush zooms, double-click resets. */
-export function siteChart(parent: HTMLElement, report: Report, siteName: string): void {
+export type ChartResource = 'vcpus' | 'memoryMiB' | 'diskGiB';
+const RESOURCE_UNIT: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'MiB', diskGiB: 'GiB' };
+const RESOURCE_NAME: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+type SiteSeriesData = NonNullable<Report['series']>['sites'][string];
+
+/** A site's capacity, allocated and needed series and per-workload running series in one resource (vCPU when the site is not counted in it). */
+function inResource(ss: SiteSeriesData, resource: ChartResource): { capacity: number[]; allocated: number[]; needed: number[]; byWorkload: Record<string, number[]>; resource: ChartResource } {
+  const has = resource === 'vcpus' || (ss.resources ?? ['vcpus']).includes(resource);
+  if (!has) return { capacity: ss.capacityVcpus, allocated: ss.allocatedVcpus, needed: ss.neededVcpus, byWorkload: ss.byWorkload, resource: 'vcpus' };
+  if (resource === 'vcpus') return { capacity: ss.capacityVcpus, allocated: ss.allocatedVcpus, needed: ss.neededVcpus, byWorkload: ss.byWorkload, resource };
+  const suffix = resource === 'memoryMiB' ? 'MemoryMiB' : 'DiskGiB';
+  const byWorkload: Record<string, number[]> = {};
+  for (const [w, v] of Object.entries(ss.byWorkload)) {
+    const shape = ss.shapes?.[w];
+    const k = shape && shape.vcpus > 0 ? shape[resource] / shape.vcpus : 0;
+    byWorkload[w] = v.map((x) => x * k);
+  }
+  return { capacity: (ss as Record<string, unknown>)[`capacity${suffix}`] as number[], allocated: (ss as Record<string, unknown>)[`allocated${suffix}`] as number[], needed: (ss as Record<string, unknown>)[`needed${suffix}`] as number[], byWorkload, resource };
+}
+
+/** Demand against capacity for one site, in one resource; the brush zooms, double-click resets. */
+export function siteChart(parent: HTMLElement, report: Report, siteName: string, want: ChartResource = 'vcpus'): void {
   const series = report.series!;
-  const ss = series.sites[siteName];
+  const ss0 = series.sites[siteName];
+  const view = inResource(ss0, want);
+  const unit = RESOURCE_UNIT[view.resource];
+  const ss = { capacityVcpus: view.capacity, neededVcpus: view.needed, byWorkload: view.byWorkload };
   const n = ss.capacityVcpus.length;
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
@@ -99,7 +122,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string)
   const index = Array.from({ length: n }, (_, i) => i);
   const hidden = new Set<string>();
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
-  const svg = svgRoot(parent, `${siteName}: running vCPU by workload, needed and capacity`);
+  const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_NAME[view.resource]} by workload, needed and capacity (${unit})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const y = scaleLinear().range([H - M.bottom, M.top]);
   const gx = svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`);
@@ -151,7 +174,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string)
     if (px < M.left || px > W - M.right) return hideTip();
     const i = Math.max(0, Math.min(n - 1, Math.round((x.invert(px).getTime() - t0) / 1000 / series.bucketSeconds)));
     const top = names.filter((w) => !hidden.has(w)).map((w) => ({ w, v: ss.byWorkload[w][i] })).sort((p, q) => q.v - p.v).slice(0, 5);
-    showTip(ev, [`${siteName} · ${times[i].toISOString().slice(0, 16).replace('T', ' ')} UTC`, `capacity ${fmtNum(ss.capacityVcpus[i])} vCPU · needed ${fmtNum(ss.neededVcpus[i])}`, ...top.map((t) => `${t.w}: ${fmtNum(t.v)} vCPU running (mean)`)]);
+    showTip(ev, [`${siteName} · ${times[i].toISOString().slice(0, 16).replace('T', ' ')} UTC`, `capacity ${fmtNum(ss.capacityVcpus[i])} ${unit} · needed ${fmtNum(ss.neededVcpus[i])}`, ...top.map((t) => `${t.w}: ${fmtNum(t.v)} ${unit} running (mean)`)]);
   });
   svg.on('mouseleave', hideTip);
   svg.on('dblclick', () => {
@@ -211,17 +234,21 @@ export function costChart(parent: HTMLElement, report: Report, by: 'bySite' | 'b
   if (mc.partial?.some(Boolean)) fig.append(el('p', { class: 'note' }, '* a month the horizon covers only in part'));
 }
 
-/** Utilization of each site's capacity per bucket, with the headroom line (1 − headroomTarget). */
-export function utilizationChart(parent: HTMLElement, report: Report, headroomTarget: number): void {
+/** Utilization of each site's capacity per bucket in one resource, with the headroom line (1 − headroomTarget). */
+export function utilizationChart(parent: HTMLElement, report: Report, headroomTarget: number, resource: ChartResource = 'vcpus'): void {
   const series = report.series!;
-  const names = Object.keys(series.sites).filter((s) => series.sites[s].capacityVcpus.some((c) => c > 0));
+  const counted = (s: string) => resource === 'vcpus' || (series.sites[s].resources ?? []).includes(resource);
+  const names = Object.keys(series.sites).filter((s) => counted(s) && inResource(series.sites[s], resource).capacity.some((c) => c > 0));
   if (!names.length) return;
   const n = series.sites[names[0]].capacityVcpus.length;
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
-  const svg = svgRoot(parent, `Peak vCPU utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line`);
+  const svg = svgRoot(parent, `Peak ${RESOURCE_NAME[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
-  const u = (s: string) => series.sites[s].allocatedVcpus.map((a, i) => (series.sites[s].capacityVcpus[i] > 0 ? a / series.sites[s].capacityVcpus[i] : 0));
+  const u = (s: string) => {
+    const v = inResource(series.sites[s], resource);
+    return v.allocated.map((a, i) => (v.capacity[i] > 0 ? a / v.capacity[i] : 0));
+  };
   const y = scaleLinear().domain([0, Math.max(1, max(names.flatMap(u)) ?? 1)]).range([H - M.bottom, M.top]);
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
   svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8));

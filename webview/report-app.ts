@@ -4,7 +4,7 @@
  * typed postMessage (webview); everything is drawn with DOM text nodes and d3, never innerHTML.
  */
 import { amountsText } from '../engine/demand-units';
-import { costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
+import { ChartResource, costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
 import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
 import { Report } from './types';
@@ -25,8 +25,30 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2)
   if (r.series) {
     const charts = el('section', { class: 'charts' }, el('h2', {}, 'Demand against capacity'), el('p', { class: 'hint' }, 'Drag across a chart to zoom, double-click to reset; click a legend entry to hide or show it.'));
     main.append(charts);
-    for (const s of Object.keys(r.series.sites)) siteChart(charts, r, s);
-    utilizationChart(charts, r, headroomTarget);
+    // one resource at a time; memory binds on OpenStack more often than vCPU
+    const counted = new Set(Object.values(r.series.sites).flatMap((s) => s.resources ?? ['vcpus']));
+    const choices = (['vcpus', 'memoryMiB', 'diskGiB'] as const).filter((k) => k === 'vcpus' || counted.has(k));
+    const area = el('div', { class: 'resource-charts' });
+    const draw = (resource: ChartResource) => {
+      area.replaceChildren();
+      for (const s of Object.keys(r.series!.sites)) siteChart(area, r, s, resource);
+      utilizationChart(area, r, headroomTarget, resource);
+    };
+    if (choices.length > 1) {
+      const names: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+      const bar = el('div', { class: 'resource-switch', role: 'group', 'aria-label': 'Resource' }, 'Resource: ');
+      for (const k of choices) {
+        const b = el('button', { type: 'button', 'aria-pressed': k === 'vcpus' ? 'true' : 'false', 'data-resource': k }, names[k]);
+        b.addEventListener('click', () => {
+          bar.querySelectorAll('button').forEach((x) => x.setAttribute('aria-pressed', x === b ? 'true' : 'false'));
+          draw(k);
+        });
+        bar.append(b);
+      }
+      charts.append(bar);
+    }
+    charts.append(area);
+    draw('vcpus');
     const cost = el('section', { class: 'charts' }, el('h2', {}, 'Cost'));
     main.append(cost);
     costChart(cost, r, 'bySite');

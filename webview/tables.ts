@@ -64,7 +64,7 @@ export function failoverTable(parent: HTMLElement, r: Report): void {
   for (const f of r.failover) {
     const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
     rows.push([f.lostSite, el('span', { class: f.survives ? 'ok' : 'bad' }, f.survives ? 'survives' : 'fails'),
-      short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU`).join('; ') : '—']);
+      short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB`).join('; ') : '—']);
   }
   const t = table(['site lost', 'verdict', 'shortfall at peak'], rows, { cls: 'failover' });
   t.querySelectorAll('tbody tr').forEach((tr, i) => !r.failover[i].survives && tr.classList.add('shortfall'));
@@ -100,6 +100,9 @@ function sideBySide(parent: HTMLElement, r: Report, title: string, c: Comparison
 }
 
 export function siteTable(parent: HTMLElement, r: Report): void {
-  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), fmtPct(s.peakUtilization.vcpus), fmtPct(s.p95Utilization.vcpus), fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
-  parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU capacity', 'peak vCPU', 'p95 vCPU', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, true, true] }));
+  const gib = (x: number | null | undefined) => (!x ? '—' : x >= 1024 ? `${(x / 1024).toFixed(1)} TiB` : `${x.toFixed(0)} GiB`);
+  const label: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), gib(s.capacity.memoryMiB ? s.capacity.memoryMiB / 1024 : null), gib(s.capacity.diskGiB),
+    fmtPct(s.peakUtilization.vcpus), fmtPct(s.peakUtilization.memoryMiB), fmtPct(s.peakUtilization.diskGiB), s.binding ? `${label[s.binding.resource]} ${fmtPct(s.binding.peakNeed)}` : '—', fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
+  parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU', 'memory', 'disk', 'peak vCPU', 'peak memory', 'peak disk', 'binds (peak need)', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, true, true, true, false, true, true] }));
 }
