@@ -13,7 +13,7 @@ import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from './
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
-import { replayContext, runMonteCarlo, MonteCarloSummary } from './monte-carlo';
+import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo } from './monte-carlo';
 import { recommend, RecommendOutcome } from './recommend';
 import { compare, sideOf } from './comparison';
 import { phaseClock, simulate, Simulation, SimulationLimitError } from './simulate';
@@ -198,9 +198,10 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   const mc = sim.plan.scenario.monteCarlo;
   if (runs !== undefined || mc) {
-    const job = { context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1, demandNoise: mc?.demandNoise ?? 0.1 };
-    const summary = await runMonteCarlo(job, sim.demand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
-    report.monteCarlo = monteCarloReport(summary);
+    // the scenario's model (format.md, "Monte Carlo"); --runs without one: 10 % per-step demand noise
+    const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+    const summary = await runMonteCarlo(job, sim.baseDemand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
+    report.monteCarlo = monteCarloReport(summary, job);
   }
   try {
     assertFinite(report);
@@ -237,13 +238,18 @@ function reportRunError(e: unknown, io: Io): number {
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
-export function monteCarloReport(s: MonteCarloSummary): NonNullable<Report['monteCarlo']> {
+const q2 = (q: Quantiles) => ({ p10: r2(q.p10), p50: r2(q.p50), p90: r2(q.p90) });
+export function monteCarloReport(s: MonteCarloSummary, job: MonteCarloJob): NonNullable<Report['monteCarlo']> {
   return {
     runs: s.runs, seed: s.seed, demandNoise: s.demandNoise,
-    cost: { p10: r2(s.cost.p10), p50: r2(s.cost.p50), p90: r2(s.cost.p90) },
-    unservedRequests: { p10: r2(s.unservedRequests.p10), p50: r2(s.unservedRequests.p50), p90: r2(s.unservedRequests.p90) },
-    sloViolationSteps: s.sloViolationSteps,
+    model: {
+      noiseAutocorrelation: job.noiseAutocorrelation ?? 0, demandLevel: job.demandLevel ?? 0, growthSd: job.growthSd ?? 0,
+      exchangeRates: job.exchangeRates ?? {}, priceMultiplier: job.priceMultiplier ?? {}, outages: job.outages ?? [],
+    },
+    cost: q2(s.cost), costPerMonth: q2(s.costPerMonth), unservedRequests: q2(s.unservedRequests), sloViolationSteps: s.sloViolationSteps,
     sloBreachProbability: s.sloBreachProbability,
+    n1FailureProbability: s.n1FailureProbability,
+    perRun: s.outcomes.map((o) => ({ cost: r2(o.cost), unservedRequests: r2(o.unservedRequests), sloViolationSteps: o.sloViolationSteps, outages: o.outages, ...(o.n1Failed !== undefined ? { n1Failed: o.n1Failed } : {}) })),
   };
 }
 

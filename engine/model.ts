@@ -104,8 +104,21 @@ export interface Scenario {
   growthPerMonth: number;
   exchangeRates: Record<string, number>;
   events: ScenarioEvent[];
-  monteCarlo?: { runs: number; seed: number; demandNoise: number };
+  monteCarlo?: MonteCarloSpec;
   src?: SourceDocument;
+}
+
+/** A Scenario's Monte Carlo (format.md, "Monte Carlo"); σ of 0 (the default) leaves a factor out. */
+export interface MonteCarloSpec {
+  runs: number;
+  seed: number;
+  demandNoise: number;
+  noiseAutocorrelation: number;
+  demandLevel: number;
+  growthSd: number;
+  exchangeRates: Record<string, number>;
+  priceMultiplier: Record<string, number>;
+  outages: { site: string; zone?: string; perYear: number; duration: number }[];
 }
 
 export interface Settings {
@@ -320,7 +333,13 @@ function buildScenario(doc: ValidatedDocument): Scenario {
         default: return { type: 'priceChange', site: str(e.site, ''), multiplier: num(e.multiplier, 1), at: parseTime(e.at), index };
       }
     }),
-    monteCarlo: mc ? { runs: num(mc.runs, 100), seed: num(mc.seed, 1), demandNoise: num(mc.demandNoise, 0.1) } : undefined,
+    monteCarlo: mc ? {
+      runs: num(mc.runs, 100), seed: num(mc.seed, 1), demandNoise: num(mc.demandNoise, 0),
+      noiseAutocorrelation: num(mc.noiseAutocorrelation, 0), demandLevel: num(mc.demandLevel, 0), growthSd: num(o(mc.growthPerMonth).sd, 0),
+      exchangeRates: Object.fromEntries(Object.entries(o(mc.exchangeRates)).map(([k, v]) => [k, num(v, 0)])),
+      priceMultiplier: Object.fromEntries(Object.entries(o(mc.priceMultiplier)).map(([k, v]) => [k, num(v, 0)])),
+      outages: a(mc.outages).map((x) => { const e = o(x); return { site: str(e.site, ''), zone: typeof e.zone === 'string' ? e.zone : undefined, perYear: num(e.perYear, 0), duration: num(e.duration, 0) }; }),
+    } : undefined,
     src: doc.source,
   };
 }

@@ -38,10 +38,13 @@ export interface ReplayInput {
   /** Number of chart buckets (0: no series). */
   buckets?: number;
   /**
-   * Monte Carlo: demand is multiplied by (1 + sigma·N(0,1)) per workload and step (clamped at 0)
-   * as it is read, drawn from rng in a fixed order (chunks of steps, workload by workload).
+   * Monte Carlo (format.md, "Monte Carlo"): demand d(t) is read as
+   * d(t) × level[w] × exp(growthK · t·Δ) × max(0, 1 + sigma·e_w(t)), e_w AR(1) with coefficient
+   * rho (e(0) = z(0), e(t) = ρ·e(t−1) + sqrt(1−ρ²)·z(t)), z drawn from rng in a fixed order
+   * (chunks of steps, workload by workload); priceFactor multiplies each site's on-demand and
+   * spot prices (not committed ones).
    */
-  noise?: { sigma: number; rng: Rng };
+  noise?: { sigma: number; rng: Rng; rho?: number; level?: Float64Array; growthK?: number; priceFactor?: Record<string, number> };
   /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
   perStep?: boolean;
   onProgress?: (done: number) => void;
@@ -328,7 +331,7 @@ export function replay(input: ReplayInput): ReplayResult {
     for (let s = 0; s < S; s++) {
       const site = sites[s];
       siteDown[s] = outages.some((o) => o.site === s && !o.zone && o.from <= t && t < o.to) ? 1 : 0;
-      priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, 1);
+      priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, input.noise?.priceFactor?.[site.name] ?? 1);
       if (site.type !== 'openstack') continue;
       let sv = 0, su = 0, sm = 0;
       site.aggregates.forEach((g, a) => {
@@ -420,6 +423,8 @@ export function replay(input: ReplayInput): ReplayResult {
   const CH = 64;
   const dChunk = new Float64Array(W * CH);
   const noiseChunk = new Float64Array(CH);
+  const noiseState = new Float64Array(W); // e_w(t − 1) of the AR(1) noise
+  const growthChunk = new Float64Array(CH);
   let chunkStart = -CH;
   let nextChange = 0;
   let anyDown = false;
@@ -448,13 +453,27 @@ export function replay(input: ReplayInput): ReplayResult {
       chunkStart = t;
       const len = Math.min(CH, steps - t);
       const noise = input.noise;
+      const gk = noise?.growthK ?? 0;
+      if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * dt);
       for (let w = 0; w < W; w++) {
         const src = demand[w];
         if (noise) {
           const sigma = noise.sigma;
-          noise.rng.fillNormal(noiseChunk, len);
+          const rho = noise.rho ?? 0;
+          const lv = noise.level ? noise.level[w] : 1;
+          if (sigma > 0) noise.rng.fillNormal(noiseChunk, len);
+          if (rho > 0 && sigma > 0) {
+            const c = Math.sqrt(1 - rho * rho);
+            let e = noiseState[w];
+            for (let k = 0; k < len; k++) {
+              e = t + k === 0 ? noiseChunk[k] : rho * e + c * noiseChunk[k];
+              noiseChunk[k] = e;
+            }
+            noiseState[w] = e;
+          }
           for (let k = 0; k < len; k++) {
-            const v = src[t + k] * (1 + sigma * noiseChunk[k]);
+            const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
+            const v = src[t + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
             dChunk[k * W + w] = v > 0 ? v : 0;
           }
         } else for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];

@@ -24,7 +24,18 @@ export interface Report {
   workloads: ReportWorkload[];
   failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number; memoryMiB: number }> }[];
   recommendations: Recommendation[];
-  monteCarlo?: { runs: number; seed: number; cost: { p10?: number; p50: number; p90: number }; unservedRequests: { p10?: number; p50: number; p90: number }; sloBreachProbability?: number; [k: string]: unknown };
+  /**
+   * Monte Carlo (format.md, "Monte Carlo"): P10/P50/P90 of cost, cost per month, unserved demand
+   * (all units added, as totals.unservedRequests) and SLO-violation steps; the probability of any
+   * unserved demand and of an N-1 failure under random outages; every run's totals (perRun).
+   */
+  monteCarlo?: {
+    runs: number; seed: number; demandNoise?: number; model?: Record<string, unknown>;
+    cost: { p10?: number; p50: number; p90: number }; costPerMonth?: { p10: number; p50: number; p90: number };
+    unservedRequests: { p10?: number; p50: number; p90: number }; sloViolationSteps?: { p10?: number; p50: number; p90: number };
+    sloBreachProbability?: number; n1FailureProbability?: number | null;
+    perRun?: { cost: number; unservedRequests: number; sloViolationSteps: number; outages: number; n1Failed?: boolean }[];
+  };
   worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
   warnings: { workload: string; message: string }[];
   events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];

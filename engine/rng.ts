@@ -71,6 +71,26 @@ export class Rng {
   }
 
   /** A derived generator for stream i (one per Monte Carlo run), independent of call order. */
+  /** An independent copy at the same point of the sequence (a twin replay draws the same noise). */
+  clone(): Rng {
+    const r = Object.create(Rng.prototype) as Rng;
+    Object.assign(r, { a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare, one: new Float64Array(1) });
+    return r;
+  }
+
+  /** A Poisson count with mean lambda (Knuth's product of uniforms; lambda up to a few thousand). */
+  poisson(lambda: number): number {
+    if (!(lambda > 0)) return 0;
+    const limit = Math.exp(-Math.min(lambda, 700));
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= this.next();
+    } while (p > limit);
+    return k - 1;
+  }
+
   static stream(seed: number, i: number): Rng {
     return new Rng((Math.imul(seed | 0, 0x27d4eb2d) ^ Math.imul(i + 1, 0x165667b1)) >>> 0);
   }

@@ -4,6 +4,7 @@
  * clearly cheaper recommended placement on the Placement, headroom below target on the Site.
  */
 import { amountUnit } from './demand-units';
+import { RESOURCE_LABEL } from './headroom';
 import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from './diagnostics';
@@ -29,10 +30,12 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   }
   for (const s of r.sites) {
     const site = a.model.sites.get(s.name);
-    if (!site || s.peakUtilization.vcpus === null) continue;
-    const spare = 1 - s.peakUtilization.vcpus;
+    // every resource, as the headroom recommendation: the binding one has the least spare at its peak need
+    if (!site || !s.binding) continue;
+    const spare = s.binding.spare;
     if (spare + 1e-9 < pl.headroomTarget) {
-      out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
+      const name = RESOURCE_LABEL[s.binding.resource];
+      out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare ${name} at its peak (${name} binds), below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
     }
   }
   const sides = (r.recommendation as { comparison?: Comparison } | undefined)?.comparison?.sides;

@@ -40,7 +40,13 @@ export function formatSummary(r: Report): string {
   if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
   if (r.monteCarlo) {
     const m = r.monteCarlo;
-    out += `\nMonte Carlo (${m.runs} runs, seed ${m.seed}): cost P50 ${money(m.cost.p50, c)}, P90 ${money(m.cost.p90, c)} · unserved P50 ${num(m.unservedRequests.p50)}, P90 ${num(m.unservedRequests.p90)} · P(any unserved) ${((m.sloBreachProbability ?? 0) * 100).toFixed(0)} %\n`;
+    const q = (x: { p10?: number; p50: number; p90: number }, f: (v: number) => string) => `P10 ${f(x.p10 ?? x.p50)} · P50 ${f(x.p50)} · P90 ${f(x.p90)}`;
+    out += `\nMonte Carlo (${m.runs} runs, seed ${m.seed})\n`;
+    out += `  cost            ${q(m.cost, (v) => money(v, c))}\n`;
+    if (m.costPerMonth) out += `  cost per month  ${q(m.costPerMonth, (v) => money(v, c))}\n`;
+    out += `  unserved (all units added) ${q(m.unservedRequests, num)}\n`;
+    if (m.sloViolationSteps) out += `  SLO-violation steps ${q(m.sloViolationSteps, (v) => v.toFixed(0))}\n`;
+    out += `  P(any unserved demand) ${((m.sloBreachProbability ?? 0) * 100).toFixed(1)} %` + (m.n1FailureProbability !== null && m.n1FailureProbability !== undefined ? ` · P(N-1 failure under random outages) ${(m.n1FailureProbability * 100).toFixed(1)} %` : '') + '\n';
   }
   if (r.warnings.length) out += `\n${r.warnings.length} warning(s): ` + r.warnings.slice(0, 3).map((w) => `${w.workload}: ${w.message}`).join('; ') + (r.warnings.length > 3 ? '; …' : '') + '\n';
   return out;

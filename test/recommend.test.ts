@@ -168,12 +168,12 @@ describe('Monte Carlo', function () {
     const a = analyzePaths([dir], { cwd: dir });
     const sim = simulate(a, { scenario: 'aws-outage-at-peak' });
     const job = { context: replayContext(a.model, sim.plan), runs: 6, seed: 42, demandNoise: 0.1 };
-    const inThread = await runMonteCarlo(job, sim.demand, 0);
-    const one = await runMonteCarlo(job, sim.demand, 1);
-    const two = await runMonteCarlo(job, sim.demand, 2);
+    const inThread = await runMonteCarlo(job, sim.baseDemand, 0);
+    const one = await runMonteCarlo(job, sim.baseDemand, 1);
+    const two = await runMonteCarlo(job, sim.baseDemand, 2);
     // 4 workers for 6 runs: workers take runs from a shared counter, so some take two and some one
     let progress = 0;
-    const four = await runMonteCarlo(job, sim.demand, 4, (f) => (progress = f));
+    const four = await runMonteCarlo(job, sim.baseDemand, 4, (f) => (progress = f));
     assert.deepEqual(one.outcomes, inThread.outcomes);
     assert.deepEqual(two.outcomes, inThread.outcomes);
     assert.deepEqual(four.outcomes, inThread.outcomes);

@@ -264,7 +264,9 @@ export function monteCarloChart(parent: HTMLElement, report: Report): void {
   if (!mc) return;
   const rows = [
     { k: `cost (${report.currency})`, q: mc.cost, f: (v: number) => fmtMoney(v, report.currency) },
-    { k: 'unserved (unit·s)', q: mc.unservedRequests, f: fmtNum },
+    ...(mc.costPerMonth ? [{ k: 'cost per month', q: mc.costPerMonth, f: (v: number) => fmtMoney(v, report.currency) }] : []),
+    { k: 'unserved (all units)', q: mc.unservedRequests, f: fmtNum },
+    ...(mc.sloViolationSteps ? [{ k: 'SLO-violation steps', q: mc.sloViolationSteps, f: (v: number) => v.toFixed(0) }] : []),
   ];
   const svg = svgRoot(parent, `Monte Carlo: ${mc.runs} runs, seed ${mc.seed} (P10–P90, P50 marked)`);
   const band = scaleBand().domain(rows.map((r) => r.k)).range([M.top, H - M.bottom]).padding(0.4);
@@ -279,4 +281,7 @@ export function monteCarloChart(parent: HTMLElement, report: Report): void {
     g.append('line').attr('class', 'p50').attr('x1', x(r.q.p50)).attr('x2', x(r.q.p50)).attr('y1', 0).attr('y2', band.bandwidth());
     g.append('g').attr('class', 'axis x').attr('transform', `translate(0,${band.bandwidth()})`).call(axisBottom(x).ticks(5).tickFormat((v) => fmtNum(Number(v))));
   });
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  (parent.lastElementChild as HTMLElement).append(el('p', { class: 'note' },
+    `P(any unserved demand) ${pct(mc.sloBreachProbability ?? 0)}` + (mc.n1FailureProbability !== null && mc.n1FailureProbability !== undefined ? ` · P(N-1 failure under random outages) ${pct(mc.n1FailureProbability)}` : '')));
 }

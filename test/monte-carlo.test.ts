@@ -1,0 +1,82 @@
+/** The Monte Carlo model of format.md ("Monte Carlo"): factors drawn per run, quantiles that carry them, N-1 under random outages. */
+import { strict as assert } from 'assert';
+import { analyzePaths } from '../engine/lint';
+import { MonteCarloJob, replayContext, runMonteCarlo } from '../engine/monte-carlo';
+import { Rng } from '../engine/rng';
+import { simulate } from '../engine/simulate';
+import { tempWorkspace } from './helpers';
+import { constWorkload, doc, placement, publicSite, scenario } from './sim-helpers';
+
+/** A public site in USD, reported in KRW at 1,400: one instance of 0.1 USD/h for one hour costs 140 KRW. */
+function fxWorkspace(extraScenario = '') {
+  const dir = tempWorkspace({
+    'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 100 }'),
+    'w.yaml': constWorkload('api', 10),
+    'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+    'settings.yaml': doc('Settings', 'settings', 'reportingCurrency: KRW\nexchangeRates: { USD: 1400 }'),
+    'sc.yaml': scenario(extraScenario, '{ start: "2027-01-01T00:00:00Z", end: "2027-01-01T01:00:00Z", step: 1h }'),
+  });
+  const a = analyzePaths([dir], { cwd: dir });
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+  return { a, sim: simulate(a) };
+}
+
+describe('Monte Carlo', function () {
+  this.timeout(120000);
+
+  it('with one exchange rate uncertain, each run costs 140 × exp(σ·z_r) KRW and the quantiles follow the normal ones', async () => {
+    const { a, sim } = fxWorkspace();
+    // deterministic: 1 instance × 0.1 USD × 1 h × 1,400 = 140 KRW
+    assert.equal(Math.round(sim.result.siteCost[0] * 1e6) / 1e6, 140);
+    const sigma = 0.08;
+    const job: MonteCarloJob = { context: replayContext(a.model, sim.plan), runs: 2000, seed: 11, demandNoise: 0, exchangeRates: { USD: sigma } };
+    const s = await runMonteCarlo(job, sim.baseDemand, 0);
+    // run r draws exactly one normal (the USD factor) from Rng.stream(11, r): its cost is exact
+    for (const r of [0, 1, 1999]) {
+      const z = Rng.stream(11, r).normal();
+      assert.ok(Math.abs(s.outcomes[r].cost - 140 * Math.exp(sigma * z)) < 1e-9, `run ${r}`);
+    }
+    // lognormal quantiles: 140 × exp(σ × Φ⁻¹(p)), Φ⁻¹(0.1) = −1.2816, Φ⁻¹(0.5) = 0, Φ⁻¹(0.9) = 1.2816
+    // → 126.6, 140.0, 154.8 KRW; 2,000 runs put the sample quantiles within 1 %
+    const near = (x: number, y: number) => assert.ok(Math.abs(x - y) / y < 0.01, `${x} vs ${y}`);
+    near(s.cost.p10, 140 * Math.exp(sigma * -1.2816));
+    near(s.cost.p50, 140);
+    near(s.cost.p90, 140 * Math.exp(sigma * 1.2816));
+    assert.equal(s.n1FailureProbability, null, 'no random outages configured');
+  });
+
+  it('gives the same runs for a seed with any number of workers, with every factor of the model drawn', async () => {
+    const { a, sim } = fxWorkspace('growth: { perMonth: 0.02 }\n');
+    const job: MonteCarloJob = {
+      context: replayContext(a.model, sim.plan), runs: 12, seed: 5, demandNoise: 0.1, noiseAutocorrelation: 0.9, demandLevel: 0.2, growthSd: 0.01,
+      exchangeRates: { USD: 0.05 }, priceMultiplier: { cloud: 0.05 }, outages: [{ site: 'cloud', perYear: 2000, duration: 1800 }],
+    };
+    const zero = await runMonteCarlo(job, sim.baseDemand, 0);
+    const two = await runMonteCarlo(job, sim.baseDemand, 2);
+    assert.deepEqual(two.outcomes, zero.outcomes);
+    // level, FX and prices are drawn per run: the spread is real (not averaged away)
+    assert.ok(zero.cost.p90 / zero.cost.p10 > 1.1, `${zero.cost.p10} … ${zero.cost.p90}`);
+  });
+
+  it('counts an N-1 failure when a random outage of the only site leaves demand unserved beyond detection', async () => {
+    // One public site carries everything, one hour at 5-minute steps, detection 30 s (one step). 2,000 outages a
+    // year: λ = 2000 × 3600 / 31,556,952 = 0.228 per run. An outage fails N-1 when a step after its detection step is
+    // still inside it, i.e. when it starts before the hour's last 5 minutes: nothing else can serve that demand.
+    const dir = tempWorkspace({
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 100 }'),
+      'w.yaml': constWorkload('api', 10),
+      'p.yaml': placement('api: { shares: { cloud: 100 } }'),
+      'sc.yaml': scenario(),
+    });
+    const a = analyzePaths([dir], { cwd: dir });
+    const sim = simulate(a);
+    const job: MonteCarloJob = { context: replayContext(a.model, sim.plan), runs: 400, seed: 3, demandNoise: 0, outages: [{ site: 'cloud', perYear: 2000, duration: 1800 }] };
+    const s = await runMonteCarlo(job, sim.baseDemand, 0);
+    const lastStep = sim.plan.horizon.end - 300;
+    for (const o of s.outcomes) assert.equal(o.n1Failed ?? false, o.outageStarts.some((t) => Math.floor(t / 300) * 300 < lastStep), String(o.outageStarts));
+    assert.equal(s.n1FailureProbability, s.outcomes.filter((o) => o.n1Failed).length / 400);
+    // runs with at least one outage: near 1 − e^−0.228 = 0.204
+    const share = s.outcomes.filter((o) => o.outages > 0).length / s.outcomes.length;
+    assert.ok(Math.abs(share - (1 - Math.exp(-2000 * 3600 / 31_556_952))) < 0.06, String(share));
+  });
+});
