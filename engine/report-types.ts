@@ -8,6 +8,8 @@ import type { Comparison } from './comparison';
 export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
 
 export interface Report {
+  /** IANA time zone (Settings.timezone) that times and calendar months are shown in. */
+  timezone?: string;
   reportVersion: 1;
   scenario: string;
   placement: string;

@@ -97,6 +97,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     placement: plan.placement.name,
     mode: plan.placement.mode,
     currency: model.settings.reportingCurrency,
+    timezone: model.settings.timezone,
     exchangeRates: Object.fromEntries(Object.entries(plan.exchangeRates).sort(([a], [b]) => (a < b ? -1 : 1))),
     horizon: { start: iso(h.start), end: iso(h.end), stepSeconds: dt, steps },
     totals: {

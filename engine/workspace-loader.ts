@@ -168,6 +168,29 @@ function tooDeep(text: string): number {
   return 0;
 }
 
+/** Offset of the innermost `{` or `[` still open at `before` (outside quotes and comments), or −1. */
+function unclosedOpener(text: string, before: number, kind: '{' | '['): number {
+  const stack: number[] = [];
+  let quote = '';
+  for (let i = 0; i < before && i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '{' || c === '[') stack.push(i);
+    else if (c === '}' || c === ']') stack.pop();
+    else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    }
+  }
+  for (let k = stack.length - 1; k >= 0; k--) if (text[stack[k]] === kind) return stack[k];
+  return -1;
+}
+
 /**
  * Parses in-memory texts. Fast path: js-yaml (YAML 1.2 core schema, the same data model as the
  * `yaml` package's default) reads the values, and the position-keeping `yaml` parse is left to
@@ -199,7 +222,16 @@ export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache): { 
       for (const err of doc.errors) {
         broken = true;
         const [a, b] = err.pos;
-        diagnostics.push({ file: t.file, range: sd.rangeOfOffsets(a, Math.max(b, a + 1)), severity: 'error', rule: 'yaml-syntax', message: cleanYamlMessage(err.message) });
+        const d: Diagnostic = { file: t.file, range: sd.rangeOfOffsets(a, Math.max(b, a + 1)), severity: 'error', rule: 'yaml-syntax', message: cleanYamlMessage(err.message) };
+        // an unclosed flow collection is reported where the parser gave up; point at where it opened too
+        const close = /end with an? ([}\]])/.exec(err.message)?.[1];
+        const open = close ? unclosedOpener(t.text, a, close === '}' ? '{' : '[') : -1;
+        if (open >= 0) {
+          const at = sd.rangeOfOffsets(open, open + 1);
+          d.message += `; the ${close === '}' ? '{' : '['} on line ${at.start.line}, column ${at.start.column} is never closed`;
+          d.related = [{ file: t.file, range: at, message: `the flow ${close === '}' ? 'mapping' : 'sequence'} that is not closed opens here` }];
+        }
+        diagnostics.push(d);
       }
       for (const w of doc.warnings) {
         const [a, b] = w.pos;

@@ -106,3 +106,15 @@ describe('loader fast path', () => {
     assert.equal(where(d), 'p.yaml:6:12');
   });
 });
+
+describe('syntax errors where they are', () => {
+  it('an unclosed flow map is reported where the parser stopped, and where it opened (related information)', () => {
+    const { lintFiles } = require('./helpers') as typeof import('./helpers');
+    // line 3 opens `{` at column 11 and never closes it; the parser gives up at line 4, column 1
+    const a = lintFiles({ 'p.yaml': 'apiVersion: headroom.dev/v1\nkind: Placement\nmetadata: { name: planted\nspec:\n  workloads: {}\n' });
+    const d = a.diagnostics.find((x) => x.rule === 'yaml-syntax')!;
+    assert.equal(`${d.range.start.line}:${d.range.start.column}`, '4:1');
+    assert.match(d.message, /the \{ on line 3, column 11 is never closed/);
+    assert.deepEqual(d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`), ['p.yaml:3:11 the flow mapping that is not closed opens here']);
+  });
+});

@@ -154,7 +154,7 @@ describe('report exports', function () {
       // resource switch: memory redraws the site charts and the utilization chart in memory
       await page.locator('.resource-switch button', { hasText: 'memory' }).click();
       const titles = await page.locator('.resource-charts figure.chart figcaption').allTextContents();
-      assert.ok(titles.some((t) => /pangyo: running memory by workload, needed and capacity \(MiB\)/.test(t)), titles.join(' | '));
+      assert.ok(titles.some((t) => /pangyo: running memory by workload, needed and capacity \(MiB; times in UTC\)/.test(t)), titles.join(' | '));
       assert.ok(titles.some((t) => /Peak memory utilization per site/.test(t)), titles.join(' | '));
       await page.locator('.resource-switch button', { hasText: 'vCPU' }).click();
       // sortable workload table: numbers sort largest first on the first click, then reverse
@@ -174,6 +174,22 @@ describe('report exports', function () {
       assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       assert.ok(svgText.includes('path') && !svgText.includes('var(--'), 'colours resolved, not theme variables');
       await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
+      // a narrow panel (700 px), light and dark: the page never scrolls sideways, tables scroll inside themselves
+      await page.setViewportSize({ width: 700, height: 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const fits = await page.evaluate(() => {
+          const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+          return g.document.documentElement.scrollWidth <= g.innerWidth + 1;
+        });
+        assert.ok(fits, `${scheme}: no horizontal page scroll at 700 px`);
+        await page.screenshot({ path: path.join(ARTIFACTS, `report-700-${scheme}.png`), fullPage: true });
+      }
+      const bg = await page.evaluate(() => {
+        const g = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } };
+        return g.getComputedStyle(g.document.body).backgroundColor;
+      });
+      assert.equal(bg, 'rgb(30, 30, 30)', 'dark colours in a dark browser');
       assert.deepEqual(errors, []);
       assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);
       assert.equal(requests.length, 1);

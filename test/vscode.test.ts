@@ -64,7 +64,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     const ext = path.join(tmp, 'extensions');
     const mine = path.join(ext, 'headroom.headroom-vscode-0.1.0');
     fs.mkdirSync(mine, { recursive: true });
-    for (const f of ['package.json', 'dist', 'schemas']) copyDir(path.join(REPO, 'extension', f), path.join(mine, f));
+    for (const f of ['package.json', 'dist', 'schemas', 'icon.png']) copyDir(path.join(REPO, 'extension', f), path.join(mine, f));
     const host = path.join(ext, 'headroom.headroom-vscode-tests-0.0.1');
     fs.mkdirSync(host, { recursive: true });
     fs.copyFileSync(path.join(REPO, 'extension', 'test', 'host', 'package.json'), path.join(host, 'package.json'));
@@ -96,8 +96,8 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     const r = JSON.parse(text) as { failures: number; results: { title: string; state: string; error?: string }[] };
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-suite.png') });
     assert.equal(r.failures, 0, r.results.filter((x) => x.state === 'failed').map((x) => `${x.title}: ${x.error}`).join('\n'));
-    // the six tests of extension/test/suite/extension.test.ts, the on-save recommendation fix among them
-    assert.equal(r.results.length, 6, r.results.map((x) => x.title).join('\n'));
+    // the eight tests of extension/test/suite/extension.test.ts, the on-save recommendation fix and the focus test among them
+    assert.equal(r.results.length, 8, r.results.map((x) => x.title).join('\n'));
     assert.ok(r.results.some((x) => x.title.includes('recommended placement') && x.state === 'passed'));
   });
 
@@ -136,5 +136,13 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     await page.locator('iframe.webview').first().waitFor({ timeout: 120000 });
     await page.waitForTimeout(3000);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-report.png') });
+    // the report in a narrow window (700 px wide), in the workbench's own (dark) theme
+    await page.setViewportSize({ width: 700, height: 900 });
+    await page.waitForFunction(() => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { right: number } } | null } };
+      const frame = g.document.querySelector('iframe.webview');
+      return !!frame && frame.getBoundingClientRect().right <= 700;
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-report-700.png') });
   });
 });

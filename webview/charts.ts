@@ -88,6 +88,44 @@ function hideTip(): void {
   tooltip().hidden = true;
 }
 
+/**
+ * Times for people: a 24-hour clock in the workspace's time zone (Settings.timezone), named in
+ * each chart's caption; the tick format follows the span shown (hours, days or months).
+ */
+function zoneOf(report: Report): string {
+  return report.timezone || 'UTC';
+}
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string, kind: 'time' | 'day' | 'month' | 'full'): Intl.DateTimeFormat {
+  const key = `${tz}|${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions = kind === 'time' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : kind === 'day' ? { month: 'short', day: 'numeric' }
+      : kind === 'month' ? { year: 'numeric', month: 'short' }
+      : { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...opts });
+    formatters.set(key, f);
+  }
+  return f;
+}
+/** Tick labels for a time axis spanning [a, b]. */
+function timeTicks(report: Report, a: Date, b: Date): (d: Date) => string {
+  const span = (b.getTime() - a.getTime()) / 86_400_000;
+  const f = formatter(zoneOf(report), span <= 2 ? 'time' : span <= 120 ? 'day' : 'month');
+  return (d) => f.format(d);
+}
+/** A moment in the tooltip: "2027-01-01 09:00 Asia/Seoul". */
+export function momentText(report: Report, d: Date): string {
+  const parts = Object.fromEntries(formatter(zoneOf(report), 'full').formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zoneOf(report)}`;
+}
+/** Fewer ticks in a narrow panel, so labels never collide. */
+function tickCount(parent: HTMLElement, wide: number): number {
+  const w = parent.clientWidth || 1000;
+  return w < 500 ? Math.max(2, Math.floor(wide / 3)) : w < 800 ? Math.max(3, Math.floor(wide / 2)) : wide;
+}
+
 export type ChartResource = 'vcpus' | 'memoryMiB' | 'diskGiB';
 const RESOURCE_UNIT: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'MiB', diskGiB: 'GiB' };
 const RESOURCE_NAME: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
@@ -122,7 +160,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
   const index = Array.from({ length: n }, (_, i) => i);
   const hidden = new Set<string>();
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
-  const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_NAME[view.resource]} by workload, needed and capacity (${unit})`);
+  const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_NAME[view.resource]} by workload, needed and capacity (${unit}; times in ${zoneOf(report)})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const y = scaleLinear().range([H - M.bottom, M.top]);
   const gx = svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`);
@@ -143,7 +181,8 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
     const inView = (i: number) => times[i] >= a && times[i] <= b;
     const top = max(times.map((_, i) => (inView(i) ? Math.max(ss.capacityVcpus[i], ss.neededVcpus[i], stacked.length ? stacked[stacked.length - 1][i][1] : 0) : 0))) ?? 1;
     y.domain([0, top * 1.05 || 1]);
-    gx.call(axisBottom(x).ticks(8));
+    const [d0, d1] = x.domain();
+    gx.call(axisBottom(x).ticks(tickCount(parent, 8)).tickFormat((d) => timeTicks(report, d0, d1)(d as Date)));
     gy.call(axisLeft(y).ticks(5).tickFormat((v) => fmtNum(Number(v))));
     // one decimal is finer than a pixel in the viewBox, and keeps the path strings short
     const ar = area<[number, number]>().x((_, i) => xs[i]).y0((d) => y(d[0])).y1((d) => y(d[1])).digits(1);
@@ -174,7 +213,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
     if (px < M.left || px > W - M.right) return hideTip();
     const i = Math.max(0, Math.min(n - 1, Math.round((x.invert(px).getTime() - t0) / 1000 / series.bucketSeconds)));
     const top = names.filter((w) => !hidden.has(w)).map((w) => ({ w, v: ss.byWorkload[w][i] })).sort((p, q) => q.v - p.v).slice(0, 5);
-    showTip(ev, [`${siteName} · ${times[i].toISOString().slice(0, 16).replace('T', ' ')} UTC`, `capacity ${fmtNum(ss.capacityVcpus[i])} ${unit} · needed ${fmtNum(ss.neededVcpus[i])}`, ...top.map((t) => `${t.w}: ${fmtNum(t.v)} ${unit} running (mean)`)]);
+    showTip(ev, [`${siteName} · ${momentText(report, times[i])}`, `capacity ${fmtNum(ss.capacityVcpus[i])} ${unit} · needed ${fmtNum(ss.neededVcpus[i])}`, ...top.map((t) => `${t.w}: ${fmtNum(t.v)} ${unit} running (mean)`)]);
   });
   svg.on('mouseleave', hideTip);
   svg.on('dblclick', () => {
@@ -243,7 +282,7 @@ export function utilizationChart(parent: HTMLElement, report: Report, headroomTa
   const n = series.sites[names[0]].capacityVcpus.length;
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
-  const svg = svgRoot(parent, `Peak ${RESOURCE_NAME[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line`);
+  const svg = svgRoot(parent, `Peak ${RESOURCE_NAME[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line (times in ${zoneOf(report)})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const u = (s: string) => {
     const v = inResource(series.sites[s], resource);
@@ -251,7 +290,7 @@ export function utilizationChart(parent: HTMLElement, report: Report, headroomTa
   };
   const y = scaleLinear().domain([0, Math.max(1, max(names.flatMap(u)) ?? 1)]).range([H - M.bottom, M.top]);
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
-  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8));
+  svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(tickCount(parent, 8)).tickFormat((d) => timeTicks(report, times[0], times[n - 1])(d as Date)));
   svg.append('g').attr('class', 'axis y').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5).tickFormat((v) => `${Math.round(Number(v) * 100)} %`));
   svg.append('line').attr('class', 'target').attr('x1', M.left).attr('x2', W - M.right).attr('y1', y(1 - headroomTarget)).attr('y2', y(1 - headroomTarget));
   for (const s of names) svg.append('path').attr('class', 'util').attr('stroke', color(s)).attr('d', line<number>().x((_, i) => x(times[i])).y((v) => y(v))(u(s)));

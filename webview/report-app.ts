@@ -9,8 +9,18 @@ import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
 import { Report } from './types';
 
-export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2): void {
+export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2, opts: { stale?: boolean; onRerun?: () => void } = {}): void {
   root.replaceChildren();
+  if (opts.stale) {
+    // the workspace changed after this result: say so above everything, with the way to refresh it
+    const banner = el('div', { class: 'stale-banner', role: 'status' }, 'The workspace changed after this report was computed: its numbers are out of date. ');
+    if (opts.onRerun) {
+      const b = el('button', { type: 'button', class: 'rerun' }, 'Re-run');
+      b.addEventListener('click', () => opts.onRerun!());
+      banner.append(b);
+    }
+    root.append(banner);
+  }
   root.append(
     el('header', {},
       el('h1', {}, `Capacity review: ${r.scenario}`),
@@ -61,7 +71,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2)
 }
 
 /** The message the extension posts to the webview (and the state kept across reloads). */
-export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number }
+export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number; stale?: boolean }
 
 declare function acquireVsCodeApi(): { getState(): ReportMessage | undefined; setState(s: ReportMessage): void; postMessage(m: unknown): void };
 
@@ -75,13 +85,13 @@ function boot(): void {
     renderReport(root, parsed.report, parsed.headroomTarget);
   } else {
     const kept = vscodeApi?.getState();
-    if (kept?.report) renderReport(root, kept.report, kept.headroomTarget);
+    if (kept?.report) renderReport(root, kept.report, kept.headroomTarget, { stale: kept.stale, onRerun: () => vscodeApi?.postMessage({ type: 'rerun' }) });
   }
   // In VS Code the extension posts typed { type: 'report' } messages; the last one is kept as
   // state, so the panel comes back after it is hidden or the window reloads.
   window.addEventListener('message', (ev: MessageEvent<ReportMessage>) => {
     if (ev.data?.type !== 'report' || !ev.data.report) return;
-    renderReport(root, ev.data.report, ev.data.headroomTarget);
+    renderReport(root, ev.data.report, ev.data.headroomTarget, { stale: ev.data.stale, onRerun: () => vscodeApi?.postMessage({ type: 'rerun' }) });
     vscodeApi?.setState(ev.data);
   });
   vscodeApi?.postMessage({ type: 'ready' });

@@ -13,7 +13,7 @@ import type { Report } from '../../engine/report-types';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
 import { amountsText } from '../../engine/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
-import { importOpenStackTexts } from '../../engine/openstack-import';
+import { importOpenStackTexts, parseInventoryJson } from '../../engine/openstack-import';
 import { lintSiteText } from '../../engine/lint';
 import { Workspace } from './analysis';
 import { publish } from './diagnostics';
@@ -55,15 +55,29 @@ function cancelRunning(): void {
   if (running) cancellers.get(running)?.();
 }
 
-export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspace: Workspace }> {
+/** What the extension exposes (its tests read `state`). */
+export interface HeadroomApi { workspace: Workspace; state(): { stale: boolean; scenario?: string; reportOpen: boolean } }
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomApi> {
   const ws = new Workspace();
-  const out = vscode.window.createOutputChannel('Headroom');
+  // a log channel: every line timestamped the same way, with its level
+  const out = vscode.window.createOutputChannel('Headroom', { log: true });
   const collection = vscode.languages.createDiagnosticCollection('headroom');
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   status.command = 'headroom.openReport';
   const lenses = new Lenses(ws);
   let simDiagnostics: EngineDiagnostic[] = [];
   let lastReport: ReportMessage | undefined;
+  /** The workspace changed after the last result: the report, export and status bar say so. */
+  let stale = false;
+  const markStale = () => {
+    if (!lastReport || stale) return;
+    stale = true;
+    lastReport = { ...lastReport, stale: true };
+    status.text = status.text.replace(/^\$\(pulse\)/, '$(warning)') + ' (out of date)';
+    status.tooltip = 'The workspace changed after this result: click to re-run and open the report';
+    ReportPanel.update(lastReport);
+  };
   ctx.subscriptions.push(out, collection, status);
 
   const relint = () => {
@@ -72,7 +86,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     lenses.refresh();
   };
   await ws.scan();
-  if (ws.size === 0) out.appendLine('No headroom.dev/v1 documents in this workspace yet.');
+  if (ws.size === 0) out.info('No headroom.dev/v1 documents in this workspace yet.');
+  ReportPanel.onRerun = (scenario) => void vscode.commands.executeCommand('headroom.openReport', scenario);
   relint();
 
   let timer: NodeJS.Timeout | undefined;
@@ -96,17 +111,20 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     lenses.results.set(`Scenario/${rep.scenario}`, result);
     lenses.refresh();
     lastReport = { type: 'report', report: rep, headroomTarget: r.headroomTarget };
-    out.appendLine(`[${new Date().toISOString()}] ${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
-    if (ReportPanel.isOpen) ReportPanel.show(ctx.extensionUri, lastReport);
+    stale = false;
+    out.info(`${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
+    // an open report is updated where it is, without taking focus from the editor
+    ReportPanel.update(lastReport);
   };
 
   const simulateOnSave = async () => {
     if (!vscode.workspace.isTrusted || !cfg().get<boolean>('simulateOnSave', true) || ws.size === 0) return;
     const a = ws.analyze();
     if (a.diagnostics.some((d) => d.severity === 'error')) return;
-    const r = await runInWorker(ctx, { kind: 'recommend', ...ws.snapshot() });
+    // the scenario the open report shows is kept; otherwise the default one
+    const r = await runInWorker(ctx, { kind: 'recommend', scenario: ReportPanel.scenario ?? lastReport?.report.scenario, ...ws.snapshot() });
     if (!r.report) {
-      if (r.error && r.error !== 'cancelled') out.appendLine(`simulation after save: ${r.error}`);
+      if (r.error && r.error !== 'cancelled') out.warn(`simulation after save: ${r.error}`);
       return;
     }
     simDiagnostics = simulationDiagnostics(a, r.report, { expensiveThreshold: cfg().get<number>('expensivePlacementThreshold', 0.05) });
@@ -122,6 +140,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       if (ws.update(e.document) || was) {
         cancelRunning(); // a stale simulation is cancelled when the file changes again
         simDiagnostics = [];
+        markStale();
         schedule();
       }
     }),
@@ -135,8 +154,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     }),
     watcher,
     // Files created or changed outside the editor (git checkout, generators) are re-read.
-    watcher.onDidCreate((u) => void ws.reload(u).then((hit) => hit && schedule())),
-    watcher.onDidChange((u) => void ws.reload(u).then((hit) => hit && schedule())),
+    watcher.onDidCreate((u) => void ws.reload(u).then((hit) => hit && (markStale(), schedule()))),
+    watcher.onDidChange((u) => void ws.reload(u).then((hit) => hit && (markStale(), schedule()))),
     watcher.onDidDelete((u) => {
       ws.remove(u.fsPath);
       schedule();
@@ -190,38 +209,75 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
     }),
     vscode.commands.registerCommand('headroom.openReport', async (given?: string) => {
       if (!requireTrust()) return;
-      if (!lastReport || (given && lastReport.report.scenario !== given)) await vscode.commands.executeCommand('headroom.simulate', given);
+      // a result from before the last change is re-run first (the same scenario), never shown as current
+      const want = given ?? lastReport?.report.scenario;
+      if (!lastReport || stale || (given && lastReport.report.scenario !== given)) await vscode.commands.executeCommand('headroom.simulate', want);
       if (lastReport) ReportPanel.show(ctx.extensionUri, lastReport);
     }),
     vscode.commands.registerCommand('headroom.exportReport', async (target?: vscode.Uri) => {
       if (!requireTrust()) return;
-      if (!lastReport) await vscode.commands.executeCommand('headroom.simulate');
+      if (!lastReport || stale) await vscode.commands.executeCommand('headroom.simulate', lastReport?.report.scenario);
       if (!lastReport) return;
-      const uri = target ?? (await vscode.window.showSaveDialog({ filters: { 'HTML report': ['html'], Markdown: ['md'], CSV: ['csv'], JSON: ['json'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `headroom-${lastReport.report.scenario}.html`) }));
+      const uri = target ?? (await vscode.window.showSaveDialog({ title: 'Export the capacity-review report', saveLabel: 'Export', filters: { 'HTML report': ['html'], Markdown: ['md'], CSV: ['csv'], JSON: ['json'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `headroom-${lastReport.report.scenario}.html`) }));
       if (!uri) return;
       const ext = path.extname(uri.fsPath).toLowerCase();
       const text = ext === '.md' ? toMarkdown(lastReport.report) : ext === '.csv' ? toCsv(lastReport.report) : ext === '.json' ? JSON.stringify(lastReport.report, null, 2) + '\n' : toHtml(lastReport.report, { headroomTarget: lastReport.headroomTarget });
-      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-      out.appendLine(`exported ${uri.fsPath}`);
+      try {
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Headroom: could not export to ${uri.fsPath}: ${(e as Error).message}`);
+        return;
+      }
+      out.info(`exported ${uri.fsPath}`);
+      if (!target) void vscode.window.showInformationMessage(`Headroom: exported the ${lastReport.report.scenario} report to ${path.basename(uri.fsPath)}.`, 'Open').then((a) => a === 'Open' && vscode.env.openExternal(uri));
     }),
     vscode.commands.registerCommand('headroom.importOpenStack', async (hypervisors?: vscode.Uri, flavors?: vscode.Uri, name?: string) => {
       if (!requireTrust()) return undefined;
-      const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
-      const h = hypervisors ?? (await pick('openstack hypervisor list --long -f json output'));
-      if (!h) return undefined;
-      const f = flavors ?? (await pick('openstack flavor list --long -f json output'));
-      if (!f) return undefined;
-      const siteName = name ?? (await vscode.window.showInputBox({ prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
-      if (!siteName) return undefined;
-      const read = async (u: vscode.Uri) => ({ file: path.basename(u.fsPath), text: Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8') });
+      const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, openLabel: 'Use this file', canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
+      // each file is read and checked as soon as it is chosen: a bad one fails at its own prompt,
+      // with the reason, in a notification (not a modal dialog)
+      const fail = (message: string) => {
+        out.warn(`import: ${message}`);
+        void vscode.window.showErrorMessage(`Headroom: ${message}`);
+        return undefined;
+      };
+      const read = async (u: vscode.Uri, key: 'hypervisors' | 'flavors') => {
+        const file = path.basename(u.fsPath);
+        let text: string;
+        try {
+          text = Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8');
+        } catch (e) {
+          throw new Error(`${file} cannot be read (${(e as Error).message})`);
+        }
+        const json = parseInventoryJson(text, file);
+        if (!Array.isArray(json) && !(json && typeof json === 'object' && Array.isArray((json as Record<string, unknown>)[key]))) throw new Error(`${file} is not ${key === 'hypervisors' ? 'a hypervisor list' : 'a flavor list'} (a JSON list from \`openstack ${key === 'hypervisors' ? 'hypervisor' : 'flavor'} list --long -f json\`, or an object with "${key}")`);
+        return { file, text };
+      };
+      let hyp: { file: string; text: string };
+      let fla: { file: string; text: string };
       try {
-        const r = importOpenStackTexts(await read(h), await read(f), { name: siteName, check: lintSiteText });
+        const h = hypervisors ?? (await pick('Choose the hypervisor list (openstack hypervisor list --long -f json)'));
+        if (!h) return undefined;
+        hyp = await read(h, 'hypervisors');
+        const f = flavors ?? (await pick('Choose the flavor list (openstack flavor list --long -f json)'));
+        if (!f) return undefined;
+        fla = await read(f, 'flavors');
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      const siteName = name ?? (await vscode.window.showInputBox({ title: 'Name of the imported site', prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
+      if (!siteName) return undefined;
+      try {
+        const r = importOpenStackTexts(hyp, fla, { name: siteName, check: lintSiteText });
         const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
         await vscode.window.showTextDocument(doc);
-        out.appendLine(`imported ${r.hosts} host(s) in ${r.aggregates} aggregate(s) as site ${siteName}${r.skipped ? `; ${r.skipped} not up and left out` : ''}`);
+        for (const n of r.notes) out.info(`import: ${n}`);
+        const summary = `imported ${r.hosts} host(s) in ${r.aggregates} aggregate(s) as site ${siteName}${r.skipped ? `; ${r.skipped} not up and left out` : ''}`;
+        out.info(summary);
+        void vscode.window.showInformationMessage(`Headroom: ${summary}. Save the new document into the workspace to use it.`, ...(r.notes.length ? ['Show details'] : [])).then((a) => a && out.show(true));
         return r.yaml;
       } catch (e) {
-        throw new Error(`Headroom: ${(e as Error).message}`);
+        return fail((e as Error).message);
       }
     }),
     vscode.commands.registerCommand('headroom.showRecommendations', async (given?: string) => {
@@ -232,8 +288,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       if (r.error === 'cancelled') return undefined;
       if (r.error || !r.report) throw new Error(`Headroom: ${r.error ?? 'no report'}`);
       showResult(r, 'recommend');
-      out.appendLine('Recommendations:');
-      for (const x of r.report.recommendations) out.appendLine(`  [${x.kind}] ${x.message}`);
+      out.info('Recommendations:');
+      for (const x of r.report.recommendations) out.info(`  [${x.kind}] ${x.message}`);
       out.show(true);
       if (r.placementYaml) {
         const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: `# Recommended placement for ${r.placementName}: save it into the workspace to compare or adopt\n---\n${r.placementYaml}` });
@@ -242,7 +298,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<{ workspac
       return r.report;
     }),
   );
-  return { workspace: ws };
+  return { workspace: ws, state: () => ({ stale, scenario: lastReport?.report.scenario, reportOpen: ReportPanel.isOpen }) };
 }
 
 export function deactivate(): void {

@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import type { Report } from '../../engine/report-types';
 
 export const VIEW_TYPE = 'headroom.report';
-export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number }
+export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number; stale?: boolean }
+/** Messages from the webview: ready to draw, or re-run the (stale) report's scenario. */
+export type FromWebview = { type: 'ready' } | { type: 'rerun' };
 
 export function reportHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
@@ -29,18 +31,34 @@ export class ReportPanel {
     panel.onDidDispose(() => {
       if (ReportPanel.current === this) ReportPanel.current = undefined;
     });
-    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'icon.png');
+    panel.webview.onDidReceiveMessage((m: FromWebview) => {
       if (m?.type === 'ready' && this.last) void panel.webview.postMessage(this.last);
+      if (m?.type === 'rerun') ReportPanel.onRerun?.(this.last?.report.scenario);
     });
   }
 
+  /** Called when the panel's "Re-run" button is pressed (set by the extension). */
+  static onRerun?: (scenario: string | undefined) => void;
+
+  /** Opens the panel or brings it forward: only when the user asked for the report. */
   static show(extensionUri: vscode.Uri, message?: ReportMessage): ReportPanel {
     if (!ReportPanel.current) {
       const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Headroom report', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] });
       ReportPanel.current = new ReportPanel(panel, extensionUri);
-    } else ReportPanel.current.panel.reveal(vscode.ViewColumn.Beside);
+    } else ReportPanel.current.panel.reveal(ReportPanel.current.panel.viewColumn ?? vscode.ViewColumn.Beside);
     if (message) ReportPanel.current.post(message);
     return ReportPanel.current;
+  }
+
+  /** Updates an open panel in place, without revealing it or taking focus (after a save). */
+  static update(message: ReportMessage): void {
+    ReportPanel.current?.post(message);
+  }
+
+  /** The scenario the open panel shows, if any. */
+  static get scenario(): string | undefined {
+    return ReportPanel.current?.last?.report.scenario;
   }
 
   static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: ReportMessage | undefined): void {

@@ -132,4 +132,38 @@ describe('Headroom in VS Code', () => {
     assert.match(yaml, /name: gasan-64c-512g\n\s+hosts: 2/);
     assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
   });
+
+  it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change', async () => {
+    const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean } }>('headroom.headroom-vscode')!.exports;
+    await vscode.commands.executeCommand('headroom.openReport', 'fx-shock');
+    assert.equal(api.state().scenario, 'fx-shock');
+    assert.ok(api.state().reportOpen);
+    const uri = file('placement.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    const cfg = vscode.workspace.getConfiguration('headroom');
+    await cfg.update('simulateOnSave', true, vscode.ConfigurationTarget.Global);
+    try {
+      await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '# reviewed\n'));
+      assert.equal(api.state().stale, true, 'a change marks the last result out of date');
+      await doc.save();
+      // the replay after the save brings a fresh result (no longer out of date), for the scenario the report shows
+      const end = Date.now() + 100000;
+      while (api.state().stale && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(api.state().stale, false, 'the save re-ran the simulation');
+      assert.equal(api.state().scenario, 'fx-shock');
+      // and the editor kept the focus: the report was updated where it is, not revealed
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath);
+    } finally {
+      await cfg.update('simulateOnSave', false, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('refuses a bad inventory file at its own prompt, before asking for the next one', async () => {
+    const bad = path.join(root(), 'not-hypervisors.json');
+    fs.writeFileSync(bad, JSON.stringify({ servers: [] }));
+    // with no flavors file given, a second prompt would open a dialog and this test would time out
+    const r = await vscode.commands.executeCommand<string | undefined>('headroom.importOpenStack', vscode.Uri.file(bad));
+    assert.equal(r, undefined);
+  });
 });
