@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from './diagnostic-format';
-import { hasErrors } from './diagnostics';
+import { Diagnostic, hasErrors } from './diagnostics';
 import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from './lint';
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
@@ -24,6 +24,9 @@ import * as os from 'os';
 import { UsageError } from './workspace-loader';
 import { OutputError, OutputFile, readRegularFile } from './file-access';
 import { assertFinite, NonFiniteError } from './finite-check';
+import { checkPolicies, checkRegressions, parsePolicies, Policy } from './policy';
+import { defaultBase, diffWorkspaces, isRevision, materialize } from './workspace-diff';
+import { diffMarkdown, diffText } from './diff-format';
 
 export const VERSION: string = (() => {
   for (const rel of ['../package.json', '../../package.json']) {
@@ -70,11 +73,12 @@ Commands:
   recommend PATH...  placement, headroom, hosts to buy, commitments (--scenario NAME, --json)
   report PATH...     capacity-review report (--format html|md|csv|json --out FILE)
   import openstack   Site document from openstack CLI JSON (--hypervisors H.json --flavors F.json)
+  diff [BASE [HEAD]] the change between two revisions (--format text|md|json, --fail-on POLICIES)
   help [COMMAND]     this text, or a command's
   --version          the version
 
 PATH is a YAML file or a folder (every *.yaml/*.yml below it with headroom.dev/v1 documents).
-Exit codes: 0 ok, 1 the input has errors, 2 usage or unreadable input.
+Exit codes: 0 ok, 1 the input has errors or a --fail-on policy is broken, 2 usage or unreadable input.
 `,
   lint: `Usage: headroom lint PATH... [--format text|json|sarif]
 
@@ -170,7 +174,9 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
     runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
+    'fail-on': { type: 'string' }, sarif: { type: 'string' },
   });
+  const policies = policiesOf(values['fail-on'], false);
   const runs = wholeNumber(values.runs, '--runs', 1);
   const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
   let workers = wholeNumber(values.workers, '--workers', 0);
@@ -181,6 +187,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   // HEADROOM_TIMINGS=1 prints where the time went (the bench reads the replay's share from it)
   const timings: Record<string, number> | undefined = process.env.HEADROOM_TIMINGS === '1' ? {} : undefined;
+  let breaches: Diagnostic[] = [];
   const clock = phaseClock(timings);
   const code = await emit(io, values.out, async () => {
   const a = await analyzeOrReport(positionals, io);
@@ -208,14 +215,37 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportRunError(e, io);
   }
+  breaches = checkPolicies(policies, report, a.model);
   return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   });
+  if (code === 0 && policies.length) return policyExit(io, breaches, values.sarif);
   clock('output');
   if (timings) {
     const f = (k: string) => `${k} ${(timings[k] ?? 0).toFixed(3)} s`;
     io.stderr(`headroom: timings ${f('analyze')}, ${f('simulate')} (${['plan', 'demand', 'replay', 'failover'].map(f).join(', ')}), ${f('report')}, ${f('output')}\n`);
   }
   return code;
+}
+
+function policiesOf(spec: string | undefined, allowDiff: boolean): Policy[] {
+  if (spec === undefined) return [];
+  try {
+    return parsePolicies(spec, allowDiff);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** One located error line per broken policy on stderr (and SARIF to a file when asked); exit 1 if any. */
+function policyExit(io: Io, breaches: Diagnostic[], sarif: string | undefined): number {
+  if (sarif) {
+    const f = OutputFile.open(path.resolve(io.cwd, sarif), sarif);
+    f.write(formatSarif(breaches, VERSION));
+  }
+  if (!breaches.length) return 0;
+  io.stderr(formatText(breaches));
+  io.stderr(`headroom: ${breaches.length} policy breach(es)\n`);
+  return 1;
 }
 
 function wholeNumber(v: string | undefined, flag: string, min: number): number | undefined {
@@ -253,7 +283,7 @@ export function monteCarloReport(s: MonteCarloSummary, job: MonteCarloJob): NonN
   };
 }
 
-registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--workers W] [--json] [--no-series] [--out FILE]
+registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--workers W] [--json] [--no-series] [--out FILE] [--fail-on n1,headroom,slo,unserved] [--sarif FILE]
 
 Replays the scenario step by step and prints a summary (sites, workloads, worst moments,
 N-1 verdict), or the report JSON with --json. --runs adds a Monte Carlo over demand noise
@@ -267,10 +297,13 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
     'min-share': { type: 'string' }, 'no-n1': { type: 'boolean', default: false }, 'single-site': { type: 'boolean', default: false },
     'add-hosts': { type: 'boolean', default: false }, 'no-series': { type: 'boolean', default: false },
+    'fail-on': { type: 'string' }, sarif: { type: 'string' },
   });
+  const policies = policiesOf(values['fail-on'], false);
+  let breaches: Diagnostic[] = [];
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
-  return emit(io, values.out, async () => {
+  const code = await emit(io, values.out, async () => {
   const a = await analyzeOrReport(positionals, io);
   if (!a) return 1;
   let out: RecommendOutcome;
@@ -286,8 +319,10 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportRunError(e, io);
   }
+  breaches = checkPolicies(policies, out.report, a.model);
   return values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
   });
+  return code === 0 && policies.length ? policyExit(io, breaches, values.sarif) : code;
 }
 async function reportCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, {
@@ -368,7 +403,7 @@ below 2.88, or Nova's os-hypervisors API JSON) and \`openstack flavor list --lon
 shape become an aggregate; hosts not up are left out; reserved and allocation ratios are Nova's defaults.
 `);
 
-registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts]
+registerCommand('recommend', recommendCmd, `Usage: headroom recommend PATH... [--scenario NAME] [--json] [--out FILE] [--min-share PCT] [--no-n1] [--single-site] [--add-hosts] [--fail-on POLICIES] [--sarif FILE]
 
 Solves for the cheapest active-active placement (HiGHS) that keeps the headroom target at the
 busiest steps and survives the loss of any one site, re-simulates it beside the current
@@ -406,3 +441,79 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
     throw e;
   }
 }
+
+async function diffCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    'base-dir': { type: 'string' }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string' }, scenario: { type: 'string' }, out: { type: 'string' }, sarif: { type: 'string' },
+  });
+  const format = values.format as string;
+  if (!['text', 'md', 'json'].includes(format)) throw new UsageError(`--format must be text, md or json, got "${format}"`);
+  const policies = policiesOf(values['fail-on'], true);
+  // BASE and HEAD are the leading positionals that are git revisions and not paths on disk
+  const revs: string[] = [];
+  let rest = positionals;
+  while (rest.length && revs.length < 2 && !fs.existsSync(path.resolve(io.cwd, rest[0])) && !values['base-dir']) {
+    if (!isRevision(io.cwd, rest[0])) throw new UsageError(`${rest[0]}: neither a path nor a git revision`);
+    revs.push(rest[0]);
+    rest = rest.slice(1);
+  }
+  const paths = rest.length ? rest : ['.'];
+  const cleanup: string[] = [];
+  let code = 2;
+  let failed = false;
+  try {
+    let base: { ref: string; paths: string[]; cwd: string };
+    let head: { ref: string; paths: string[]; cwd: string } = { ref: 'working tree', paths, cwd: io.cwd };
+    if (values['base-dir']) {
+      base = { ref: values['base-dir'], paths: [path.resolve(io.cwd, values['base-dir'])], cwd: path.resolve(io.cwd, values['base-dir']) };
+    } else {
+      const baseRev = revs[0] ?? defaultBase(io.cwd);
+      const b = materialize(io.cwd, baseRev, paths);
+      cleanup.push(b.dir);
+      base = { ref: revs[0] ?? `merge base ${baseRev.slice(0, 12)}`, paths: b.paths, cwd: b.dir };
+      if (revs[1]) {
+        const h = materialize(io.cwd, revs[1], paths);
+        cleanup.push(h.dir);
+        head = { ref: revs[1], paths: h.paths, cwd: h.dir };
+      }
+    }
+    code = await emit(io, values.out, async () => {
+      const r = await diffWorkspaces({ base, head, scenario: values.scenario });
+      if (r.errors.length) {
+        io.stderr(formatText(r.errors));
+        io.stderr(`headroom: ${head.ref} has ${r.errors.length} error(s); nothing was compared\n`);
+        return 1;
+      }
+      if (!r.diff) {
+        io.stderr(`headroom: the base (${base.ref}) has ${r.baseErrors?.length ?? 0} error(s) and does not simulate; nothing was compared\n`);
+        return 1;
+      }
+      const breaches = checkRegressions(policies, r.baseReport!, r.headReport!, r.head.model);
+      r.diff.policies = policies.map((p) => {
+        const mine = breaches.filter((b) => b.message.startsWith(`policy ${p.text}:`) || b.message.startsWith(`policy ${p.kind}:`));
+        return { policy: p.text, ok: mine.length === 0, message: mine.map((b) => b.message.replace(/^policy [^:]+: /, '')).join('; ') };
+      });
+      if (values.sarif) OutputFile.open(path.resolve(io.cwd, values.sarif), values.sarif).write(formatSarif(breaches, VERSION));
+      if (breaches.length) {
+        io.stderr(formatText(breaches));
+        io.stderr(`headroom: ${breaches.length} policy breach(es)\n`);
+        failed = true;
+      }
+      return format === 'json' ? JSON.stringify(r.diff, null, 2) + '\n' : format === 'md' ? diffMarkdown(r.diff) : diffText(r.diff);
+    });
+    return code === 0 && failed ? 1 : code;
+  } finally {
+    for (const d of cleanup) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+registerCommand('diff', diffCmd, `Usage: headroom diff [BASE [HEAD]] [PATH...] [--base-dir DIR] [--scenario NAME] [--format text|md|json] [--fail-on POLICIES] [--out FILE] [--sarif FILE]
+
+The change between two revisions of a workspace, head − base: cost (total, per calendar month,
+per site and workload), peak utilization per resource, unserved demand and SLO steps, N-1 and
+headroom verdicts that flipped, shares that moved, lint diagnostics added and removed. BASE and
+HEAD are git revisions read with git (default: the merge base with the default branch, against
+the working tree); --base-dir compares a folder instead. --format md is a pull-request comment
+(under 65,536 characters). --fail-on n1,headroom,slo,unserved,cost:+5%,cost:+N,n1-regression,
+headroom-regression,slo-regression exits 1 with one located error per breach; --sarif writes them
+as SARIF for code scanning.
+`);

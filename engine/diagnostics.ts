@@ -73,6 +73,12 @@ export const RULES = {
   'n1-shortfall': 'Simulation: losing a site leaves workloads short of capacity at their peak.',
   'headroom-below-target': 'Simulation: a site has less spare capacity at its peak than the placement\'s headroomTarget.',
   'placement-cost': 'Recommendation: another placement costs clearly less with no more unserved demand.',
+  'policy-n1': 'Policy (--fail-on n1): losing a site leaves a workload short at its peak.',
+  'policy-headroom': 'Policy (--fail-on headroom): a site has less spare than headroomTarget on its binding resource.',
+  'policy-slo': 'Policy (--fail-on slo): a workload has SLO-violation steps.',
+  'policy-unserved': 'Policy (--fail-on unserved): a workload leaves demand unserved.',
+  'policy-cost': 'Policy (--fail-on cost:+N): the total cost rises by more than allowed.',
+  'policy-regression': 'Policy (--fail-on *-regression): something that held at the base revision fails at the head.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -8,7 +8,7 @@
 import { isMap, isPair, isScalar, isSeq, Node } from 'yaml';
 import { classify, demandStats } from './classification';
 import { Analysis } from './lint';
-import { Model, Site, Workload } from './model';
+import { Model, Site, Workload, Scenario } from './model';
 import { aggregateSchedulable, instancesPerHost, siteInstanceCapacity, siteSchedulable } from './nova-capacity';
 import { rateFor } from './pricing';
 import { resolveTracePath } from './rules/trace-files';
@@ -96,7 +96,67 @@ export function siteHover(site: Site, model: Model): string {
   return [`**${site.name}** — public (${site.provider || 'cloud'}${site.region ? `, ${site.region}` : ''})`, '',
     `Quota: ${site.quota.vcpus === undefined ? 'none' : `${fmt(site.quota.vcpus)} vCPU`} · scale-out delay ${site.autoscaling.scaleOutDelaySeconds} s`, '',
     '| instance type | vCPU | memory GiB | on-demand /h | committed |', '| --- | ---: | ---: | ---: | ---: |',
-    ...site.instanceTypes.map((t) => `| ${t.name} | ${t.vcpus} | ${fmt(t.memoryMiB / 1024, 1)} | ${t.pricing.onDemandHourly} ${site.currency} | ${site.commitments.filter((c) => c.instanceType === t.name).reduce((m, c) => m + c.count, 0)} |`)].join('\n');
+    ...site.instanceTypes.map((t) => `| ${t.name} | ${t.vcpus} | ${fmt(t.memoryMiB / 1024, 1)} | ${priceText(t.pricing.onDemandHourly, site.currency, model)} | ${site.commitments.filter((c) => c.instanceType === t.name).reduce((m, c) => m + c.count, 0)} |`)].join('\n');
+}
+
+/** A price in its currency and, where a rate is known, in the reporting currency: "0.2 USD (278 KRW)". */
+function priceText(v: number, currency: string, model: Model): string {
+  const rep = model.settings.reportingCurrency;
+  if (!currency || currency === rep) return `${v} ${rep}`;
+  try {
+    return `${v} ${currency} (${fmt(v * rateFor(currency, rep, model.settings.exchangeRates), 2)} ${rep})`;
+  } catch {
+    return `${v} ${currency}`;
+  }
+}
+
+/** Markdown for a flavor: its shape and how many fit a host of each aggregate, on every site that has it. */
+export function flavorHover(name: string, model: Model): string | undefined {
+  const rows: string[] = [];
+  for (const site of model.sites.values()) {
+    if (site.type !== 'openstack') continue;
+    const f = site.flavors.find((x) => x.name === name);
+    if (!f) continue;
+    if (!rows.length) rows.push(`**${name}** — ${f.vcpus} vCPU, ${fmt(f.memoryMiB / 1024, 1)} GiB memory, ${fmt(f.diskGiB)} GiB disk`, '', '| site | aggregate | per host | aggregate total |', '| --- | --- | ---: | ---: |');
+    for (const g of site.aggregates) rows.push(`| ${site.name} | ${g.name} | ${instancesPerHost(g, f)} | ${fmt(instancesPerHost(g, f) * g.hosts)} |`);
+  }
+  return rows.length ? rows.join('\n') : undefined;
+}
+
+/** Markdown for an instance type: shape and prices in the reporting currency, on every public site that sells it. */
+export function instanceTypeHover(name: string, model: Model): string | undefined {
+  const rows: string[] = [];
+  for (const site of model.sites.values()) {
+    if (site.type !== 'public') continue;
+    const t = site.instanceTypes.find((x) => x.name === name);
+    if (!t) continue;
+    if (!rows.length) rows.push(`**${name}** — ${t.vcpus} vCPU, ${fmt(t.memoryMiB / 1024, 1)} GiB memory${t.gpus ? `, ${t.gpus} GPU` : ''}`, '', '| site | on-demand /h | spot /h | reserved 1 y /h |', '| --- | ---: | ---: | ---: |');
+    const p = t.pricing;
+    rows.push(`| ${site.name} | ${priceText(p.onDemandHourly, site.currency, model)} | ${p.spotHourly === undefined ? '—' : priceText(p.spotHourly, site.currency, model)} | ${p.reserved1yHourly === undefined ? '—' : priceText(p.reserved1yHourly, site.currency, model)} |`);
+  }
+  return rows.length ? rows.join('\n') : undefined;
+}
+
+/** Markdown for a scenario: horizon, steps, placement, growth, events, Monte Carlo. */
+export function scenarioHover(sc: Scenario): string {
+  const h = sc.horizon;
+  const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '?');
+  return [`**${sc.name}** — scenario`, '',
+    h ? `${iso(h.start)} → ${iso(h.end)}, ${fmt(Math.ceil((h.end - h.start) / h.step))} steps of ${h.step} s` : 'the default week at 5-minute steps',
+    `Placement: ${sc.placement ?? 'the only one, or current'} · growth ${(sc.growthPerMonth * 100).toFixed(1)} %/month · ${sc.events.length} event(s)${sc.monteCarlo ? ` · Monte Carlo ${sc.monteCarlo.runs} runs` : ''}`].join('\n');
+}
+
+/** A Site that failed its schema: what can still be said, and why its capacity is not shown. */
+function brokenSiteHover(name: string, model: Model): string | undefined {
+  const p = model.partial.sites.get(name);
+  if (!p) return undefined;
+  return [`**${name}** — ${p.type || 'site'} (this Site has errors: see the Problems panel; its capacity is shown once they are fixed)`, '',
+    p.flavors.length ? `Flavors: ${p.flavors.join(', ')}` : p.instanceTypes.length ? `Instance types: ${p.instanceTypes.join(', ')}` : ''].join('\n').trim();
+}
+
+function anySiteHover(name: string, model: Model): string | undefined {
+  const s = model.sites.get(name);
+  return s ? siteHover(s, model) : brokenSiteHover(name, model);
 }
 
 const statsCache = new Map<string, string>();
@@ -147,13 +207,17 @@ export function hoverAt(a: Analysis, file: string, line: number, column: number,
   }
   const name = at.text;
   if (name === undefined) return undefined;
-  if (kind === 'Site' && at.path[0] === 'metadata' && last === 'name' && m.sites.has(name)) return siteHover(m.sites.get(name)!, m);
+  if (kind === 'Site' && at.path[0] === 'metadata' && last === 'name') return anySiteHover(name, m);
   if (kind === 'Workload' && at.path[0] === 'metadata' && last === 'name' && m.workloads.has(name)) return workloadHover(m.workloads.get(name)!, m, traces);
+  if (kind === 'Scenario' && at.path[0] === 'metadata' && last === 'name' && m.scenarios.has(name)) return scenarioHover(m.scenarios.get(name)!);
   if (kind === 'Placement' && at.path[1] === 'workloads') {
     if (at.path.length === 3 && at.onKey && m.workloads.has(name)) return workloadHover(m.workloads.get(name)!, m, traces);
-    if (at.path[3] === 'shares' && at.onKey && m.sites.has(name)) return siteHover(m.sites.get(name)!, m);
+    if (at.path[3] === 'shares' && at.onKey) return anySiteHover(name, m);
   }
-  if ((last === 'site' || last === 'overflowTo') && m.sites.has(name)) return siteHover(m.sites.get(name)!, m);
+  if (last === 'site' || last === 'overflowTo') return anySiteHover(name, m);
+  if (!at.onKey && (last === 'flavor' || (kind === 'Site' && at.path[1] === 'flavors' && last === 'name'))) return flavorHover(name, m);
+  if (!at.onKey && (last === 'instanceType' || (kind === 'Site' && at.path[1] === 'instanceTypes' && last === 'name'))) return instanceTypeHover(name, m);
+  if (kind === 'Scenario' && last === 'placement' && !at.onKey) return m.placements.has(name) ? `**${name}** — placement of ${m.placements.get(name)!.workloads.size} workload(s), headroom target ${Math.round(m.placements.get(name)!.headroomTarget * 100)} %` : undefined;
   return undefined;
 }
 
@@ -168,7 +232,13 @@ export function completionsAt(a: Analysis, file: string, line: number, column: n
   const sites = [...m.declared.Site].sort();
   if (kind === 'Placement' && p[1] === 'workloads') {
     if (p.length <= 3 && (at.onKey || p.length === 2)) return { kind: 'workload', names: [...m.declared.Workload].sort() };
-    if (p[3] === 'shares' || last === 'overflowTo') return { kind: 'site', names: sites };
+    if (last === 'overflowTo') return { kind: 'site', names: sites };
+    if (p[3] === 'shares') {
+      // a site already in this workload's shares is not offered again (the one being typed is)
+      const shares = (at.doc.value as { spec?: { workloads?: Record<string, { shares?: Record<string, unknown> }> } })?.spec?.workloads?.[String(p[2])]?.shares ?? {};
+      const typing = at.onKey ? at.text : undefined;
+      return { kind: 'site', names: sites.filter((s) => !(s in shares) || s === typing) };
+    }
   }
   if (kind === 'Workload' && last === 'flavor') return { kind: 'flavor', names: [...new Set([...m.sites.values()].flatMap((s) => (s.type === 'openstack' ? s.flavors.map((f) => f.name) : [])))].sort() };
   if (kind === 'Workload' && last === 'instanceType') return { kind: 'instanceType', names: [...new Set([...m.sites.values()].flatMap((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : [])))].sort() };

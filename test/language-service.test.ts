@@ -49,9 +49,36 @@ describe('language service', () => {
     assert.equal(hoverAt(a, 'sites/aws-seoul.yaml', l, c + 1), '0.236 USD = **328.04 KRW** at 1390 KRW/USD');
   });
 
+  it('hovers a flavor, an instance type (prices in the reporting currency) and a scenario', () => {
+    const [fl, fc] = at('workloads/steady.yaml', 'm1.large');
+    const f = hoverAt(a, 'workloads/steady.yaml', fl, fc + 1)!;
+    // m1.large: 4 vCPU, 8 GiB, 80 GiB; per host of general-az1: min(60 × 4 / 4, 507904 / 8192, 3740 / 80) = 46; × 6 hosts = 276
+    assert.match(f, /^\*\*m1\.large\*\* — 4 vCPU, 8 GiB memory, 80 GiB disk/);
+    assert.match(f, /\| pangyo \| general-az1 \| 46 \| 276 \|/);
+    const [il, ic] = at('workloads/steady.yaml', 'm6i.xlarge');
+    // 0.236 USD × 1390 = 328.04 KRW
+    assert.match(hoverAt(a, 'workloads/steady.yaml', il, ic + 1)!, /\| aws-seoul \| 0\.236 USD \(328\.04 KRW\) \|/);
+    const [sl, sc] = at('scenarios/scenarios.yaml', 'default');
+    assert.match(hoverAt(a, 'scenarios/scenarios.yaml', sl, sc + 1)!, /^\*\*default\*\* — scenario\n\n2027-01-01T00:00:00Z → 2027-04-01T00:00:00Z, 25,920 steps of 300 s/);
+    // the site hover's instance-type table converts too
+    const [pl, pc] = at('placement.yaml', 'aws-seoul: 30');
+    assert.match(hoverAt(a, 'placement.yaml', pl, pc + 1)!, /\| m6i\.xlarge \| 4 \| 16 \| 0\.236 USD \(328\.04 KRW\) \|/);
+  });
+
+  it('hovers a site whose document has errors with what it still says, not nothing', () => {
+    const { lintFiles } = require('./helpers') as typeof import('./helpers');
+    const { smallPrivate, placement: pl } = require('./sim-helpers') as typeof import('./sim-helpers');
+    const files = { 's.yaml': smallPrivate('dc', 2).replace('hosts: 2', 'hosts: ten'), 'p.yaml': pl('api: { shares: { dc: 100 } }') };
+    const b = lintFiles(files);
+    const line = files['p.yaml'].split('\n').findIndex((x) => x.includes('dc: 100')) + 1;
+    const col = files['p.yaml'].split('\n')[line - 1].indexOf('dc: 100') + 2;
+    assert.equal(hoverAt(b, 'p.yaml', line, col), '**dc** — openstack (this Site has errors: see the Problems panel; its capacity is shown once they are fixed)\n\nFlavors: small');
+  });
+
   it('completes site names under shares, flavors and instance types on workloads', () => {
+    // payments-api already has pangyo in its shares: only the site being typed (aws-seoul) is offered there
     const [l, c] = at('placement.yaml', 'aws-seoul: 30');
-    assert.deepEqual(completionsAt(a, 'placement.yaml', l, c), { kind: 'site', names: ['aws-seoul', 'pangyo'] });
+    assert.deepEqual(completionsAt(a, 'placement.yaml', l, c), { kind: 'site', names: ['aws-seoul'] });
     const [fl, fc] = at('workloads/steady.yaml', 'm1.large');
     assert.deepEqual(completionsAt(a, 'workloads/steady.yaml', fl, fc + 1), { kind: 'flavor', names: ['m1.large', 'm1.xlarge', 'r1.xlarge'] });
     const [il, ic] = at('workloads/steady.yaml', 'm6i.xlarge');

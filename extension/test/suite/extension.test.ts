@@ -166,4 +166,24 @@ describe('Headroom in VS Code', () => {
     const r = await vscode.commands.executeCommand<string | undefined>('headroom.importOpenStack', vscode.Uri.file(bad));
     assert.equal(r, undefined);
   });
+
+  it('hovers a site whose document has errors, with what it still says', async () => {
+    const site = path.join(root(), 'broken-site.yaml');
+    const pl = path.join(root(), 'broken-placement.yaml');
+    fs.writeFileSync(site, 'apiVersion: headroom.dev/v1\nkind: Site\nmetadata: { name: lab }\nspec:\n  type: openstack\n  aggregates:\n    - { name: a, hosts: ten, host: { vcpus: 8, memoryMiB: 16896 } }\n  flavors:\n    - { name: tiny, vcpus: 1, memoryMiB: 512 }\n');
+    fs.writeFileSync(pl, 'apiVersion: headroom.dev/v1\nkind: Placement\nmetadata: { name: lab-placement }\nspec:\n  workloads:\n    payments-api: { shares: { lab: 100 } }\n');
+    try {
+      const uri = vscode.Uri.file(pl);
+      await diagnosticsWhere(vscode.Uri.file(site), (d) => d.some((x) => x.code === 'invalid-value'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const line = doc.getText().split('\n').findIndex((l) => l.includes('lab: 100'));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, doc.lineAt(line).text.indexOf('lab: 100') + 1));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      assert.match(text, /\*\*lab\*\* — openstack \(this Site has errors/);
+      assert.match(text, /Flavors: tiny/);
+    } finally {
+      fs.rmSync(site, { force: true });
+      fs.rmSync(pl, { force: true });
+    }
+  });
 });

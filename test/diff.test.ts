@@ -1,0 +1,150 @@
+/**
+ * `headroom diff` and `--fail-on` against a real git repository made here: commits that move
+ * shares and break N-1, the working tree against the merge base, two revisions, two folders,
+ * policies with located errors, the PR comment's size limit, and the README's CI step run as
+ * a shell script. Expected figures are computed by hand in the comments.
+ */
+import { strict as assert } from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { diffMarkdown, COMMENT_LIMIT } from '../engine/diff-format';
+import type { WorkspaceDiff } from '../engine/workspace-diff';
+import { run } from './cli-lint.test';
+import { REPO, tempWorkspace } from './helpers';
+import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+
+/**
+ * dc: 2 hosts at 150 USD per host-month, used or not; cloud: m.large at 0.1 USD/h, no lag.
+ * api: 20 rps at 10 per instance (target 1.0) → 2 instances in all; one hour at 5 minutes.
+ * Base shares dc 50 / cloud 50: 1 instance on cloud → 0.1 USD; dc 2 × 150 × 3600 / 2,629,746 = 0.4107 USD.
+ */
+function repo(): string {
+  const dir = tempWorkspace({
+    'ws/dc.yaml': smallPrivate('dc', 2),
+    'ws/cloud.yaml': publicSite('cloud'),
+    'ws/api.yaml': constWorkload('api', 20),
+    'ws/p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }'),
+    'ws/sc.yaml': scenario(),
+    'ws/settings.yaml': doc('Settings', 'settings', 'reportingCurrency: USD'),
+  });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
+describe('headroom diff', function () {
+  this.timeout(60000);
+
+  it('compares the working tree with the merge base: cost, shares, per-month cost', async () => {
+    const dir = repo();
+    git(dir, 'checkout', '-q', '-b', 'move');
+    fs.writeFileSync(path.join(dir, 'ws/p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }'));
+    // head: dc gets 2 rps → 1 instance (minInstances), cloud 18 rps → 2 instances = 0.2 USD: +0.1 USD in all
+    const r = await run(['diff', 'main', 'ws', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.err);
+    const d = JSON.parse(r.out) as WorkspaceDiff;
+    assert.equal(d.base.ref, 'main');
+    assert.equal(d.head.ref, 'working tree');
+    assert.equal(d.change.totals.cost, 0.1);
+    assert.deepEqual(d.change.workloads, [{ name: 'api', cost: 0.1, sharesBefore: { dc: 50, cloud: 50 }, sharesAfter: { dc: 10, cloud: 90 } }]);
+    assert.deepEqual(d.change.months.map((m) => [m.month, m.cost, m.bySite]), [['2027-01', 0.1, { cloud: 0.1, dc: 0 }]]);
+    assert.deepEqual(d.change.sites.find((s) => s.name === 'cloud')!.cost, 0.1);
+    // nothing in the user's tree moved: the edit is still there, uncommitted, on the same branch
+    assert.match(git(dir, 'status', '--porcelain'), /^ M ws\/p\.yaml$/m);
+    assert.equal(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'move');
+  });
+
+  it('compares two revisions, and gates on cost and regressions with located errors', async () => {
+    const dir = repo();
+    git(dir, 'checkout', '-q', '-b', 'change');
+    fs.writeFileSync(path.join(dir, 'ws/p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }'));
+    git(dir, 'commit', '-q', '-am', 'move shares');
+    // a quota of 2 vCPU on cloud: losing dc sends all 20 rps there, 2 instances × 2 vCPU = 4 > 2 → N-1 fails (it survived at the base)
+    fs.writeFileSync(path.join(dir, 'ws/cloud.yaml'), publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 2 }'));
+    git(dir, 'commit', '-q', '-am', 'quota');
+    // the move alone: +0.1 on 0.5107 is 19.6 % > 5 %, a located error at the Placement's name
+    const cost = await run(['diff', 'main', 'change~1', 'ws', '--fail-on', 'cost:+5%,n1-regression', '--format', 'text'], dir);
+    assert.equal(cost.code, 1);
+    assert.match(cost.err, /ws\/p\.yaml:3:\d+: error: policy cost:\+5%: the total cost rises by 0\.10 USD \(19\.\d+ %\), more than the 5 % allowed \[policy-cost\]/);
+    assert.doesNotMatch(cost.err, /n1-regression/);
+    // within the limits it passes (and cost:+1 is in reporting currency)
+    assert.equal((await run(['diff', 'main', 'change~1', 'ws', '--fail-on', 'cost:+1'], dir)).code, 0);
+    assert.equal((await run(['diff', 'main', 'change~1', 'ws', '--fail-on', 'cost:+25%'], dir)).code, 0);
+    // with the quota: cloud runs 1 instance (2 vCPU) so the cost is back to the base's, but losing dc now fails
+    const r = await run(['diff', 'main', 'change', 'ws', '--fail-on', 'cost:+5%,n1-regression', '--format', 'text'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /p\.yaml:\d+:\d+: error: policy n1-regression: losing dc was survived at the base and is not any more \[policy-regression\]/);
+    assert.doesNotMatch(r.err, /policy-cost/);
+    assert.match(r.out, /lose dc +survives +fails +now FAILS/);
+  });
+
+  it('compares two folders; rejects policies that need two runs on simulate', async () => {
+    const dir = repo();
+    const other = tempWorkspace({});
+    fs.cpSync(path.join(dir, 'ws'), other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }'));
+    const r = await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as WorkspaceDiff).change.totals.cost, 0.1);
+    const bad = await run(['simulate', other, '--fail-on', 'cost:+5%'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /cost:\+5% compares two revisions: use it with headroom diff/);
+  });
+
+  it('keeps the PR comment under 65,536 characters however large the change', () => {
+    const n = 20000;
+    const d: WorkspaceDiff = {
+      base: { ref: 'main', scenario: 's', totals: { cost: 1, costPerMonth: 1, unservedRequests: 0, sloViolationSteps: 0, unservedByUnit: {} }, sites: [], failover: [] },
+      head: { ref: 'pr', scenario: 's', totals: { cost: 2, costPerMonth: 2, unservedRequests: 0, sloViolationSteps: 0, unservedByUnit: {} }, sites: [], failover: [] },
+      currency: 'KRW',
+      change: {
+        totals: { cost: 1, costPerMonth: 1, unservedRequests: 0, sloViolationSteps: 0, unservedByUnit: {} }, months: [], sites: [],
+        workloads: Array.from({ length: n }, (_, i) => ({ name: `workload-${i}-with-a-long-name`, cost: i, sharesBefore: { a: 50, b: 50 }, sharesAfter: { a: 40, b: 60 } })),
+        verdicts: [], diagnostics: { added: [], removed: [] },
+      },
+      policies: [],
+    };
+    const md = diffMarkdown(d);
+    assert.ok(md.length <= COMMENT_LIMIT, String(md.length));
+    assert.match(md, /^## Headroom: capacity change/);
+    assert.match(md, /… and \d+ more \(in the JSON\)/);
+    assert.match(md, /<details><summary>Workloads that changed \(20000\)<\/summary>/);
+  });
+
+  it("runs the README's CI step (the shell script of the GitHub Actions workflow) in a real repository", () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const m = /# headroom-ci-step\n([\s\S]*?)\n\s*# end headroom-ci-step/.exec(readme);
+    assert.ok(m, 'the README has the CI step between # headroom-ci-step markers');
+    const script = m![1].split('\n').map((l) => l.replace(/^ {10}/, '')).join('\n');
+    const dir = repo();
+    git(dir, 'checkout', '-q', '-b', 'pr');
+    fs.writeFileSync(path.join(dir, 'ws/p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }'));
+    git(dir, 'commit', '-q', '-am', 'move shares');
+    // `npx headroom` in the workflow runs the project's own bin here
+    const bin = tempWorkspace({ npx: `#!/bin/sh\n[ "$1" = headroom ] || exit 97\nshift\nexec node ${JSON.stringify(path.join(REPO, 'bin', 'headroom.js'))} "$@"\n` });
+    fs.chmodSync(path.join(bin, 'npx'), 0o755);
+    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BASE_REF: 'main', HEADROOM_PATH: 'ws' } });
+    // the policies pass (+0.1 USD is under cost:+25 %), the comment is written
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const comment = fs.readFileSync(path.join(dir, 'headroom-comment.md'), 'utf8');
+    assert.match(comment, /^## Headroom: capacity change/);
+    assert.match(comment, /\| cost \| 0\.51 USD \| 0\.61 USD \| \+0\.10 USD \|/);
+  });
+
+  it('--fail-on on simulate: one located error per breach, SARIF for code scanning, the report still written', async () => {
+    const dir = repo();
+    fs.writeFileSync(path.join(dir, 'ws/cloud.yaml'), publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 0 }\nquota: { vcpus: 2 }'));
+    // losing dc: api's 20 rps all go to cloud, 2 instances × 2 vCPU = 4 > quota 2 → short 1 instance (2 vCPU, 8 GiB of m.large)
+    const r = await run(['simulate', 'ws', '--json', '--out', 'r.json', '--fail-on', 'n1', '--sarif', 'policy.sarif'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^ws\/p\.yaml:6:5: error: policy n1: losing dc leaves api short of 1 instance\(s\) \(2 vCPU, 8 GiB\) at its peak \[policy-n1\]$/m);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')).reportVersion, 1);
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'policy.sarif'), 'utf8'));
+    assert.deepEqual(sarif.runs[0].results.map((x: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]), [['policy-n1', 'ws/p.yaml', 6]]);
+    assert.equal((await run(['simulate', 'ws', '--fail-on', 'unserved'], dir)).code, 0, 'no unserved demand: the policy holds');
+  });
+});
