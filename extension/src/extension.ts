@@ -5,11 +5,14 @@
  * completion, code lenses, commands with progress and cancellation, a status-bar item, an
  * output channel, and the report webview.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
 import type { Diagnostic as EngineDiagnostic } from '../../engine/diagnostics';
 import type { Report } from '../../engine/report-types';
+import type { WorkspaceDiff } from '../../engine/workspace-diff';
+import { money as formatMoney } from '../../engine/money-format';
 import { simulationDiagnostics } from '../../engine/simulation-diagnostics';
 import { amountsText } from '../../engine/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report-export';
@@ -20,7 +23,7 @@ import { publish } from './diagnostics';
 import { Completions, Hovers, Lenses, QuickFixes } from './providers';
 import { ReportMessage, ReportPanel, VIEW_TYPE } from './report-panel';
 
-interface WorkerResult { report?: Report; headroomTarget?: number; placementYaml?: string | null; placementName?: string; error?: string; progress?: number }
+interface WorkerResult { report?: Report; headroomTarget?: number; placementYaml?: string | null; placementName?: string; error?: string; progress?: number; diff?: WorkspaceDiff }
 
 let running: Worker | undefined;
 
@@ -117,6 +120,17 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     ReportPanel.update(lastReport);
   };
 
+  /** The lens over the Placement: its cost change per month against HEAD and whether N-1 still holds. */
+  const noteAgainstHead = (r: WorkerResult) => {
+    const d = r.diff;
+    if (!d || !r.report?.placement) return;
+    const delta = d.change.totals.costPerMonth;
+    const n1 = d.change.verdicts.filter((v) => v.check === 'n1');
+    const n1Text = n1.some((v) => v.before && !v.after) ? `N-1 now fails losing ${n1.filter((v) => v.before && !v.after).map((v) => v.site).join(', ')}` : n1.some((v) => !v.before && v.after) ? 'N-1 now holds' : d.head.failover.every((f) => f.survives) ? 'N-1 still holds' : 'N-1 fails as at HEAD';
+    lenses.againstHead.set(r.report.placement, `${delta >= 0 ? '+' : '-'}${formatMoney(Math.abs(delta), d.currency)}/month vs HEAD · ${n1Text}`);
+    lenses.refresh();
+  };
+
   const simulateOnSave = async () => {
     if (!vscode.workspace.isTrusted || !cfg().get<boolean>('simulateOnSave', true) || ws.size === 0) return;
     const a = ws.analyze();
@@ -130,6 +144,13 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     simDiagnostics = simulationDiagnostics(a, r.report, { expensiveThreshold: cfg().get<number>('expensivePlacementThreshold', 0.05) });
     publish(collection, [...a.diagnostics, ...simDiagnostics]);
     showResult(r, 'after save');
+    // then the change against the last commit, for the lens over the Placement (git workspaces only)
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (folder && cfg().get<boolean>('compareWithHeadOnSave', true) && fs.existsSync(path.join(folder, '.git'))) {
+      const d = await runInWorker(ctx, { kind: 'diff', folder, scenario: r.report.scenario, ...ws.snapshot() });
+      if (d.diff) noteAgainstHead(d);
+      else if (d.error && d.error !== 'cancelled') out.warn(`comparison with HEAD: ${d.error}`);
+    }
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
@@ -279,6 +300,20 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       } catch (e) {
         return fail((e as Error).message);
       }
+    }),
+    vscode.commands.registerCommand('headroom.compareWithHead', async () => {
+      if (!requireTrust()) return undefined;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (!folder) return undefined;
+      const r = await withProgress('Headroom: comparing with HEAD', { kind: 'diff', folder, scenario: lastReport?.report.scenario, ...ws.snapshot() });
+      if (r.error === 'cancelled') return undefined;
+      if (r.error || !r.report) {
+        void vscode.window.showErrorMessage(`Headroom: ${r.error ?? 'no comparison'}`);
+        return undefined;
+      }
+      noteAgainstHead(r);
+      ReportPanel.show(ctx.extensionUri, { type: 'report', report: r.report, headroomTarget: r.headroomTarget });
+      return r.diff;
     }),
     vscode.commands.registerCommand('headroom.showRecommendations', async (given?: string) => {
       if (!requireTrust()) return undefined;

@@ -49,6 +49,8 @@ export class Lenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   readonly results = new Map<string, LastResult>();
+  /** Per Placement name: the change against HEAD ("+1.2M KRW/month vs HEAD · N-1 still holds"). */
+  readonly againstHead = new Map<string, string>();
   constructor(private readonly ws: Workspace) {}
   refresh(): void {
     this.changed.fire();
@@ -63,6 +65,8 @@ export class Lenses implements vscode.CodeLensProvider {
       out.push(new vscode.CodeLens(range, { title: 'Open report', command: 'headroom.openReport', arguments: [scenario] }));
       const r = this.results.get(`${t.kind}/${t.name}`);
       if (r) out.push(new vscode.CodeLens(range, { title: `${r.costPerMonth}/month · peak ${r.peak} · N-1 ${r.n1}`, command: '' }));
+      const vsHead = t.kind === 'Placement' ? this.againstHead.get(t.name) : undefined;
+      if (vsHead) out.push(new vscode.CodeLens(range, { title: vsHead, command: 'headroom.compareWithHead', arguments: [] }));
     }
     return out;
   }

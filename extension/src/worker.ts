@@ -7,11 +7,33 @@ import { analyzeTexts } from '../../engine/lint';
 import { recommend } from '../../engine/recommend';
 import { buildReport } from '../../engine/report';
 import { simulate } from '../../engine/simulate';
+import * as fs from 'fs';
+import { compare, sideOf } from '../../engine/comparison';
+import { diffWorkspaces, materialize } from '../../engine/workspace-diff';
 
-export interface Job { kind: 'simulate' | 'recommend'; texts: [string, string][]; roots: string[]; scenario?: string }
+export interface Job { kind: 'simulate' | 'recommend' | 'diff'; texts: [string, string][]; roots: string[]; scenario?: string; folder?: string }
+
+/** The saved workspace against its last commit (HEAD), read with git: the head report with the comparison in it. */
+async function diffWithHead(job: Job): Promise<void> {
+  const cwd = job.folder ?? job.roots[0];
+  const b = materialize(cwd, 'HEAD', ['.']);
+  try {
+    const r = await diffWorkspaces({ base: { ref: 'HEAD', paths: b.paths, cwd: b.dir }, head: { ref: 'working tree', paths: [cwd], cwd }, scenario: job.scenario });
+    if (!r.diff || !r.headReport || !r.baseReport) {
+      parentPort!.postMessage({ error: r.errors.length ? `${r.errors.length} error(s) in the workspace; fix them first` : `HEAD does not simulate (${r.baseErrors?.length ?? 0} error(s) there)` });
+      return;
+    }
+    const report = r.headReport;
+    report.scenarioComparison = compare(sideOf(r.baseReport, 'HEAD'), sideOf(report, 'working tree'));
+    parentPort!.postMessage({ report, diff: r.diff });
+  } finally {
+    fs.rmSync(b.dir, { recursive: true, force: true });
+  }
+}
 
 parentPort!.on('message', async (job: Job) => {
   try {
+    if (job.kind === 'diff') return await diffWithHead(job);
     const a = analyzeTexts(job.texts.map(([abs, text]) => ({ file: abs, absFile: abs, text })), job.roots, undefined, '');
     const errors = a.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {

@@ -105,7 +105,8 @@ describe('Headroom in VS Code', () => {
     assert.match(text, /Schedulable: 2,880 vCPU/);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, col + 1));
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    assert.ok(labels.includes('aws-seoul') && labels.includes('pangyo'), labels.join(','));
+    // payments-api's shares already name aws-seoul: only the site being typed there (pangyo) is offered
+    assert.deepEqual(labels, ['pangyo']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.ok(lenses.some((l) => l.command?.title === '▶ Simulate'));
   });
@@ -185,5 +186,27 @@ describe('Headroom in VS Code', () => {
       fs.rmSync(site, { force: true });
       fs.rmSync(pl, { force: true });
     }
+  });
+
+  it('compares the workspace with its last commit: the diff, and a lens over the Placement', async () => {
+    const { execFileSync } = require('child_process') as typeof import('child_process');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: root(), env, encoding: 'utf8' });
+    g('init', '-q', '-b', 'main');
+    g('add', '-A');
+    g('commit', '-q', '-m', 'base');
+    const uri = file('placement.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('ride-dispatch:'));
+    const text = doc.lineAt(line).text;
+    const m = /\{ shares: \{ (.*) \} \}/.exec(text)!;
+    await editor.edit((e) => e.replace(new vscode.Range(line, text.indexOf(m[1]), line, text.indexOf(m[1]) + m[1].length), 'pangyo: 100'));
+    await doc.save();
+    const d = await vscode.commands.executeCommand<{ base: { ref: string }; change: { workloads: { name: string; sharesAfter: Record<string, number> }[] } }>('headroom.compareWithHead');
+    assert.equal(d.base.ref, 'HEAD');
+    assert.deepEqual(d.change.workloads.find((w) => w.name === 'ride-dispatch')?.sharesAfter, { pangyo: 100 });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.ok(lenses.some((l) => /\/month vs HEAD · N-1/.test(l.command?.title ?? '')), lenses.map((l) => l.command?.title).join(' | '));
   });
 });
