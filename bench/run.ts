@@ -9,6 +9,7 @@ import { benchMonteCarlo, benchOptimizer } from './recommend-bench';
 import { benchReport } from './report-bench';
 import { benchEditor } from './editor-bench';
 import { benchPeer } from './peer-bench';
+import { benchDiff } from './diff-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   report: benchReport,
   editor: benchEditor,
   peer: benchPeer,
+  diff: benchDiff,
 };
 
 async function mainBench(): Promise<void> {

@@ -16,6 +16,8 @@ import { analyzePathsPrefetched, Analysis } from './lint';
 import { buildReport } from './report';
 import type { Report } from './report-types';
 import { simulate } from './simulate';
+import { pickScenario } from './scenario-plan';
+import { Worker } from 'worker_threads';
 import { UsageError } from './workspace-loader';
 
 export interface DiffSide { ref: string; scenario: string; totals: Report['totals']; sites: Report['sites']; failover: Report['failover'] }
@@ -73,11 +75,34 @@ export function materialize(cwd: string, rev: string, paths: readonly string[]):
   return { dir, paths: rel.map((r) => path.join(dir, r)) };
 }
 
-async function side(ref: string, paths: string[], cwd: string, scenario: string | undefined): Promise<{ a: Analysis; r?: Report; error?: string }> {
+/** One side, as plain data (it may come back from a worker thread). */
+export interface SideResult { diagnostics: Diagnostic[]; report?: Report; headroomTarget: number }
+
+/** Lints and simulates one side; the report only when it has no errors. */
+export async function runSide(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult & { analysis: Analysis }> {
   const a = await analyzePathsPrefetched(paths, { cwd });
-  if (a.diagnostics.some((d) => d.severity === 'error')) return { a, error: `${ref} has errors` };
+  if (a.diagnostics.some((d) => d.severity === 'error')) return { analysis: a, diagnostics: a.diagnostics, headroomTarget: 0.2 };
   const sim = simulate(a, { scenario, buckets: 480 });
-  return { a, r: buildReport(a.model, sim) };
+  return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim), headroomTarget: sim.plan.placement.headroomTarget };
+}
+
+function sideWorkerScript(): string | undefined {
+  for (const name of ['diff-worker.cjs', 'diff-worker.js']) {
+    const p = path.join(__dirname, name);
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
+function runSideElsewhere(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
+  const script = sideWorkerScript();
+  if (!script) return runSide(paths, cwd, scenario);
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script, { workerData: { paths, cwd, scenario } });
+    w.once('message', (m: SideResult | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
+    w.once('error', reject);
+  });
 }
 
 const sideOf = (ref: string, r: Report): DiffSide => ({ ref, scenario: r.scenario, totals: r.totals, sites: r.sites, failover: r.failover });
@@ -86,18 +111,23 @@ const key = (d: Diagnostic) => `${d.rule}\u0000${d.message}\u0000${d.file}`;
 export interface DiffInput { base: { ref: string; paths: string[]; cwd: string }; head: { ref: string; paths: string[]; cwd: string }; scenario?: string }
 
 export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: WorkspaceDiff; baseReport?: Report; headReport?: Report; head: Analysis; errors: Diagnostic[]; baseErrors?: Diagnostic[] }> {
-  const h = await side(input.head.ref, input.head.paths, input.head.cwd, input.scenario);
-  const errors = h.a.diagnostics.filter((d) => d.severity === 'error');
-  if (!h.r) return { head: h.a, errors };
-  // the base runs the scenario the head runs
-  const b = await side(input.base.ref, input.base.paths, input.base.cwd, h.r.scenario);
-  const base = b.r;
+  // the head is linted first, so that the base runs the scenario the head runs; then the two
+  // replays go on at once, the base on a worker thread
+  const ha = await analyzePathsPrefetched(input.head.paths, { cwd: input.head.cwd });
+  const errors = ha.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { head: ha, errors };
+  const scenario = input.scenario ?? pickScenario(ha.model)?.name;
+  const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario);
+  const hsim = simulate(ha, { scenario, buckets: 480 });
+  const h = { a: ha, r: buildReport(ha.model, hsim), target: hsim.plan.placement.headroomTarget };
+  const b = await basePromise;
+  const base = b.report;
   const head = h.r;
-  const bd = new Map(b.a.diagnostics.map((d) => [key(d), d]));
+  const bd = new Map(b.diagnostics.map((d) => [key(d), d]));
   const hd = new Map(h.a.diagnostics.map((d) => [key(d), d]));
   const added = h.a.diagnostics.filter((d) => !bd.has(key(d)));
-  const removed = b.a.diagnostics.filter((d) => !hd.has(key(d)));
-  if (!base) return { head: h.a, errors: [], headReport: head, baseErrors: b.a.diagnostics.filter((d) => d.severity === 'error') };
+  const removed = b.diagnostics.filter((d) => !hd.has(key(d)));
+  if (!base) return { head: h.a, errors: [], headReport: head, baseErrors: b.diagnostics.filter((d) => d.severity === 'error') };
   const siteNames = [...new Set([...base.sites.map((s) => s.name), ...head.sites.map((s) => s.name)])].sort();
   const wlNames = [...new Set([...base.workloads.map((w) => w.name), ...head.workloads.map((w) => w.name)])].sort();
   const sharesOf = (r: Report, w: string) => {
@@ -113,7 +143,7 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     if (!mc || i < 0) return 0;
     return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
   };
-  const target = (r: Report) => (r === head ? h.a : b.a).model.placements.get(r.placement ?? '')?.headroomTarget ?? 0.2;
+  const target = (r: Report) => (r === head ? h.target : b.headroomTarget);
   const meets = (r: Report, site: string) => {
     const s = r.sites.find((x) => x.name === site);
     return s ? !s.binding || s.binding.spare + 1e-9 >= target(r) : null;

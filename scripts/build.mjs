@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { headroom: 'engine/cli.ts', 'monte-carlo-worker': 'engine/monte-carlo-worker.ts', 'trace-worker': 'engine/trace-worker.ts' },
+  entryPoints: { headroom: 'engine/cli.ts', 'monte-carlo-worker': 'engine/monte-carlo-worker.ts', 'trace-worker': 'engine/trace-worker.ts', 'diff-worker': 'engine/diff-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',

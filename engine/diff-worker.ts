@@ -1,0 +1,9 @@
+/** Worker thread for workspace-diff.ts: lints and simulates the base side of a diff while the head replays on the main thread. */
+import { parentPort, workerData } from 'worker_threads';
+import { runSide } from './workspace-diff';
+
+const { paths, cwd, scenario } = workerData as { paths: string[]; cwd: string; scenario?: string };
+runSide(paths, cwd, scenario).then(
+  ({ diagnostics, report, headroomTarget }) => parentPort!.postMessage({ diagnostics, report, headroomTarget }),
+  (e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+);
