@@ -28,7 +28,7 @@ export interface WorkspaceDiff {
   currency: string;
   change: {
     totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
-    months: { month: string; cost: number; bySite: Record<string, number> }[];
+    months: { month: string; cost: number; bySite: Record<string, number>; byWorkload: Record<string, number> }[];
     sites: { name: string; cost: number; peakUtilization: Record<string, number | null> }[];
     workloads: { name: string; cost: number; sharesBefore: Record<string, number> | null; sharesAfter: Record<string, number> | null }[];
     verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null }[];
@@ -138,9 +138,10 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
   const bm = base.series?.monthlyCost;
   const hm = head.series?.monthlyCost;
   const months = [...new Set([...(bm?.months ?? []), ...(hm?.months ?? [])])].sort();
-  const monthCost = (mc: typeof bm, m: string, site?: string) => {
+  const monthCost = (mc: typeof bm, m: string, site?: string, workload?: string) => {
     const i = mc?.months.indexOf(m) ?? -1;
     if (!mc || i < 0) return 0;
+    if (workload) return mc.byWorkload[workload]?.[i] ?? 0;
     return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
   };
   const target = (r: Report) => (r === head ? h.target : b.headroomTarget);
@@ -167,7 +168,11 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
         unservedRequests: r2(head.totals.unservedRequests - base.totals.unservedRequests), sloViolationSteps: head.totals.sloViolationSteps - base.totals.sloViolationSteps,
         unservedByUnit: Object.fromEntries(units.map((u) => [u, r2((head.totals.unservedByUnit[u] ?? 0) - (base.totals.unservedByUnit[u] ?? 0))])),
       },
-      months: months.map((m) => ({ month: m, cost: r2(monthCost(hm, m) - monthCost(bm, m)), bySite: Object.fromEntries(siteNames.map((s) => [s, r2(monthCost(hm, m, s) - monthCost(bm, m, s))])) })),
+      months: months.map((m) => ({
+        month: m, cost: r2(monthCost(hm, m) - monthCost(bm, m)),
+        bySite: Object.fromEntries(siteNames.map((s) => [s, r2(monthCost(hm, m, s) - monthCost(bm, m, s))])),
+        byWorkload: Object.fromEntries(wlNames.map((w) => [w, r2(monthCost(hm, m, undefined, w) - monthCost(bm, m, undefined, w))])),
+      })),
       sites: siteNames.map((name) => {
         const x = base.sites.find((s) => s.name === name);
         const y = head.sites.find((s) => s.name === name);

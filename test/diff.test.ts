@@ -52,6 +52,8 @@ describe('headroom diff', function () {
     assert.equal(d.change.totals.cost, 0.1);
     assert.deepEqual(d.change.workloads, [{ name: 'api', cost: 0.1, sharesBefore: { dc: 50, cloud: 50 }, sharesAfter: { dc: 10, cloud: 90 } }]);
     assert.deepEqual(d.change.months.map((m) => [m.month, m.cost, m.bySite]), [['2027-01', 0.1, { cloud: 0.1, dc: 0 }]]);
+    // api's showback: cloud +0.1; on dc its share of the 64 vCPU falls from 1 instance to 1 instance (minInstances): no change
+    assert.deepEqual(d.change.months[0].byWorkload, { api: 0.1 });
     assert.deepEqual(d.change.sites.find((s) => s.name === 'cloud')!.cost, 0.1);
     // nothing in the user's tree moved: the edit is still there, uncommitted, on the same branch
     assert.match(git(dir, 'status', '--porcelain'), /^ M ws\/p\.yaml$/m);
@@ -146,5 +148,24 @@ describe('headroom diff', function () {
     const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'policy.sarif'), 'utf8'));
     assert.deepEqual(sarif.runs[0].results.map((x: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]), [['policy-n1', 'ws/p.yaml', 6]]);
     assert.equal((await run(['simulate', 'ws', '--fail-on', 'unserved'], dir)).code, 0, 'no unserved demand: the policy holds');
+  });
+
+  it('prices a commit that adds hosts and one that changes a price, as computed by hand', async () => {
+    const dir = repo();
+    git(dir, 'checkout', '-q', '-b', 'grow');
+    // a third host on dc: 150 USD per host-month × 3600 / 2,629,746 = +0.2054 USD; totals 0.5107 → 0.7161, rounded 0.51 → 0.72
+    fs.writeFileSync(path.join(dir, 'ws/dc.yaml'), smallPrivate('dc', 3));
+    git(dir, 'commit', '-q', '-am', 'add a host');
+    // m.large from 0.1 to 0.2 USD/h: the one cloud instance costs 0.1 USD more for the hour
+    fs.writeFileSync(path.join(dir, 'ws/cloud.yaml'), publicSite('cloud').replace('onDemandHourly: 0.1', 'onDemandHourly: 0.2'));
+    git(dir, 'commit', '-q', '-am', 'price');
+    const hosts = JSON.parse((await run(['diff', 'main', 'grow~1', 'ws', '--format', 'json'], dir)).out) as WorkspaceDiff;
+    assert.equal(hosts.change.totals.cost, 0.21);
+    assert.equal(hosts.change.sites.find((s) => s.name === 'dc')!.cost, 0.21);
+    // capacity grew by half: peak vCPU on dc falls from 2 / 64 to 2 / 96; the reports give 0.0313 and 0.0208 (4 places), −0.0105
+    assert.equal(hosts.change.sites.find((s) => s.name === 'dc')!.peakUtilization.vcpus, -0.0105);
+    const price = JSON.parse((await run(['diff', 'grow~1', 'grow', 'ws', '--format', 'json'], dir)).out) as WorkspaceDiff;
+    assert.equal(price.change.totals.cost, 0.1);
+    assert.deepEqual(price.change.sites.map((s) => [s.name, s.cost]), [['cloud', 0.1], ['dc', 0]]);
   });
 });
