@@ -13,7 +13,8 @@ import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from './
 import { CurrencyError } from './pricing';
 import { buildReport, Report } from './report';
 import { PlanError } from './scenario-plan';
-import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo } from './monte-carlo';
+import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from './monte-carlo';
+import { mergeParts, MonteCarloPart, parseShard, partOf } from './monte-carlo-shard';
 import { recommend, RecommendOutcome } from './recommend';
 import { compare, sideOf } from './comparison';
 import { phaseClock, simulate, Simulation, SimulationLimitError } from './simulate';
@@ -174,9 +175,15 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' },
     runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, 'no-series': { type: 'boolean', default: false },
-    'fail-on': { type: 'string' }, sarif: { type: 'string' },
+    'fail-on': { type: 'string' }, sarif: { type: 'string' }, shard: { type: 'string' },
   });
   const policies = policiesOf(values['fail-on'], false);
+  let shard: { index: number; count: number } | undefined;
+  try {
+    shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const runs = wholeNumber(values.runs, '--runs', 1);
   const seed = wholeNumber(values.seed, '--seed', -(2 ** 31));
   let workers = wholeNumber(values.workers, '--workers', 0);
@@ -207,8 +214,16 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   if (runs !== undefined || mc) {
     // the scenario's model (format.md, "Monte Carlo"); --runs without one: 10 % per-step demand noise
     const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+    if (shard) {
+      // one shard of the runs: a partial result for headroom merge, not a report
+      const outcomes = await runMonteCarloRuns(job, sim.baseDemand, shardIndices(job.runs, shard), workers ?? Math.max(1, Math.min(cores, 8)));
+      return JSON.stringify(partOf(report, job, shard, outcomes)) + '\n';
+    }
     const summary = await runMonteCarlo(job, sim.baseDemand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary, job);
+  } else if (shard) {
+    io.stderr('headroom: --shard needs a Monte Carlo (--runs N, or a scenario with monteCarlo)\n');
+    return 2;
   }
   try {
     assertFinite(report);
@@ -516,4 +531,36 @@ the working tree); --base-dir compares a folder instead. --format md is a pull-r
 (under 65,536 characters). --fail-on n1,headroom,slo,unserved,cost:+5%,cost:+N,n1-regression,
 headroom-regression,slo-regression exits 1 with one located error per breach; --sarif writes them
 as SARIF for code scanning.
+`);
+
+async function mergeCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, { out: { type: 'string' } });
+  if (!positionals.length) throw new UsageError('name the parts to merge: headroom merge part-0.json part-1.json …');
+  const parts = positionals.map((f) => {
+    const r = readRegularFile(path.resolve(io.cwd, f), 1 << 30);
+    if (!r.ok) throw new UsageError(`${f}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
+    try {
+      return JSON.parse(r.text) as MonteCarloPart;
+    } catch (e) {
+      throw new UsageError(`${f}: not JSON (${(e as Error).message})`);
+    }
+  });
+  return emit(io, values.out, () => {
+    let merged;
+    try {
+      merged = mergeParts(parts, positionals);
+    } catch (e) {
+      io.stderr(`headroom: ${(e as Error).message}\n`);
+      return 1;
+    }
+    merged.report.monteCarlo = monteCarloReport(summarize(merged.job, merged.outcomes, 0), merged.job);
+    return JSON.stringify(merged.report, null, 2) + '\n';
+  });
+}
+registerCommand('merge', mergeCmd, `Usage: headroom merge PART... [--out FILE]
+
+Combines the partial results of a sharded Monte Carlo (headroom simulate --runs N --seed S
+--shard I/N --out part-I.json, one per shard, on as many machines as you like) into the report
+JSON an unsharded run writes, byte for byte. Parts from another workspace, scenario or job, a
+shard given twice or one missing are refused (exit 1).
 `);

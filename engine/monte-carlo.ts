@@ -135,12 +135,41 @@ export function runOne(job: MonteCarloJob, shared: Float64Array[], r: number): R
  * Worker loop: takes the next run index from the shared counter until none is left, so a
  * worker on a slower (or busier) CPU simply takes fewer runs; results are posted with their index.
  */
-export function runFromCounter(job: MonteCarloJob, shared: Float64Array[], counter: Int32Array, post: (r: number, o: RunOutcome) => void): void {
+export function runFromCounter(job: MonteCarloJob, shared: Float64Array[], counter: Int32Array, post: (r: number, o: RunOutcome) => void, indices?: number[]): void {
   for (;;) {
-    const r = Atomics.add(counter, 0, 1);
-    if (r >= job.runs) return;
+    const i = Atomics.add(counter, 0, 1);
+    const r = indices ? indices[i] : i;
+    if (r === undefined || r >= job.runs) return;
     post(r, runOne(job, shared, r));
   }
+}
+
+/** The run indices of shard i of n: r ≡ i (mod n). */
+export function shardIndices(runs: number, shard: { index: number; count: number }): number[] {
+  const out: number[] = [];
+  for (let r = shard.index; r < runs; r += shard.count) out.push(r);
+  return out;
+}
+
+/** Runs only some of a job's runs (a shard); outcomes by run index. */
+export async function runMonteCarloRuns(job: MonteCarloJob, baseDemand: readonly Float64Array[], indices: number[], workers: number): Promise<Map<number, RunOutcome>> {
+  const shared = toShared(baseDemand);
+  const out = new Map<number, RunOutcome>();
+  if (workers <= 0 || indices.length < 2) {
+    for (const r of indices) out.set(r, runOne(job, shared, r));
+    return out;
+  }
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  await Promise.all(Array.from({ length: Math.min(workers, indices.length) }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(workerScript(), { workerData: { job, shared, counter, indices } });
+    w.on('message', (m: { r?: number; outcome?: RunOutcome; end?: boolean }) => {
+      if (m.r !== undefined && m.outcome) out.set(m.r, m.outcome);
+      if (m.end) resolve();
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => code !== 0 && reject(new Error(`Monte Carlo worker exited with ${code}`)));
+  })));
+  return out;
 }
 
 function workerScript(): string {

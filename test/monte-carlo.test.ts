@@ -80,3 +80,31 @@ describe('Monte Carlo', function () {
     assert.ok(Math.abs(share - (1 - Math.exp(-2000 * 3600 / 31_556_952))) < 0.06, String(share));
   });
 });
+
+describe('Monte Carlo in shards', function () {
+  this.timeout(180000);
+  it('4 shards run as separate processes merge into exactly the report an unsharded run writes', () => {
+    const { spawnSync } = require('child_process') as typeof import('child_process');
+    const path = require('path') as typeof import('path');
+    const fs = require('fs') as typeof import('fs');
+    const { REPO, FIXTURES } = require('./helpers') as typeof import('./helpers');
+    const dir = tempWorkspace({});
+    const cli = (args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'headroom.js'), ...args], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r;
+    };
+    const ws = path.join(FIXTURES, 'toss-hybrid');
+    const common = ['simulate', ws, '--scenario', 'growth-2027', '--runs', '8', '--seed', '3', '--no-series'];
+    cli([...common, '--json', '--out', 'whole.json']);
+    for (let i = 0; i < 4; i++) cli([...common, '--shard', `${i}/4`, '--out', `part-${i}.json`]);
+    // run r lands in shard r mod 4: part-1 holds runs 1 and 5
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'part-1.json'), 'utf8')).outcomes.map((x: [number, unknown]) => x[0]), [1, 5]);
+    cli(['merge', 'part-2.json', 'part-0.json', 'part-3.json', 'part-1.json', '--out', 'merged.json']);
+    assert.equal(fs.readFileSync(path.join(dir, 'merged.json'), 'utf8'), fs.readFileSync(path.join(dir, 'whole.json'), 'utf8'));
+    // a missing shard, or one given twice, is refused
+    const miss = spawnSync(process.execPath, [path.join(REPO, 'bin', 'headroom.js'), 'merge', 'part-0.json', 'part-1.json', 'part-1.json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(miss.status, 1);
+    assert.match(miss.stderr, /shard 1\/4 is given twice/);
+  });
+});
