@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
-import { IncrementalAnalyzer } from '../engine/lint';
+import { IncrementalAnalyzer } from '../engine/lint/lint';
 import { workloadsForLines, writeWorkspace } from './generate';
 
 const EDITS = 50;

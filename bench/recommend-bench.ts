@@ -4,10 +4,10 @@
  */
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
-import { analyzePaths } from '../engine/lint';
-import { replayContext, runMonteCarlo } from '../engine/monte-carlo';
-import { optimizePlacement } from '../engine/optimizer';
-import { simulate } from '../engine/simulate';
+import { analyzePaths } from '../engine/lint/lint';
+import { replayContext, runMonteCarlo } from '../engine/replay/monte-carlo';
+import { optimizePlacement } from '../engine/recommend/optimizer';
+import { simulate } from '../engine/replay/simulate';
 import { writeWorkspace } from './generate';
 
 export async function benchOptimizer(): Promise<void> {

@@ -8,12 +8,12 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
-import { analyzePaths } from '../engine/lint';
-import { replay } from '../engine/replay';
-import { planRun } from '../engine/scenario-plan';
-import { buildDemand } from '../engine/simulate';
-import { TraceCache } from '../engine/trace-file';
-import { stepCount } from '../engine/traffic';
+import { analyzePaths } from '../engine/lint/lint';
+import { replay } from '../engine/replay/replay';
+import { planRun } from '../engine/replay/scenario-plan';
+import { buildDemand } from '../engine/replay/simulate';
+import { TraceCache } from '../engine/traffic/trace-file';
+import { stepCount } from '../engine/traffic/traffic';
 import { writeWorkspace } from './generate';
 
 export const REPLAY_CASES = [

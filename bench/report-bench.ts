@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-import { analyzePaths } from '../engine/lint';
-import { buildReport } from '../engine/report';
-import { toHtml } from '../engine/report-export';
-import { simulate } from '../engine/simulate';
+import { analyzePaths } from '../engine/lint/lint';
+import { buildReport } from '../engine/report/report';
+import { toHtml } from '../engine/report/report-export';
+import { simulate } from '../engine/replay/simulate';
 import { writeWorkspace } from './generate';
 
 export async function benchReport(): Promise<void> {

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { headroom: 'engine/cli.ts', 'monte-carlo-worker': 'engine/monte-carlo-worker.ts', 'trace-worker': 'engine/trace-worker.ts', 'diff-worker': 'engine/diff-worker.ts' },
+  entryPoints: { headroom: 'engine/cli/cli.ts', 'monte-carlo-worker': 'engine/replay/monte-carlo-worker.ts', 'trace-worker': 'engine/traffic/trace-worker.ts', 'diff-worker': 'engine/report/diff-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -23,7 +23,7 @@ const { createRequire } = await import('module');
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv').default;
 const standaloneCode = require('ajv/dist/standalone').default;
-const { compileValidators, AJV_OPTIONS } = require('../dist/engine/schema-validation.js');
+const { compileValidators, AJV_OPTIONS } = require('../dist/engine/model/schema-validation.js');
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
 const compiled = compileValidators(ajv);
 const refs = Object.fromEntries([...compiled.keys()].map((k) => [k, ajv.getSchema(compiled.get(k).schema.$id).schema.$id]));

@@ -2,8 +2,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePaths } from '../engine/lint';
-import { MAX_YAML_BYTES, UsageError } from '../engine/workspace-loader';
+import { analyzePaths } from '../engine/lint/lint';
+import { MAX_YAML_BYTES, UsageError } from '../engine/model/workspace-loader';
 import { lintFiles, PLACEMENT, tempWorkspace, where, WORKLOAD } from './helpers';
 
 describe('bad input', () => {
@@ -81,7 +81,7 @@ describe('loader fast path', () => {
     const fs2 = require('fs') as typeof import('fs');
     const path2 = require('path') as typeof import('path');
     const YAML = require('yaml') as typeof import('yaml');
-    const { parseTexts } = require('../engine/workspace-loader') as typeof import('../engine/workspace-loader');
+    const { parseTexts } = require('../engine/model/workspace-loader') as typeof import('../engine/model/workspace-loader');
     const { FIXTURES } = require('./helpers') as typeof import('./helpers');
     const files: string[] = [];
     const walk = (d: string) => fs2.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path2.join(d, e.name)) : e.name.endsWith('.yaml') && files.push(path2.join(d, e.name))));

@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePaths } from '../engine/lint';
+import { analyzePaths } from '../engine/lint/lint';
 import { FIXTURES } from './helpers';
 
 const BROKEN = path.join(FIXTURES, 'broken');

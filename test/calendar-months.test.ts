@@ -1,7 +1,7 @@
 /** Calendar months (format.md, "Calendar months"): grouping, labels, partial months, time zones, and every export. */
 import { strict as assert } from 'assert';
-import { calendarMonths } from '../engine/calendar-months';
-import { toCsv, toMarkdown } from '../engine/report-export';
+import { calendarMonths } from '../engine/traffic/calendar-months';
+import { toCsv, toMarkdown } from '../engine/report/report-export';
 import { constWorkload, doc, placement, run, scenario, smallPrivate } from './sim-helpers';
 
 const T = (s: string) => Date.parse(s) / 1000;

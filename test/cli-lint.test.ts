@@ -1,7 +1,7 @@
 /** `headroom lint`: formats, exit codes and the fixtures, through the same main() the executable runs. */
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { main, Io } from '../engine/cli';
+import { main, Io } from '../engine/cli/cli';
 import { FIXTURES, OPENSTACK, PLACEMENT, PUBLIC, SETTINGS, tempWorkspace, WORKLOAD } from './helpers';
 
 export async function run(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {

@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readSchema } from '../engine/schema-validation';
+import { readSchema } from '../engine/model/schema-validation';
 import { run } from './cli-lint.test';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario } from './sim-helpers';

@@ -16,8 +16,8 @@ import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
-import { firstNonFinite } from '../engine/finite-check';
-import { readSchema } from '../engine/schema-validation';
+import { firstNonFinite } from '../engine/report/finite-check';
+import { readSchema } from '../engine/model/schema-validation';
 import { run } from './cli-lint.test';
 import { FIXTURES, tempWorkspace } from './helpers';
 

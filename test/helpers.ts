@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Diagnostic } from '../engine/diagnostics';
-import { analyzePaths, Analysis } from '../engine/lint';
+import { Diagnostic } from '../engine/lint/diagnostics';
+import { analyzePaths, Analysis } from '../engine/lint/lint';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'fixtures');

@@ -3,10 +3,10 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ImportError, importOpenStack, MAX_IMPORT_SHAPES } from '../engine/openstack-import';
+import { ImportError, importOpenStack, MAX_IMPORT_SHAPES } from '../engine/capacity/openstack-import';
 import { run } from './cli-lint.test';
 import { REPO, tempWorkspace } from './helpers';
-import { analyzeTexts, lintSiteText } from '../engine/lint';
+import { analyzeTexts, lintSiteText } from '../engine/lint/lint';
 
 const NOVA = path.resolve(REPO, '..', 'shared', 'data', 'openstack', 'nova');
 const json = (p: string) => JSON.parse(fs.readFileSync(path.join(NOVA, p), 'utf8')) as unknown;

@@ -2,8 +2,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { codeLensTargets, completionsAt, hoverAt, locate } from '../engine/language-service';
-import { analyzePaths } from '../engine/lint';
+import { codeLensTargets, completionsAt, hoverAt, locate } from '../engine/report/language-service';
+import { analyzePaths } from '../engine/lint/lint';
 import { applyEdits, FIXTURES } from './helpers';
 
 const DIR = path.join(FIXTURES, 'toss-hybrid');
@@ -94,8 +94,8 @@ describe('language service', () => {
 describe('simulation diagnostics', function () {
   this.timeout(60000);
   it('puts unserved demand, N-1 shortfalls and a cheaper placement on the documents', async () => {
-    const { recommend } = require('../engine/recommend') as typeof import('../engine/recommend');
-    const { simulationDiagnostics } = require('../engine/simulation-diagnostics') as typeof import('../engine/simulation-diagnostics');
+    const { recommend } = require('../engine/recommend/recommend') as typeof import('../engine/recommend/recommend');
+    const { simulationDiagnostics } = require('../engine/report/simulation-diagnostics') as typeof import('../engine/report/simulation-diagnostics');
     const out = await recommend(a);
     const ds = simulationDiagnostics(a, out.report);
     const rules = ds.map((d) => `${d.rule} ${d.file}:${d.range.start.line}`);
@@ -113,8 +113,8 @@ describe('simulation diagnostics', function () {
   });
 
   it('offers "apply the recommended placement" as a quick fix, in flow and in block style', async () => {
-    const { recommend } = require('../engine/recommend') as typeof import('../engine/recommend');
-    const { simulationDiagnostics } = require('../engine/simulation-diagnostics') as typeof import('../engine/simulation-diagnostics');
+    const { recommend } = require('../engine/recommend/recommend') as typeof import('../engine/recommend/recommend');
+    const { simulationDiagnostics } = require('../engine/report/simulation-diagnostics') as typeof import('../engine/report/simulation-diagnostics');
     const original = text('placement.yaml');
     // payments-api's shares written as a block map, the rest as the fixture has them
     const block = original.replace('payments-api:       { shares: { pangyo: 70, aws-seoul: 30 } }', 'payments-api:\n      shares:\n        pangyo: 70\n        aws-seoul: 30');
@@ -146,7 +146,7 @@ describe('simulation diagnostics', function () {
 
 describe('incremental analysis', () => {
   it('gives the same diagnostics as a full analysis, before and after an edit', () => {
-    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint') as typeof import('../engine/lint');
+    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint/lint') as typeof import('../engine/lint/lint');
     const files = ['settings.yaml', 'placement.yaml', 'sites/pangyo.yaml', 'sites/aws-seoul.yaml', 'workloads/steady.yaml', 'workloads/sovereign.yaml', 'workloads/bursty.yaml', 'workloads/experimental-gpu.yaml', 'scenarios/scenarios.yaml'];
     const texts = files.map((f) => ({ file: path.join(DIR, f), absFile: path.join(DIR, f), text: text(f) }));
     const inc = new IncrementalAnalyzer();
@@ -160,7 +160,7 @@ describe('incremental analysis', () => {
   });
 
   it('reuses unchanged documents of a changed file and still agrees with a full analysis at every step', () => {
-    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint') as typeof import('../engine/lint');
+    const { IncrementalAnalyzer, analyzeTexts } = require('../engine/lint/lint') as typeof import('../engine/lint/lint');
     const files = ['settings.yaml', 'placement.yaml', 'sites/pangyo.yaml', 'sites/aws-seoul.yaml', 'workloads/steady.yaml', 'workloads/sovereign.yaml', 'workloads/bursty.yaml', 'workloads/experimental-gpu.yaml', 'scenarios/scenarios.yaml'];
     const texts = files.map((f) => ({ file: path.join(DIR, f), absFile: path.join(DIR, f), text: text(f) }));
     const steady = texts.find((t) => t.file.endsWith('steady.yaml'))!;

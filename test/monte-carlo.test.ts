@@ -1,9 +1,9 @@
 /** The Monte Carlo model of format.md ("Monte Carlo"): factors drawn per run, quantiles that carry them, N-1 under random outages. */
 import { strict as assert } from 'assert';
-import { analyzePaths } from '../engine/lint';
-import { MonteCarloJob, replayContext, runMonteCarlo } from '../engine/monte-carlo';
-import { Rng } from '../engine/rng';
-import { simulate } from '../engine/simulate';
+import { analyzePaths } from '../engine/lint/lint';
+import { MonteCarloJob, replayContext, runMonteCarlo } from '../engine/replay/monte-carlo';
+import { Rng } from '../engine/replay/rng';
+import { simulate } from '../engine/replay/simulate';
 import { tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario } from './sim-helpers';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { Aggregate, Flavor, NOVA_DEFAULT_ALLOCATION_RATIO, NOVA_DEFAULT_RESERVED } from '../engine/model';
-import { aggregateInstances, aggregateSchedulable, FlavorPacker, instancesPerHost } from '../engine/nova-capacity';
+import { Aggregate, Flavor, NOVA_DEFAULT_ALLOCATION_RATIO, NOVA_DEFAULT_RESERVED } from '../engine/model/model';
+import { aggregateInstances, aggregateSchedulable, FlavorPacker, instancesPerHost } from '../engine/capacity/nova-capacity';
 
 const agg = (over: Partial<Aggregate>): Aggregate => ({
   name: 'a', hosts: 1, index: 0,

@@ -4,8 +4,8 @@
  */
 import { strict as assert } from 'assert';
 import Ajv from 'ajv';
-import { readSchema } from '../engine/schema-validation';
-import { SECONDS_PER_MONTH } from '../engine/units';
+import { readSchema } from '../engine/model/schema-validation';
+import { SECONDS_PER_MONTH } from '../engine/model/units';
 import { constWorkload, doc, placement, publicSite, run, scenario, site, smallPrivate, wl } from './sim-helpers';
 
 const close = (a: number, b: number, eps = 0.011) => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);

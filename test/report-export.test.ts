@@ -8,11 +8,11 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
-import { analyzePaths } from '../engine/lint';
-import { buildReport, Report } from '../engine/report';
-import { csvField, mdCell, toCsv, toHtml, toMarkdown } from '../engine/report-export';
-import { recommend } from '../engine/recommend';
-import { simulate } from '../engine/simulate';
+import { analyzePaths } from '../engine/lint/lint';
+import { buildReport, Report } from '../engine/report/report';
+import { csvField, mdCell, toCsv, toHtml, toMarkdown } from '../engine/report/report-export';
+import { recommend } from '../engine/recommend/recommend';
+import { simulate } from '../engine/replay/simulate';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 

@@ -4,7 +4,7 @@
  * the replay reads demand.
  */
 import { strict as assert } from 'assert';
-import { Rng } from '../engine/rng';
+import { Rng } from '../engine/replay/rng';
 
 describe('rng', () => {
   it('fillNormal gives the same sequence as normal(), across odd and even batch sizes', () => {

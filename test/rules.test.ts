@@ -204,7 +204,7 @@ spec:
     });
     // Re-lint with the folder ws/ as the workspace root, after adding a symlink that leaves it.
     fs.symlinkSync(path.join(a.dir, 'secret.csv'), path.join(a.dir, 'ws/traces/link.csv'));
-    const { analyzePaths } = require('../engine/lint') as typeof import('../engine/lint');
+    const { analyzePaths } = require('../engine/lint/lint') as typeof import('../engine/lint/lint');
     const r = analyzePaths([path.join(a.dir, 'ws')], { cwd: path.join(a.dir, 'ws') });
     const got = r.diagnostics.filter((d) => d.rule.startsWith('trace-')).map((d) => `${d.rule} ${where(d)}`);
     assert.deepEqual(got, [

@@ -16,7 +16,7 @@ describe('schemas', () => {
     const ok = one('pangyo.yaml', OPENSTACK.replace('memoryMiB: 131072', 'memoryMiB: "128 GiB"'));
     assert.deepEqual(ok.diagnostics, []);
     // 128 GiB = 131072 MiB: the same capacity as the number
-    const g = (ok.model.sites.get('pangyo') as import('../engine/model').OpenStackSite).aggregates[0];
+    const g = (ok.model.sites.get('pangyo') as import('../engine/model/model').OpenStackSite).aggregates[0];
     assert.equal(g.host.memoryMiB, 131072);
     const t = OPENSTACK.replace('memoryMiB: 131072', 'memoryMiB: "128 GB/s"');
     const bad = one('pangyo.yaml', t);

@@ -1,7 +1,7 @@
 /** Building small workspaces for replay tests and running them through the real engine. */
-import { analyzePaths } from '../engine/lint';
-import { buildReport, Report } from '../engine/report';
-import { simulate, Simulation } from '../engine/simulate';
+import { analyzePaths } from '../engine/lint/lint';
+import { buildReport, Report } from '../engine/report/report';
+import { simulate, Simulation } from '../engine/replay/simulate';
 import { tempWorkspace } from './helpers';
 
 export const HEAD = 'apiVersion: headroom.dev/v1\n';

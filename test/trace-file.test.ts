@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseTraceCsv, toSeries, wallToUtc } from '../engine/trace-file';
+import { parseTraceCsv, toSeries, wallToUtc } from '../engine/traffic/trace-file';
 import { FIXTURES } from './helpers';
 
 describe('trace-file', () => {
@@ -42,7 +42,7 @@ describe('trace-file', () => {
 
 describe('trace CSV fast path', () => {
   const fc = require('fast-check') as typeof import('fast-check');
-  const { parseTraceBytes } = require('../engine/trace-csv') as typeof import('../engine/trace-csv');
+  const { parseTraceBytes } = require('../engine/traffic/trace-csv') as typeof import('../engine/traffic/trace-csv');
   const same = (text: string) => {
     const b = Buffer.from(text, 'utf8');
     const fast = parseTraceBytes(b);
@@ -79,7 +79,7 @@ describe('trace CSV fast path', () => {
 });
 
 describe('time-zone offsets', () => {
-  const { ZoneOffsets, zoneOffsetSeconds } = require('../engine/zone-offsets') as typeof import('../engine/zone-offsets');
+  const { ZoneOffsets, zoneOffsetSeconds } = require('../engine/traffic/zone-offsets') as typeof import('../engine/traffic/zone-offsets');
   it('match Intl at every 15-minute bucket of two years, in zones with DST of an hour and of 30 minutes', () => {
     // the table is built from 6-hourly samples and bisection; here every bucket is compared with a direct Intl reading
     for (const tz of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Seoul']) {

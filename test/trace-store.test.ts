@@ -2,9 +2,9 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TraceCache } from '../engine/trace-file';
-import { TraceStore } from '../engine/trace-store';
-import { prefetchTraces } from '../engine/trace-prefetch';
+import { TraceCache } from '../engine/traffic/trace-file';
+import { TraceStore } from '../engine/traffic/trace-store';
+import { prefetchTraces } from '../engine/traffic/trace-prefetch';
 import { tempWorkspace } from './helpers';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';

@@ -1,7 +1,7 @@
 /** Traffic: resampling, counts per interval, alignment, extension, gaps, synthetic profile. */
 import { strict as assert } from 'assert';
-import { parseTraceCsv, toSeries } from '../engine/trace-file';
-import { alignTrace, resampleTrace, synthesize } from '../engine/traffic';
+import { parseTraceCsv, toSeries } from '../engine/traffic/trace-file';
+import { alignTrace, resampleTrace, synthesize } from '../engine/traffic/traffic';
 import { constWorkload, doc, placement, publicSite, run, scenario } from './sim-helpers';
 
 const T0 = Date.UTC(2027, 0, 1) / 1000;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { convertQuantity, fieldUnit, parseDuration, SECONDS_PER_MONTH } from '../engine/units';
+import { convertQuantity, fieldUnit, parseDuration, SECONDS_PER_MONTH } from '../engine/model/units';
 
 describe('units', () => {
   it('converts binary byte units to the field unit', () => {

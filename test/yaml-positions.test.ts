@@ -7,9 +7,9 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { Path, SourceDocument, SourceFile } from '../engine/source-document';
-import { fastChunks } from '../engine/workspace-loader';
-import { indexPositions, LineIndex } from '../engine/yaml-positions';
+import { Path, SourceDocument, SourceFile } from '../engine/model/source-document';
+import { fastChunks } from '../engine/model/workspace-loader';
+import { indexPositions, LineIndex } from '../engine/model/yaml-positions';
 import { REPO as repoRoot } from './helpers';
 
 function paths(value: unknown, prefix: (string | number)[] = [], out: Path[] = []): Path[] {
@@ -146,7 +146,7 @@ describe('yaml-positions: the js-yaml event index', () => {
 describe('yaml-positions: what is under the cursor', () => {
   it('names the same key or scalar as the yaml CST at every character of every token of the fixtures', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { locateInCst } = require('../engine/language-service') as typeof import('../engine/language-service');
+    const { locateInCst } = require('../engine/report/language-service') as typeof import('../engine/report/language-service');
     let compared = 0;
     for (const f of yamlFiles(path.join(repoRoot, 'fixtures', 'toss-hybrid'))) {
       const text = fs.readFileSync(f, 'utf8');

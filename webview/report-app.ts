@@ -3,7 +3,7 @@
  * Data comes from a <script type="application/json" id="report-data"> element (export) or a
  * typed postMessage (webview); everything is drawn with DOM text nodes and d3, never innerHTML.
  */
-import { amountsText } from '../engine/demand-units';
+import { amountsText } from '../engine/report/demand-units';
 import { ChartResource, costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
 import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';

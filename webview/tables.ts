@@ -1,8 +1,8 @@
 /** Tables of the report: workloads (sortable), N-1 with shortfalls highlighted, recommendations, the side-by-side comparison. */
 import { el, fmtMoney, fmtNum, fmtPct } from './dom';
 import { Report } from './types';
-import { Comparison, comparisonCell } from '../engine/comparison';
-import { amountUnit } from '../engine/demand-units';
+import { Comparison, comparisonCell } from '../engine/report/comparison';
+import { amountUnit } from '../engine/report/demand-units';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
   const t = el('table', { class: opts.cls ?? '' });

@@ -1,2 +1,2 @@
 /** The report JSON as the webview reads it (schemas/report.schema.json). */
-export type { Report, ReportSite, ReportWorkload, ReportSeries, Recommendation } from '../engine/report-types';
+export type { Report, ReportSite, ReportWorkload, ReportSeries, Recommendation } from '../engine/report/report-types';

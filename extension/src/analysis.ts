@@ -4,8 +4,8 @@
  * that use it). Positions cross over as 1-based engine lines/columns ↔ 0-based VS Code ones.
  */
 import * as vscode from 'vscode';
-import { Analysis, IncrementalAnalyzer } from '../../engine/lint';
-import { Range as EngineRange } from '../../engine/diagnostics';
+import { Analysis, IncrementalAnalyzer } from '../../engine/lint/lint';
+import { Range as EngineRange } from '../../engine/lint/diagnostics';
 
 export class Workspace {
   private readonly texts = new Map<string, string>();

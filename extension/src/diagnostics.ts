@@ -4,7 +4,7 @@
  * kept beside each diagnostic for the code-action provider.
  */
 import * as vscode from 'vscode';
-import { Diagnostic as EngineDiagnostic, Fix } from '../../engine/diagnostics';
+import { Diagnostic as EngineDiagnostic, Fix } from '../../engine/lint/diagnostics';
 import { toRange } from './analysis';
 
 export const SOURCE = 'headroom';

@@ -1,6 +1,6 @@
 /** Quick fixes, hovers, completion and code lenses: thin translations of engine results. */
 import * as vscode from 'vscode';
-import { codeLensTargets, completionsAt, hoverAt } from '../../engine/language-service';
+import { codeLensTargets, completionsAt, hoverAt } from '../../engine/report/language-service';
 import { toRange, Workspace } from './analysis';
 import { fixesOf, SOURCE } from './diagnostics';
 

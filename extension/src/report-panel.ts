@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report-types';
+import type { Report } from '../../engine/report/report-types';
 
 export const VIEW_TYPE = 'headroom.report';
 export interface ReportMessage { type: 'report'; report: Report; headroomTarget?: number; stale?: boolean }

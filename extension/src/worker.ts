@@ -3,13 +3,13 @@
  * extension host's main thread. The host terminates the worker to cancel.
  */
 import { parentPort } from 'worker_threads';
-import { analyzeTexts } from '../../engine/lint';
-import { recommend } from '../../engine/recommend';
-import { buildReport } from '../../engine/report';
-import { simulate } from '../../engine/simulate';
+import { analyzeTexts } from '../../engine/lint/lint';
+import { recommend } from '../../engine/recommend/recommend';
+import { buildReport } from '../../engine/report/report';
+import { simulate } from '../../engine/replay/simulate';
 import * as fs from 'fs';
-import { compare, sideOf } from '../../engine/comparison';
-import { diffWorkspaces, materialize } from '../../engine/workspace-diff';
+import { compare, sideOf } from '../../engine/report/comparison';
+import { diffWorkspaces, materialize } from '../../engine/report/workspace-diff';
 
 export interface Job { kind: 'simulate' | 'recommend' | 'diff'; texts: [string, string][]; roots: string[]; scenario?: string; folder?: string }
 

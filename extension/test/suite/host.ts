@@ -4,7 +4,7 @@
  * in the same extension host once startup has finished, and writes the results file.
  */
 import * as vscode from 'vscode';
-import { run } from './index';
+import { run } from '.';
 
 export function activate(): void {
   if (!process.env.HEADROOM_TEST_RESULTS) return;

@@ -1,0 +1,12 @@
+/**
+ * Stage 4, capacity: sites in, what runs and what it costs out.
+ *
+ * Enters: Site documents. Leaves: schedulable capacity and packing (nova-capacity, after Nova
+ * and Placement), prices and exchange rates (pricing), contention (allocation), autoscaling lag
+ * (autoscaling); and Sites made from a cloud's own inventory (openstack-import).
+ */
+export * from './nova-capacity';
+export * from './pricing';
+export * from './allocation';
+export * from './autoscaling';
+export * from './openstack-import';

@@ -1,0 +1,38 @@
+/**
+ * horizon-order and horizon-too-large: a horizon must end after it starts and hold at least one step, and
+ * steps = ceil((end − start) / step) must stay within limits.ts (steps, and series cells
+ * for the scenario's placement), so a run fails with a message instead of out of memory.
+ */
+import { MAX_CELLS, MAX_STEPS } from '../../model/limits';
+import { Rule, at } from './rule';
+
+export const horizon: Rule = {
+  ids: ['horizon-order', 'horizon-too-large'],
+  check(ctx) {
+    for (const sc of ctx.model.scenarios.values()) {
+      const h = sc.horizon;
+      if (!h || !sc.src) continue;
+      if (Number.isNaN(h.start) || Number.isNaN(h.end)) continue; // not a real time: calendar-times reports it
+      if (!(h.end > h.start)) {
+        ctx.report(at(sc.src, ['spec', 'horizon', 'end'], 'horizon-order', 'error', `horizon ends (${new Date(h.end * 1000).toISOString()}) at or before it starts (${new Date(h.start * 1000).toISOString()})`));
+        continue;
+      }
+      if (h.step > h.end - h.start) {
+        ctx.report(at(sc.src, ['spec', 'horizon', 'step'], 'horizon-order', 'error', `the horizon (${h.end - h.start} s) is shorter than one step (${h.step} s): a run would bill a whole step for part of it; use a shorter step or a longer horizon`));
+        continue;
+      }
+      const steps = Math.ceil((h.end - h.start) / h.step);
+      if (steps > MAX_STEPS) {
+        ctx.report(at(sc.src, ['spec', 'horizon'], 'horizon-too-large', 'error', `horizon has ${steps.toLocaleString('en-US')} steps; Headroom simulates at most ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`, { key: true }));
+        continue;
+      }
+      const pl = sc.placement ? ctx.model.placements.get(sc.placement) : ctx.model.placements.size === 1 ? [...ctx.model.placements.values()][0] : undefined;
+      if (!pl) continue;
+      let pairs = 0;
+      for (const wp of pl.workloads.values()) pairs += 1 + wp.shares.size + (wp.overflowTo ? 1 : 0);
+      if (pairs * steps > MAX_CELLS) {
+        ctx.report(at(sc.src, ['spec', 'horizon'], 'horizon-too-large', 'error', `${pairs} workload series × ${steps.toLocaleString('en-US')} steps is ${(pairs * steps).toLocaleString('en-US')} values; the limit is ${MAX_CELLS.toLocaleString('en-US')} (about ${Math.round((MAX_CELLS * 8) / 1e6)} MB). Use a longer step or a shorter horizon`, { key: true }));
+      }
+    }
+  },
+};

@@ -1,0 +1,257 @@
+/**
+ * What to do: the optimal placement (optimizer.ts, HiGHS), re-simulated side by side with the
+ * current one and only recommended when it leaves no more demand unserved; hosts to buy
+ * (procurement.ts), commitments (commitments.ts), headroom per site (headroom.ts) and the
+ * classification notes of the report. An infeasible program is explained by solving it again
+ * without N-1 (site by site), then without headroom.
+ */
+import { stringify } from 'yaml';
+import { compare, Comparison, sideOf } from '../report/comparison';
+import { adviseCommitments } from './commitments';
+import { hostsAfterEvents } from '../replay/failover';
+import { RESOURCE_LABEL, siteHeadroom, sparesText } from './headroom';
+import { Analysis } from '../lint/lint';
+import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
+import { planPurchase, ResourceNeed } from './procurement';
+import { hostSchedulable } from '../capacity/nova-capacity';
+import { RESOURCES } from '../replay/replay';
+import { rateFor } from '../capacity/pricing';
+import { buildReport, Recommendation, Report } from '../report/report';
+import { peaksOf, simulate, Simulation } from '../replay/simulate';
+import { iso } from '../traffic/traffic';
+import { money } from '../report/money-format';
+
+export interface RecommendOptions {
+  scenario?: string;
+  minShare?: number;
+  activeActive?: boolean;
+  n1?: boolean;
+  addHosts?: boolean;
+  onProgress?: (stage: string) => void;
+}
+
+
+export interface RecommendOutcome {
+  report: Report;
+  current: Simulation;
+  recommended?: Simulation;
+  recommendedReport?: Report;
+  shares?: Record<string, Record<string, number>>;
+  placementYaml?: string;
+  accepted: boolean;
+  reason: string;
+  optimizer: Pick<OptimizeResult, 'status' | 'objective' | 'explanation' | 'notes' | 'columns' | 'rows'> & { iterations: number; relaxed: string[] };
+  comparison?: Comparison;
+}
+
+
+async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Promise<string[]> {
+  if (first.explanation.length && !first.explanation[0].startsWith('HiGHS')) return first.explanation;
+  const noN1 = await optimizePlacement({ ...base, n1: false });
+  if (noN1.status === 'optimal') {
+    const out: string[] = [];
+    for (const site of [...base.model.sites.keys()]) {
+      const one = await optimizePlacement({ ...base, n1LostSites: [site] });
+      if (one.status === 'optimal') continue;
+      const lagOnly = await optimizePlacement({ ...base, n1LostSites: [site], limitLagLoss: false });
+      out.push(lagOnly.status === 'optimal'
+        ? `N-1 cannot hold when ${site} is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today`
+        : `N-1 cannot hold when ${site} is lost: the other sites lack the vCPU or memory (hosts, quotas) for every workload's peak`);
+    }
+    return out.length ? out : ['N-1 cannot hold for every lost site at once'];
+  }
+  const noLag = await optimizePlacement({ ...base, n1: false, limitLagLoss: false });
+  if (noLag.status === 'optimal') return ['every placement that meets the other constraints loses more demand to public autoscaling lag than the current one'];
+  const noHeadroom = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, limitLagLoss: false });
+  if (noHeadroom.status === 'optimal') return [`the headroom target of ${Math.round(base.placement.headroomTarget * 100)} % cannot be kept at the busiest steps even without N-1; capacity is enough only with less headroom`];
+  const noAA = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, activeActive: false, limitLagLoss: false });
+  if (noAA.status === 'optimal') return ['active-active cannot hold: some workloads fit only when placed on a single site'];
+  return ['peak demand exceeds the capacity (hosts and quotas) of every site the workloads may use, even with no headroom'];
+}
+
+export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promise<RecommendOutcome> {
+  opts.onProgress?.('simulating the current placement');
+  const current = simulate(a, { scenario: opts.scenario });
+  const model = a.model;
+  const plan = current.plan;
+  const base: OptimizeInput = {
+    model, placement: plan.placement, workloads: plan.workloads, demand: current.demand, horizon: plan.horizon,
+    exchangeRates: plan.exchangeRates, events: plan.scenario.events, minShare: opts.minShare, activeActive: opts.activeActive, n1: opts.n1, addHosts: opts.addHosts,
+    limitLagLoss: true,
+  };
+  let extra: number[] = [];
+  let opt: OptimizeResult | undefined;
+  let recommended: Simulation | undefined;
+  let shares: Record<string, Record<string, number>> | undefined;
+  let accepted = false;
+  let reason = '';
+  let iterations = 0;
+  /** Constraints given up because no placement meets them (N-1 first). */
+  const relaxed: string[] = [];
+  let explanation: string[] = [];
+  // Units differ between workloads (requests, bytes, jobs), so the comparison is per workload:
+  // none may lose more than today (beyond 0.01 % of its own demand).
+  const totalDemand = current.demand.map((d) => d.reduce((x, y) => x + y, 0) * plan.horizon.step);
+  const worseWorkloads = (sim: Simulation) => plan.workloads.filter((_, i) => sim.result.workloadUnserved[i] > current.result.workloadUnserved[i] + 1e-4 * totalDemand[i]).map((w) => w.name);
+  // Resources that the current placement keeps within the headroom target and a candidate pushes past it, with the candidate's peak step.
+  const limit = 1 - plan.placement.headroomTarget;
+  const headroomBroken = (sim: Simulation): { site: string; resource: (typeof RESOURCES)[number]; step: number }[] => {
+    const out: { site: string; resource: (typeof RESOURCES)[number]; step: number }[] = [];
+    sim.result.sites.forEach((site, s) => {
+      const c = current.result.sites.findIndex((x) => x.name === site.name);
+      for (const r of sim.result.siteResources[s]) {
+        const before = c >= 0 ? current.result.sitePeakNeed[c][r] : 0;
+        if (before <= limit + 1e-9 && sim.result.sitePeakNeed[s][r] > limit + 1e-9) out.push({ site: site.name, resource: RESOURCES[r], step: sim.result.sitePeakNeedStep[s][r] });
+      }
+    });
+    return out;
+  };
+  let tighten = 0;
+  for (; iterations < 4; iterations++) {
+    opts.onProgress?.(`optimizing placement (round ${iterations + 1})`);
+    opt = await optimizePlacement({ ...base, extraSteps: extra, n1: relaxed.includes('N-1') ? false : base.n1, ...(tighten > 0 ? { headroomOverride: plan.placement.headroomTarget + tighten } : {}) });
+    if (opt.status !== 'optimal' && !relaxed.length && base.n1 !== false) {
+      // N-1 is the constraint most often out of reach; say why, and look for the best placement without it.
+      explanation = await explainInfeasible(base, opt);
+      if (explanation[0]?.startsWith('N-1')) {
+        relaxed.push('N-1');
+        opt = await optimizePlacement({ ...base, extraSteps: extra, n1: false });
+      }
+    }
+    if (opt.status !== 'optimal') {
+      opt = { ...opt, explanation: explanation.length ? explanation : await explainInfeasible(base, opt) };
+      reason = 'no placement meets every constraint: ' + opt.explanation.join('; ');
+      break;
+    }
+    shares = Object.fromEntries([...opt.shares].map(([w, m]) => [w, Object.fromEntries(m)]));
+    opts.onProgress?.('re-simulating the recommended placement');
+    recommended = simulate(a, { scenario: opts.scenario, shares });
+    const worse = worseWorkloads(recommended);
+    const crowded = headroomBroken(recommended);
+    if (worse.length === 0 && crowded.length === 0) {
+      accepted = true;
+      reason = 'the recommended placement re-simulates with no more unserved demand for any workload' + (relaxed.length ? `; ${explanation.join('; ')}, so it is optimized without N-1` : '');
+      break;
+    }
+    // Constrain the steps where the recommendation still fails (unserved demand; a resource past
+    // the headroom target that the current placement kept under it), and solve again.
+    const worst = Array.from(recommended.result.stepUnserved, (u, t) => ({ u, t })).filter((x) => x.u > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
+    const before = extra.length;
+    extra = [...new Set([...extra, ...worst, ...crowded.map((c) => c.step)])];
+    reason = worse.length
+      ? `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`
+      : `the optimal placement re-simulates past the ${Math.round((1 - plan.placement.headroomTarget) * 100)} % headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
+    if (extra.length === before) {
+      // the steps are constrained already, and the linear model's continuous instances still
+      // land past the line once whole instances run: keep the model further under it
+      if (!crowded.length || worse.length) break;
+      tighten += Math.max(...crowded.map((c) => recommended!.result.sitePeakNeed[recommended!.result.sites.findIndex((x) => x.name === c.site)][RESOURCES.indexOf(c.resource)] - limit)) + 0.005;
+    }
+  }
+  const report = buildReport(model, current);
+  const recommendedReport = accepted && recommended ? buildReport(model, recommended) : undefined;
+  const recs: Recommendation[] = [];
+  const cur = report.currency;
+  let placementYaml: string | undefined;
+  if (accepted && shares && recommendedReport) {
+    placementYaml = stringify({
+      apiVersion: 'headroom.dev/v1', kind: 'Placement',
+      metadata: { name: `${plan.placement.name}-recommended`, description: `Recommended by headroom for scenario ${plan.scenario.name}` },
+      spec: {
+        mode: plan.placement.mode, detectionSeconds: plan.placement.detectionSeconds, headroomTarget: plan.placement.headroomTarget,
+        workloads: Object.fromEntries(plan.workloads.map((w) => {
+          const wp = plan.placement.workloads.get(w.name)!;
+          return [w.name, { shares: shares![w.name], ...(wp.purchase === 'spot' ? { purchase: 'spot' } : {}), ...(wp.overflowTo ? { overflowTo: wp.overflowTo } : {}) }];
+        })),
+      },
+    }, { flowCollectionPadding: true, lineWidth: 0 });
+    const saving = report.totals.cost - recommendedReport.totals.cost;
+    const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares![w.name]));
+    recs.push({
+      kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
+      message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares![w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
+        `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
+        (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
+    });
+  } else {
+    recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: ${reason}` });
+  }
+  const basis = accepted && recommended ? recommended : current;
+  // hosts to buy: every resource, from the replay's own need series (so never at odds with headroom below)
+  const basisReport = accepted && recommendedReport ? recommendedReport : report;
+  const limitPct = Math.round((1 - plan.placement.headroomTarget) * 100);
+  const res = basis.result;
+  const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
+  res.sites.forEach((site, s) => {
+    if (site.type !== 'openstack') return;
+    const hosts = hostsAfterEvents(site, plan.scenario.events);
+    const capacity = site.aggregates.reduce((acc, g, a) => {
+      const h = hostSchedulable(g);
+      return { vcpus: acc.vcpus + hosts[a] * h.vcpus, memoryMiB: acc.memoryMiB + hosts[a] * h.memoryMiB, diskGiB: acc.diskGiB + hosts[a] * h.diskGiB };
+    }, { vcpus: 0, memoryMiB: 0, diskGiB: 0 });
+    const needs: ResourceNeed[] = res.siteResources[s].map((r) => {
+      const key = RESOURCES[r];
+      const monthPeaks = Array.from(res.siteNeedMonthPeak[s][r]);
+      const at = monthPeaks.indexOf(Math.max(...monthPeaks));
+      const cross = res.siteNeedCrossStep[s][r];
+      return { resource: key, capacity: capacity[key], peak: res.sitePeakNeedAbs[s][r], peakTime: monthStarts[Math.max(0, at)], crossTime: cross >= 0 ? plan.horizon.start + cross * plan.horizon.step : undefined, monthPeaks, monthStarts };
+    });
+    const p = planPurchase(site, needs, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined, plan.horizon.end);
+    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : 'no growth'})`;
+    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak)` : 'capacity';
+    if (p.exhaustion === undefined) {
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
+      return;
+    }
+    const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
+    const late = p.orderBy! <= plan.horizon.start;
+    const when = p.observed ? `passes ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} in this replay` : `reaches ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} at ${growth}`;
+    recs.push({
+      kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare,
+      message: `${site.name} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
+    });
+  });
+  // commitments
+  basis.result.sites.forEach((site) => {
+    if (site.type !== 'public') return;
+    const usage = basis.result.publicTypeRunning.get(site.name)!;
+    const rate = rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
+    for (const c of adviseCommitments(site, usage, plan.horizon.step)) {
+      if (c.add > 0 && c.saving > 0) {
+        recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: Math.round(c.saving * rate * 100) / 100, add: c.add, total: c.optimal,
+          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} vs ${c.onDemandHourly} per hour; saves ${money(c.saving * rate, cur)} over the horizon` });
+      } else if (c.existing > c.optimal) {
+        recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
+          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon — do not renew the excess` });
+      }
+    }
+  });
+  // headroom: every resource, the same peak-need series as the hosts to buy above
+  const peaks = peaksOf(basis.demand);
+  res.sites.forEach((site) => {
+    const rs = basisReport.sites.find((x) => x.name === site.name)!;
+    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs);
+    if (hr.spare === null) return;
+    const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
+    if (hr.worstLoss) {
+      const w = hr.worstLoss;
+      const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : [])].join(' and ');
+      parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
+    }
+    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, Math.round(x.spare * 1e4) / 1e4])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
+  });
+  recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
+  report.recommendations = recs;
+  if (opt?.notes.length) for (const n of opt.notes) recs.push({ kind: 'placement', target: n.split(' ')[0], saving: 0, message: n });
+  const outcome: RecommendOutcome = {
+    report, current, recommended: accepted ? recommended : undefined, recommendedReport, shares: accepted ? shares : undefined, placementYaml, accepted, reason,
+    optimizer: { status: opt?.status ?? 'infeasible', objective: opt?.objective ?? NaN, explanation: explanation.length ? explanation : opt?.explanation ?? [], notes: opt?.notes ?? [], columns: opt?.columns ?? 0, rows: opt?.rows ?? 0, iterations: iterations + 1, relaxed },
+  };
+  if (recommendedReport) {
+    outcome.comparison = compare(sideOf(report, 'current'), sideOf(recommendedReport, 'recommended'));
+    report.recommendation = { placement: placementYaml!, comparison: outcome.comparison, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, relaxed, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  } else {
+    report.recommendation = { placement: null, reason, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  }
+  return outcome;
+}

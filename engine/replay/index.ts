@@ -1,0 +1,14 @@
+/**
+ * Stage 5, replay: demand and capacity in, the step-by-step result out.
+ *
+ * Enters: the Analysis and a scenario. Leaves: the Simulation (simulate.ts: plan, demand and
+ * the ReplayResult of replay.ts), the N-1 check (failover), and Monte Carlo over many replays
+ * (monte-carlo, its worker and shards).
+ */
+export * from './simulate';
+export * from './replay';
+export * from './scenario-plan';
+export * from './failover';
+export * from './rng';
+export * from './monte-carlo';
+export * from './monte-carlo-shard';

@@ -1,0 +1,884 @@
+/**
+ * The time-stepped replay (format.md, "Replay semantics"), per step t of Δ seconds:
+ *
+ *   D = d(t) × p_s / 100 (+ overflow sent to s, + the share of a lost site, redistributed)
+ *   n = ceil(D / (capacityPerInstance × targetUtilization)), at least minInstances where p_s > 0
+ *   openstack: r = min(n, what Nova packing fits), contention by priority then in proportion to need
+ *   public:    r(t) = n(t − k), k = ceil(scaleOutDelaySeconds / Δ), capped by quota.vcpus
+ *   served = min(D, r × capacityPerInstance); unserved = D − served; utilization = D / (r × capacity)
+ *
+ * Sites are settled in overflow order (a site before the sites it overflows to). Outages make a
+ * site (or a zone's aggregates) unavailable from their start step; the lost share is unserved
+ * for the first detectionSeconds (a fraction detectionSeconds / Δ of the first step, spilling
+ * over), then redistributed to the workload's other sites in proportion to their shares.
+ * All series are typed arrays allocated before the loop; the loop allocates only on
+ * contention steps (allocation.ts).
+ */
+import { allocateByPriority } from '../capacity/allocation';
+import { CalendarMonth, calendarMonths } from '../traffic/calendar-months';
+import { LagBank } from '../capacity/autoscaling';
+import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from '../model/model';
+import { FlavorPacker, hostSchedulable } from '../capacity/nova-capacity';
+import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../capacity/pricing';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
+import type { Rng } from './rng';
+
+export interface ReplayInput {
+  model: Model;
+  placement: Placement;
+  horizon: Horizon;
+  steps: number;
+  /** Placed workloads, in name order. */
+  workloads: Workload[];
+  /** Demand per workload (same order), growth and noise applied. */
+  demand: Float64Array[];
+  events: readonly ScenarioEvent[];
+  /** Exchange rates in force (Settings, overridden by the Scenario). */
+  exchangeRates: Record<string, number>;
+  /** Number of chart buckets (0: no series). */
+  buckets?: number;
+  /**
+   * Monte Carlo (format.md, "Monte Carlo"): demand d(t) is read as
+   * d(t) × level[w] × exp(growthK · t·Δ) × max(0, 1 + sigma·e_w(t)), e_w AR(1) with coefficient
+   * rho (e(0) = z(0), e(t) = ρ·e(t−1) + sqrt(1−ρ²)·z(t)), z drawn from rng in a fixed order
+   * (chunks of steps, workload by workload); priceFactor multiplies each site's on-demand and
+   * spot prices (not committed ones).
+   */
+  noise?: { sigma: number; rng: Rng; rho?: number; level?: Float64Array; growthK?: number; priceFactor?: Record<string, number> };
+  /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
+  perStep?: boolean;
+  onProgress?: (done: number) => void;
+}
+
+export interface PairInfo {
+  workload: number;
+  site: number;
+  share: number;
+  role: 'share' | 'overflow' | 'passive';
+}
+
+export interface SiteSeries {
+  capacityVcpus: Float64Array;
+  allocatedVcpus: Float64Array;
+  neededVcpus: Float64Array;
+  /** Memory and disk: schedulable, allocated and what the instances needed would take (openstack sites; 0 elsewhere). */
+  capacityMemoryMiB: Float64Array;
+  allocatedMemoryMiB: Float64Array;
+  neededMemoryMiB: Float64Array;
+  capacityDiskGiB: Float64Array;
+  allocatedDiskGiB: Float64Array;
+  neededDiskGiB: Float64Array;
+}
+
+/**
+ * The resources a site's capacity is counted in (format.md, "Every resource counts"), in this
+ * order: vCPU, memory, disk (where hosts have schedulable disk); a public site has vCPU against
+ * its quota. How instances of mixed flavors pack onto hosts is not a resource of its own: the
+ * packer (nova-capacity.ts) decides what runs, and what does not fit is unserved.
+ */
+export const RESOURCES = ['vcpus', 'memoryMiB', 'diskGiB'] as const;
+export type ResourceKey = (typeof RESOURCES)[number];
+
+export interface ReplayResult {
+  steps: number;
+  sites: Site[];
+  pairs: PairInfo[];
+  /** Per pair. */
+  pairPeakInstances: Float64Array;
+  pairPeakUtilization: Float64Array;
+  pairCost: Float64Array;
+  pairServed: Float64Array;
+  pairUnserved: Float64Array;
+  /** Per workload. */
+  workloadUnserved: Float64Array;
+  workloadViolations: Float64Array;
+  workloadCost: Float64Array;
+  /** Per site. */
+  siteCost: Float64Array;
+  siteIdleCost: Float64Array;
+  sitePeakVcpuUtil: Float64Array;
+  sitePeakMemUtil: Float64Array;
+  /** The resources each site is counted in (indices into RESOURCES). */
+  siteResources: number[][];
+  /** Per site and resource (RESOURCES order): peak allocated / schedulable capacity up. */
+  sitePeakAlloc: Float64Array[];
+  /** Per site and resource: peak needed / installed schedulable capacity (above 1: demand that cannot fit), and its step. */
+  sitePeakNeed: Float64Array[];
+  sitePeakNeedStep: Int32Array[];
+  /** Per site and resource: the first step whose need passes 1 − headroomTarget of the installed capacity (−1: none). */
+  siteNeedCrossStep: Int32Array[];
+  /** Per site and resource: the peak need in its own unit (vCPU, MiB, GiB). */
+  sitePeakNeedAbs: Float64Array[];
+  /** Per site, resource and calendar month: the peak need in its own unit. */
+  siteNeedMonthPeak: Float64Array[][];
+  /** Per site and resource, per step (perStep): allocated / schedulable capacity up. */
+  siteUtil: Float64Array[][];
+  /** Per site per step: allocated / schedulable vCPU (openstack), running / quota vCPU (public; NaN without quota). */
+  siteVcpuUtil: Float64Array[];
+  /** Per public site, per instance type (site order), running non-spot instances per step. */
+  publicTypeRunning: Map<string, Map<string, Float64Array>>;
+  /** Per step: total unserved (rate) and number of workloads in violation. */
+  stepUnserved: Float64Array;
+  stepViolations: Uint16Array;
+  sloViolationSteps: number;
+  /** Cost per site and per workload per calendar month (reporting currency), in `months` order. */
+  siteMonthCost: Float64Array[];
+  workloadMonthCost: Float64Array[];
+  pairMonthCost: Float64Array[];
+  months: CalendarMonth[];
+  /** Bucketed series for charts (max per bucket for capacity lines, mean for stacks). */
+  bucketSize: number;
+  siteSeries: SiteSeries[];
+  pairRunningVcpus: Float64Array[];
+  workloadDemandMax: Float64Array[];
+  workloadDemandMean: Float64Array[];
+  workloadUnservedSeries: Float64Array[];
+}
+
+const EPS = 1e-9;
+
+interface OutageWindow { site: number; zone?: string; from: number; to: number; detection: Float64Array | undefined }
+
+function stepOf(h: Horizon, t: number, round: 'floor' | 'ceil'): number {
+  const x = (t - h.start) / h.step;
+  return round === 'floor' ? Math.floor(x + EPS) : Math.ceil(x - EPS);
+}
+
+/** Detection fractions per step from the outage start: min(remaining, Δ) / Δ. */
+function detectionFractions(detectionSeconds: number, step: number): Float64Array {
+  const n = Math.ceil(detectionSeconds / step - EPS);
+  const out = new Float64Array(n);
+  let left = detectionSeconds;
+  for (let i = 0; i < n; i++) {
+    out[i] = Math.min(left, step) / step;
+    left -= step;
+  }
+  return out;
+}
+
+export function replay(input: ReplayInput): ReplayResult {
+  const { model, placement, horizon: h, steps, workloads, demand } = input;
+  const dt = h.step;
+  const sites = [...model.sites.values()].filter((s) => workloads.some((w) => {
+    const wp = placement.workloads.get(w.name)!;
+    return wp.shares.has(s.name) || wp.overflowTo === s.name;
+  }));
+  const siteIndex = new Map(sites.map((s, i) => [s.name, i]));
+  const S = sites.length;
+  const W = workloads.length;
+  const activePassive = placement.mode === 'active-passive';
+
+  // ---- pairs (workload × site), in workload then share order ----
+  // Pairs are numbered site by site (then by workload), so that a site's pairs are contiguous
+  // in every per-pair array; wPairs keeps each workload's sites in the order listed (the
+  // first is the active-passive primary).
+  const entries: PairInfo[] = [];
+  const wEntries: number[][] = workloads.map(() => []);
+  for (let w = 0; w < W; w++) {
+    const wp = placement.workloads.get(workloads[w].name)!;
+    let first = true;
+    for (const [sName, share] of wp.shares) {
+      const role = activePassive && !first ? 'passive' : 'share';
+      wEntries[w].push(entries.length);
+      entries.push({ workload: w, site: siteIndex.get(sName)!, share, role });
+      first = false;
+    }
+    if (wp.overflowTo && !wp.shares.has(wp.overflowTo)) {
+      wEntries[w].push(entries.length);
+      entries.push({ workload: w, site: siteIndex.get(wp.overflowTo)!, share: 0, role: 'overflow' });
+    }
+  }
+  const byPair = entries.map((_, i) => i).sort((a, b) => entries[a].site - entries[b].site || entries[a].workload - entries[b].workload || a - b);
+  const newId = new Int32Array(entries.length);
+  byPair.forEach((e, i) => (newId[e] = i));
+  const pairs: PairInfo[] = byPair.map((i) => entries[i]);
+  const wPairs: number[][] = wEntries.map((list) => list.map((e) => newId[e]));
+  const overflowTarget: number[] = [];
+  const P = pairs.length;
+  for (let p = 0; p < P; p++) {
+    const w = pairs[p].workload;
+    const wp = placement.workloads.get(workloads[w].name)!;
+    const target = wp.overflowTo ? siteIndex.get(wp.overflowTo)! : -1;
+    overflowTarget.push(target >= 0 && pairs[p].site !== target ? wPairs[w].find((q) => pairs[q].site === target)! : -1);
+  }
+
+  // ---- per-pair constants ----
+  const siteFirst = new Int32Array(S + 1);
+  for (const pr of pairs) siteFirst[pr.site + 1]++;
+  for (let i = 0; i < S; i++) siteFirst[i + 1] += siteFirst[i];
+  const capacity = new Float64Array(P);
+  const capEff = new Float64Array(P);
+  const invCapEff = new Float64Array(P);
+  const violateAt = new Float64Array(P); // utilization above which a step violates the SLO
+  const minInst = new Float64Array(P);
+  const vcpus = new Float64Array(P);
+  const memory = new Float64Array(P);
+  const diskOf = new Float64Array(P);
+  const priority = new Float64Array(P);
+  const flavorIdx = new Int32Array(P).fill(-1);
+  const typeIdx = new Int32Array(P).fill(-1);
+  const spot = new Uint8Array(P);
+  const priceHourly = new Float64Array(P); // on-demand or spot, site currency
+  const egressPerReq = new Float64Array(P); // site currency per request
+  const baseShare = new Float64Array(P); // fraction of demand with every site up
+  const sitePairs: number[][] = sites.map(() => []);
+  const packers: (FlavorPacker | undefined)[] = sites.map((s) => (s.type === 'openstack' ? new FlavorPacker(s.aggregates, s.flavors) : undefined));
+  for (let p = 0; p < P; p++) {
+    const { workload: w, site: s, share, role } = pairs[p];
+    const wl = workloads[w];
+    const site = sites[s];
+    const wp = placement.workloads.get(wl.name)!;
+    sitePairs[s].push(p);
+    capacity[p] = wl.capacityPerInstance;
+    capEff[p] = wl.capacityPerInstance * wl.targetUtilization;
+    invCapEff[p] = 1 / capEff[p];
+    violateAt[p] = wl.targetUtilization + EPS;
+    minInst[p] = role === 'overflow' || (role === 'share' && share <= 0 && !activePassive) ? 0 : wl.minInstances;
+    priority[p] = wl.priority;
+    baseShare[p] = activePassive ? (role === 'share' ? 1 : 0) : share / 100;
+    if (site.type === 'openstack') {
+      const packer = packers[s]!;
+      flavorIdx[p] = packer.indexOf(wl.flavor ?? '');
+      const f = packer.flavors[flavorIdx[p]];
+      vcpus[p] = f?.vcpus ?? 0;
+      memory[p] = f?.memoryMiB ?? 0;
+      diskOf[p] = f?.diskGiB ?? 0;
+    } else {
+      typeIdx[p] = site.instanceTypes.findIndex((t) => t.name === wl.instanceType);
+      const it = site.instanceTypes[typeIdx[p]];
+      vcpus[p] = it?.vcpus ?? 0;
+      memory[p] = it?.memoryMiB ?? 0;
+      spot[p] = wp.purchase === 'spot' ? 1 : 0;
+      priceHourly[p] = it ? (spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
+      egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
+    }
+  }
+
+  // ---- sites: order, rates, state ----
+  const order = overflowOrder(sites, pairs, overflowTarget);
+  const rate = sites.map((s) => rateFor(s.currency, model.settings.reportingCurrency, input.exchangeRates));
+  const hosts = sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0));
+  const installedHosts = sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0));
+  const priceMult = new Float64Array(S).fill(1);
+  const siteDown = new Uint8Array(S);
+  const privateStep = new Float64Array(S); // reporting currency per step
+  const schedVcpuInstalled = new Float64Array(S);
+  const schedVcpuUp = new Float64Array(S);
+  const schedMemUp = new Float64Array(S);
+  // schedulable capacity per resource (RESOURCES order), installed and up
+  const capInstalled = sites.map(() => new Float64Array(RESOURCES.length));
+  const capUp = sites.map(() => new Float64Array(RESOURCES.length));
+  // A site is counted in disk only where hosts have schedulable disk; in slots where it has flavors.
+  const siteResources = sites.map((site) => {
+    if (site.type !== 'openstack') return site.quota.vcpus !== undefined ? [0] : [];
+    const disk = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g).diskGiB > 0);
+    return disk ? [0, 1, 2] : [0, 1];
+  });
+  const lags = sites.map((site, s) => (site.type === 'public' ? new LagBank(sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, dt) : undefined));
+  const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
+  const commit = sites.map((s) => {
+    if (s.type !== 'public') return { count: new Float64Array(0), hourly: new Float64Array(0) };
+    const byType = commitmentsByType(s);
+    return { count: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.count ?? 0)), hourly: Float64Array.from(typeNames[sites.indexOf(s)].map((n) => byType.get(n)?.hourly ?? 0)) };
+  });
+  const typeRunning = sites.map((s, i) => new Float64Array(typeNames[i].length));
+  const coverScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
+  const commitScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
+
+  // ---- events → change points ----
+  const outages: OutageWindow[] = [];
+  const addHosts: { site: number; agg: number; hosts: number; from: number }[] = [];
+  const prices: { site: number; mult: number; from: number }[] = [];
+  for (const e of input.events) {
+    const s = siteIndex.get(e.site);
+    if (s === undefined) continue;
+    if (e.type === 'siteOutage' || e.type === 'zoneOutage') {
+      const from = Math.max(0, stepOf(h, e.start, 'floor'));
+      const to = Math.min(steps, stepOf(h, e.start + e.duration, 'ceil'));
+      if (to <= 0 || from >= steps) continue;
+      outages.push({ site: s, zone: e.type === 'zoneOutage' ? e.zone : undefined, from, to, detection: detectionFractions(placement.detectionSeconds, dt) });
+    } else if (e.type === 'addHosts') {
+      const site = sites[s] as OpenStackSite;
+      const agg = site.aggregates.findIndex((g) => g.name === e.aggregate);
+      if (agg >= 0) addHosts.push({ site: s, agg, hosts: e.hosts, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
+    } else prices.push({ site: s, mult: e.multiplier, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
+  }
+  const changes = [...new Set([0, ...outages.flatMap((o) => [o.from, o.to]), ...addHosts.map((a) => a.from), ...prices.map((p) => p.from)])].filter((t) => t < steps).sort((a, b) => a - b);
+  // Zone detection loss: fraction of a site's traffic sent to dead instances during detection.
+  const zoneLoss = sites.map(() => undefined as Float64Array | undefined);
+  for (const o of outages) {
+    if (!o.zone) continue;
+    const site = sites[o.site] as OpenStackSite;
+    let inZone = 0, all = 0;
+    for (const g of site.aggregates) {
+      const v = g.hosts * hostSchedulable(g).vcpus;
+      all += v;
+      if (g.availabilityZone === o.zone) inZone += v;
+    }
+    const frac = all > 0 ? inZone / all : 0;
+    const arr = (zoneLoss[o.site] ??= new Float64Array(steps));
+    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.min(1, arr[o.from + i] + frac * o.detection![i]);
+  }
+  // Site detection fractions per step (lost share unserved).
+  const siteDet = sites.map(() => undefined as Float64Array | undefined);
+  for (const o of outages) {
+    if (o.zone) continue;
+    const arr = (siteDet[o.site] ??= new Float64Array(steps));
+    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.max(arr[o.from + i], o.detection![i]);
+  }
+
+  const applyChanges = (t: number) => {
+    for (let s = 0; s < S; s++) {
+      const site = sites[s];
+      siteDown[s] = outages.some((o) => o.site === s && !o.zone && o.from <= t && t < o.to) ? 1 : 0;
+      priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, input.noise?.priceFactor?.[site.name] ?? 1);
+      if (site.type !== 'openstack') continue;
+      let sv = 0, su = 0, sm = 0;
+      site.aggregates.forEach((g, a) => {
+        const n = Math.max(0, g.hosts + addHosts.filter((x) => x.site === s && x.agg === a && x.from <= t).reduce((m, x) => m + x.hosts, 0));
+        installedHosts[s][a] = n;
+        const zoneDown = outages.some((o) => o.site === s && o.zone !== undefined && o.zone === g.availabilityZone && o.from <= t && t < o.to);
+        hosts[s][a] = zoneDown ? 0 : n;
+        const hs = hostSchedulable(g);
+        sv += n * hs.vcpus;
+        su += hosts[s][a] * hs.vcpus;
+        sm += hosts[s][a] * hs.memoryMiB;
+      });
+      schedVcpuInstalled[s] = sv;
+      schedVcpuUp[s] = siteDown[s] ? 0 : su;
+      schedMemUp[s] = siteDown[s] ? 0 : sm;
+      const inst = aggregateTotals(site, installedHosts[s]);
+      const up = aggregateTotals(site, hosts[s]);
+      capInstalled[s][0] = inst.vcpus; capInstalled[s][1] = inst.memoryMiB; capInstalled[s][2] = inst.diskGiB;
+      capUp[s][0] = siteDown[s] ? 0 : up.vcpus; capUp[s][1] = siteDown[s] ? 0 : up.memoryMiB; capUp[s][2] = siteDown[s] ? 0 : up.diskGiB;
+      let hostCount = 0;
+      for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
+      privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;
+    }
+  };
+
+  // ---- outputs ----
+  const calendar = calendarMonths(h.start, dt, steps, model.settings.timezone);
+  const months = calendar.length;
+  const perStep = input.perStep !== false;
+  const NR = RESOURCES.length;
+  const siteUtilSeries = sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0)));
+  const needLimit = 1 - placement.headroomTarget;
+  const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
+  const nb = B ? Math.ceil(steps / B) : 0;
+  const res: ReplayResult = {
+    steps, sites, pairs,
+    pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairCost: new Float64Array(P),
+    pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
+    workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
+    siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S), sitePeakVcpuUtil: new Float64Array(S), sitePeakMemUtil: new Float64Array(S),
+    siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
+    siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(months))),
+    siteUtil: siteUtilSeries,
+    siteVcpuUtil: siteUtilSeries.map((u) => u[0]),
+    publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(perStep ? steps : 0)]))])),
+    stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
+    siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), pairMonthCost: pairs.map(() => new Float64Array(months)), months: calendar,
+    bucketSize: B,
+    siteSeries: sites.map(() => ({
+      capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb),
+      capacityMemoryMiB: new Float64Array(nb), allocatedMemoryMiB: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb),
+      capacityDiskGiB: new Float64Array(nb), allocatedDiskGiB: new Float64Array(nb), neededDiskGiB: new Float64Array(nb),
+    })),
+    pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
+    workloadDemandMax: workloads.map(() => new Float64Array(nb)),
+    workloadDemandMean: workloads.map(() => new Float64Array(nb)),
+    workloadUnservedSeries: workloads.map(() => new Float64Array(nb)),
+  };
+  const typeRunSeries = sites.map((s) => (s.type === 'public' ? typeNames[sites.indexOf(s)].map((n) => res.publicTypeRunning.get(s.name)!.get(n)!) : []));
+
+  // ---- scratch, and flat views of the outputs for the hot loop ----
+  const D = new Float64Array(P);
+  const overflowIn = new Float64Array(P);
+  const need = new Float64Array(P);
+  const run = new Float64Array(P);
+  const servedNow = new Float64Array(P);
+  const lostUnserved = new Float64Array(W);
+  const violated = new Uint8Array(W);
+  const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
+  const placed = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
+  const pw = Int32Array.from(pairs, (x) => x.workload);
+  const isPublic = Uint8Array.from(sites, (x) => (x.type === 'public' ? 1 : 0));
+  const receivesOverflow = new Uint8Array(S);
+  for (let p = 0; p < P; p++) if (overflowTarget[p] >= 0) receivesOverflow[pairs[overflowTarget[p]].site] = 1;
+  const quotaOf = Float64Array.from(sites, (x) => (x.type === 'public' && x.quota.vcpus !== undefined ? x.quota.vcpus : Infinity));
+  sites.forEach((x, i) => { if (x.type === 'public') capInstalled[i][0] = quotaOf[i]; });
+  // Per-bucket and per-month accumulators, flushed at boundaries so the per-pair work stays
+  // on contiguous arrays.
+  const pairRunAcc = new Float64Array(P);
+  const wDemandMaxAcc = new Float64Array(W);
+  const wDemandSumAcc = new Float64Array(W);
+  const wUnservedAcc = new Float64Array(W);
+  const wCostMark = new Float64Array(W);
+  const pCostMark = new Float64Array(P);
+  const { pairServed, pairUnserved, pairPeakInstances, pairPeakUtilization, pairCost, workloadUnserved, stepUnserved, workloadViolations } = res;
+  const hours = dt / SECONDS_PER_HOUR;
+  // Demand is read in chunks of CH steps, transposed (step-major), so that each step reads one
+  // contiguous row instead of touching every workload's array at the same offset.
+  const CH = 64;
+  const dChunk = new Float64Array(W * CH);
+  const noiseChunk = new Float64Array(CH);
+  const noiseState = new Float64Array(W); // e_w(t − 1) of the AR(1) noise
+  const growthChunk = new Float64Array(CH);
+  let chunkStart = -CH;
+  let nextChange = 0;
+  let anyDown = false;
+  let month = 0;
+  let nextMonthStep = months > 1 ? calendar[1].startStep : steps;
+  let bucket = 0;
+  const progressEvery = Math.max(1, Math.floor(steps / 100));
+
+  for (let t = 0; t < steps; t++) {
+    if (nextChange < changes.length && changes[nextChange] === t) {
+      applyChanges(t);
+      nextChange++;
+      anyDown = false;
+      for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
+    }
+    if (t >= nextMonthStep && month < months - 1) {
+      closeMonth(month);
+      month++;
+      nextMonthStep = month + 1 < months ? calendar[month + 1].startStep : steps;
+    }
+    if (B && t > 0 && t % B === 0) {
+      flushBucket(bucket, B);
+      bucket++;
+    }
+    if (t - chunkStart >= CH) {
+      chunkStart = t;
+      const len = Math.min(CH, steps - t);
+      const noise = input.noise;
+      const gk = noise?.growthK ?? 0;
+      if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * dt);
+      for (let w = 0; w < W; w++) {
+        const src = demand[w];
+        if (noise) {
+          const sigma = noise.sigma;
+          const rho = noise.rho ?? 0;
+          const lv = noise.level ? noise.level[w] : 1;
+          if (sigma > 0) noise.rng.fillNormal(noiseChunk, len);
+          if (rho > 0 && sigma > 0) {
+            const c = Math.sqrt(1 - rho * rho);
+            let e = noiseState[w];
+            for (let k = 0; k < len; k++) {
+              e = t + k === 0 ? noiseChunk[k] : rho * e + c * noiseChunk[k];
+              noiseChunk[k] = e;
+            }
+            noiseState[w] = e;
+          }
+          for (let k = 0; k < len; k++) {
+            const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
+            const v = src[t + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
+            dChunk[k * W + w] = v > 0 ? v : 0;
+          }
+        } else for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
+      }
+    }
+    const row = (t - chunkStart) * W;
+
+    // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
+    if (anyDown) for (let w = 0; w < W; w++) distributeWithOutage(w, dChunk[row + w], t);
+    overflowIn.fill(0);
+
+    // 2. sites, in overflow order: instances needed, what runs, then settle
+    for (let oi = 0; oi < S; oi++) {
+      const s = order[oi];
+      const p0 = siteFirst[s];
+      const p1 = siteFirst[s + 1];
+      const down = siteDown[s] === 1;
+      const inflow = receivesOverflow[s] === 1;
+      if (!isPublic[s]) {
+        const fd = flavorDemand[s];
+        fd.fill(0);
+        for (let p = p0; p < p1; p++) {
+          const dd = (anyDown ? D[p] : (D[p] = dChunk[row + pw[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
+          let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+          if (n < minInst[p]) n = minInst[p];
+          need[p] = n;
+          const f = flavorIdx[p];
+          if (f >= 0) fd[f] += n;
+        }
+        let allFit = false;
+        if (down) for (let p = p0; p < p1; p++) { run[p] = 0; need[p] = 0; }
+        else if (packers[s]!.pack(hosts[s], fd, placed[s])) allFit = true;
+        else contendOpenStack(s);
+        settlePrivate(s, t, allFit);
+      } else {
+        let used = 0;
+        const lag = lags[s]!;
+        lag.begin(t);
+        const tr = typeRunning[s];
+        tr.fill(0);
+        for (let p = p0; p < p1; p++) {
+          // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
+          // capacity is there when the site returns and traffic moves back.
+          let dd: number;
+          if (!anyDown) dd = (D[p] = dChunk[row + pw[p]] * baseShare[p]) + (inflow ? overflowIn[p] : 0);
+          else dd = down ? dChunk[row + pw[p]] * baseShare[p] : D[p] + overflowIn[p];
+          let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+          if (n < minInst[p]) n = minInst[p];
+          need[p] = n;
+          const r = lag.shift(t, p - p0, n);
+          const k = typeIdx[p];
+          const v = down || k < 0 ? 0 : r;
+          run[p] = v;
+          used += v * vcpus[p];
+          if (k >= 0 && !spot[p]) tr[k] += v;
+        }
+        if (used > quotaOf[s] + EPS) {
+          contendQuota(s, quotaOf[s]);
+          tr.fill(0);
+          for (let p = p0; p < p1; p++) if (typeIdx[p] >= 0 && !spot[p]) tr[typeIdx[p]] += run[p];
+        }
+        settlePublic(s, t);
+      }
+    }
+
+    // 3. workloads: unserved, violations, demand series; then reset for the next step
+    let stepViol = 0;
+    for (let w = 0; w < W; w++) {
+      if (lostUnserved[w] > EPS) {
+        workloadUnserved[w] += lostUnserved[w] * dt;
+        stepUnserved[t] += lostUnserved[w];
+        wUnservedAcc[w] += lostUnserved[w] * dt;
+        violated[w] = 1;
+      }
+      if (violated[w]) {
+        workloadViolations[w]++;
+        stepViol++;
+      }
+      lostUnserved[w] = 0;
+      violated[w] = 0;
+      if (B) {
+        const d = dChunk[row + w];
+        if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
+        wDemandSumAcc[w] += d;
+      }
+    }
+    res.stepViolations[t] = stepViol;
+    if (stepViol > 0) res.sloViolationSteps++;
+    if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
+  }
+  closeMonth(month);
+  if (B) flushBucket(bucket, steps - bucket * B);
+  for (let p = 0; p < P; p++) {
+    res.workloadCost[pw[p]] += pairCost[p];
+    pairServed[p] *= dt;
+  }
+  return res;
+
+  // ---- helpers (closures over the scratch arrays) ----
+
+  function closeMonth(m: number): void {
+    for (let p = 0; p < P; p++) {
+      res.pairMonthCost[p][m] = pairCost[p] - pCostMark[p];
+      pCostMark[p] = pairCost[p];
+    }
+    for (let w = 0; w < W; w++) {
+      let c = 0;
+      for (const p of wPairs[w]) c += pairCost[p];
+      res.workloadMonthCost[w][m] = c - wCostMark[w];
+      wCostMark[w] = c;
+    }
+  }
+
+  function flushBucket(b: number, n: number): void {
+    for (let w = 0; w < W; w++) {
+      res.workloadDemandMax[w][b] = wDemandMaxAcc[w];
+      res.workloadDemandMean[w][b] = wDemandSumAcc[w] / n;
+      res.workloadUnservedSeries[w][b] = wUnservedAcc[w];
+      wDemandMaxAcc[w] = 0;
+      wDemandSumAcc[w] = 0;
+      wUnservedAcc[w] = 0;
+    }
+    for (let p = 0; p < P; p++) {
+      res.pairRunningVcpus[p][b] = pairRunAcc[p] / n;
+      pairRunAcc[p] = 0;
+    }
+  }
+
+  /**
+   * served, unserved, overflow and statistics of one pair; served goes to servedNow[p] (a
+   * double returned from a call that is not inlined would be boxed: one allocation per pair-step).
+   */
+  function settlePair(p: number, t: number, zl: number): void {
+    const w = pw[p];
+    const dd = D[p] + overflowIn[p];
+    const r = run[p];
+    const cap = r * capacity[p];
+    const servable = zl > 0 ? dd * (1 - zl) : dd;
+    const served = servable < cap ? servable : cap;
+    const uns = dd - served;
+    pairServed[p] += served; // × Δ once, after the loop
+    if (r > pairPeakInstances[p]) pairPeakInstances[p] = r;
+    // utilization = dd / cap, compared without dividing on every step
+    if (cap > 0) {
+      if (dd > pairPeakUtilization[p] * cap) pairPeakUtilization[p] = dd / cap;
+      if (dd > violateAt[p] * cap) violated[w] = 1;
+    } else if (dd > EPS) violated[w] = 1;
+    if (uns > EPS) {
+      const of = overflowTarget[p];
+      if (of >= 0) overflowIn[of] += uns;
+      else {
+        pairUnserved[p] += uns * dt;
+        workloadUnserved[w] += uns * dt;
+        stepUnserved[t] += uns;
+        wUnservedAcc[w] += uns * dt;
+        violated[w] = 1;
+      }
+    }
+    if (B) pairRunAcc[p] += r * vcpus[p];
+    servedNow[p] = served;
+  }
+
+  /** allFit: everything needed fits, so running = needed (set here, saving a pass). */
+  function settlePrivate(s: number, t: number, allFit: boolean): void {
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
+    const stepCost = privateStep[s];
+    const inst = schedVcpuInstalled[s];
+    const perVcpu = inst > 0 ? stepCost / inst : 0;
+    let allocV = 0, allocM = 0, needV = 0, needM = 0, allocD = 0, needD = 0;
+    for (let p = p0; p < p1; p++) {
+      if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
+      settlePair(p, t, zl);
+      const r = run[p];
+      const n = need[p];
+      const v = r * vcpus[p];
+      allocV += v;
+      allocM += r * memory[p];
+      allocD += r * diskOf[p];
+      needV += n * vcpus[p];
+      needM += n * memory[p];
+      needD += n * diskOf[p];
+      // Showback by allocated vCPU; what is not allocated is idle cost.
+      pairCost[p] += perVcpu * v;
+    }
+    res.siteIdleCost[s] += stepCost - perVcpu * allocV;
+    res.siteCost[s] += stepCost;
+    res.siteMonthCost[s][month] += stepCost;
+    const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
+    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+    const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
+    if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
+    resourcePoint(s, t, 0, allocV, needV);
+    resourcePoint(s, t, 1, allocM, needM);
+    resourcePoint(s, t, 2, allocD, needD);
+    if (B) {
+      siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
+      const ss = res.siteSeries[s];
+      const cu = capUp[s];
+      if (cu[1] > ss.capacityMemoryMiB[bucket]) ss.capacityMemoryMiB[bucket] = cu[1];
+      if (allocM > ss.allocatedMemoryMiB[bucket]) ss.allocatedMemoryMiB[bucket] = allocM;
+      if (needM > ss.neededMemoryMiB[bucket]) ss.neededMemoryMiB[bucket] = needM;
+      if (cu[2] > ss.capacityDiskGiB[bucket]) ss.capacityDiskGiB[bucket] = cu[2];
+      if (allocD > ss.allocatedDiskGiB[bucket]) ss.allocatedDiskGiB[bucket] = allocD;
+      if (needD > ss.neededDiskGiB[bucket]) ss.neededDiskGiB[bucket] = needD;
+    }
+  }
+
+  /**
+   * One step of one resource of a site: allocated against the capacity up (utilization, its
+   * peak and per-step series) and needed against the installed capacity (the planning series:
+   * its peak, calendar-month peaks, the first step past 1 − headroomTarget).
+   */
+  function resourcePoint(s: number, t: number, r: number, alloc: number, needed: number): void {
+    const up = capUp[s][r];
+    const u = up > 0 ? alloc / up : alloc > 0 ? Infinity : 0;
+    if (u > res.sitePeakAlloc[s][r]) res.sitePeakAlloc[s][r] = u;
+    if (perStep) siteUtilSeries[s][r][t] = u;
+    const inst = capInstalled[s][r];
+    const q = inst > 0 ? needed / inst : needed > 0 ? Infinity : 0;
+    if (q > res.sitePeakNeed[s][r]) {
+      res.sitePeakNeed[s][r] = q;
+      res.sitePeakNeedStep[s][r] = t;
+    }
+    if (needed > res.sitePeakNeedAbs[s][r]) res.sitePeakNeedAbs[s][r] = needed;
+    const mp = res.siteNeedMonthPeak[s][r];
+    if (needed > mp[month]) mp[month] = needed;
+    if (q > needLimit + EPS && res.siteNeedCrossStep[s][r] < 0) res.siteNeedCrossStep[s][r] = t;
+  }
+
+  function settlePublic(s: number, t: number): void {
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const tr = typeRunning[s];
+    const cm = commit[s];
+    const k2 = hours * rate[s];
+    const odMult = priceMult[s] * k2;
+    const egMult = dt * priceMult[s] * rate[s];
+    // Committed instances are paid always (at their own price: a later price change does not
+    // touch them); running non-spot instances up to the committed count are covered by them,
+    // shared in proportion to running instances (covFrac), each covered one carrying its
+    // share of the commitment (unitCommit).
+    let stepCost = 0;
+    const covFrac = coverScratch[s];
+    const unitCommit = commitScratch[s];
+    for (let k = 0; k < cm.count.length; k++) {
+      stepCost += cm.hourly[k] * k2;
+      if (perStep) typeRunSeries[s][k][t] = tr[k];
+      const R = tr[k], C = cm.count[k];
+      covFrac[k] = R > C ? C / R : 1;
+      unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
+    }
+    let allocV = 0, needV = 0, shown = 0;
+    for (let p = p0; p < p1; p++) {
+      settlePair(p, t, 0);
+      const served = servedNow[p];
+      const r = run[p];
+      allocV += r * vcpus[p];
+      needV += need[p] * vcpus[p];
+      const k = typeIdx[p];
+      let variable = egressPerReq[p] > 0 ? egressPerReq[p] * served * egMult : 0;
+      let c = 0;
+      if (k >= 0 && r > 0) {
+        if (spot[p]) variable += r * priceHourly[p] * odMult;
+        else {
+          const covered = r * covFrac[k];
+          variable += (r - covered) * priceHourly[p] * odMult;
+          c = covered * unitCommit[k];
+        }
+      }
+      c += variable;
+      stepCost += variable;
+      pairCost[p] += c;
+      shown += c;
+    }
+    res.siteIdleCost[s] += stepCost - shown;
+    res.siteCost[s] += stepCost;
+    res.siteMonthCost[s][month] += stepCost;
+    const q = quotaOf[s];
+    const u = q !== Infinity && q > 0 ? allocV / q : NaN;
+    if (q !== Infinity) {
+      capUp[s][0] = siteDown[s] ? 0 : q;
+      resourcePoint(s, t, 0, allocV, needV);
+    } else if (perStep) res.siteVcpuUtil[s][t] = NaN;
+    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+    if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
+  }
+
+  function siteSeriesPoint(s: number, capacityV: number, allocV: number, needV: number): void {
+    const ss = res.siteSeries[s];
+    if (capacityV > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = capacityV;
+    if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
+    if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
+  }
+
+  function distributeWithOutage(w: number, d: number, t: number): void {
+    const ps = wPairs[w];
+    if (!activePassive) {
+      let lost = 0, up = 0, det = 0;
+      for (const p of ps) {
+        if (pairs[p].role === 'overflow') continue;
+        const s = pairs[p].site;
+        if (siteDown[s]) {
+          lost += pairs[p].share;
+          det += pairs[p].share * (siteDet[s] ? siteDet[s]![t] : 0);
+        } else up += pairs[p].share;
+      }
+      const lostD = (d * lost) / 100;
+      const detD = up > 0 ? (d * det) / 100 : lostD;
+      lostUnserved[w] += detD;
+      const move = lostD - detD;
+      for (const p of ps) {
+        const pr = pairs[p];
+        if (pr.role === 'overflow' || siteDown[pr.site]) D[p] = 0;
+        else D[p] = (d * pr.share) / 100 + (up > 0 ? (move * pr.share) / up : 0);
+      }
+      return;
+    }
+    // active-passive: the first site listed is primary; on its loss the others take over.
+    const primary = ps[0];
+    for (const p of ps) D[p] = 0;
+    if (!siteDown[pairs[primary].site]) {
+      D[primary] = d;
+      return;
+    }
+    const s0 = pairs[primary].site;
+    const det = siteDet[s0] ? siteDet[s0]![t] : 0;
+    const others = ps.filter((p) => p !== primary && pairs[p].role !== 'overflow' && !siteDown[pairs[p].site]);
+    if (others.length === 0) {
+      lostUnserved[w] += d;
+      return;
+    }
+    lostUnserved[w] += d * det;
+    const rest = d * (1 - det);
+    const tot = others.reduce((m, p) => m + pairs[p].share, 0);
+    for (const p of others) D[p] = tot > 0 ? (rest * pairs[p].share) / tot : rest / others.length;
+  }
+
+  function contendOpenStack(s: number): void {
+    const sp = sitePairs[s];
+    const packer = packers[s]!;
+    const counts = new Float64Array(packer.flavors.length);
+    const tmp = new Float64Array(packer.flavors.length);
+    allocateByPriority({
+      pairs: sp.filter((p) => flavorIdx[p] >= 0),
+      priority, need, out: run,
+      fits: (out) => {
+        counts.fill(0);
+        for (const p of sp) if (flavorIdx[p] >= 0) counts[flavorIdx[p]] += out[p];
+        return packer.pack(hosts[s], counts, tmp);
+      },
+    });
+    for (const p of sp) if (flavorIdx[p] < 0) run[p] = 0;
+  }
+
+  function contendQuota(s: number, quota: number): void {
+    const sp = sitePairs[s];
+    const want = Float64Array.from(run);
+    allocateByPriority({
+      pairs: sp, priority, need: want, out: run,
+      fits: (out) => {
+        let u = 0;
+        for (const p of sp) u += out[p] * vcpus[p];
+        return u <= quota + EPS;
+      },
+    });
+  }
+}
+
+/** Sites ordered so that a site comes before every site it overflows to; ties by name. */
+export function overflowOrder(sites: readonly Site[], pairs: readonly PairInfo[], overflowTarget: readonly number[]): number[] {
+  const S = sites.length;
+  const edges = sites.map(() => new Set<number>());
+  const indeg = new Array<number>(S).fill(0);
+  for (let p = 0; p < pairs.length; p++) {
+    const t = overflowTarget[p];
+    if (t < 0) continue;
+    const from = pairs[p].site;
+    const to = pairs[t].site;
+    if (!edges[from].has(to)) {
+      edges[from].add(to);
+      indeg[to]++;
+    }
+  }
+  const out: number[] = [];
+  const ready = sites.map((_, i) => i).filter((i) => indeg[i] === 0);
+  while (ready.length) {
+    ready.sort((a, b) => (sites[a].name < sites[b].name ? -1 : 1));
+    const s = ready.shift()!;
+    out.push(s);
+    for (const t of edges[s]) if (--indeg[t] === 0) ready.push(t);
+  }
+  if (out.length !== S) throw new Error('overflowTo forms a cycle (lint rule overflow-cycle)');
+  return out;
+}
+
+/** Schedulable vCPU, memory and disk of a site's aggregates with the given host counts. */
+function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>): { vcpus: number; memoryMiB: number; diskGiB: number } {
+  let vcpus = 0, memoryMiB = 0, diskGiB = 0;
+  site.aggregates.forEach((g, a) => {
+    const h = hostSchedulable(g);
+    vcpus += hostCounts[a] * h.vcpus;
+    memoryMiB += hostCounts[a] * h.memoryMiB;
+    diskGiB += hostCounts[a] * h.diskGiB;
+  });
+  return { vcpus, memoryMiB, diskGiB };
+}

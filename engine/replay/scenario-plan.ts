@@ -1,0 +1,89 @@
+/**
+ * Which scenario, placement and horizon a run uses (cli-and-report.md): `--scenario NAME`, else
+ * the only Scenario, else the one named `default`, else the first by name; with none, the
+ * format's default week at 5-minute steps from the first trace timestamp (2027-01-01 for
+ * synthetic traffic). The placement is the scenario's, else the only one, else `current`.
+ */
+import { Diagnostic } from '../lint/diagnostics';
+import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START, Horizon, Model, Placement, Scenario, Workload } from '../model/model';
+import { TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
+import { resolveTracePath } from '../lint/rules/trace-files';
+import { traceCovers } from '../traffic/traffic';
+import { nearest } from '../model/suggest';
+
+export class PlanError extends Error {
+  constructor(message: string, readonly diagnostics: Diagnostic[] = []) {
+    super(message);
+  }
+}
+
+export interface RunPlan {
+  scenario: Scenario;
+  placement: Placement;
+  horizon: Horizon;
+  workloads: Workload[];
+  traces: Map<string, TraceSeries>;
+  exchangeRates: Record<string, number>;
+}
+
+export function pickScenario(model: Model, name?: string): Scenario | undefined {
+  const all = [...model.scenarios.values()];
+  if (name !== undefined) {
+    const s = model.scenarios.get(name);
+    if (!s) {
+      const guess = nearest(name, model.scenarios.keys());
+      throw new PlanError(`no Scenario named "${name}"${guess ? `; did you mean "${guess}"?` : ''} (scenarios: ${all.map((x) => x.name).join(', ') || 'none'})`);
+    }
+    return s;
+  }
+  if (all.length === 1) return all[0];
+  return model.scenarios.get('default') ?? all[0];
+}
+
+export function planRun(model: Model, scenarioName: string | undefined, traces: TraceCache): RunPlan {
+  const picked = pickScenario(model, scenarioName);
+  let placement: Placement | undefined;
+  if (picked?.placement) placement = model.placements.get(picked.placement);
+  else if (model.placements.size === 1) placement = [...model.placements.values()][0];
+  else placement = model.placements.get('current') ?? [...model.placements.values()][0];
+  if (!placement) throw new PlanError('there is no Placement to simulate: add a Placement document that gives each workload its shares');
+  const workloads = [...placement.workloads.keys()].sort().map((n) => model.workloads.get(n)).filter((w): w is Workload => !!w);
+  for (const w of workloads) {
+    const wp = placement.workloads.get(w.name)!;
+    for (const s of [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])]) {
+      if (!model.sites.has(s)) throw new PlanError(`Placement ${placement.name} puts ${w.name} on site ${s}, which is not a valid Site (run headroom lint)`);
+    }
+  }
+  if (workloads.length === 0) throw new PlanError(`Placement ${placement.name} places no known workload`);
+
+  const series = new Map<string, TraceSeries>();
+  const diagnostics: Diagnostic[] = [];
+  for (const w of workloads) {
+    if (w.traffic.kind !== 'trace') continue;
+    const r = resolveTracePath(w, model.roots);
+    if (!r.ok) throw new PlanError(r.message);
+    const read = traces.read(r.abs);
+    if (!read.ok || read.parsed.problems.length) throw new PlanError(`trace of ${w.name} cannot be used`);
+    series.set(w.name, toSeries(read.parsed, w.traffic.timezone));
+  }
+  const scenario: Scenario = picked ?? { name: 'default', growthPerMonth: 0, exchangeRates: {}, events: [] };
+  let horizon = scenario.horizon;
+  if (!horizon) {
+    let start = Infinity;
+    for (const s of series.values()) start = Math.min(start, s.times[0]);
+    start = Number.isFinite(start) ? Math.floor(start / DEFAULT_STEP_SECONDS) * DEFAULT_STEP_SECONDS : DEFAULT_SYNTHETIC_START;
+    horizon = { start, end: start + DEFAULT_HORIZON_SECONDS, step: DEFAULT_STEP_SECONDS };
+  }
+  for (const w of workloads) {
+    if (w.traffic.kind !== 'trace' || w.traffic.extend !== 'error') continue;
+    const s = series.get(w.name)!;
+    if (!traceCovers(s.times, horizon)) {
+      diagnostics.push({
+        file: w.src.file, range: w.src.rangeOf(['spec', 'traffic', 'extend']), severity: 'error', rule: 'trace-too-short',
+        message: `trace of ${w.name} covers ${((s.times[s.times.length - 1] - s.times[0]) / 86400).toFixed(1)} days but scenario ${scenario.name} runs ${((horizon.end - horizon.start) / 86400).toFixed(1)} days, and extend is "error"`,
+      });
+    }
+  }
+  if (diagnostics.length) throw new PlanError('traces do not cover the horizon', diagnostics);
+  return { scenario, placement, horizon, workloads, traces: series, exchangeRates: { ...model.settings.exchangeRates, ...scenario.exchangeRates } };
+}

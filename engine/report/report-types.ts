@@ -1,0 +1,109 @@
+/**
+ * The report JSON's types (shared/spec/cli-and-report.md; schemas/report.schema.json), free of
+ * Node imports so the webview can use them too.
+ */
+import type { WorkloadClass } from '../recommend/classification-types';
+
+import type { Comparison } from './comparison';
+export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
+
+export interface Report {
+  /** IANA time zone (Settings.timezone) that times and calendar months are shown in. */
+  timezone?: string;
+  reportVersion: 1;
+  scenario: string;
+  placement: string;
+  mode: string;
+  currency: string;
+  exchangeRates: Record<string, number>;
+  horizon: { start: string; end: string; stepSeconds: number; steps: number };
+  /**
+   * unservedRequests adds every workload's unserved demand × seconds whatever its unit (the
+   * contract's field); unservedByUnit keeps them apart by amount unit (requests, bytes, …).
+   */
+  totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
+  sites: ReportSite[];
+  workloads: ReportWorkload[];
+  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number; memoryMiB: number }> }[];
+  recommendations: Recommendation[];
+  /**
+   * Monte Carlo (format.md, "Monte Carlo"): P10/P50/P90 of cost, cost per month, unserved demand
+   * (all units added, as totals.unservedRequests) and SLO-violation steps; the probability of any
+   * unserved demand and of an N-1 failure under random outages; every run's totals (perRun).
+   */
+  monteCarlo?: {
+    runs: number; seed: number; demandNoise?: number; model?: Record<string, unknown>;
+    cost: { p10?: number; p50: number; p90: number }; costPerMonth?: { p10: number; p50: number; p90: number };
+    unservedRequests: { p10?: number; p50: number; p90: number }; sloViolationSteps?: { p10?: number; p50: number; p90: number };
+    sloBreachProbability?: number; n1FailureProbability?: number | null;
+    perRun?: { cost: number; unservedRequests: number; sloViolationSteps: number; outages: number; n1Failed?: boolean }[];
+  };
+  worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
+  warnings: { workload: string; message: string }[];
+  events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
+  series?: ReportSeries;
+  /** `headroom recommend`: the recommended placement (YAML), the side-by-side comparison, the optimizer's account. */
+  recommendation?: { placement?: string | null; comparison?: Comparison; optimizer?: Record<string, unknown>; [k: string]: unknown };
+  /** `headroom report --compare OTHER`: this scenario (baseline) against OTHER (candidate). */
+  scenarioComparison?: Comparison;
+}
+
+export interface ReportSite {
+  name: string;
+  type: 'openstack' | 'public';
+  region: string;
+  sovereign: boolean;
+  currency: string;
+  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
+  /**
+   * Per resource (format.md, "Every resource counts"; null where the site is not counted in it):
+   * peakUtilization and p95Utilization are allocated / schedulable capacity up (for vcpus the
+   * contract's figure); peakNeed is what the instances needed would take / installed capacity,
+   * above 1 when demand cannot fit — the series headroom and hosts to buy are planned on.
+   */
+  peakUtilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  p95Utilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  peakNeed: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  /** The resource with the least spare at its peak need, and that spare (1 − peakNeed); null for an unbounded public site. */
+  binding: { resource: 'vcpus' | 'memoryMiB' | 'diskGiB'; peakNeed: number; spare: number } | null;
+  cost: number;
+  idleCost: number;
+  costPerMonth: number;
+}
+
+export interface ReportWorkload {
+  name: string;
+  class: WorkloadClass;
+  classReason: string;
+  unit: string;
+  demand: { peak: number; p95: number; mean: number; median: number; coefficientOfVariation: number; peakToMedian: number | null };
+  sites: Record<string, { share: number; role: string; peakInstances: number; peakUtilization: number; cost: number; unservedRequests: number }>;
+  unservedRequests: number;
+  sloViolationSteps: number;
+  cost: number;
+}
+
+export interface ReportSeries {
+  start: string;
+  bucketSeconds: number;
+  buckets: number;
+  /**
+   * Per site and bucket: capacity up, allocated and needed, in vCPU and (openstack) memory and
+   * disk; running vCPU per workload, and each workload's instance shape there (running memory or
+   * disk = running vCPU / shape.vcpus × shape.memoryMiB); `resources`: what the site is counted in.
+   */
+  sites: Record<string, {
+    capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]>;
+    shapes?: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }>; resources?: string[];
+    capacityMemoryMiB?: number[]; allocatedMemoryMiB?: number[]; neededMemoryMiB?: number[];
+    capacityDiskGiB?: number[]; allocatedDiskGiB?: number[]; neededDiskGiB?: number[];
+  }>;
+  workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
+  /**
+   * Cost per calendar month (format.md, "Calendar months"): `months` are YYYY-MM in
+   * Settings.timezone; `partial[i]` when the horizon covers month i only in part, for
+   * `coveredSeconds[i]` seconds.
+   */
+  monthlyCost: { months: string[]; partial: boolean[]; coveredSeconds: number[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]>; byWorkloadSite: Record<string, Record<string, number[]>> };
+}
+

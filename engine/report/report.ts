@@ -1,0 +1,211 @@
+/**
+ * The report JSON (shared/spec/cli-and-report.md, validated by schemas/report.schema.json).
+ * Money in the reporting currency rounded to 0.01; utilizations as fractions rounded to 1e-4;
+ * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
+ * state: the same inputs and seed give byte-identical JSON.
+ */
+import { classify, demandStats } from '../recommend/classification';
+import { ResourceKey, RESOURCES } from '../replay/replay';
+import { unitResources } from '../replay/failover';
+import { sumByUnit } from './demand-units';
+import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
+import { Simulation } from '../replay/simulate';
+import { iso } from '../traffic/traffic';
+import { SECONDS_PER_MONTH } from '../model/time-constants';
+import { quantile } from 'simple-statistics';
+import { Model } from '../model/model';
+
+export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+import type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const fin = (x: number, f: (v: number) => number) => (Number.isFinite(x) ? f(x) : null);
+
+export function buildReport(model: Model, sim: Simulation, opts: { series?: boolean } = {}): Report {
+  const { plan, result: res, steps } = sim;
+  const h = plan.horizon;
+  const dt = h.step;
+  const horizonMonths = (steps * dt) / SECONDS_PER_MONTH;
+  const sites: ReportSite[] = res.sites.map((site, s) => {
+    let capacity: ReportSite['capacity'];
+    if (site.type === 'openstack') {
+      const sch = siteSchedulable(site);
+      capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), instances: siteInstanceCapacity(site) };
+    } else {
+      const q = site.quota.vcpus;
+      capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
+    }
+    // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
+    const counted = new Set(res.siteResources[s]);
+    const per = (f: (r: number) => number | null) => Object.fromEntries(RESOURCES.map((key, r) => [key, counted.has(r) ? f(r) : null])) as Record<ResourceKey, number | null>;
+    const p95 = per((r) => {
+      const finite = Array.from(res.siteUtil[s][r]).filter((x) => Number.isFinite(x));
+      return finite.length ? r4(quantile(finite, 0.95)) : null;
+    });
+    const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
+    let binding: ReportSite['binding'] = null;
+    for (const r of res.siteResources[s]) {
+      const q = res.sitePeakNeed[s][r];
+      if (!binding || q > binding.peakNeed) binding = { resource: RESOURCES[r], peakNeed: Number.isFinite(q) ? r4(q) : q, spare: Number.isFinite(q) ? r4(1 - q) : -Infinity };
+    }
+    if (binding && !Number.isFinite(binding.peakNeed)) binding = { resource: binding.resource, peakNeed: 1e9, spare: -1e9 }; // demand with no capacity at all
+    return {
+      name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
+      capacity,
+      peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
+      p95Utilization: p95,
+      peakNeed,
+      binding,
+      cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
+    };
+  });
+  const pairsOf: { p: (typeof res.pairs)[number]; k: number }[][] = plan.workloads.map(() => []);
+  res.pairs.forEach((p, k) => pairsOf[p.workload].push({ p, k }));
+  // workloads that share a trace share its demand array, and without growth the demand is the
+  // base demand itself: statistics once per array
+  const statsMemo = new Map<Float64Array, ReturnType<typeof demandStats>>();
+  const statsOf = (d: Float64Array) => {
+    let st = statsMemo.get(d);
+    if (!st) statsMemo.set(d, (st = demandStats(d)));
+    return st;
+  };
+  const workloads: ReportWorkload[] = plan.workloads.map((w, i) => {
+    const stats = statsOf(sim.demand[i]);
+    const cls = classify(w, statsOf(sim.baseDemand[i]), model.settings);
+    const perSite: ReportWorkload['sites'] = {};
+    // In the order the placement lists the sites (overflow target last).
+    const wp = plan.placement.workloads.get(w.name)!;
+    const listed = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
+    const mine = pairsOf[i];
+    mine.sort((a, b) => listed.indexOf(res.sites[a.p.site].name) - listed.indexOf(res.sites[b.p.site].name));
+    for (const { p, k } of mine) {
+      perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };
+    }
+    return {
+      name: w.name, class: cls.class, classReason: cls.reason, unit: w.unit,
+      demand: { peak: r3(stats.peak), p95: r3(stats.p95), mean: r3(stats.mean), median: r3(stats.median), coefficientOfVariation: r4(stats.coefficientOfVariation), peakToMedian: fin(stats.peakToMedian, r4) },
+      sites: perSite,
+      unservedRequests: r2(res.workloadUnserved[i]), sloViolationSteps: res.workloadViolations[i], cost: r2(res.workloadCost[i]),
+    };
+  });
+  const totalCost = res.siteCost.reduce((a, b) => a + b, 0);
+  const report: Report = {
+    reportVersion: 1,
+    scenario: plan.scenario.name,
+    placement: plan.placement.name,
+    mode: plan.placement.mode,
+    currency: model.settings.reportingCurrency,
+    timezone: model.settings.timezone,
+    exchangeRates: Object.fromEntries(Object.entries(plan.exchangeRates).sort(([a], [b]) => (a < b ? -1 : 1))),
+    horizon: { start: iso(h.start), end: iso(h.end), stepSeconds: dt, steps },
+    totals: {
+      cost: r2(totalCost), costPerMonth: r2(totalCost / horizonMonths), unservedRequests: r2(res.workloadUnserved.reduce((a, b) => a + b, 0)), sloViolationSteps: res.sloViolationSteps,
+      unservedByUnit: Object.fromEntries(Object.entries(sumByUnit(plan.workloads.map((w, i) => ({ unit: w.unit, amount: res.workloadUnserved[i] })))).map(([k, v]) => [k, r2(v)])),
+    },
+    sites,
+    workloads,
+    failover: sim.failover.map((f) => ({ lostSite: f.lostSite, survives: f.survives, shortfall: f.shortfall })),
+    recommendations: [...headroomRecommendations(sim, sites), ...classificationRecommendations(sim, workloads)],
+    worstMoments: worstMoments(sim),
+    warnings: sim.warnings.flatMap((w) => w.warnings.map((x) => ({ workload: w.workload, message: x.message }))),
+    events: plan.scenario.events.map((e) => {
+      switch (e.type) {
+        case 'siteOutage': return { type: e.type, site: e.site, start: iso(e.start), end: iso(e.start + e.duration) };
+        case 'zoneOutage': return { type: e.type, site: e.site, zone: e.zone, start: iso(e.start), end: iso(e.start + e.duration) };
+        case 'addHosts': return { type: e.type, site: e.site, aggregate: e.aggregate, start: iso(e.at), hosts: e.hosts };
+        default: return { type: e.type, site: e.site, start: iso(e.at), multiplier: e.multiplier };
+      }
+    }),
+  };
+  if (opts.series !== false && res.bucketSize > 0) report.series = buildSeries(sim);
+  return report;
+}
+
+function worstMoments(sim: Simulation): Report['worstMoments'] {
+  const { result: res, plan } = sim;
+  const idx: number[] = [];
+  for (let t = 0; t < res.steps; t++) if (res.stepUnserved[t] > 1e-9) idx.push(t);
+  idx.sort((a, b) => res.stepUnserved[b] - res.stepUnserved[a] || a - b);
+  const picked: number[] = [];
+  const gap = Math.max(1, Math.round(3600 / plan.horizon.step));
+  for (const t of idx) {
+    if (picked.some((p) => Math.abs(p - t) < gap)) continue;
+    picked.push(t);
+    if (picked.length === 5) break;
+  }
+  return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
+}
+
+function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommendation[] {
+  const target = sim.plan.placement.headroomTarget;
+  const out: Recommendation[] = [];
+  sim.result.sites.forEach((site, s) => {
+    const peak = sites[s].peakUtilization.vcpus;
+    if (peak === null || site.type !== 'openstack') return;
+    const spare = 1 - peak;
+    if (spare >= target - 1e-9) return;
+    const sched = siteSchedulable(site).vcpus;
+    const allocated = peak * sched;
+    const perHost = Math.max(...site.aggregates.map((g) => hostSchedulable(g).vcpus));
+    const add = perHost > 0 ? Math.max(0, Math.ceil((allocated / (1 - target) - sched) / perHost - 1e-9)) : 0;
+    out.push({ kind: 'headroom', target: site.name, saving: 0, hostsToAdd: add,
+      message: `${site.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(target * 100).toFixed(0)} % headroom target; about ${add} more host(s) of ${perHost} schedulable vCPU restore it` });
+  });
+  return out;
+}
+
+function classificationRecommendations(sim: Simulation, workloads: ReportWorkload[]): Recommendation[] {
+  const out: Recommendation[] = [];
+  for (const w of workloads) {
+    let priv = 0;
+    for (const [sName, v] of Object.entries(w.sites)) if (sim.result.sites.find((s) => s.name === sName)?.type === 'openstack') priv += v.share;
+    if (w.class === 'steady' && priv < 50) out.push({ kind: 'classification', target: w.name, saving: 0, message: `${w.name} is steady (${w.classReason}) but only ${priv} % of it runs on private sites; steady load is cheapest on owned hosts` });
+    const overflow = sim.plan.placement.workloads.get(w.name)?.overflowTo;
+    if ((w.class === 'bursty' || w.class === 'experimental') && priv > 50 && !overflow) out.push({ kind: 'classification', target: w.name, saving: 0, message: `${w.name} is ${w.class} (${w.classReason}) but ${priv} % of it runs on private sites; its peaks size hosts that idle the rest of the time` });
+  }
+  return out;
+}
+
+function buildSeries(sim: Simulation): ReportSeries {
+  const { result: res, plan } = sim;
+  const arr = (a: Float64Array) => Array.from(a, r3);
+  const sites: ReportSeries['sites'] = {};
+  res.sites.forEach((site, s) => {
+    const byWorkload: Record<string, number[]> = {};
+    const shapes: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }> = {};
+    res.pairs.forEach((p, k) => {
+      if (p.site !== s) return;
+      const w = plan.workloads[p.workload];
+      byWorkload[w.name] = arr(res.pairRunningVcpus[k]);
+      shapes[w.name] = unitResources(site, w);
+    });
+    const ss = res.siteSeries[s];
+    const resources = res.siteResources[s].map((r) => RESOURCES[r]);
+    sites[site.name] = {
+      capacityVcpus: arr(ss.capacityVcpus), allocatedVcpus: arr(ss.allocatedVcpus), neededVcpus: arr(ss.neededVcpus), byWorkload, shapes, resources,
+      ...(site.type === 'openstack' ? { capacityMemoryMiB: arr(ss.capacityMemoryMiB), allocatedMemoryMiB: arr(ss.allocatedMemoryMiB), neededMemoryMiB: arr(ss.neededMemoryMiB) } : {}),
+      ...(resources.includes('diskGiB') ? { capacityDiskGiB: arr(ss.capacityDiskGiB), allocatedDiskGiB: arr(ss.allocatedDiskGiB), neededDiskGiB: arr(ss.neededDiskGiB) } : {}),
+    };
+  });
+  const workloads: ReportSeries['workloads'] = {};
+  plan.workloads.forEach((w, i) => {
+    workloads[w.name] = { demandMax: arr(res.workloadDemandMax[i]), demandMean: arr(res.workloadDemandMean[i]), unservedRequests: arr(res.workloadUnservedSeries[i]) };
+  });
+  return {
+    start: iso(plan.horizon.start),
+    bucketSeconds: res.bucketSize * plan.horizon.step,
+    buckets: res.siteSeries[0]?.capacityVcpus.length ?? 0,
+    sites,
+    workloads,
+    monthlyCost: {
+      months: res.months.map((m) => m.label),
+      partial: res.months.map((m) => m.partial),
+      coveredSeconds: res.months.map((m) => m.coveredSeconds),
+      bySite: Object.fromEntries(res.sites.map((s, i) => [s.name, Array.from(res.siteMonthCost[i], r2)])),
+      byWorkload: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Array.from(res.workloadMonthCost[i], r2)])),
+      byWorkloadSite: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Object.fromEntries(res.pairs.flatMap((p, k) => (p.workload === i ? [[res.sites[p.site].name, Array.from(res.pairMonthCost[k], r2)]] : [])))])),
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** The human summary of `headroom simulate`: a table per site and per workload, worst moments, N-1 verdict. */
+import type { RecommendOutcome } from '../recommend/recommend';
+import { comparisonCell } from './comparison';
+import { amountsText, amountUnit } from './demand-units';
+import { RESOURCE_LABEL } from '../recommend/headroom';
+import { money } from './money-format';
+import { Report } from './report';
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (right[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '─'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export { money };
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+/** GiB as GiB or TiB; — where the site is not counted in it. */
+const gib = (x: number | null | undefined) => (x === null || x === undefined || x === 0 ? '—' : x >= 1024 ? `${(x / 1024).toFixed(1)} TiB` : `${x.toFixed(0)} GiB`);
+const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Math.abs(x) >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(x % 1 ? 1 : 0));
+
+export function formatSummary(r: Report): string {
+  const c = r.currency;
+  let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
+  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
+  out += 'Sites\n' + table(['site', 'type', 'vCPU', 'memory', 'disk', 'peak vCPU', 'peak mem.', 'peak disk', 'p95 vCPU', 'binds', 'cost', 'idle', 'per month'],
+    r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), gib(s.capacity.memoryMiB === null ? null : s.capacity.memoryMiB / 1024), gib(s.capacity.diskGiB), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), pct(s.p95Utilization.vcpus), s.binding ? `${RESOURCE_LABEL[s.binding.resource]} ${pct(s.binding.peakNeed)}` : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
+    [false, false, true, true, true, true, true, true, true, false, true, true, true]);
+  out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
+    r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', String(w.sloViolationSteps), money(w.cost, c)]),
+    [false, false, true, true, false, true, true, true, true]);
+  if (r.worstMoments.length) {
+    out += '\nWorst moments\n' + r.worstMoments.map((m) => `  ${m.time}  ${m.workloadsInViolation} workload(s) over target or short`).join('\n') + '\n';
+  }
+  out += '\nN-1 failover\n';
+  for (const f of r.failover) {
+    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB)`).join(', ')}` : '') + '\n';
+  }
+  if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
+  if (r.monteCarlo) {
+    const m = r.monteCarlo;
+    const q = (x: { p10?: number; p50: number; p90: number }, f: (v: number) => string) => `P10 ${f(x.p10 ?? x.p50)} · P50 ${f(x.p50)} · P90 ${f(x.p90)}`;
+    out += `\nMonte Carlo (${m.runs} runs, seed ${m.seed})\n`;
+    out += `  cost            ${q(m.cost, (v) => money(v, c))}\n`;
+    if (m.costPerMonth) out += `  cost per month  ${q(m.costPerMonth, (v) => money(v, c))}\n`;
+    out += `  unserved (all units added) ${q(m.unservedRequests, num)}\n`;
+    if (m.sloViolationSteps) out += `  SLO-violation steps ${q(m.sloViolationSteps, (v) => v.toFixed(0))}\n`;
+    out += `  P(any unserved demand) ${((m.sloBreachProbability ?? 0) * 100).toFixed(1)} %` + (m.n1FailureProbability !== null && m.n1FailureProbability !== undefined ? ` · P(N-1 failure under random outages) ${(m.n1FailureProbability * 100).toFixed(1)} %` : '') + '\n';
+  }
+  if (r.warnings.length) out += `\n${r.warnings.length} warning(s): ` + r.warnings.slice(0, 3).map((w) => `${w.workload}: ${w.message}`).join('; ') + (r.warnings.length > 3 ? '; …' : '') + '\n';
+  return out;
+}
+
+export function formatRecommendation(o: RecommendOutcome): string {
+  const r = o.report;
+  const c = r.currency;
+  let out = `Scenario ${r.scenario} · placement ${r.placement} · optimizer ${o.optimizer.status} (${o.optimizer.iterations} round(s))\n\n`;
+  if (o.comparison) {
+    const c = o.comparison;
+    const rows = c.rows.map((row) => [row.label, comparisonCell(row, 'baseline', r.currency), comparisonCell(row, 'candidate', r.currency), comparisonCell(row, 'change', r.currency)]);
+    out += 'Current vs recommended\n' + table(['', c.baseline, c.candidate, c.changeLabel], rows, [false, true, true, true]) + (c.note ? c.note + '\n' : '') + '\n';
+  } else out += `No placement to recommend: ${o.reason}\n\n`;
+  out += 'Recommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
+  if (o.placementYaml) out += '\nRecommended placement (paste into your workspace):\n---\n' + o.placementYaml;
+  return out;
+}

@@ -1,0 +1,196 @@
+/**
+ * `headroom diff`: the change between two revisions of a workspace (cli-and-report.md, "Diff
+ * JSON"), as a pull-request review reads it. Each side is linted and simulated on the same
+ * scenario; every change is head − base: total and per-calendar-month cost by site and
+ * workload, peak utilization per resource per site, unserved demand per unit and SLO steps,
+ * N-1 and headroom verdicts that flipped, workloads whose shares moved, lint diagnostics added
+ * and removed. A git revision is read with git itself (`git archive` into a temporary folder):
+ * the user's working tree and index are never touched.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Diagnostic } from '../lint/diagnostics';
+import { analyzePathsPrefetched, Analysis } from '../lint/lint';
+import { buildReport } from './report';
+import type { Report } from './report-types';
+import { simulate } from '../replay/simulate';
+import { pickScenario } from '../replay/scenario-plan';
+import { Worker } from 'worker_threads';
+import { UsageError } from '../model/workspace-loader';
+
+export interface DiffSide { ref: string; scenario: string; totals: Report['totals']; sites: Report['sites']; failover: Report['failover'] }
+
+export interface WorkspaceDiff {
+  base: DiffSide;
+  head: DiffSide;
+  currency: string;
+  change: {
+    totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
+    months: { month: string; cost: number; bySite: Record<string, number>; byWorkload: Record<string, number> }[];
+    sites: { name: string; cost: number; peakUtilization: Record<string, number | null> }[];
+    workloads: { name: string; cost: number; sharesBefore: Record<string, number> | null; sharesAfter: Record<string, number> | null }[];
+    verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null }[];
+    diagnostics: { added: Diagnostic[]; removed: Diagnostic[] };
+  };
+  policies: { policy: string; ok: boolean; message: string }[];
+}
+
+function git(cwd: string, args: string[], input?: Buffer): Buffer {
+  const r = spawnSync('git', args, { cwd, input, maxBuffer: 1 << 30 });
+  if (r.error) throw new UsageError(`git ${args[0]}: ${r.error.message}`);
+  if (r.status !== 0) throw new UsageError(`git ${args.join(' ')}: ${r.stderr.toString().trim().split('\n')[0]}`);
+  return r.stdout;
+}
+
+export function isRevision(cwd: string, name: string): boolean {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { cwd });
+  return r.status === 0;
+}
+
+/** The merge base of HEAD with the default branch (origin's HEAD, else main, else master). */
+export function defaultBase(cwd: string): string {
+  const candidates: string[] = [];
+  const sym = spawnSync('git', ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd });
+  if (sym.status === 0) candidates.push(sym.stdout.toString().trim());
+  candidates.push('origin/main', 'origin/master', 'main', 'master');
+  for (const c of candidates) {
+    if (!isRevision(cwd, c)) continue;
+    const mb = spawnSync('git', ['merge-base', 'HEAD', c], { cwd });
+    if (mb.status === 0) return mb.stdout.toString().trim();
+  }
+  throw new UsageError('no default branch to compare with (origin/HEAD, main or master): name the base revision, as in headroom diff main');
+}
+
+/** The workspace PATHs as they are at a revision, in a new temporary folder (removed by the caller). */
+export function materialize(cwd: string, rev: string, paths: readonly string[]): { dir: string; paths: string[] } {
+  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString().trim();
+  const rel = paths.map((p) => path.relative(top, path.resolve(cwd, p)) || '.');
+  if (rel.some((r) => r.startsWith('..'))) throw new UsageError(`a PATH is outside the git repository ${top}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-diff-'));
+  const tar = git(top, ['archive', '--format=tar', rev, '--', ...rel]);
+  const x = spawnSync('tar', ['-x', '-C', dir], { input: tar });
+  if (x.status !== 0) throw new UsageError(`cannot unpack ${rev}: ${x.stderr.toString().trim()}`);
+  return { dir, paths: rel.map((r) => path.join(dir, r)) };
+}
+
+/** One side, as plain data (it may come back from a worker thread). */
+export interface SideResult { diagnostics: Diagnostic[]; report?: Report; headroomTarget: number }
+
+/** Lints and simulates one side; the report only when it has no errors. */
+export async function runSide(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult & { analysis: Analysis }> {
+  const a = await analyzePathsPrefetched(paths, { cwd });
+  if (a.diagnostics.some((d) => d.severity === 'error')) return { analysis: a, diagnostics: a.diagnostics, headroomTarget: 0.2 };
+  const sim = simulate(a, { scenario, buckets: 480 });
+  return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim), headroomTarget: sim.plan.placement.headroomTarget };
+}
+
+function sideWorkerScript(): string | undefined {
+  for (const name of ['diff-worker.cjs', 'diff-worker.js']) {
+    const p = path.join(__dirname, name);
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
+function runSideElsewhere(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
+  const script = sideWorkerScript();
+  if (!script) return runSide(paths, cwd, scenario);
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script, { workerData: { paths, cwd, scenario } });
+    w.once('message', (m: SideResult | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
+    w.once('error', reject);
+  });
+}
+
+const sideOf = (ref: string, r: Report): DiffSide => ({ ref, scenario: r.scenario, totals: r.totals, sites: r.sites, failover: r.failover });
+const key = (d: Diagnostic) => `${d.rule}\u0000${d.message}\u0000${d.file}`;
+
+export interface DiffInput { base: { ref: string; paths: string[]; cwd: string }; head: { ref: string; paths: string[]; cwd: string }; scenario?: string }
+
+export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: WorkspaceDiff; baseReport?: Report; headReport?: Report; head: Analysis; errors: Diagnostic[]; baseErrors?: Diagnostic[] }> {
+  // the head is linted first, so that the base runs the scenario the head runs; then the two
+  // replays go on at once, the base on a worker thread
+  const ha = await analyzePathsPrefetched(input.head.paths, { cwd: input.head.cwd });
+  const errors = ha.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { head: ha, errors };
+  const scenario = input.scenario ?? pickScenario(ha.model)?.name;
+  const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario);
+  const hsim = simulate(ha, { scenario, buckets: 480 });
+  const h = { a: ha, r: buildReport(ha.model, hsim), target: hsim.plan.placement.headroomTarget };
+  const b = await basePromise;
+  const base = b.report;
+  const head = h.r;
+  const bd = new Map(b.diagnostics.map((d) => [key(d), d]));
+  const hd = new Map(h.a.diagnostics.map((d) => [key(d), d]));
+  const added = h.a.diagnostics.filter((d) => !bd.has(key(d)));
+  const removed = b.diagnostics.filter((d) => !hd.has(key(d)));
+  if (!base) return { head: h.a, errors: [], headReport: head, baseErrors: b.diagnostics.filter((d) => d.severity === 'error') };
+  const siteNames = [...new Set([...base.sites.map((s) => s.name), ...head.sites.map((s) => s.name)])].sort();
+  const wlNames = [...new Set([...base.workloads.map((w) => w.name), ...head.workloads.map((w) => w.name)])].sort();
+  const sharesOf = (r: Report, w: string) => {
+    const x = r.workloads.find((y) => y.name === w);
+    return x ? Object.fromEntries(Object.entries(x.sites).filter(([, v]) => v.role !== 'overflow').map(([s, v]) => [s, v.share])) : null;
+  };
+  const units = [...new Set([...Object.keys(base.totals.unservedByUnit), ...Object.keys(head.totals.unservedByUnit)])].sort();
+  const bm = base.series?.monthlyCost;
+  const hm = head.series?.monthlyCost;
+  const months = [...new Set([...(bm?.months ?? []), ...(hm?.months ?? [])])].sort();
+  const monthCost = (mc: typeof bm, m: string, site?: string, workload?: string) => {
+    const i = mc?.months.indexOf(m) ?? -1;
+    if (!mc || i < 0) return 0;
+    if (workload) return mc.byWorkload[workload]?.[i] ?? 0;
+    return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
+  };
+  const target = (r: Report) => (r === head ? h.target : b.headroomTarget);
+  const meets = (r: Report, site: string) => {
+    const s = r.sites.find((x) => x.name === site);
+    return s ? !s.binding || s.binding.spare + 1e-9 >= target(r) : null;
+  };
+  const survives = (r: Report, site: string) => r.failover.find((f) => f.lostSite === site)?.survives ?? null;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const verdicts: WorkspaceDiff['change']['verdicts'] = [];
+  for (const s of siteNames) {
+    const n1 = [survives(base, s), survives(head, s)] as const;
+    if (n1[0] !== n1[1]) verdicts.push({ check: 'n1', site: s, before: n1[0], after: n1[1] });
+    const hr = [meets(base, s), meets(head, s)] as const;
+    if (hr[0] !== hr[1]) verdicts.push({ check: 'headroom', site: s, before: hr[0], after: hr[1] });
+  }
+  const diff: WorkspaceDiff = {
+    base: sideOf(input.base.ref, base),
+    head: sideOf(input.head.ref, head),
+    currency: head.currency,
+    change: {
+      totals: {
+        cost: r2(head.totals.cost - base.totals.cost), costPerMonth: r2(head.totals.costPerMonth - base.totals.costPerMonth),
+        unservedRequests: r2(head.totals.unservedRequests - base.totals.unservedRequests), sloViolationSteps: head.totals.sloViolationSteps - base.totals.sloViolationSteps,
+        unservedByUnit: Object.fromEntries(units.map((u) => [u, r2((head.totals.unservedByUnit[u] ?? 0) - (base.totals.unservedByUnit[u] ?? 0))])),
+      },
+      months: months.map((m) => ({
+        month: m, cost: r2(monthCost(hm, m) - monthCost(bm, m)),
+        bySite: Object.fromEntries(siteNames.map((s) => [s, r2(monthCost(hm, m, s) - monthCost(bm, m, s))])),
+        byWorkload: Object.fromEntries(wlNames.map((w) => [w, r2(monthCost(hm, m, undefined, w) - monthCost(bm, m, undefined, w))])),
+      })),
+      sites: siteNames.map((name) => {
+        const x = base.sites.find((s) => s.name === name);
+        const y = head.sites.find((s) => s.name === name);
+        const util = Object.fromEntries((['vcpus', 'memoryMiB', 'diskGiB'] as const).map((k) => {
+          const a = x?.peakUtilization[k] ?? null;
+          const c = y?.peakUtilization[k] ?? null;
+          return [k, a === null || c === null ? null : Math.round((c - a) * 1e4) / 1e4];
+        }));
+        return { name, cost: r2((y?.cost ?? 0) - (x?.cost ?? 0)), peakUtilization: util };
+      }),
+      workloads: wlNames.map((name) => ({
+        name, cost: r2((head.workloads.find((w) => w.name === name)?.cost ?? 0) - (base.workloads.find((w) => w.name === name)?.cost ?? 0)),
+        sharesBefore: sharesOf(base, name), sharesAfter: sharesOf(head, name),
+      })).filter((w) => w.cost !== 0 || JSON.stringify(w.sharesBefore) !== JSON.stringify(w.sharesAfter)),
+      verdicts,
+      diagnostics: { added, removed },
+    },
+    policies: [],
+  };
+  return { diff, baseReport: base, headReport: head, head: h.a, errors: [] };
+}

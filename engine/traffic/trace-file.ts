@@ -1,0 +1,170 @@
+/**
+ * Trace CSV files (`timestamp,value`), read as real exports come (shared/spec/format.md,
+ * "Workload"): ISO 8601 or epoch seconds; a timestamp without offset is wall-clock time in
+ * `traffic.timezone` (IANA, converted with Intl); duplicate timestamps (DST repeats) are
+ * averaged; rows out of order are sorted. Errors carry the CSV line and column.
+ */
+import * as fs from 'fs';
+import { fileKind, readRegularBytes } from '../model/file-access';
+
+export const MAX_TRACE_BYTES = 256 * 1024 * 1024;
+
+export { MAX_TRACE_ROWS, parseTraceBytes, parseTraceCsv, TRACE_TIME_MAX, TRACE_TIME_MIN } from './trace-csv';
+export type { ParsedTrace, TraceProblem } from './trace-csv';
+import { parseTraceBytes, ParsedTrace } from './trace-csv';
+import { ZoneOffsets } from './zone-offsets';
+import { contentHash, TraceStore } from './trace-store';
+
+export { checkTimeZone, zoneOffsetSeconds } from './zone-offsets';
+
+const zones = new Map<string, ZoneOffsets>();
+
+/** Wall-clock seconds in tz → UTC seconds. Times in a spring-forward gap move forward by the gap. */
+export function wallToUtc(tz: string, wall: number): number {
+  let z = zones.get(tz);
+  if (!z) zones.set(tz, (z = new ZoneOffsets(tz)));
+  const o1 = z.at(wall);
+  const u = wall - o1;
+  const o2 = z.at(u);
+  if (o2 === o1) return u;
+  // the offset changed between the guess and the answer: the answer with the new offset if that
+  // offset holds there, else the wall time is in a spring-forward gap and moves forward by it
+  const u2 = wall - o2;
+  return z.at(u2) === o2 ? u2 : u;
+}
+
+export interface TraceSeries {
+  /** Sorted, unique UTC seconds. */
+  times: Float64Array;
+  values: Float64Array;
+  duplicates: number;
+  unsorted: boolean;
+}
+
+const seriesOf = new WeakMap<ParsedTrace, Map<string, TraceSeries>>();
+
+/** UTC, sorted, duplicates averaged; computed once per parsed trace and time zone (workloads share traces). */
+export function toSeries(p: ParsedTrace, timezone: string): TraceSeries {
+  let byZone = seriesOf.get(p);
+  if (!byZone) seriesOf.set(p, (byZone = new Map()));
+  let s = byZone.get(timezone);
+  if (!s) byZone.set(timezone, (s = buildSeries(p, timezone)));
+  return s;
+}
+
+function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
+  const n = p.wall.length;
+  let allUtc = timezone === 'UTC';
+  for (let i = 0; i < n && !allUtc; i++) if (!p.hasOffset[i]) break; else if (i === n - 1) allUtc = true;
+  let utc = p.wall;
+  if (!allUtc) {
+    utc = new Float64Array(n);
+    for (let i = 0; i < n; i++) utc[i] = p.hasOffset[i] ? p.wall[i] : wallToUtc(timezone, p.wall[i]);
+  }
+  let unsorted = false;
+  let strictly = true;
+  for (let i = 1; i < n; i++) {
+    if (utc[i] < utc[i - 1]) { unsorted = true; break; }
+    if (utc[i] === utc[i - 1]) strictly = false;
+  }
+  // sorted with no duplicate times (the common export): the parsed arrays are the series, no copy
+  if (!unsorted && strictly) return { times: utc, values: p.values, duplicates: 0, unsorted: false };
+  let order: Uint32Array | undefined;
+  if (unsorted) {
+    order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((x, y) => utc[x] - utc[y] || x - y);
+  }
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  let m = 0, dup = 0, count = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j] : j;
+    if (m > 0 && utc[i] === times[m - 1]) {
+      count++;
+      dup++;
+      values[m - 1] += (p.values[i] - values[m - 1]) / count; // running mean
+    } else {
+      times[m] = utc[i];
+      values[m] = p.values[i];
+      count = 1;
+      m++;
+    }
+  }
+  return { times: times.slice(0, m), values: values.slice(0, m), duplicates: dup, unsorted };
+}
+
+export type TraceRead =
+  | { ok: true; parsed: ParsedTrace }
+  | { ok: false; kind: 'missing' | 'unreadable'; message: string };
+
+/** The key of a file version in a process (size, modification and change times). */
+function versionKey(st: fs.BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * Reads and parses one trace file: the on-disk store first (by identity, then by content),
+ * else the CSV, remembered in the store when it parsed cleanly. `key` is undefined when the
+ * file could not be examined.
+ */
+export function readTraceFile(absPath: string, store: TraceStore | undefined): { key?: string; read: TraceRead } {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(absPath, { bigint: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { read: code === 'ENOENT' || code === 'ENOTDIR' ? { ok: false, kind: 'missing', message: 'no such file' } : { ok: false, kind: 'unreadable', message: code ?? String(e) } };
+  }
+  const key = versionKey(st);
+  if (!st.isFile()) return { key, read: { ok: false, kind: 'unreadable', message: `is ${fileKind(st)}, not a CSV file` } };
+  if (st.size > BigInt(MAX_TRACE_BYTES)) return { key, read: { ok: false, kind: 'unreadable', message: `is ${(Number(st.size) / 1048576).toFixed(0)} MiB; traces are read up to ${MAX_TRACE_BYTES / 1048576} MiB` } };
+  const known = store?.byIdentity(absPath, st);
+  if (known) return { key, read: { ok: true, parsed: known } };
+  const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
+  if (!bytes.ok) return { key, read: { ok: false, kind: bytes.kind === 'missing' ? 'missing' : 'unreadable', message: bytes.message } };
+  if (!store) return { key, read: { ok: true, parsed: parseTraceBytes(bytes.data) } };
+  const hash = contentHash(bytes.data);
+  const same = store.byContent(hash);
+  const parsed = same ?? parseTraceBytes(bytes.data);
+  store.put(absPath, st, hash, same ? undefined : parsed);
+  return { key, read: { ok: true, parsed } };
+}
+
+/**
+ * Trace files read and parsed once per file version in a process, and through the on-disk
+ * TraceStore across processes (`store: null` turns that off). `prefetch` reads many files on
+ * worker threads ahead of the rules and the replay, which then find them here.
+ */
+export class TraceCache {
+  private readonly entries = new Map<string, { key: string; read: TraceRead }>();
+  readonly store: TraceStore | undefined;
+
+  constructor(opts: { store?: TraceStore | null } = {}) {
+    this.store = opts.store === null ? undefined : opts.store ?? TraceStore.open();
+  }
+
+  read(absPath: string): TraceRead {
+    let key: string | undefined;
+    try {
+      key = versionKey(fs.statSync(absPath, { bigint: true }));
+    } catch {
+      /* reported by readTraceFile */
+    }
+    const hit = this.entries.get(absPath);
+    if (hit && key !== undefined && hit.key === key) return hit.read;
+    const got = readTraceFile(absPath, this.store);
+    if (got.key !== undefined) this.entries.set(absPath, { key: got.key, read: got.read });
+    return got.read;
+  }
+
+  /** Whether a file's current version is already here. */
+  has(absPath: string, key: string): boolean {
+    return this.entries.get(absPath)?.key === key;
+  }
+
+  /** Takes a read made elsewhere (a worker) for a file version. */
+  remember(absPath: string, key: string, read: TraceRead): void {
+    this.entries.set(absPath, { key, read });
+  }
+}

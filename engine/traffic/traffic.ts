@@ -1,0 +1,230 @@
+/**
+ * Demand per workload as one Float64Array over the horizon's steps (format.md, "Workload"
+ * and "Scenario"): a trace resampled to the step by the mean over each step (a step with no
+ * sample takes the previous step's value; gaps longer than three steps are warned about), or a
+ * seeded synthetic profile; then `scale`, `countPer` and growth × (1 + perMonth)^(elapsed / month).
+ *
+ * Alignment of a trace recorded in another period: when the trace covers the horizon start it is
+ * used at its own times; otherwise it is shifted by whole weeks (keeping weekday and time of day)
+ * so that it starts within the week before the horizon start. Past its end it repeats
+ * (`extend: repeat`, period = span + one sample interval) or holds its last value (`hold`).
+ */
+import { Horizon, Traffic, Workload } from '../model/model';
+import { Rng } from '../replay/rng';
+import { TraceSeries, zoneOffsetSeconds } from './trace-file';
+import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
+
+const WEEK = 7 * SECONDS_PER_DAY;
+
+export interface TrafficWarning { message: string; start: number; end: number }
+
+export function stepCount(h: Horizon): number {
+  return Math.ceil((h.end - h.start) / h.step - 1e-9);
+}
+
+function median(sorted: Float64Array): number {
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+}
+
+const intervals = new WeakMap<Float64Array, number>();
+
+/** Typical sample spacing of a trace (median of consecutive differences); computed once per series. */
+export function sampleInterval(times: Float64Array): number {
+  if (times.length < 2) return 0;
+  const hit = intervals.get(times);
+  if (hit !== undefined) return hit;
+  // evenly spaced (the common export): the median is that spacing, no sort needed
+  const first = times[1] - times[0];
+  let even = true;
+  for (let i = 2; i < times.length && even; i++) even = times[i] - times[i - 1] === first;
+  let m = first;
+  if (!even) {
+    const d = new Float64Array(times.length - 1);
+    for (let i = 1; i < times.length; i++) d[i - 1] = times[i] - times[i - 1];
+    d.sort();
+    m = median(d);
+  }
+  intervals.set(times, m);
+  return m;
+}
+
+export interface TraceAlignment { offset: number; period: number; first: number; last: number }
+
+export function alignTrace(times: Float64Array, h: Horizon): TraceAlignment {
+  const first = times[0];
+  const last = times[times.length - 1];
+  const interval = sampleInterval(times) || h.step;
+  const period = last - first + interval;
+  let offset = 0;
+  if (!(first <= h.start && h.start <= last + interval)) {
+    offset = Math.floor((h.start - first) / WEEK) * WEEK;
+    if (first + offset + period <= h.start) offset = h.start - first;
+  }
+  return { offset, period, first: first + offset, last: last + offset };
+}
+
+/** Whether the aligned trace covers the whole horizon without extending. */
+export function traceCovers(times: Float64Array, h: Horizon): boolean {
+  const al = alignTrace(times, h);
+  return al.first + al.period >= h.end;
+}
+
+let scratch = new Float64Array(0);
+/** A reusable buffer for the prefix sums of one resample (no allocation per workload). */
+function prefixScratch(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  return scratch;
+}
+
+/** First index ≥ from with times[index] ≥ u (times sorted). */
+function lowerBoundFrom(times: Float64Array, n: number, from: number, u: number): number {
+  let i = from;
+  while (i < n && times[i] < u) i++;
+  return i;
+}
+
+/**
+ * Resamples a trace onto the horizon: out[i] = mean of samples in step i, else out[i − 1].
+ * Returns the gaps longer than 3 × max(step, sample interval), in trace time.
+ */
+export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', out: Float64Array): TrafficWarning[] {
+  const { times, values } = series;
+  const n = times.length;
+  const steps = out.length;
+  const prefix = prefixScratch(n + 1);
+  prefix[0] = 0;
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
+  const al = alignTrace(times, h);
+  const lowerBound = (u: number) => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // lowerBound from a cursor: steps move forward through the trace, so the next bound is a few
+  // samples on (a gallop from the cursor, a binary search only after a wrap-around)
+  let cursor = 0;
+  const boundFrom = (u: number) => {
+    if (cursor > 0 && times[cursor - 1] >= u) cursor = lowerBound(u);
+    else while (cursor < n && times[cursor] < u) cursor++;
+    return cursor;
+  };
+  let prev = values[0];
+  const end0 = al.first - al.offset + al.period;
+  for (let i = 0; i < steps; i++) {
+    let t = h.start + i * h.step - al.offset; // in trace time
+    if (t >= end0) {
+      if (extend === 'hold') {
+        out[i] = values[n - 1];
+        prev = out[i];
+        continue;
+      }
+      t = times[0] + ((t - times[0]) % al.period);
+    }
+    const a = boundFrom(t);
+    const b = lowerBoundFrom(times, n, a, t + h.step);
+    cursor = a;
+    if (b > a) prev = (prefix[b] - prefix[a]) / (b - a);
+    else if (i === 0 && a > 0) prev = values[a - 1];
+    else if (i === 0) prev = values[0];
+    out[i] = prev;
+  }
+  const warnings: TrafficWarning[] = [];
+  const limit = 3 * Math.max(h.step, sampleInterval(times));
+  for (let i = 1; i < n && warnings.length < 50; i++) {
+    if (times[i] - times[i - 1] > limit) {
+      warnings.push({ message: `gap of ${formatSpan(times[i] - times[i - 1])} in the trace from ${iso(times[i - 1])} to ${iso(times[i])}; the last value is held`, start: times[i - 1], end: times[i] });
+    }
+  }
+  return warnings;
+}
+
+export function iso(t: number): string {
+  return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export function formatSpan(s: number): string {
+  if (s >= 2 * SECONDS_PER_DAY) return `${(s / SECONDS_PER_DAY).toFixed(1)} days`;
+  if (s >= 7200) return `${(s / 3600).toFixed(1)} h`;
+  return `${Math.round(s / 60)} min`;
+}
+
+/**
+ * Synthetic traffic: baseline × (1 + dailyAmplitude·sin(2π(h − 8)/24)) × (1 + weeklyAmplitude·cos(2π(d − 2)/7))
+ * × bursts × (1 + noise·N(0,1)), clamped at 0; h is the hour of day and d the day since Monday
+ * in `timezone` (daily peak at 14:00, weekly peak on Wednesday), evaluated at each step's middle.
+ */
+export function synthesize(t: Extract<Traffic, { kind: 'synthetic' }>, h: Horizon, timezone: string, out: Float64Array): void {
+  const rng = new Rng(t.seed);
+  const tzOff = timezone === 'UTC' ? 0 : zoneOffsetSeconds(timezone, h.start);
+  const bursts = t.bursts;
+  for (let i = 0; i < out.length; i++) {
+    const ts = h.start + (i + 0.5) * h.step;
+    const local = ts + tzOff;
+    const hour = (((local % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY) / 3600;
+    // 1970-01-01 was a Thursday: days since Monday = (days + 3) mod 7
+    const dow = ((local / SECONDS_PER_DAY + 3) % 7 + 7) % 7;
+    let v = t.baseline * (1 + t.dailyAmplitude * Math.sin((2 * Math.PI * (hour - 8)) / 24)) * (1 + t.weeklyAmplitude * Math.cos((2 * Math.PI * (dow - 2)) / 7));
+    for (let b = 0; b < bursts.length; b++) {
+      const br = bursts[b];
+      let rel = ts - br.at;
+      if (br.every && br.every > 0 && rel >= 0) rel %= br.every;
+      if (rel >= 0 && rel < br.duration) v *= br.multiplier;
+    }
+    if (t.noise > 0) v *= 1 + t.noise * rng.normal();
+    out[i] = v > 0 ? v : 0;
+  }
+}
+
+/** Growth factor per step: (1 + perMonth)^((t − start) / month), t at the step start. */
+export function growthSeries(perMonth: number, h: Horizon, steps: number): Float64Array | undefined {
+  if (perMonth === 0) return undefined;
+  const g = new Float64Array(steps);
+  const k = Math.log1p(perMonth) / SECONDS_PER_MONTH;
+  for (let i = 0; i < steps; i++) g[i] = Math.exp(k * i * h.step);
+  return g;
+}
+
+export interface DemandInput { workload: Workload; series?: TraceSeries }
+
+const resampled = new WeakMap<TraceSeries, Map<string, { out: Float64Array; warnings: TrafficWarning[] }>>();
+
+/** resampleTrace, once per trace series, horizon and extend mode (the result is read-only). */
+function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): { out: Float64Array; warnings: TrafficWarning[] } {
+  let byKey = resampled.get(series);
+  if (!byKey) resampled.set(series, (byKey = new Map()));
+  const key = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;
+  let r = byKey.get(key);
+  if (!r) {
+    const out = new Float64Array(steps);
+    r = { out, warnings: resampleTrace(series, h, extend, out) };
+    byKey.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * Demand of one workload over the horizon, in its unit per second (rates), before growth.
+ * `countPer` turns counts per interval into rates; `scale` multiplies.
+ */
+export function baseDemand(input: DemandInput, h: Horizon, steps: number): { demand: Float64Array; warnings: TrafficWarning[] } {
+  const w = input.workload;
+  const t = w.traffic;
+  const out = new Float64Array(steps);
+  let warnings: TrafficWarning[] = [];
+  if (t.kind === 'synthetic') synthesize(t, h, 'UTC', out);
+  else {
+    if (!input.series || input.series.times.length === 0) throw new Error(`workload ${w.name}: trace not loaded`);
+    const shared = resampledOnce(input.series, h, t.extend, steps);
+    warnings = shared.warnings;
+    // workloads that share a trace (and neither scale nor count it) share its resampled series
+    if (!t.countPer && t.scale === 1) return { demand: shared.out, warnings };
+    out.set(shared.out);
+    if (t.countPer) for (let i = 0; i < steps; i++) out[i] /= t.countPer;
+  }
+  if (t.scale !== 1) for (let i = 0; i < steps; i++) out[i] *= t.scale;
+  return { demand: out, warnings };
+}
