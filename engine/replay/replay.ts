@@ -96,8 +96,6 @@ export interface ReplayResult {
   /** Per site. */
   siteCost: Float64Array;
   siteIdleCost: Float64Array;
-  sitePeakVcpuUtil: Float64Array;
-  sitePeakMemUtil: Float64Array;
   /** The resources each site is counted in (indices into RESOURCES). */
   siteResources: number[][];
   /** Per site and resource (RESOURCES order): peak allocated / schedulable capacity up. */
@@ -113,8 +111,6 @@ export interface ReplayResult {
   siteNeedMonthPeak: Float64Array[][];
   /** Per site and resource, per step (perStep): allocated / schedulable capacity up. */
   siteUtil: Float64Array[][];
-  /** Per site per step: allocated / schedulable vCPU (openstack), running / quota vCPU (public; NaN without quota). */
-  siteVcpuUtil: Float64Array[];
   /** Per public site, per instance type (site order), running non-spot instances per step. */
   publicTypeRunning: Map<string, Map<string, Float64Array>>;
   /** Per step: total unserved (rate) and number of workloads in violation. */
@@ -264,7 +260,6 @@ export function replay(input: ReplayInput): ReplayResult {
   const privateStep = new Float64Array(S); // reporting currency per step
   const schedVcpuInstalled = new Float64Array(S);
   const schedVcpuUp = new Float64Array(S);
-  const schedMemUp = new Float64Array(S);
   // schedulable capacity per resource (RESOURCES order), installed and up
   const capInstalled = sites.map(() => new Float64Array(RESOURCES.length));
   const capUp = sites.map(() => new Float64Array(RESOURCES.length));
@@ -333,22 +328,16 @@ export function replay(input: ReplayInput): ReplayResult {
       siteDown[s] = outages.some((o) => o.site === s && !o.zone && o.from <= t && t < o.to) ? 1 : 0;
       priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, input.noise?.priceFactor?.[site.name] ?? 1);
       if (site.type !== 'openstack') continue;
-      let sv = 0, su = 0, sm = 0;
       site.aggregates.forEach((g, a) => {
         const n = Math.max(0, g.hosts + addHosts.filter((x) => x.site === s && x.agg === a && x.from <= t).reduce((m, x) => m + x.hosts, 0));
         installedHosts[s][a] = n;
         const zoneDown = outages.some((o) => o.site === s && o.zone !== undefined && o.zone === g.availabilityZone && o.from <= t && t < o.to);
         hosts[s][a] = zoneDown ? 0 : n;
-        const hs = hostSchedulable(g);
-        sv += n * hs.vcpus;
-        su += hosts[s][a] * hs.vcpus;
-        sm += hosts[s][a] * hs.memoryMiB;
       });
-      schedVcpuInstalled[s] = sv;
-      schedVcpuUp[s] = siteDown[s] ? 0 : su;
-      schedMemUp[s] = siteDown[s] ? 0 : sm;
       const inst = aggregateTotals(site, installedHosts[s]);
       const up = aggregateTotals(site, hosts[s]);
+      schedVcpuInstalled[s] = inst.vcpus;
+      schedVcpuUp[s] = siteDown[s] ? 0 : up.vcpus;
       capInstalled[s][0] = inst.vcpus; capInstalled[s][1] = inst.memoryMiB; capInstalled[s][2] = inst.diskGiB;
       capUp[s][0] = siteDown[s] ? 0 : up.vcpus; capUp[s][1] = siteDown[s] ? 0 : up.memoryMiB; capUp[s][2] = siteDown[s] ? 0 : up.diskGiB;
       let hostCount = 0;
@@ -371,11 +360,10 @@ export function replay(input: ReplayInput): ReplayResult {
     pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairCost: new Float64Array(P),
     pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
     workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
-    siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S), sitePeakVcpuUtil: new Float64Array(S), sitePeakMemUtil: new Float64Array(S),
+    siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S),
     siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
     siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(months))),
     siteUtil: siteUtilSeries,
-    siteVcpuUtil: siteUtilSeries.map((u) => u[0]),
     publicTypeRunning: new Map(sites.filter((s) => s.type === 'public').map((s) => [s.name, new Map(typeNames[sites.indexOf(s)].map((n) => [n, new Float64Array(perStep ? steps : 0)]))])),
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), pairMonthCost: pairs.map(() => new Float64Array(months)), months: calendar,
@@ -663,10 +651,6 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteIdleCost[s] += stepCost - perVcpu * allocV;
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
-    const u = schedVcpuUp[s] > 0 ? allocV / schedVcpuUp[s] : allocV > 0 ? Infinity : 0;
-    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
-    const um = schedMemUp[s] > 0 ? allocM / schedMemUp[s] : 0;
-    if (um > res.sitePeakMemUtil[s]) res.sitePeakMemUtil[s] = um;
     resourcePoint(s, t, 0, allocV, needV);
     resourcePoint(s, t, 1, allocM, needM);
     resourcePoint(s, t, 2, allocD, needD);
@@ -754,12 +738,10 @@ export function replay(input: ReplayInput): ReplayResult {
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
     const q = quotaOf[s];
-    const u = q !== Infinity && q > 0 ? allocV / q : NaN;
     if (q !== Infinity) {
       capUp[s][0] = siteDown[s] ? 0 : q;
       resourcePoint(s, t, 0, allocV, needV);
-    } else if (perStep) res.siteVcpuUtil[s][t] = NaN;
-    if (u > res.sitePeakVcpuUtil[s]) res.sitePeakVcpuUtil[s] = u;
+    }
     if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
   }
 
