@@ -28,6 +28,9 @@ import { assertFinite, NonFiniteError } from '../report/finite-check';
 import { checkPolicies, checkRegressions, parsePolicies, Policy } from '../recommend/policy';
 import { defaultBase, diffWorkspaces, isRevision, materialize } from '../report/workspace-diff';
 import { diffMarkdown, diffText } from '../report/diff-format';
+import { importPrometheus, parseInstant, PrometheusAuth, PrometheusError, PrometheusQuery } from '../traffic/prometheus-import';
+import { resolveTracePath } from '../lint/rules/trace-files';
+import { parseDuration } from '../model/units';
 
 export const VERSION: string = (() => {
   for (const rel of ['../package.json', '../../package.json', '../../../package.json']) {
@@ -387,8 +390,9 @@ and month, json is the report JSON. Recommendations are included unless --no-rec
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 function importCmd(args: string[], io: Io): Promise<number> {
+  if (args[0] === 'prometheus') return importPrometheusCmd(args.slice(1), io);
   const { values, positionals } = parseOptions(args, { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
-  if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]');
+  if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE], or headroom import prometheus …');
   if (!values.hypervisors || !values.flavors) throw new UsageError('--hypervisors and --flavors are both required');
   const read = (f: string) => {
     const r = readRegularFile(path.resolve(io.cwd, f), MAX_IMPORT_BYTES);
@@ -412,6 +416,16 @@ function importCmd(args: string[], io: Io): Promise<number> {
   });
 }
 registerCommand('import', importCmd, `Usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE]
+       headroom import prometheus --url URL --query PROMQL --start T --end T --step S [--sum | --select label=value]
+                                  [--token T | --user U --password P] [--out FILE]
+       headroom import prometheus --refresh PATH
+
+prometheus: a trace CSV from a range query, split into chunks under the server's 11,000 points;
+NaN/Inf samples and missing steps are reported, never invented; a query must give one series
+unless --sum or --select. Credentials also from HEADROOM_PROMETHEUS_TOKEN, _USER, _PASSWORD.
+--refresh pulls again every trace whose workload keeps its query (traffic.source.prometheus).
+
+openstack:
 
 Writes a Site document (type openstack) from \`openstack hypervisor list --long -f json\` (microversion
 below 2.88, or Nova's os-hypervisors API JSON) and \`openstack flavor list --long -f json\`: hosts of one
@@ -564,3 +578,66 @@ Combines the partial results of a sharded Monte Carlo (headroom simulate --runs 
 JSON an unsharded run writes, byte for byte. Parts from another workspace, scenario or job, a
 shard given twice or one missing are refused (exit 1).
 `);
+
+/** Credentials from flags, else the environment (HEADROOM_PROMETHEUS_TOKEN, or _USER and _PASSWORD). */
+function prometheusAuth(values: { token?: string; user?: string; password?: string }): PrometheusAuth {
+  const env = process.env;
+  return { token: values.token ?? env.HEADROOM_PROMETHEUS_TOKEN, user: values.user ?? env.HEADROOM_PROMETHEUS_USER, password: values.password ?? env.HEADROOM_PROMETHEUS_PASSWORD };
+}
+
+async function importPrometheusCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    url: { type: 'string' }, query: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' }, step: { type: 'string' },
+    sum: { type: 'boolean', default: false }, select: { type: 'string' }, token: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' },
+    out: { type: 'string' }, refresh: { type: 'string' },
+  });
+  const auth = prometheusAuth(values);
+  try {
+    if (values.refresh !== undefined) return await refreshPrometheusTraces(values.refresh, auth, io);
+    if (positionals.length) throw new UsageError(`unexpected ${positionals[0]}`);
+    for (const k of ['url', 'query', 'start', 'end', 'step'] as const) if (!values[k]) throw new UsageError(`--${k} is required (headroom help import)`);
+    const step = parseDuration(values.step);
+    if (!(step !== undefined && step > 0)) throw new UsageError(`--step ${values.step}: give a duration such as 5m or 300`);
+    const select = values.select === undefined ? undefined : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(values.select);
+    if (values.select !== undefined && !select) throw new UsageError(`--select ${values.select}: write label=value`);
+    const q: PrometheusQuery = { url: values.url!, query: values.query!, start: parseInstant(values.start!, '--start'), end: parseInstant(values.end!, '--end'), step, sum: values.sum, select: select ? { label: select[1], value: select[2] } : undefined };
+    return await emit(io, values.out, async () => {
+      const r = await importPrometheus(q, auth);
+      for (const w of r.warnings) io.stderr(`headroom: warning: ${w}\n`);
+      io.stderr(`headroom: ${r.rows} row(s) from ${r.requests} range quer${r.requests === 1 ? 'y' : 'ies'}; keep the query with the workload so it can be refreshed:\n` +
+        `  traffic: { trace: ${values.out ?? 'TRACE.csv'}, source: { prometheus: { url: ${JSON.stringify(q.url)}, query: ${JSON.stringify(q.query)}, start: "${values.start}", end: "${values.end}", step: ${values.step}${q.sum ? ', sum: true' : ''}${values.select ? `, select: ${JSON.stringify(values.select)}` : ''} } } }\n`);
+      return r.csv;
+    });
+  } catch (e) {
+    if (e instanceof PrometheusError) {
+      io.stderr(`headroom: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** Pulls every trace of the workspace that names a Prometheus query again, and rewrites it in place (atomically). */
+async function refreshPrometheusTraces(where: string, auth: PrometheusAuth, io: Io): Promise<number> {
+  const a = analyzePaths([where], { cwd: io.cwd });
+  const errors = a.diagnostics.filter((d) => d.severity === 'error' && !d.rule.startsWith('trace-'));
+  if (errors.length) {
+    io.stderr(formatText(errors));
+    return 1;
+  }
+  let n = 0;
+  for (const w of a.model.workloads.values()) {
+    if (w.traffic.kind !== 'trace' || !w.traffic.source?.prometheus) continue;
+    const p = w.traffic.source.prometheus;
+    const file = resolveTracePath(w, a.model.roots);
+    if (!file.ok) throw new UsageError(file.message);
+    const select = p.select ? /^([^=]+)=(.*)$/.exec(p.select) : null;
+    const r = await importPrometheus({ url: p.url, query: p.query, start: parseInstant(p.start, 'start'), end: parseInstant(p.end, 'end'), step: p.step, sum: p.sum, select: select ? { label: select[1], value: select[2] } : undefined }, auth);
+    for (const warning of r.warnings) io.stderr(`headroom: warning: ${w.name}: ${warning}\n`);
+    OutputFile.open(file.abs, path.relative(io.cwd, file.abs)).write(r.csv);
+    io.stderr(`headroom: ${w.name}: ${r.rows} row(s) written to ${path.relative(io.cwd, file.abs)}\n`);
+    n++;
+  }
+  if (!n) io.stderr('headroom: no workload names a Prometheus query (traffic.source.prometheus)\n');
+  return 0;
+}

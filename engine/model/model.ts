@@ -59,7 +59,7 @@ export type Site = OpenStackSite | PublicSite;
 export interface Burst { at: number; duration: number; multiplier: number; every?: number }
 
 export type Traffic =
-  | { kind: 'trace'; trace: string; scale: number; extend: 'repeat' | 'hold' | 'error'; timezone: string; countPer?: number }
+  | { kind: 'trace'; trace: string; scale: number; extend: 'repeat' | 'hold' | 'error'; timezone: string; countPer?: number; source?: TraceSource }
   | { kind: 'synthetic'; scale: number; baseline: number; dailyAmplitude: number; weeklyAmplitude: number; noise: number; seed: number; bursts: Burst[] };
 
 export interface Workload {
@@ -168,6 +168,15 @@ export const DEFAULT_HORIZON_SECONDS = 7 * 86_400;
 export const DEFAULT_SYNTHETIC_START = Date.UTC(2027, 0, 1) / 1000;
 
 type Obj = Record<string, unknown>;
+
+/** Where a trace came from (traffic.source): a Prometheus range query to pull again. */
+export interface TraceSource { prometheus?: { url: string; query: string; start: string; end: string; step: number; sum?: boolean; select?: string } }
+
+function traceSource(s: Record<string, unknown>): TraceSource | undefined {
+  const p = s.prometheus && typeof s.prometheus === 'object' ? (s.prometheus as Record<string, unknown>) : undefined;
+  if (!p) return undefined;
+  return { prometheus: { url: String(p.url), query: String(p.query), start: String(p.start), end: String(p.end), step: Number(p.step), ...(p.sum === true ? { sum: true } : {}), ...(typeof p.select === 'string' ? { select: p.select } : {}) } };
+}
 const o = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const a = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
@@ -279,6 +288,7 @@ function buildWorkload(doc: ValidatedDocument): Workload {
       extend: (t.extend as 'repeat' | 'hold' | 'error') ?? 'repeat',
       timezone: str(t.timezone, 'UTC'),
       countPer: typeof t.countPer === 'number' ? t.countPer : parseDuration(t.countPer),
+      source: traceSource(o(t.source)),
     };
   }
   return {
