@@ -13,12 +13,15 @@
  */
 import { Aggregate, Flavor, OpenStackSite, Resources } from '../model/model';
 
-/** Per-host schedulable resources: (host − reserved) × ratio, never below 0. */
+/**
+ * Per-host schedulable resources as Placement computes them: int((total − reserved) ×
+ * allocation_ratio), never below 0 (placement/objects/resource_provider.py, capacity).
+ */
 export function hostSchedulable(g: Aggregate): Resources {
   return {
-    vcpus: Math.max(0, (g.host.vcpus - g.reserved.vcpus) * g.allocationRatio.cpu),
-    memoryMiB: Math.max(0, (g.host.memoryMiB - g.reserved.memoryMiB) * g.allocationRatio.ram),
-    diskGiB: Math.max(0, (g.host.diskGiB - g.reserved.diskGiB) * g.allocationRatio.disk),
+    vcpus: Math.max(0, Math.floor((g.host.vcpus - g.reserved.vcpus) * g.allocationRatio.cpu + 1e-9)),
+    memoryMiB: Math.max(0, Math.floor((g.host.memoryMiB - g.reserved.memoryMiB) * g.allocationRatio.ram + 1e-9)),
+    diskGiB: Math.max(0, Math.floor((g.host.diskGiB - g.reserved.diskGiB) * g.allocationRatio.disk + 1e-9)),
   };
 }
 
