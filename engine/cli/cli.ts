@@ -30,6 +30,7 @@ import { defaultBase, diffWorkspaces, isRevision, materialize } from '../report/
 import { diffMarkdown, diffText } from '../report/diff-format';
 import { importPrometheus, parseInstant, PrometheusAuth, PrometheusError, PrometheusQuery } from '../traffic/prometheus-import';
 import { resolveTracePath } from '../lint/rules/trace-files';
+import { importPlacement, PlacementError } from '../capacity/placement-import';
 import { parseDuration } from '../model/units';
 
 export const VERSION: string = (() => {
@@ -391,6 +392,7 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 function importCmd(args: string[], io: Io): Promise<number> {
   if (args[0] === 'prometheus') return importPrometheusCmd(args.slice(1), io);
+  if (args[0] === 'placement') return importPlacementCmd(args.slice(1), io);
   const { values, positionals } = parseOptions(args, { hypervisors: { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
   if (positionals[0] !== 'openstack' || positionals.length !== 1) throw new UsageError('usage: headroom import openstack --hypervisors H.json --flavors F.json [--name SITE] [--out FILE], or headroom import prometheus …');
   if (!values.hypervisors || !values.flavors) throw new UsageError('--hypervisors and --flavors are both required');
@@ -419,6 +421,11 @@ registerCommand('import', importCmd, `Usage: headroom import openstack --hypervi
        headroom import prometheus --url URL --query PROMQL --start T --end T --step S [--sum | --select label=value]
                                   [--token T | --user U --password P] [--out FILE]
        headroom import prometheus --refresh PATH
+       headroom import placement --url URL --token T --flavors F.json [--compute-url URL] [--name SITE] [--out FILE]
+
+placement: a Site from a live Placement API (OS_PLACEMENT_URL, OS_AUTH_TOKEN): compute nodes with
+their real reserved resources and allocation ratios, grouped by aggregates, inventory and traits
+(aggregate names from Nova when --compute-url is given); current usage kept as observedUsage.
 
 prometheus: a trace CSV from a range query, split into chunks under the server's 11,000 points;
 NaN/Inf samples and missing steps are reported, never invented; a query must give one series
@@ -640,4 +647,38 @@ async function refreshPrometheusTraces(where: string, auth: PrometheusAuth, io: 
   }
   if (!n) io.stderr('headroom: no workload names a Prometheus query (traffic.source.prometheus)\n');
   return 0;
+}
+
+async function importPlacementCmd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, { url: { type: 'string' }, token: { type: 'string' }, 'compute-url': { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`unexpected ${positionals[0]}`);
+  const url = values.url ?? process.env.OS_PLACEMENT_URL;
+  const token = values.token ?? process.env.OS_AUTH_TOKEN;
+  if (!url) throw new UsageError('--url (or OS_PLACEMENT_URL) is required: the Placement endpoint, as in http://controller:8778');
+  if (!token) throw new UsageError('--token (or OS_AUTH_TOKEN) is required: a Keystone token, e.g. from `openstack token issue -f value -c id`');
+  if (!values.flavors) throw new UsageError('--flavors F.json is required: Placement does not know flavors (`openstack flavor list --long -f json`)');
+  const r = readRegularFile(path.resolve(io.cwd, values.flavors), MAX_IMPORT_BYTES);
+  if (!r.ok) throw new UsageError(`${values.flavors}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
+  try {
+    return await emit(io, values.out, async () => {
+      try {
+        const got = await importPlacement({ url, token, computeUrl: values['compute-url'] }, { file: values.flavors!, text: r.text }, { name: values.name, check: lintSiteText });
+        for (const n of got.notes) io.stderr(`headroom: ${n}\n`);
+        io.stderr(`${got.hosts} compute node(s) in ${got.aggregates} aggregate(s), ${got.requests} requests\n`);
+        return got.yaml;
+      } catch (e) {
+        if (e instanceof ImportError) {
+          io.stderr(`headroom: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+    });
+  } catch (e) {
+    if (e instanceof PlacementError) {
+      io.stderr(`headroom: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
 }

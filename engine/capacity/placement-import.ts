@@ -1,0 +1,166 @@
+/**
+ * `headroom import placement`: a Site from a live OpenStack Placement API (api-ref: resource
+ * providers, inventories, usages, aggregates, traits). Compute nodes are the root providers
+ * with VCPU or MEMORY_MB inventory; their real `reserved` and `allocation_ratio` are kept, so
+ * the Site's capacity is Placement's own, int((total − reserved) × allocation_ratio) per host.
+ * Hosts with the same aggregate membership, inventory and traits become one aggregate, named
+ * from Nova's os-aggregates when a compute endpoint is given, else stably from the aggregate
+ * UUIDs. Nested providers (vGPU, PCI devices) and PCPU are counted and reported; the model
+ * does not place them yet. Current usage is kept with the Site as `observedUsage`. Requests
+ * run concurrently, at most 8 at a time. Flavors come from `openstack flavor list` JSON, as
+ * Placement does not know them.
+ */
+import { stringify } from 'yaml';
+import { ImportError, parseInventoryJson } from './openstack-import';
+import type { Diagnostic } from '../lint/diagnostics';
+
+/** A failure to talk to Placement (exit 2): unreachable, refused credentials. */
+export class PlacementError extends Error {}
+
+export interface PlacementSource { url: string; token: string; computeUrl?: string; insecure?: boolean }
+
+interface Inventory { total: number; reserved: number; allocation_ratio: number }
+interface Provider { uuid: string; name: string; parent_provider_uuid?: string | null; root_provider_uuid?: string }
+interface Node { rp: Provider; inv: Record<string, Inventory>; usages: Record<string, number>; aggregates: string[]; traits: string[]; children: { inv: Record<string, Inventory>; traits: string[] }[] }
+
+const VERSION = 'placement 1.36';
+const CONCURRENCY = 8;
+
+async function get<T>(src: PlacementSource, base: string, route: string, headers: Record<string, string>): Promise<T> {
+  const u = `${base.replace(/\/$/, '')}${route}`;
+  let res: Response;
+  try {
+    res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    throw new PlacementError(`cannot reach ${base} (${cause})`);
+  }
+  if (res.status === 401) throw new PlacementError(`${base} refused the token (HTTP 401: missing, wrong or expired); give --token or OS_AUTH_TOKEN`);
+  if (res.status === 403) throw new PlacementError(`${base} refused the request (HTTP 403): the token's user may not read resource providers (it needs the admin or reader role)`);
+  if (!res.ok) throw new PlacementError(`${base}${route}: HTTP ${res.status}`);
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw new PlacementError(`${base}${route} answered with something that is not JSON`);
+  }
+}
+
+/** Runs fn over items with at most `limit` at a time, results in order. */
+async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  }));
+  return out;
+}
+
+/** Every provider of the cloud with its inventories, usages, aggregates and traits. */
+export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node[]; requests: number }> {
+  const h = { 'openstack-api-version': VERSION };
+  const { resource_providers: rps } = await get<{ resource_providers: Provider[] }>(src, src.url, '/resource_providers', h);
+  let requests = 1;
+  const detail = await pool(rps, CONCURRENCY, async (rp) => {
+    const [inv, use, agg, tr] = await Promise.all([
+      get<{ inventories: Record<string, Inventory> }>(src, src.url, `/resource_providers/${rp.uuid}/inventories`, h),
+      get<{ usages: Record<string, number> }>(src, src.url, `/resource_providers/${rp.uuid}/usages`, h),
+      get<{ aggregates: string[] }>(src, src.url, `/resource_providers/${rp.uuid}/aggregates`, h),
+      get<{ traits: string[] }>(src, src.url, `/resource_providers/${rp.uuid}/traits`, h),
+    ]);
+    requests += 4;
+    return { rp, inv: inv.inventories ?? {}, usages: use.usages ?? {}, aggregates: [...(agg.aggregates ?? [])].sort(), traits: [...(tr.traits ?? [])].sort(), children: [] as Node['children'] };
+  });
+  const byUuid = new Map(detail.map((d) => [d.rp.uuid, d]));
+  const nodes: Node[] = [];
+  for (const d of detail) {
+    const parent = d.rp.parent_provider_uuid ? byUuid.get(d.rp.parent_provider_uuid) : undefined;
+    if (parent) parent.children.push({ inv: d.inv, traits: d.traits });
+    else if (d.inv.VCPU || d.inv.MEMORY_MB) nodes.push(d);
+  }
+  return { nodes, requests };
+}
+
+/** Nova's aggregate names by UUID (os-aggregates, microversion 2.41 for uuids), when a compute endpoint is given. */
+async function novaAggregateNames(src: PlacementSource): Promise<Map<string, string>> {
+  if (!src.computeUrl) return new Map();
+  const { aggregates } = await get<{ aggregates: { uuid: string; name: string }[] }>(src, src.computeUrl, '/os-aggregates', { 'x-openstack-nova-api-version': '2.41' });
+  return new Map(aggregates.map((a) => [a.uuid, a.name]));
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+
+export interface PlacementImport { yaml: string; hosts: number; aggregates: number; notes: string[]; requests: number }
+
+export async function importPlacement(src: PlacementSource, flavors: { file: string; text: string }, opts: { name?: string; check?: (yaml: string) => Diagnostic[] } = {}): Promise<PlacementImport> {
+  const name = opts.name ?? 'openstack';
+  if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
+  const { nodes, requests } = await readPlacement(src);
+  if (!nodes.length) throw new ImportError(`${src.url} has no compute nodes (resource providers with VCPU or MEMORY_MB inventory)`);
+  const aggNames = await novaAggregateNames(src);
+  const notes: string[] = [];
+  const r = (n: Node, rc: string) => n.inv[rc] ?? { total: 0, reserved: 0, allocation_ratio: 1 };
+  const groups = new Map<string, Node[]>();
+  for (const n of nodes) {
+    const shape = ['VCPU', 'MEMORY_MB', 'DISK_GB'].map((rc) => { const i = r(n, rc); return `${i.total}/${i.reserved}/${i.allocation_ratio}`; }).join('|');
+    const key = `${n.aggregates.join(',')}#${shape}#${n.traits.join(',')}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(n);
+  }
+  const used = new Set<string>();
+  const aggregates = [...groups.values()].sort((a, b) => b.length - a.length || (a[0].rp.name < b[0].rp.name ? -1 : 1)).map((g) => {
+    const n = g[0];
+    const v = r(n, 'VCPU'), m = r(n, 'MEMORY_MB'), d = r(n, 'DISK_GB');
+    const named = n.aggregates.map((u) => aggNames.get(u)).filter((x): x is string => !!x);
+    let base = named.length ? slug(named.join('-')) : n.aggregates.length ? `${name}-agg-${n.aggregates.map((u) => u.slice(0, 8)).join('-')}` : `${name}-${v.total}c-${Math.round(m.total / 1024)}g`;
+    if (used.has(base)) base = `${base}-${v.total}c-${Math.round(m.total / 1024)}g`;
+    for (let k = 2; used.has(base); k++) base = `${base.replace(/-\d+$/, '')}-${k}`;
+    used.add(base);
+    return {
+      name: base, hosts: g.length,
+      host: { vcpus: v.total, memoryMiB: m.total, diskGiB: d.total },
+      reserved: { vcpus: v.reserved, memoryMiB: m.reserved, diskGiB: d.reserved },
+      allocationRatio: { cpu: v.allocation_ratio, ram: m.allocation_ratio, disk: d.allocation_ratio },
+    };
+  });
+  // resources the model does not place yet: said, not dropped silently
+  const other = new Map<string, number>();
+  for (const n of nodes) {
+    for (const [rc, inv] of Object.entries(n.inv)) if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(rc)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
+    for (const c of n.children) for (const [rc, inv] of Object.entries(c.inv)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
+  }
+  if (other.size) notes.push(`also in Placement, not placed by the model yet: ${[...other].map(([rc, n]) => `${n} ${rc}`).join(', ')}`);
+  const usage = { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
+  for (const n of nodes) {
+    usage.vcpus += n.usages.VCPU ?? 0;
+    usage.memoryMiB += n.usages.MEMORY_MB ?? 0;
+    usage.diskGiB += n.usages.DISK_GB ?? 0;
+  }
+  const fl = parseInventoryJson(flavors.text, flavors.file);
+  const list = Array.isArray(fl) ? fl : (fl as { flavors?: unknown[] })?.flavors;
+  if (!Array.isArray(list) || !list.length) throw new ImportError(`${flavors.file}: expected the flavor list of \`openstack flavor list --long -f json\``);
+  const flavorsOut = list.map((f, i) => {
+    const o = f as Record<string, unknown>;
+    const fname = typeof o.Name === 'string' ? o.Name : typeof o.name === 'string' ? o.name : undefined;
+    const n = (k: string[]) => k.map((x) => o[x]).find((x) => typeof x === 'number' || (typeof x === 'string' && x !== '')) as number | string | undefined;
+    if (!fname) throw new ImportError(`${flavors.file}: entry ${i + 1} has no "Name"`);
+    return { name: fname, vcpus: Number(n(['VCPUs', 'vcpus']) ?? 0), memoryMiB: Number(n(['RAM', 'ram']) ?? 0), diskGiB: Number(n(['Disk', 'disk']) ?? 0) };
+  });
+  const doc = {
+    apiVersion: 'headroom.dev/v1',
+    kind: 'Site',
+    metadata: { name, description: `Imported by headroom from the Placement API at ${src.url}: ${nodes.length} compute node(s); reserved resources and allocation ratios are Placement's own.` },
+    spec: {
+      type: 'openstack',
+      aggregates,
+      flavors: flavorsOut,
+      observedUsage: { ...usage, at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+    },
+  };
+  const yaml = stringify(doc, { lineWidth: 0 });
+  const errors = (opts.check?.(yaml) ?? []).filter((d) => d.severity === 'error');
+  if (errors.length) throw new ImportError(`the imported Site would not lint, so nothing was written: ${errors.slice(0, 5).map((d) => `${d.message} [${d.rule}]`).join('; ')}`);
+  return { yaml, hosts: nodes.length, aggregates: aggregates.length, notes, requests };
+}
