@@ -10,6 +10,7 @@ import { benchReport } from './report-bench';
 import { benchEditor } from './editor-bench';
 import { benchPeer } from './peer-bench';
 import { benchDiff } from './diff-bench';
+import { benchPlacement } from './placement-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   editor: benchEditor,
   peer: benchPeer,
   diff: benchDiff,
+  placement: benchPlacement,
 };
 
 async function mainBench(): Promise<void> {

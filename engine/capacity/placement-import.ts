@@ -58,20 +58,36 @@ async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): 
   return out;
 }
 
+/**
+ * Each provider's traits, one request per trait in use rather than one per provider: a cloud has
+ * thousands of providers but a few dozen traits (GET /traits?associated=true, then
+ * GET /resource_providers?required=T, microversion 1.18).
+ */
+async function traitsByProvider(src: PlacementSource, h: Record<string, string>): Promise<{ traits: Map<string, string[]>; requests: number }> {
+  const names = [...(await get<{ traits: string[] }>(src, src.url, '/traits?associated=true', h)).traits].sort();
+  const out = new Map<string, string[]>(); // each list in the sorted order of names
+  const members = await pool(names, CONCURRENCY, async (t) =>
+    (await get<{ resource_providers: Provider[] }>(src, src.url, `/resource_providers?required=${encodeURIComponent(t)}`, h)).resource_providers);
+  members.forEach((rps, i) => {
+    for (const rp of rps) (out.get(rp.uuid) ?? out.set(rp.uuid, []).get(rp.uuid)!).push(names[i]);
+  });
+  return { traits: out, requests: 1 + names.length };
+}
+
 /** Every provider of the cloud with its inventories, usages, aggregates and traits. */
 export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node[]; requests: number }> {
   const h = { 'openstack-api-version': VERSION };
   const { resource_providers: rps } = await get<{ resource_providers: Provider[] }>(src, src.url, '/resource_providers', h);
-  let requests = 1;
+  const tr = await traitsByProvider(src, h);
+  let requests = 1 + tr.requests;
   const detail = await pool(rps, CONCURRENCY, async (rp) => {
-    const [inv, use, agg, tr] = await Promise.all([
+    const [inv, use, agg] = await Promise.all([
       get<{ inventories: Record<string, Inventory> }>(src, src.url, `/resource_providers/${rp.uuid}/inventories`, h),
       get<{ usages: Record<string, number> }>(src, src.url, `/resource_providers/${rp.uuid}/usages`, h),
       get<{ aggregates: string[] }>(src, src.url, `/resource_providers/${rp.uuid}/aggregates`, h),
-      get<{ traits: string[] }>(src, src.url, `/resource_providers/${rp.uuid}/traits`, h),
     ]);
-    requests += 4;
-    return { rp, inv: inv.inventories ?? {}, usages: use.usages ?? {}, aggregates: [...(agg.aggregates ?? [])].sort(), traits: [...(tr.traits ?? [])].sort(), children: [] as Node['children'] };
+    requests += 3;
+    return { rp, inv: inv.inventories ?? {}, usages: use.usages ?? {}, aggregates: [...(agg.aggregates ?? [])].sort(), traits: tr.traits.get(rp.uuid) ?? [], children: [] as Node['children'] };
   });
   const byUuid = new Map(detail.map((d) => [d.rp.uuid, d]));
   const nodes: Node[] = [];

@@ -1,0 +1,76 @@
+/**
+ * A real OpenStack Placement API for the tests and the bench: Debian's placement-api (noauth2,
+ * SQLite in a temporary folder), started on a free loopback port and stopped by PID, as in
+ * shared/notes/real-placement-and-prometheus-offline.md. `call` speaks its REST API at
+ * microversion 1.36 with the noauth2 admin token; `provider` makes one resource provider with
+ * inventory, aggregates and traits.
+ */
+import { execFileSync, spawn } from 'child_process';
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export type Inventory = Record<string, { total: number; reserved: number; allocation_ratio: number }>;
+
+export interface PlacementServer {
+  url: string;
+  call(method: string, route: string, body?: unknown): Promise<Record<string, unknown> | undefined>;
+  provider(name: string, inv: Inventory, aggs: string[], traits: string[], parent?: string): Promise<string>;
+  stop(): void;
+}
+
+const H = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.36', 'content-type': 'application/json', accept: 'application/json' };
+
+export async function startPlacement(): Promise<PlacementServer> {
+  if (!fs.existsSync('/usr/bin/placement-api')) throw new Error('placement-api not found: npm test provisions Debian\'s python3-placement (scripts/ensure-placement.sh)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-placement-'));
+  const conf = path.join(dir, 'placement.conf');
+  fs.writeFileSync(conf, `[api]\nauth_strategy = noauth2\n[placement_database]\nconnection = sqlite:///${path.join(dir, 'placement.db')}\n`);
+  const env = { ...process.env, OS_PLACEMENT_CONFIG_DIR: dir };
+  execFileSync('placement-manage', ['--config-file', conf, 'db', 'sync'], { env, stdio: 'ignore' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' });
+  const stop = () => {
+    if (server.pid && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const end = Date.now() + 60000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/`, { headers: H })).status === 200) break;
+    } catch { /* starting */ }
+    if (Date.now() > end) {
+      stop();
+      throw new Error('Placement did not answer in 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const call = async (method: string, route: string, body?: unknown) => {
+    const r = await fetch(`${url}${route}`, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`);
+    const text = await r.text(); // several 2xx answers (201 on PUT /traits, 204) carry no body
+    return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  };
+  const provider = async (name: string, inv: Inventory, aggs: string[], traits: string[], parent?: string) => {
+    const uuid = randomUUID();
+    await call('POST', '/resource_providers', { name, uuid, ...(parent ? { parent_provider_uuid: parent } : {}) });
+    const gen0 = (await call('PUT', `/resource_providers/${uuid}/inventories`, { resource_provider_generation: 0, inventories: inv })) as { resource_provider_generation: number };
+    let gen = gen0.resource_provider_generation;
+    if (aggs.length) gen = ((await call('PUT', `/resource_providers/${uuid}/aggregates`, { aggregates: aggs, resource_provider_generation: gen })) as { resource_provider_generation: number }).resource_provider_generation;
+    if (traits.length) await call('PUT', `/resource_providers/${uuid}/traits`, { traits, resource_provider_generation: gen });
+    return uuid;
+  };
+  return { url, call, provider, stop };
+}
