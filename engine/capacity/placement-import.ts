@@ -17,7 +17,8 @@ import type { Diagnostic } from '../lint/diagnostics';
 /** A failure to talk to Placement (exit 2): unreachable, refused credentials. */
 export class PlacementError extends Error {}
 
-export interface PlacementSource { url: string; token: string; computeUrl?: string; insecure?: boolean }
+/** Where Placement (and optionally Nova) answer; TLS certificates are always verified (Node's fetch). */
+export interface PlacementSource { url: string; token: string; computeUrl?: string }
 
 interface Inventory { total: number; reserved: number; allocation_ratio: number }
 interface Provider { uuid: string; name: string; parent_provider_uuid?: string | null; root_provider_uuid?: string }
