@@ -11,6 +11,10 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { analyzePaths } from '../engine/lint/lint';
+import { buildReport } from '../engine/report/report';
+import { simulationDiagnostics } from '../engine/report/simulation-diagnostics';
+import { simulate } from '../engine/replay/simulate';
 import { run } from './cli-lint.test';
 import { tempWorkspace } from './helpers';
 import { freePort, PlacementServer, startPlacement } from './placement-server';
@@ -65,13 +69,28 @@ describe('import placement (a real Placement API on loopback)', function () {
     // vCPU: 24 × int(62 × 4.0) + 16 × int(124 × 1.5) = 24 × 248 + 16 × 186 = 8928
     // memory: 24 × 258048 + 16 × int(1040384 × 1.5) = 6193152 + 16 × 1560576 = 31162368 MiB
     // disk: 24 × 1000 + 16 × 1900 = 54400 GiB
-    fs.writeFileSync(path.join(dir, 'w.yaml'), constWorkload('api', 10).replace('flavor: small', 'flavor: m1.large').replace('instanceType: m.large\n', ''));
+    fs.writeFileSync(path.join(dir, 'w.yaml'), constWorkload('api', 100).replace('flavor: small', 'flavor: m1.large').replace('instanceType: m.large\n', ''));
     fs.writeFileSync(path.join(dir, 'p.yaml'), placement('api: { shares: { pangyo: 100 } }'));
     fs.writeFileSync(path.join(dir, 'sc.yaml'), scenario());
     const sim = await run(['simulate', '.', '--json', '--no-series'], dir);
     assert.equal(sim.code, 0, sim.err + sim.out);
     const cap = JSON.parse(sim.out).sites[0].capacity;
     assert.deepEqual([cap.vcpus, cap.memoryMiB, cap.diskGiB], [8928, 31162368, 54400]);
+    // usage the model does not explain: 100 rps / 10 per instance = 10 × m1.large model 40 vCPU and 80 GiB, exactly what
+    // Placement has in use (5 × 8 vCPU, 5 × 16 GiB), so no warning; with 50 rps, 5 instances, the model
+    // allocates 20 vCPU and 40 GiB, and the 40 / 80 in use are more than 10 % above it
+    const usageWarnings = () => {
+      const a = analyzePaths([dir], { cwd: dir });
+      const report = buildReport(a.model, simulate(a), { series: false });
+      return simulationDiagnostics(a, report).filter((d) => d.rule === 'observed-usage-unmodelled');
+    };
+    assert.deepEqual(usageWarnings(), []);
+    fs.writeFileSync(path.join(dir, 'w.yaml'), constWorkload('api', 50).replace('flavor: small', 'flavor: m1.large').replace('instanceType: m.large\n', ''));
+    const [w] = usageWarnings();
+    assert.ok(w, 'an observed-usage-unmodelled warning');
+    assert.equal(w.file, 'pangyo.yaml');
+    assert.equal(w.range.start.line, fs.readFileSync(path.join(dir, 'pangyo.yaml'), 'utf8').split('\n').findIndex((l) => /^ {2}observedUsage:/.test(l)) + 1);
+    assert.match(w.message, /40 vCPU in use, the model at most 20; 80 GiB in use, the model at most 40 GiB/);
   });
 
   it('a missing token, a refused one and an unreachable URL are one clear line each, exit 2', async () => {

@@ -72,6 +72,7 @@ export const RULES = {
   'unserved-demand': 'Simulation: a workload leaves demand unserved.',
   'n1-shortfall': 'Simulation: losing a site leaves workloads short of capacity at their peak.',
   'headroom-below-target': 'Simulation: a site has less spare capacity at its peak than the placement\'s headroomTarget.',
+  'observed-usage-unmodelled': 'Simulation: an imported Site\'s observedUsage (Placement, at import) exceeds the most the modelled workloads allocate there by more than 10 %.',
   'placement-cost': 'Recommendation: another placement costs clearly less with no more unserved demand.',
   'policy-n1': 'Policy (--fail-on n1): losing a site leaves a workload short at its peak.',
   'policy-headroom': 'Policy (--fail-on headroom): a site has less spare than headroomTarget on its binding resource.',

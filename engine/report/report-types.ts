@@ -63,6 +63,8 @@ export interface ReportSite {
    */
   peakUtilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
   p95Utilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  /** The peak allocated amount itself (vCPU, MiB, GiB): peakUtilization before rounding × capacity. */
+  peakAllocated: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
   peakNeed: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
   /** The resource with the least spare at its peak need, and that spare (1 − peakNeed); null for an unbounded public site. */
   binding: { resource: 'vcpus' | 'memoryMiB' | 'diskGiB'; peakNeed: number; spare: number } | null;

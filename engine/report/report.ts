@@ -55,6 +55,10 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
       name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
       capacity,
       peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
+      peakAllocated: per((r) => {
+        const c = capacity[RESOURCES[r]];
+        return c === null ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
+      }),
       p95Utilization: p95,
       peakNeed,
       binding,

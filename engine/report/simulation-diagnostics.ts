@@ -1,7 +1,9 @@
 /**
  * What a replay found, as diagnostics on the documents concerned (the editor shows them after a
  * save): SLO breaches and unserved demand on the workload's placement entry, N-1 shortfalls and a
- * clearly cheaper recommended placement on the Placement, headroom below target on the Site.
+ * clearly cheaper recommended placement on the Placement, headroom below target on the Site, and
+ * usage the model does not explain: an imported Site's `observedUsage` (what Placement reported
+ * in use) above the most the modelled workloads ever allocate there.
  */
 import { amountUnit } from './demand-units';
 import { RESOURCE_LABEL } from '../recommend/headroom';
@@ -38,6 +40,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
       out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare ${name} at its peak (${name} binds), below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
     }
   }
+  out.push(...unexplainedUsage(a, r));
   const sides = (r.recommendation as { comparison?: Comparison } | undefined)?.comparison?.sides;
   const cmp = sides && { current: sides.baseline, recommended: sides.candidate };
   const threshold = opts.expensiveThreshold ?? 0.05;
@@ -49,6 +52,36 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
       message: `a recommended placement costs ${saving.toFixed(1)} % less (${cmp.recommended.cost.toFixed(0)} vs ${cmp.current.cost.toFixed(0)} ${r.currency}) with no more unserved demand: apply it with the quick fix, or see Headroom: Show Recommendations`,
       ...(fix ? { fixes: [fix] } : {}),
     });
+  }
+  return out;
+}
+
+/** How far observed usage may exceed the modelled peak before it is called out (10 %). */
+export const OBSERVED_USAGE_TOLERANCE = 0.1;
+
+/**
+ * Placement's usage at import (vCPU and memory; disk is left out because boot-from-volume
+ * servers hold none) against the modelled peak allocation (the report's peakAllocated). More in use than the model ever allocates means workloads outside the model hold
+ * capacity, and the site's headroom is overstated by that much.
+ */
+function unexplainedUsage(a: Analysis, r: Report): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of r.sites) {
+    const site = a.model.sites.get(s.name);
+    const obs = (site?.src.value as { spec?: { observedUsage?: Record<string, unknown> } } | undefined)?.spec?.observedUsage;
+    if (!site || site.type !== 'openstack' || !obs) continue;
+    const over: string[] = [];
+    for (const res of ['vcpus', 'memoryMiB'] as const) {
+      const used = obs[res];
+      const modelled = s.peakAllocated[res];
+      if (typeof used !== 'number' || modelled === null) continue;
+      if (used > modelled * (1 + OBSERVED_USAGE_TOLERANCE) && used - modelled >= 1) {
+        over.push(res === 'vcpus' ? `${used.toLocaleString('en-US')} vCPU in use, the model at most ${modelled.toLocaleString('en-US', { maximumFractionDigits: 0 })}` : `${(used / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} GiB in use, the model at most ${(modelled / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} GiB`);
+      }
+    }
+    if (!over.length) continue;
+    const when = typeof obs.at === 'string' ? ` at ${obs.at}` : '';
+    out.push({ file: site.src.file, range: site.src.rangeOf(['spec', 'observedUsage'], 'key'), severity: 'warning', rule: 'observed-usage-unmodelled', message: `${s.name}: Placement reported more in use${when} than the modelled workloads allocate in scenario ${r.scenario} (${over.join('; ')}): workloads outside the model hold this capacity, so the headroom shown is overstated` });
   }
   return out;
 }
