@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FIXTURES, REPO } from './helpers';
+import { PlacementServer, startPlacement } from './placement-server';
 
 const CACHE = process.env.HEADROOM_CACHE ?? path.join(os.homedir(), '.cache', 'headroom');
 const NODE = path.join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node');
@@ -53,6 +54,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
   let ws: string;
   let results: string;
   let log = '';
+  let placementApi: PlacementServer | undefined;
 
   before(async () => {
     for (const [what, p] of [['VS Code server (scripts/ensure-vscode-server.sh)', SERVER], ['Node 24', NODE], ['Chromium', CHROMIUM]]) {
@@ -73,8 +75,12 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
     fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'headroom.simulateOnSave': false }));
     results = path.join(tmp, 'results.json');
+    // a real Placement API for "Import from Placement…": two compute nodes of one shape in one aggregate
+    placementApi = await startPlacement();
+    const agg = '5f6e2a3c-7d1b-4c9e-8a2f-1b3c4d5e6f70';
+    for (const n of ['cn-1', 'cn-2']) await placementApi.provider(n, { VCPU: { total: 64, reserved: 2, allocation_ratio: 4.0 }, MEMORY_MB: { total: 262144, reserved: 4096, allocation_ratio: 1.0 }, DISK_GB: { total: 1000, reserved: 0, allocation_ratio: 1.0 } }, [agg], []);
     const port = await freePort();
-    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, HEADROOM_TEST_PLACEMENT_URL: placementApi.url, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
     await waitFor('the VS Code server', 60000, () => (log.includes('HTTP server listening') ? true : undefined));
@@ -88,6 +94,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
   after(async () => {
     await browser?.close();
     server?.kill();
+    placementApi?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -96,9 +103,10 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     const r = JSON.parse(text) as { failures: number; results: { title: string; state: string; error?: string }[] };
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-suite.png') });
     assert.equal(r.failures, 0, r.results.filter((x) => x.state === 'failed').map((x) => `${x.title}: ${x.error}`).join('\n'));
-    // the ten tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test and the comparison with HEAD among them
-    assert.equal(r.results.length, 10, r.results.map((x) => x.title).join('\n'));
+    // the eleven tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test, the Placement import and the comparison with HEAD among them
+    assert.equal(r.results.length, 11, r.results.map((x) => x.title).join('\n'));
     assert.ok(r.results.some((x) => x.title.includes('recommended placement') && x.state === 'passed'));
+    assert.ok(r.results.some((x) => x.title.includes('real Placement API') && x.state === 'passed'));
   });
 
   it('shows the planted error in the Problems panel; the light-bulb quick fix changes the file; the report opens', async () => {

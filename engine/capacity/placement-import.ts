@@ -18,7 +18,7 @@ import type { Diagnostic } from '../lint/diagnostics';
 export class PlacementError extends Error {}
 
 /** Where Placement (and optionally Nova) answer; TLS certificates are always verified (Node's fetch). */
-export interface PlacementSource { url: string; token: string; computeUrl?: string }
+export interface PlacementSource { url: string; token: string; computeUrl?: string; signal?: AbortSignal }
 
 interface Inventory { total: number; reserved: number; allocation_ratio: number }
 interface Provider { uuid: string; name: string; parent_provider_uuid?: string | null; root_provider_uuid?: string }
@@ -31,8 +31,9 @@ async function get<T>(src: PlacementSource, base: string, route: string, headers
   const u = `${base.replace(/\/$/, '')}${route}`;
   let res: Response;
   try {
-    res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: AbortSignal.timeout(60_000) });
+    res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: src.signal ? AbortSignal.any([src.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
   } catch (e) {
+    if (src.signal?.aborted) throw new PlacementError('cancelled');
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new PlacementError(`cannot reach ${base} (${cause})`);
   }

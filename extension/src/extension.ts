@@ -17,6 +17,7 @@ import { simulationDiagnostics } from '../../engine/report/simulation-diagnostic
 import { amountsText } from '../../engine/report/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
+import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
 import { lintSiteText } from '../../engine/lint/lint';
 import { Workspace } from './analysis';
 import { publish } from './diagnostics';
@@ -298,6 +299,55 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
         void vscode.window.showInformationMessage(`Headroom: ${summary}. Save the new document into the workspace to use it.`, ...(r.notes.length ? ['Show details'] : [])).then((a) => a && out.show(true));
         return r.yaml;
       } catch (e) {
+        return fail((e as Error).message);
+      }
+    }),
+    // Import from Placement: the URL is remembered, the token lives only in SecretStorage (per
+    // URL), and a token Placement refuses is forgotten so the next run asks again
+    vscode.commands.registerCommand('headroom.importPlacement', async (givenUrl?: string, flavors?: vscode.Uri, name?: string, givenToken?: string) => {
+      if (!requireTrust()) return undefined;
+      const fail = (message: string) => {
+        out.warn(`import placement: ${message}`);
+        void vscode.window.showErrorMessage(`Headroom: ${message}`);
+        return undefined;
+      };
+      const url = givenUrl ?? (await vscode.window.showInputBox({ title: 'Placement API endpoint', prompt: 'The Placement endpoint (openstack endpoint list --service placement)', value: ctx.globalState.get<string>('headroom.placement.url') ?? 'https://', validateInput: (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : 'an http:// or https:// URL') }));
+      if (!url) return undefined;
+      await ctx.globalState.update('headroom.placement.url', url);
+      const key = `headroom.placement.token:${url}`;
+      if (givenToken) await ctx.secrets.store(key, givenToken);
+      let token = await ctx.secrets.get(key);
+      if (!token) {
+        token = await vscode.window.showInputBox({ title: 'Keystone token for Placement', prompt: 'A token that may read resource providers (openstack token issue -f value -c id); kept in VS Code\'s secret storage', password: true, ignoreFocusOut: true });
+        if (!token) return undefined;
+        await ctx.secrets.store(key, token);
+      }
+      const f = flavors ?? (await vscode.window.showOpenDialog({ title: 'Choose the flavor list (openstack flavor list --long -f json)', openLabel: 'Use this file', canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
+      if (!f) return undefined;
+      let fla: { file: string; text: string };
+      try {
+        fla = { file: path.basename(f.fsPath), text: Buffer.from(await vscode.workspace.fs.readFile(f)).toString('utf8') };
+      } catch (e) {
+        return fail(`${path.basename(f.fsPath)} cannot be read (${(e as Error).message})`);
+      }
+      const siteName = name ?? (await vscode.window.showInputBox({ title: 'Name of the imported site', prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
+      if (!siteName) return undefined;
+      const abort = new AbortController();
+      try {
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Headroom: reading ${url}`, cancellable: true }, (_p, cancel) => {
+          cancel.onCancellationRequested(() => abort.abort());
+          return importPlacement({ url, token: token!, signal: abort.signal }, fla, { name: siteName, check: lintSiteText });
+        });
+        const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
+        await vscode.window.showTextDocument(doc);
+        for (const n of r.notes) out.info(`import placement: ${n}`);
+        const summary = `imported ${r.hosts} compute node(s) in ${r.aggregates} aggregate(s) from Placement as site ${siteName} (${r.requests} requests)`;
+        out.info(summary);
+        void vscode.window.showInformationMessage(`Headroom: ${summary}. Save the new document into the workspace to use it.`, ...(r.notes.length ? ['Show details'] : [])).then((a) => a && out.show(true));
+        return r.yaml;
+      } catch (e) {
+        if (abort.signal.aborted) return undefined;
+        if (e instanceof PlacementError && /HTTP 401/.test(e.message)) await ctx.secrets.delete(key);
         return fail((e as Error).message);
       }
     }),

@@ -134,6 +134,27 @@ describe('Headroom in VS Code', () => {
     assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
   });
 
+  it('imports a Site from a real Placement API; the token goes to secret storage, never to settings or files', async () => {
+    const url = process.env.HEADROOM_TEST_PLACEMENT_URL!;
+    assert.ok(url, 'the outer test starts Placement and passes its URL');
+    const f = path.join(root(), 'flavors-placement.json');
+    fs.writeFileSync(f, JSON.stringify([{ Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80 }]));
+    // two hosts of (64 − 2) × 4.0 vCPU, (262144 − 4096) MiB: one aggregate of 2 hosts
+    const yaml = await vscode.commands.executeCommand<string>('headroom.importPlacement', url, vscode.Uri.file(f), 'pangyo-live', 'admin');
+    assert.match(yaml, /hosts: 2\n/);
+    assert.match(yaml, /cpu: 4\b/);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
+    // the second run asks for no token: it comes from SecretStorage
+    const again = await vscode.commands.executeCommand<string>('headroom.importPlacement', url, vscode.Uri.file(f), 'pangyo-live');
+    assert.equal(again.replace(/at: .*/g, ''), yaml.replace(/at: .*/g, ''));
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('headroom'));
+    assert.ok(!settings.includes('admin'), 'no token in settings');
+    for (const name of fs.readdirSync(root())) if (name.endsWith('.yaml') || name.endsWith('.json')) assert.ok(!fs.readFileSync(path.join(root(), name), 'utf8').includes('"admin"'), name);
+    // a refused token is one notification, and nothing is opened
+    const refused = await vscode.commands.executeCommand<string | undefined>('headroom.importPlacement', url, vscode.Uri.file(f), 'x', 'demo:demo');
+    assert.equal(refused, undefined);
+  });
+
   it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change', async () => {
     const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean } }>('headroom.headroom-vscode')!.exports;
     await vscode.commands.executeCommand('headroom.openReport', 'fx-shock');
