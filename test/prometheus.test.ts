@@ -5,12 +5,12 @@
  * label, and a series with a NaN stretch. The imported CSV must equal the source at each step.
  */
 import { strict as assert } from 'assert';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { run } from './cli-lint.test';
 import { FIXTURES, tempWorkspace } from './helpers';
+import { freePort } from './placement-server';
+import { PrometheusServer, startPrometheus } from './prometheus-server';
 import { constWorkload, doc, placement, scenario, smallPrivate } from './sim-helpers';
 
 const SOURCE = path.join(FIXTURES, 'toss-hybrid', 'traces', 'Twitter_volume_GOOG.csv');
@@ -20,18 +20,9 @@ const rows = fs.readFileSync(SOURCE, 'utf8').trim().split('\n').slice(1).map((l)
 });
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 describe('import prometheus (a real Prometheus on loopback)', function () {
   this.timeout(180000);
-  let server: ChildProcess | undefined;
+  let server: PrometheusServer | undefined;
   let url = '';
   const first = rows[0].t;
   const last = rows[rows.length - 1].t;
@@ -40,11 +31,7 @@ describe('import prometheus (a real Prometheus on loopback)', function () {
   const nanTo = first + 109 * 300;
 
   before(async () => {
-    for (const b of ['prometheus', 'promtool']) {
-      if (!fs.existsSync(`/usr/bin/${b}`)) throw new Error(`${b} not found: npm test provisions Debian's prometheus (scripts/ensure-prometheus.sh)`);
-    }
-    const dir = tempWorkspace({});
-    // OpenMetrics: one line per sample, then # EOF; timestamps in seconds
+    // OpenMetrics: one line per sample; timestamps in seconds
     const om: string[] = ['# TYPE tweets gauge'];
     for (const r of rows) om.push(`tweets{source="goog"} ${r.v} ${r.t}`);
     for (const r of rows.slice(0, 2000)) om.push(`tweets{source="copy"} ${r.v * 2} ${r.t}`);
@@ -53,26 +40,11 @@ describe('import prometheus (a real Prometheus on loopback)', function () {
       const t = first + i * 300;
       om.push(`cpu{host="a"} ${t >= nanFrom && t <= nanTo ? 'NaN' : String(i)} ${t}`);
     }
-    om.push('# EOF');
-    fs.writeFileSync(path.join(dir, 'series.om'), om.join('\n') + '\n');
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', path.join(dir, 'series.om'), path.join(dir, 'data')], { stdio: 'ignore' });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn('prometheus', [`--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--config.file=/dev/null', '--storage.tsdb.retention.time=100y'], { stdio: 'ignore' });
-    // ready when /-/ready answers 200 (bounded wait)
-    const end = Date.now() + 60000;
-    for (;;) {
-      try {
-        if ((await fetch(`${url}/-/ready`)).status === 200) break;
-      } catch { /* not listening yet */ }
-      if (Date.now() > end) throw new Error('Prometheus did not become ready in 60 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    server = await startPrometheus(om);
+    url = server.url;
   });
 
-  after(() => {
-    if (server?.pid) process.kill(server.pid, 'SIGTERM');
-  });
+  after(() => server?.stop());
 
   it('reads a range of more than 11,000 steps in chunks, equal to the source at every step', async () => {
     const dir = tempWorkspace({});

@@ -16,6 +16,7 @@ import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FIXTURES, REPO } from './helpers';
 import { PlacementServer, startPlacement } from './placement-server';
+import { PrometheusServer, startPrometheus } from './prometheus-server';
 
 const CACHE = process.env.HEADROOM_CACHE ?? path.join(os.homedir(), '.cache', 'headroom');
 const NODE = path.join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node');
@@ -55,6 +56,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
   let results: string;
   let log = '';
   let placementApi: PlacementServer | undefined;
+  let prometheusApi: PrometheusServer | undefined;
 
   before(async () => {
     for (const [what, p] of [['VS Code server (scripts/ensure-vscode-server.sh)', SERVER], ['Node 24', NODE], ['Chromium', CHROMIUM]]) {
@@ -79,8 +81,11 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     placementApi = await startPlacement();
     const agg = '5f6e2a3c-7d1b-4c9e-8a2f-1b3c4d5e6f70';
     for (const n of ['cn-1', 'cn-2']) await placementApi.provider(n, { VCPU: { total: 64, reserved: 2, allocation_ratio: 4.0 }, MEMORY_MB: { total: 262144, reserved: 4096, allocation_ratio: 1.0 }, DISK_GB: { total: 1000, reserved: 0, allocation_ratio: 1.0 } }, [agg], []);
+    // a real Prometheus for "Import Demand from Prometheus…": 12 samples of requests{} = 10 × i, 300 s apart from 2026-01-05T00:00:00Z
+    const t0 = Date.parse('2026-01-05T00:00:00Z') / 1000;
+    prometheusApi = await startPrometheus(['# TYPE requests gauge', ...Array.from({ length: 12 }, (_, i) => `requests ${10 * i} ${t0 + 300 * i}`)]);
     const port = await freePort();
-    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, HEADROOM_TEST_PLACEMENT_URL: placementApi.url, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, HEADROOM_TEST_PLACEMENT_URL: placementApi.url, HEADROOM_TEST_PROMETHEUS_URL: prometheusApi.url, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
     await waitFor('the VS Code server', 60000, () => (log.includes('HTTP server listening') ? true : undefined));
@@ -95,6 +100,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     await browser?.close();
     server?.kill();
     placementApi?.stop();
+    prometheusApi?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -103,10 +109,11 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     const r = JSON.parse(text) as { failures: number; results: { title: string; state: string; error?: string }[] };
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-suite.png') });
     assert.equal(r.failures, 0, r.results.filter((x) => x.state === 'failed').map((x) => `${x.title}: ${x.error}`).join('\n'));
-    // the eleven tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test, the Placement import and the comparison with HEAD among them
-    assert.equal(r.results.length, 11, r.results.map((x) => x.title).join('\n'));
+    // the twelve tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test, the Placement and Prometheus imports and the comparison with HEAD among them
+    assert.equal(r.results.length, 12, r.results.map((x) => x.title).join('\n'));
     assert.ok(r.results.some((x) => x.title.includes('recommended placement') && x.state === 'passed'));
     assert.ok(r.results.some((x) => x.title.includes('real Placement API') && x.state === 'passed'));
+    assert.ok(r.results.some((x) => x.title.includes('real Prometheus') && x.state === 'passed'));
   });
 
   it('shows the planted error in the Problems panel; the light-bulb quick fix changes the file; the report opens', async () => {

@@ -23,6 +23,8 @@ export interface PrometheusQuery {
   step: number;
   sum?: boolean;
   select?: { label: string; value: string };
+  /** Cancels the import (the editor's Cancel button). */
+  signal?: AbortSignal;
 }
 
 export interface PrometheusAuth { token?: string; user?: string; password?: string }
@@ -49,8 +51,9 @@ async function rangeQuery(q: PrometheusQuery, auth: PrometheusAuth, start: numbe
   else if (auth.user !== undefined) headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
   let res: Response;
   try {
-    res = await fetch(u, { headers, signal: AbortSignal.timeout(60_000) });
+    res = await fetch(u, { headers, signal: q.signal ? AbortSignal.any([q.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
   } catch (e) {
+    if (q.signal?.aborted) throw new PrometheusError('cancelled');
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new PrometheusError(`cannot reach Prometheus at ${q.url} (${cause})`);
   }

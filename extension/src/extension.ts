@@ -18,6 +18,8 @@ import { amountsText } from '../../engine/report/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
 import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
+import { importPrometheus, parseInstant, PrometheusError } from '../../engine/traffic/prometheus-import';
+import { parseDuration } from '../../engine/model/units';
 import { lintSiteText } from '../../engine/lint/lint';
 import { Workspace } from './analysis';
 import { publish } from './diagnostics';
@@ -348,6 +350,77 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       } catch (e) {
         if (abort.signal.aborted) return undefined;
         if (e instanceof PlacementError && /HTTP 401/.test(e.message)) await ctx.secrets.delete(key);
+        return fail((e as Error).message);
+      }
+    }),
+    // Import demand from Prometheus: a range query into a trace CSV inside the workspace; a bearer
+    // token, when the server asks for one (HTTP 401/403), is kept only in SecretStorage per URL
+    vscode.commands.registerCommand('headroom.importPrometheus', async (given?: { url?: string; query?: string; start?: string; end?: string; step?: string; target?: vscode.Uri; token?: string }) => {
+      if (!requireTrust()) return undefined;
+      const g = given ?? {};
+      const fail = (message: string) => {
+        out.warn(`import prometheus: ${message}`);
+        void vscode.window.showErrorMessage(`Headroom: ${message}`);
+        return undefined;
+      };
+      const ask = (title: string, value: string, check: (v: string) => string | undefined) => vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: check });
+      const instant = (v: string) => {
+        try {
+          parseInstant(v, 'time');
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      const url = g.url ?? (await ask('Prometheus URL', ctx.globalState.get<string>('headroom.prometheus.url') ?? 'http://', (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : 'an http:// or https:// URL')));
+      if (!url) return undefined;
+      await ctx.globalState.update('headroom.prometheus.url', url);
+      const query = g.query ?? (await ask('PromQL query (one series, or sum(...))', 'sum(rate(http_requests_total[5m]))', (v) => (v.trim() ? undefined : 'a PromQL expression')));
+      if (!query) return undefined;
+      const start = g.start ?? (await ask('Start (RFC 3339 or Unix seconds)', new Date(Date.now() - 28 * 86400_000).toISOString().slice(0, 10) + 'T00:00:00Z', instant));
+      if (!start) return undefined;
+      const end = g.end ?? (await ask('End (RFC 3339 or Unix seconds)', new Date().toISOString().slice(0, 10) + 'T00:00:00Z', instant));
+      if (!end) return undefined;
+      const stepText = g.step ?? (await ask('Step', '5m', (v) => ((parseDuration(v) ?? 0) > 0 ? undefined : 'a duration such as 5m or 300')));
+      if (!stepText) return undefined;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = g.target ?? (await vscode.window.showSaveDialog({ title: 'Save the trace CSV in the workspace', saveLabel: 'Save trace', filters: { CSV: ['csv'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'traces', 'demand.csv') } : {}) }));
+      if (!target) return undefined;
+      const inside = vscode.workspace.workspaceFolders?.some((f) => !path.relative(f.uri.fsPath, target.fsPath).startsWith('..') && !path.isAbsolute(path.relative(f.uri.fsPath, target.fsPath)));
+      if (!inside) return fail(`${target.fsPath} is outside the workspace; traces are read only from inside it`);
+      const key = `headroom.prometheus.token:${url}`;
+      if (g.token) await ctx.secrets.store(key, g.token);
+      const abort = new AbortController();
+      const q = { url, query, start: parseInstant(start, 'start'), end: parseInstant(end, 'end'), step: parseDuration(stepText)!, signal: abort.signal };
+      const pull = (token: string | undefined) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Headroom: querying ${url}`, cancellable: true }, (_p, cancel) => {
+        cancel.onCancellationRequested(() => abort.abort());
+        return importPrometheus(q, token ? { token } : {});
+      });
+      try {
+        let r;
+        try {
+          r = await pull(await ctx.secrets.get(key));
+        } catch (e) {
+          if (!(e instanceof PrometheusError && /HTTP 40[13]/.test(e.message)) || given?.token) throw e;
+          await ctx.secrets.delete(key);
+          const token = await vscode.window.showInputBox({ title: 'Bearer token for Prometheus', prompt: 'The server asked for credentials; the token is kept in VS Code\'s secret storage', password: true, ignoreFocusOut: true });
+          if (!token) return undefined;
+          await ctx.secrets.store(key, token);
+          r = await pull(token);
+        }
+        // written beside the target and renamed over it: a cancelled or failed run leaves no half file
+        const tmp = `${target.fsPath}.${process.pid}.tmp`;
+        fs.mkdirSync(path.dirname(target.fsPath), { recursive: true });
+        fs.writeFileSync(tmp, r.csv);
+        fs.renameSync(tmp, target.fsPath);
+        const rel = path.relative(folder?.fsPath ?? path.dirname(target.fsPath), target.fsPath).split(path.sep).join('/');
+        const source = `traffic: { trace: ${rel}, source: { prometheus: { url: ${JSON.stringify(url)}, query: ${JSON.stringify(query)}, start: "${start}", end: "${end}", step: ${stepText} } } }`;
+        for (const w of r.warnings) out.warn(`import prometheus: ${w}`);
+        out.info(`import prometheus: ${r.rows} row(s) into ${rel}; ${source}`);
+        void vscode.window.showInformationMessage(`Headroom: ${r.rows} row(s) into ${rel}${r.warnings.length ? ` (${r.warnings.length} warning(s))` : ''}. Keep the query with the workload so it can be refreshed.`, 'Copy traffic line').then((a) => a && vscode.env.clipboard.writeText(source));
+        return { file: target.fsPath, rows: r.rows, warnings: r.warnings, source };
+      } catch (e) {
+        if (abort.signal.aborted) return undefined;
         return fail((e as Error).message);
       }
     }),

@@ -155,6 +155,25 @@ describe('Headroom in VS Code', () => {
     assert.equal(refused, undefined);
   });
 
+  it('imports demand from a real Prometheus into a trace CSV in the workspace; a target outside it is refused', async () => {
+    const url = process.env.HEADROOM_TEST_PROMETHEUS_URL!;
+    assert.ok(url, 'the outer test starts Prometheus and passes its URL');
+    const target = vscode.Uri.file(path.join(root(), 'traces', 'requests.csv'));
+    const r = await vscode.commands.executeCommand<{ file: string; rows: number; source: string } | undefined>('headroom.importPrometheus', { url, query: 'requests', start: '2026-01-05T00:00:00Z', end: '2026-01-05T00:55:00Z', step: '5m', target });
+    assert.ok(r, 'an import');
+    // 00:00 to 00:55 every 5 minutes: 12 rows, the sample values 0, 10, …, 110
+    assert.equal(r.rows, 12);
+    const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'timestamp,value');
+    assert.equal(lines[1], '2026-01-05T00:00:00Z,0');
+    assert.equal(lines[12], '2026-01-05T00:55:00Z,110');
+    assert.match(r.source, /^traffic: \{ trace: traces\/requests\.csv, source: \{ prometheus: \{ url: "http:\/\/127\.0\.0\.1:\d+", query: "requests"/);
+    assert.deepEqual(fs.readdirSync(path.dirname(target.fsPath)).filter((f) => f.endsWith('.tmp')), []);
+    const outside = await vscode.commands.executeCommand<unknown>('headroom.importPrometheus', { url, query: 'requests', start: '2026-01-05T00:00:00Z', end: '2026-01-05T00:55:00Z', step: '5m', target: vscode.Uri.file(path.join(path.dirname(root()), 'escaped.csv')) });
+    assert.equal(outside, undefined);
+    assert.ok(!fs.existsSync(path.join(path.dirname(root()), 'escaped.csv')));
+  });
+
   it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change', async () => {
     const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean } }>('headroom.headroom-vscode')!.exports;
     await vscode.commands.executeCommand('headroom.openReport', 'fx-shock');
