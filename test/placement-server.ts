@@ -5,7 +5,7 @@
  * microversion 1.36 with the noauth2 admin token; `provider` makes one resource provider with
  * inventory, aggregates and traits.
  */
-import { execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -19,6 +19,28 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
+}
+
+/**
+ * Waits (at most 60 s) until `readyUrl` answers 200; returns the stop function, which ends the
+ * process by PID and removes its folder. A server that never gets ready is stopped, then an error.
+ */
+export async function serveUntilReady(name: string, server: ChildProcess, readyUrl: string, headers: Record<string, string>, dir: string): Promise<() => void> {
+  const stop = () => {
+    if (server.pid && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const end = Date.now() + 60000;
+  for (;;) {
+    try {
+      if ((await fetch(readyUrl, { headers })).status === 200) return stop;
+    } catch { /* starting */ }
+    if (Date.now() > end) {
+      stop();
+      throw new Error(`${name} did not answer in 60 s`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export type Inventory = Record<string, { total: number; reserved: number; allocation_ratio: number }>;
@@ -41,22 +63,7 @@ export async function startPlacement(): Promise<PlacementServer> {
   execFileSync('placement-manage', ['--config-file', conf, 'db', 'sync'], { env, stdio: 'ignore' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' });
-  const stop = () => {
-    if (server.pid && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const end = Date.now() + 60000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/`, { headers: H })).status === 200) break;
-    } catch { /* starting */ }
-    if (Date.now() > end) {
-      stop();
-      throw new Error('Placement did not answer in 60 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const stop = await serveUntilReady('Placement', spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' }), `${url}/`, H, dir);
   const call = async (method: string, route: string, body?: unknown) => {
     const r = await fetch(`${url}${route}`, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
     if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`);

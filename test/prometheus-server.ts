@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort } from './placement-server';
+import { freePort, serveUntilReady } from './placement-server';
 
 export interface PrometheusServer { url: string; stop(): void }
 
@@ -22,21 +22,6 @@ export async function startPrometheus(openMetrics: string[]): Promise<Prometheus
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawn('prometheus', [`--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--config.file=/dev/null', '--storage.tsdb.retention.time=100y'], { stdio: 'ignore' });
-  const stop = () => {
-    if (server.pid && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  // ready when /-/ready answers 200 (bounded wait)
-  const end = Date.now() + 60000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > end) {
-      stop();
-      throw new Error('Prometheus did not become ready in 60 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const stop = await serveUntilReady('Prometheus', server, `${url}/-/ready`, {}, dir);
   return { url, stop };
 }
