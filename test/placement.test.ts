@@ -91,6 +91,10 @@ describe('import placement (a real Placement API on loopback)', function () {
     assert.equal(w.file, 'pangyo.yaml');
     assert.equal(w.range.start.line, fs.readFileSync(path.join(dir, 'pangyo.yaml'), 'utf8').split('\n').findIndex((l) => /^ {2}observedUsage:/.test(l)) + 1);
     assert.match(w.message, /40 vCPU in use, the model at most 20; 80 GiB in use, the model at most 40 GiB/);
+    // the CLI says it too, located as lint writes it
+    const warned = await run(['simulate', '.', '--no-series', '--json'], dir);
+    assert.equal(warned.code, 0, warned.err);
+    assert.match(warned.err, new RegExp(`^pangyo\\.yaml:${w.range.start.line}:${w.range.start.column}: warning: pangyo: Placement reported more in use .* \\[observed-usage-unmodelled\\]$`, 'm'));
   });
 
   it('a missing token, a refused one and an unreachable URL are one clear line each, exit 2', async () => {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from '../lint/diagnostic-format';
+import { simulationDiagnostics } from '../report/simulation-diagnostics';
 import { Diagnostic, hasErrors } from '../lint/diagnostics';
 import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from '../lint/lint';
 import { CurrencyError } from '../capacity/pricing';
@@ -235,6 +236,9 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     return reportRunError(e, io);
   }
   breaches = checkPolicies(policies, report, a.model);
+  // usage Placement saw that the model does not explain: a located warning, as lint writes them
+  const unexplained = simulationDiagnostics(a, report).filter((d) => d.rule === 'observed-usage-unmodelled');
+  if (unexplained.length) io.stderr(formatText(unexplained));
   return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   });
   if (code === 0 && policies.length) return policyExit(io, breaches, values.sarif);
