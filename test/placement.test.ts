@@ -42,6 +42,8 @@ describe('import placement (a real Placement API on loopback)', function () {
       const u = await provider(`cn-b${i}`, big, [aggC], []);
       await provider(`cn-b${i}-gpu`, { VGPU: { total: 4, reserved: 0, allocation_ratio: 1.0 } }, [], ['CUSTOM_GPU_A100'], u);
     }
+    // a sharing provider (shared storage for aggregate C): not a compute node, left out with a note
+    await provider('ceph-pool', { DISK_GB: { total: 100000, reserved: 0, allocation_ratio: 1.0 } }, [aggC], ['MISC_SHARES_VIA_AGGREGATE']);
     // five consumers of 8 vCPU and 16 GiB on the first small hosts
     for (let i = 0; i < 5; i++) {
       await call('PUT', `/allocations/${randomUUID()}`, { allocations: { [smalls[i]]: { resources: { VCPU: 8, MEMORY_MB: 16384 } } }, project_id: randomUUID(), user_id: randomUUID(), consumer_generation: null });
@@ -57,6 +59,7 @@ describe('import placement (a real Placement API on loopback)', function () {
     assert.match(r.err, /40 compute node\(s\) in 4 aggregate\(s\)/);
     // the 16 VGPU children of 4: 64 VGPU, said, not silently dropped
     assert.match(r.err, /also in Placement, not placed by the model yet: 64 VGPU/);
+    assert.match(r.err, /1 resource provider\(s\) without VCPU or MEMORY_MB left out \(shared storage or network providers\): ceph-pool/);
     const site = parse(fs.readFileSync(path.join(dir, 'pangyo.yaml'), 'utf8'));
     assert.deepEqual(site.spec.aggregates.map((g: { hosts: number }) => g.hosts).sort((a: number, b: number) => a - b), [4, 8, 12, 16]);
     const c = site.spec.aggregates.find((g: { hosts: number }) => g.hosts === 16);

@@ -77,7 +77,7 @@ async function traitsByProvider(src: PlacementSource, h: Record<string, string>)
 }
 
 /** Every provider of the cloud with its inventories, usages, aggregates and traits. */
-export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node[]; requests: number }> {
+export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node[]; others: string[]; requests: number }> {
   const h = { 'openstack-api-version': VERSION };
   const { resource_providers: rps } = await get<{ resource_providers: Provider[] }>(src, src.url, '/resource_providers', h);
   const tr = await traitsByProvider(src, h);
@@ -93,12 +93,16 @@ export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node
   });
   const byUuid = new Map(detail.map((d) => [d.rp.uuid, d]));
   const nodes: Node[] = [];
+  const others: string[] = [];
   for (const d of detail) {
-    const parent = d.rp.parent_provider_uuid ? byUuid.get(d.rp.parent_provider_uuid) : undefined;
-    if (parent) parent.children.push({ inv: d.inv, traits: d.traits });
+    // a nested provider (a GPU, a NUMA cell, a PF, at any depth) belongs to its tree's root
+    const rootUuid = d.rp.root_provider_uuid && d.rp.root_provider_uuid !== d.rp.uuid ? d.rp.root_provider_uuid : d.rp.parent_provider_uuid;
+    const root = rootUuid ? byUuid.get(rootUuid) : undefined;
+    if (root) root.children.push({ inv: d.inv, traits: d.traits });
     else if (d.inv.VCPU || d.inv.MEMORY_MB) nodes.push(d);
+    else others.push(d.rp.name);
   }
-  return { nodes, requests };
+  return { nodes, others, requests };
 }
 
 /** Nova's aggregate names by UUID (os-aggregates, microversion 2.41 for uuids), when a compute endpoint is given. */
@@ -116,7 +120,7 @@ export interface PlacementImport { yaml: string; hosts: number; aggregates: numb
 export async function importPlacement(src: PlacementSource, flavors: { file: string; text: string }, opts: { name?: string; check?: (yaml: string) => Diagnostic[] } = {}): Promise<PlacementImport> {
   const name = opts.name ?? 'openstack';
   if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
-  const { nodes, requests } = await readPlacement(src);
+  const { nodes, others, requests } = await readPlacement(src);
   if (!nodes.length) throw new ImportError(`${src.url} has no compute nodes (resource providers with VCPU or MEMORY_MB inventory)`);
   const aggNames = await novaAggregateNames(src);
   const notes: string[] = [];
@@ -124,7 +128,9 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   const groups = new Map<string, Node[]>();
   for (const n of nodes) {
     const shape = ['VCPU', 'MEMORY_MB', 'DISK_GB'].map((rc) => { const i = r(n, rc); return `${i.total}/${i.reserved}/${i.allocation_ratio}`; }).join('|');
-    const key = `${n.aggregates.join(',')}#${shape}#${n.traits.join(',')}`;
+    // nested providers too: hosts with a GPU child and hosts without are not one aggregate
+    const kids = n.children.map((c) => `${Object.entries(c.inv).sort(([a], [b]) => (a < b ? -1 : 1)).map(([rc, i]) => `${rc}:${i.total}/${i.reserved}/${i.allocation_ratio}`).join(',')}@${c.traits.join(',')}`).sort().join(';');
+    const key = `${n.aggregates.join(',')}#${shape}#${n.traits.join(',')}#${kids}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(n);
   }
   const used = new Set<string>();
@@ -149,6 +155,7 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
     for (const [rc, inv] of Object.entries(n.inv)) if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(rc)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
     for (const c of n.children) for (const [rc, inv] of Object.entries(c.inv)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
   }
+  if (others.length) notes.push(`${others.length} resource provider(s) without VCPU or MEMORY_MB left out (shared storage or network providers): ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`);
   if (other.size) notes.push(`also in Placement, not placed by the model yet: ${[...other].map(([rc, n]) => `${n} ${rc}`).join(', ')}`);
   const usage = { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
   for (const n of nodes) {
