@@ -7,8 +7,10 @@
  * by hand, its usage against the allocations, and a simulation runs on it.
  */
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { analyzePaths } from '../engine/lint/lint';
@@ -100,7 +102,7 @@ describe('import placement (a real Placement API on loopback)', function () {
     assert.match(warned.err, new RegExp(`^pangyo\\.yaml:${w.range.start.line}:${w.range.start.column}: warning: pangyo: Placement reported more in use .* \\[observed-usage-unmodelled\\]$`, 'm'));
   });
 
-  it('a missing token, a refused one and an unreachable URL are one clear line each, exit 2', async () => {
+  it('a missing token, a refused one, an unreachable URL and an untrusted certificate are one clear line each, exit 2', async () => {
     const dir = tempWorkspace({ 'flavors.json': '[{ "Name": "a", "VCPUs": 1, "RAM": 512 }]' });
     const base = ['import', 'placement', '--flavors', 'flavors.json'];
     const forbidden = await run([...base, '--url', url, '--token', 'demo:demo'], dir);
@@ -110,6 +112,18 @@ describe('import placement (a real Placement API on loopback)', function () {
     const down = await run([...base, '--url', `http://127.0.0.1:${port}`, '--token', 'admin'], dir);
     assert.equal(down.code, 2);
     assert.match(down.err, /^headroom: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+    // TLS is verified: a self-signed server is refused, with where a private CA goes
+    const certDir = tempWorkspace({});
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = https.createServer({ key: fs.readFileSync(path.join(certDir, 'key.pem')), cert: fs.readFileSync(path.join(certDir, 'cert.pem')) }, (_q, res) => res.end('{}'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const untrusted = await run([...base, '--url', `https://127.0.0.1:${(tls.address() as { port: number }).port}`, '--token', 'admin'], dir);
+      assert.equal(untrusted.code, 2);
+      assert.match(untrusted.err, /^headroom: cannot reach https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\); the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS\n$/);
+    } finally {
+      tls.close();
+    }
     const saved = process.env.OS_AUTH_TOKEN;
     delete process.env.OS_AUTH_TOKEN;
     try {

@@ -35,7 +35,7 @@ async function get<T>(src: PlacementSource, base: string, route: string, headers
   } catch (e) {
     if (src.signal?.aborted) throw new PlacementError('cancelled');
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new PlacementError(`cannot reach ${base} (${cause})`);
+    throw new PlacementError(`cannot reach ${base} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
   }
   if (res.status === 401) throw new PlacementError(`${base} refused the token (HTTP 401: missing, wrong or expired); give --token or OS_AUTH_TOKEN`);
   if (res.status === 403) throw new PlacementError(`${base} refused the request (HTTP 403): the token's user may not read resource providers (it needs the admin or reader role)`);

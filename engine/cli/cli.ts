@@ -431,6 +431,9 @@ placement: a Site from a live Placement API (OS_PLACEMENT_URL, OS_AUTH_TOKEN): c
 their real reserved resources and allocation ratios, grouped by aggregates, inventory and traits
 (aggregate names from Nova when --compute-url is given); current usage kept as observedUsage.
 
+TLS certificates are always verified; a cloud signed by a private CA needs
+NODE_EXTRA_CA_CERTS=/path/to/ca.pem in the environment (Placement, Nova and Prometheus alike).
+
 prometheus: a trace CSV from a range query, split into chunks under the server's 11,000 points;
 NaN/Inf samples and missing steps are reported, never invented; a query must give one series
 unless --sum or --select. Credentials also from HEADROOM_PROMETHEUS_TOKEN, _USER, _PASSWORD.

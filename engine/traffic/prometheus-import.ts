@@ -55,7 +55,7 @@ async function rangeQuery(q: PrometheusQuery, auth: PrometheusAuth, start: numbe
   } catch (e) {
     if (q.signal?.aborted) throw new PrometheusError('cancelled');
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new PrometheusError(`cannot reach Prometheus at ${q.url} (${cause})`);
+    throw new PrometheusError(`cannot reach Prometheus at ${q.url} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
   }
   if (res.status === 401 || res.status === 403) throw new PrometheusError(`Prometheus at ${q.url} refused the credentials (HTTP ${res.status}); give --token, or --user and --password`);
   let body: { status?: string; error?: string; data?: { resultType?: string; result?: Matrix } };
