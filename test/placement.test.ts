@@ -19,7 +19,8 @@ import { simulationDiagnostics } from '../engine/report/simulation-diagnostics';
 import { simulate } from '../engine/replay/simulate';
 import { run } from './cli-lint.test';
 import { tempWorkspace } from './helpers';
-import { freePort, PlacementServer, startPlacement } from './placement-server';
+import { freePort } from './loopback-server';
+import { PlacementServer, startPlacement } from './placement-server';
 import { constWorkload, placement, scenario } from './sim-helpers';
 
 describe('import placement (a real Placement API on loopback)', function () {

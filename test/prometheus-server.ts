@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort, serveUntilReady } from './placement-server';
+import { freePort, serveUntilReady } from './loopback-server';
 
 export interface PrometheusServer { url: string; stop(): void }
 

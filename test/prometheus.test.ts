@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from './cli-lint.test';
 import { FIXTURES, tempWorkspace } from './helpers';
-import { freePort } from './placement-server';
+import { freePort } from './loopback-server';
 import { PrometheusServer, startPrometheus } from './prometheus-server';
 import { constWorkload, doc, placement, scenario, smallPrivate } from './sim-helpers';
 

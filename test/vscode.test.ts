@@ -10,11 +10,11 @@
 import { strict as assert } from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FIXTURES, REPO } from './helpers';
+import { freePort } from './loopback-server';
 import { PlacementServer, startPlacement } from './placement-server';
 import { PrometheusServer, startPrometheus } from './prometheus-server';
 
@@ -22,15 +22,6 @@ const CACHE = process.env.HEADROOM_CACHE ?? path.join(os.homedir(), '.cache', 'h
 const NODE = path.join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node');
 const SERVER = path.join(CACHE, 'code-server-4.139.1', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
