@@ -14,14 +14,20 @@
 import { Aggregate, Flavor, OpenStackSite, Resources } from '../model/model';
 
 /**
- * Per-host schedulable resources as Placement computes them: int((total − reserved) ×
- * allocation_ratio), never below 0 (placement/objects/resource_provider.py, capacity).
+ * One inventory's capacity: int((total − reserved) × allocation_ratio), never below 0, as
+ * Placement computes it (placement/objects/resource_provider.py, capacity), except that 1e-9 is
+ * added first: 100 × 0.29 = 28.999999999999996 counts 29 here where Python's int() gives 28.
  */
+export function placementCapacity(total: number, reserved: number, allocationRatio: number): number {
+  return Math.max(0, Math.floor((total - reserved) * allocationRatio + 1e-9));
+}
+
+/** Per-host schedulable resources, each by placementCapacity. */
 export function hostSchedulable(g: Aggregate): Resources {
   return {
-    vcpus: Math.max(0, Math.floor((g.host.vcpus - g.reserved.vcpus) * g.allocationRatio.cpu + 1e-9)),
-    memoryMiB: Math.max(0, Math.floor((g.host.memoryMiB - g.reserved.memoryMiB) * g.allocationRatio.ram + 1e-9)),
-    diskGiB: Math.max(0, Math.floor((g.host.diskGiB - g.reserved.diskGiB) * g.allocationRatio.disk + 1e-9)),
+    vcpus: placementCapacity(g.host.vcpus, g.reserved.vcpus, g.allocationRatio.cpu),
+    memoryMiB: placementCapacity(g.host.memoryMiB, g.reserved.memoryMiB, g.allocationRatio.ram),
+    diskGiB: placementCapacity(g.host.diskGiB, g.reserved.diskGiB, g.allocationRatio.disk),
   };
 }
 

@@ -82,6 +82,38 @@ const FLAVOR_VCPUS: Field = { keys: ['VCPUs', 'vcpus'], what: 'vCPU count', inte
 const FLAVOR_RAM: Field = { keys: ['RAM', 'ram'], what: 'RAM (MiB)', integer: true, min: 1, max: 1e9 };
 const FLAVOR_DISK: Field = { keys: ['Disk', 'disk'], what: 'disk (GiB)', integer: false, min: 0, max: 1e9, optional: true };
 
+/** A Site name given to an import (--name): the schema's name (common.schema.json). */
+export function checkSiteName(name: string): void {
+  if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
+}
+
+/**
+ * The flavor list of `openstack flavor list --long -f json` (or Nova's {"flavors": [...]}), each
+ * entry checked with file:line:col; disk kept only when the hosts have local disk to count it in.
+ */
+export function readFlavors(flavorsJson: unknown, file: string, text: string | undefined, diskKnown: boolean): { name: string; vcpus: number; memoryMiB: number; diskGiB: number }[] {
+  const floc = jsonLocator(text, file, 'flavors');
+  const seen = new Set<string>();
+  const flavors = list(flavorsJson, 'flavors', file).map((f, i) => {
+    const fname = str(f, ['Name', 'name']);
+    if (!fname) throw new ImportError(`${floc.at(i)}: error: entry ${i + 1} has no "Name" [missing-field]`);
+    if (seen.has(fname)) throw new ImportError(`${floc.at(i, str(f, ['Name']) !== undefined ? 'Name' : 'name')}: error: flavor "${fname}" is listed twice [duplicate-name]`);
+    seen.add(fname);
+    const diskGiB = num(f, FLAVOR_DISK, floc, i);
+    return { name: fname, vcpus: num(f, FLAVOR_VCPUS, floc, i), memoryMiB: num(f, FLAVOR_RAM, floc, i), diskGiB: diskKnown ? diskGiB : 0 };
+  });
+  if (flavors.length === 0) throw new ImportError(`${file}: no flavors`);
+  return flavors;
+}
+
+/** An imported Site document as YAML, refused when it would not lint (`check`): nothing half-right is written. */
+export function siteYaml(doc: object, check?: (yaml: string) => Diagnostic[]): string {
+  const yaml = stringify(doc, { lineWidth: 0 });
+  const errors = (check?.(yaml) ?? []).filter((d) => d.severity === 'error');
+  if (errors.length) throw new ImportError(`the imported Site would not lint, so nothing was written: ${errors.slice(0, 5).map((d) => `${d.message} [${d.rule}]`).join('; ')}`);
+  return yaml;
+}
+
 export interface ImportResult { yaml: string; hosts: number; skipped: number; aggregates: number; notes: string[] }
 
 /**
@@ -92,9 +124,8 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
   const hf = opts.hypervisorsFile ?? 'hypervisors';
   const ff = opts.flavorsFile ?? 'flavors';
   const name = opts.name ?? 'openstack';
-  if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
+  checkSiteName(name);
   const hloc = jsonLocator(opts.hypervisorsText, hf, 'hypervisors');
-  const floc = jsonLocator(opts.flavorsText, ff, 'flavors');
   const hyps = list(hypervisorsJson, 'hypervisors', hf);
   const shapes = new Map<string, { vcpus: number; memoryMiB: number; diskGiB: number; hosts: number }>();
   let skipped = 0;
@@ -122,16 +153,7 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
     hosts: s.hosts,
     host: { vcpus: s.vcpus, memoryMiB: s.memoryMiB, diskGiB: s.diskGiB },
   })));
-  const seen = new Set<string>();
-  const allFlavors = list(flavorsJson, 'flavors', ff).map((f, i) => {
-    const fname = str(f, ['Name', 'name']);
-    if (!fname) throw new ImportError(`${floc.at(i)}: error: entry ${i + 1} has no "Name" [missing-field]`);
-    if (seen.has(fname)) throw new ImportError(`${floc.at(i, str(f, ['Name']) !== undefined ? 'Name' : 'name')}: error: flavor "${fname}" is listed twice [duplicate-name]`);
-    seen.add(fname);
-    const diskGiB = num(f, FLAVOR_DISK, floc, i);
-    return { name: fname, vcpus: num(f, FLAVOR_VCPUS, floc, i), memoryMiB: num(f, FLAVOR_RAM, floc, i), diskGiB: diskKnown ? diskGiB : 0 };
-  });
-  if (allFlavors.length === 0) throw new ImportError(`${ff}: no flavors`);
+  const allFlavors = readFlavors(flavorsJson, ff, opts.flavorsText, diskKnown);
   if (!diskKnown) notes.push(`${hf} gives no local disk per host, so disk is not modelled (flavor disks left at 0, as for root disks on shared storage); set host and flavor diskGiB to count it`);
   // a flavor no host can schedule (Nova's default reserved and ratios) would not lint: leave it out, and say so
   const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, index }));
@@ -147,9 +169,7 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
     metadata: { name, description: `Imported by headroom from ${hf} and ${ff}: ${[...shapes.values()].reduce((n, s) => n + s.hosts, 0)} hosts up${skipped ? `, ${skipped} not up and left out` : ''}${dropped.length ? `, ${dropped.length} flavor(s) that fit no host left out` : ''}. Reserved resources and allocation ratios are Nova's defaults; set them from nova.conf.` },
     spec: { type: 'openstack', aggregates, flavors },
   };
-  const yaml = stringify(doc, { lineWidth: 0 });
-  const errors = (opts.check?.(yaml) ?? []).filter((d) => d.severity === 'error');
-  if (errors.length) throw new ImportError(`the imported Site would not lint, so nothing was written: ${errors.slice(0, 5).map((d) => `${d.message} [${d.rule}]`).join('; ')}`);
+  const yaml = siteYaml(doc, opts.check);
   return { yaml, hosts: aggregates.reduce((n, a) => n + a.hosts, 0), skipped, aggregates: aggregates.length, notes };
 }
 

@@ -10,8 +10,8 @@
  * run concurrently, at most 8 at a time. Flavors come from `openstack flavor list` JSON, as
  * Placement does not know them.
  */
-import { stringify } from 'yaml';
-import { ImportError, parseInventoryJson } from './openstack-import';
+import { placementCapacity } from './nova-capacity';
+import { checkSiteName, ImportError, parseInventoryJson, readFlavors, siteYaml } from './openstack-import';
 import type { Diagnostic } from '../lint/diagnostics';
 
 /** A failure to talk to Placement (exit 2): unreachable, refused credentials. */
@@ -81,14 +81,12 @@ export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node
   const h = { 'openstack-api-version': VERSION };
   const { resource_providers: rps } = await get<{ resource_providers: Provider[] }>(src, src.url, '/resource_providers', h);
   const tr = await traitsByProvider(src, h);
-  let requests = 1 + tr.requests;
   const detail = await pool(rps, CONCURRENCY, async (rp) => {
     const [inv, use, agg] = await Promise.all([
       get<{ inventories: Record<string, Inventory> }>(src, src.url, `/resource_providers/${rp.uuid}/inventories`, h),
       get<{ usages: Record<string, number> }>(src, src.url, `/resource_providers/${rp.uuid}/usages`, h),
       get<{ aggregates: string[] }>(src, src.url, `/resource_providers/${rp.uuid}/aggregates`, h),
     ]);
-    requests += 3;
     return { rp, inv: inv.inventories ?? {}, usages: use.usages ?? {}, aggregates: [...(agg.aggregates ?? [])].sort(), traits: tr.traits.get(rp.uuid) ?? [], children: [] as Node['children'] };
   });
   const byUuid = new Map(detail.map((d) => [d.rp.uuid, d]));
@@ -102,7 +100,7 @@ export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node
     else if (d.inv.VCPU || d.inv.MEMORY_MB) nodes.push(d);
     else others.push(d.rp.name);
   }
-  return { nodes, others, requests };
+  return { nodes, others, requests: 1 + tr.requests + 3 * rps.length };
 }
 
 /** Nova's aggregate names by UUID (os-aggregates, microversion 2.41 for uuids), when a compute endpoint is given. */
@@ -112,14 +110,13 @@ async function novaAggregateNames(src: PlacementSource): Promise<Map<string, str
   return new Map(aggregates.map((a) => [a.uuid, a.name]));
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 
 export interface PlacementImport { yaml: string; hosts: number; aggregates: number; notes: string[]; requests: number }
 
 export async function importPlacement(src: PlacementSource, flavors: { file: string; text: string }, opts: { name?: string; check?: (yaml: string) => Diagnostic[] } = {}): Promise<PlacementImport> {
   const name = opts.name ?? 'openstack';
-  if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
+  checkSiteName(name);
   const { nodes, others, requests } = await readPlacement(src);
   if (!nodes.length) throw new ImportError(`${src.url} has no compute nodes (resource providers with VCPU or MEMORY_MB inventory)`);
   const aggNames = await novaAggregateNames(src);
@@ -151,9 +148,10 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   });
   // resources the model does not place yet: said, not dropped silently
   const other = new Map<string, number>();
+  const count = (rc: string, inv: Inventory) => other.set(rc, (other.get(rc) ?? 0) + placementCapacity(inv.total, inv.reserved, inv.allocation_ratio));
   for (const n of nodes) {
-    for (const [rc, inv] of Object.entries(n.inv)) if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(rc)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
-    for (const c of n.children) for (const [rc, inv] of Object.entries(c.inv)) other.set(rc, (other.get(rc) ?? 0) + Math.floor((inv.total - inv.reserved) * inv.allocation_ratio));
+    for (const [rc, inv] of Object.entries(n.inv)) if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(rc)) count(rc, inv);
+    for (const c of n.children) for (const [rc, inv] of Object.entries(c.inv)) count(rc, inv);
   }
   if (others.length) notes.push(`${others.length} resource provider(s) without VCPU or MEMORY_MB left out (shared storage or network providers): ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`);
   if (other.size) notes.push(`also in Placement, not placed by the model yet: ${[...other].map(([rc, n]) => `${n} ${rc}`).join(', ')}`);
@@ -163,16 +161,8 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
     usage.memoryMiB += n.usages.MEMORY_MB ?? 0;
     usage.diskGiB += n.usages.DISK_GB ?? 0;
   }
-  const fl = parseInventoryJson(flavors.text, flavors.file);
-  const list = Array.isArray(fl) ? fl : (fl as { flavors?: unknown[] })?.flavors;
-  if (!Array.isArray(list) || !list.length) throw new ImportError(`${flavors.file}: expected the flavor list of \`openstack flavor list --long -f json\``);
-  const flavorsOut = list.map((f, i) => {
-    const o = f as Record<string, unknown>;
-    const fname = typeof o.Name === 'string' ? o.Name : typeof o.name === 'string' ? o.name : undefined;
-    const n = (k: string[]) => k.map((x) => o[x]).find((x) => typeof x === 'number' || (typeof x === 'string' && x !== '')) as number | string | undefined;
-    if (!fname) throw new ImportError(`${flavors.file}: entry ${i + 1} has no "Name"`);
-    return { name: fname, vcpus: Number(n(['VCPUs', 'vcpus']) ?? 0), memoryMiB: Number(n(['RAM', 'ram']) ?? 0), diskGiB: Number(n(['Disk', 'disk']) ?? 0) };
-  });
+  // flavor disks kept as given: Placement's DISK_GB (or its absence) is the hosts' own
+  const flavorsOut = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
   const doc = {
     apiVersion: 'headroom.dev/v1',
     kind: 'Site',
@@ -184,8 +174,6 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
       observedUsage: { ...usage, at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
     },
   };
-  const yaml = stringify(doc, { lineWidth: 0 });
-  const errors = (opts.check?.(yaml) ?? []).filter((d) => d.severity === 'error');
-  if (errors.length) throw new ImportError(`the imported Site would not lint, so nothing was written: ${errors.slice(0, 5).map((d) => `${d.message} [${d.rule}]`).join('; ')}`);
+  const yaml = siteYaml(doc, opts.check);
   return { yaml, hosts: nodes.length, aggregates: aggregates.length, notes, requests };
 }
