@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatJson, formatSarif, formatText, summaryLine } from '../lint/diagnostic-format';
-import { simulationDiagnostics } from '../report/simulation-diagnostics';
+import { observedUsageDiagnostics } from '../report/simulation-diagnostics';
 import { Diagnostic, hasErrors } from '../lint/diagnostics';
 import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from '../lint/lint';
 import { CurrencyError } from '../capacity/pricing';
@@ -29,7 +29,7 @@ import { assertFinite, NonFiniteError } from '../report/finite-check';
 import { checkPolicies, checkRegressions, parsePolicies, Policy } from '../recommend/policy';
 import { defaultBase, diffWorkspaces, isRevision, materialize } from '../report/workspace-diff';
 import { diffMarkdown, diffText } from '../report/diff-format';
-import { importPrometheus, parseInstant, PrometheusAuth, PrometheusError, PrometheusQuery } from '../traffic/prometheus-import';
+import { importPrometheus, parseInstant, parseSelect, prometheusSourceLine, PrometheusAuth, PrometheusError, PrometheusQuery } from '../traffic/prometheus-import';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { importPlacement, PlacementError } from '../capacity/placement-import';
 import { parseDuration } from '../model/units';
@@ -237,7 +237,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   breaches = checkPolicies(policies, report, a.model);
   // usage Placement saw that the model does not explain: a located warning, as lint writes them
-  const unexplained = simulationDiagnostics(a, report).filter((d) => d.rule === 'observed-usage-unmodelled');
+  const unexplained = observedUsageDiagnostics(a, report);
   if (unexplained.length) io.stderr(formatText(unexplained));
   return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
   });
@@ -612,14 +612,14 @@ async function importPrometheusCmd(args: string[], io: Io): Promise<number> {
     for (const k of ['url', 'query', 'start', 'end', 'step'] as const) if (!values[k]) throw new UsageError(`--${k} is required (headroom help import)`);
     const step = parseDuration(values.step);
     if (!(step !== undefined && step > 0)) throw new UsageError(`--step ${values.step}: give a duration such as 5m or 300`);
-    const select = values.select === undefined ? undefined : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(values.select);
+    const select = values.select === undefined ? undefined : parseSelect(values.select);
     if (values.select !== undefined && !select) throw new UsageError(`--select ${values.select}: write label=value`);
-    const q: PrometheusQuery = { url: values.url!, query: values.query!, start: parseInstant(values.start!, '--start'), end: parseInstant(values.end!, '--end'), step, sum: values.sum, select: select ? { label: select[1], value: select[2] } : undefined };
+    const q: PrometheusQuery = { url: values.url!, query: values.query!, start: parseInstant(values.start!, '--start'), end: parseInstant(values.end!, '--end'), step, sum: values.sum, select };
     return await emit(io, values.out, async () => {
       const r = await importPrometheus(q, auth);
       for (const w of r.warnings) io.stderr(`headroom: warning: ${w}\n`);
       io.stderr(`headroom: ${r.rows} row(s) from ${r.requests} range quer${r.requests === 1 ? 'y' : 'ies'}; keep the query with the workload so it can be refreshed:\n` +
-        `  traffic: { trace: ${values.out ?? 'TRACE.csv'}, source: { prometheus: { url: ${JSON.stringify(q.url)}, query: ${JSON.stringify(q.query)}, start: "${values.start}", end: "${values.end}", step: ${values.step}${q.sum ? ', sum: true' : ''}${values.select ? `, select: ${JSON.stringify(values.select)}` : ''} } } }\n`);
+        `  ${prometheusSourceLine(values.out ?? 'TRACE.csv', { url: q.url, query: q.query, start: values.start!, end: values.end!, step: values.step!, sum: q.sum, select: values.select })}\n`);
       return r.csv;
     });
   } catch (e) {
@@ -645,8 +645,7 @@ async function refreshPrometheusTraces(where: string, auth: PrometheusAuth, io: 
     const p = w.traffic.source.prometheus;
     const file = resolveTracePath(w, a.model.roots);
     if (!file.ok) throw new UsageError(file.message);
-    const select = p.select ? /^([^=]+)=(.*)$/.exec(p.select) : null;
-    const r = await importPrometheus({ url: p.url, query: p.query, start: parseInstant(p.start, 'start'), end: parseInstant(p.end, 'end'), step: p.step, sum: p.sum, select: select ? { label: select[1], value: select[2] } : undefined }, auth);
+    const r = await importPrometheus({ url: p.url, query: p.query, start: parseInstant(p.start, 'start'), end: parseInstant(p.end, 'end'), step: p.step, sum: p.sum, select: p.select ? parseSelect(p.select) : undefined }, auth);
     for (const warning of r.warnings) io.stderr(`headroom: warning: ${w.name}: ${warning}\n`);
     OutputFile.open(file.abs, path.relative(io.cwd, file.abs)).write(r.csv);
     io.stderr(`headroom: ${w.name}: ${r.rows} row(s) written to ${path.relative(io.cwd, file.abs)}\n`);

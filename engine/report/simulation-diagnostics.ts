@@ -40,7 +40,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
       out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare ${name} at its peak (${name} binds), below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
     }
   }
-  out.push(...unexplainedUsage(a, r));
+  out.push(...observedUsageDiagnostics(a, r));
   const sides = (r.recommendation as { comparison?: Comparison } | undefined)?.comparison?.sides;
   const cmp = sides && { current: sides.baseline, recommended: sides.candidate };
   const threshold = opts.expensiveThreshold ?? 0.05;
@@ -64,7 +64,7 @@ export const OBSERVED_USAGE_TOLERANCE = 0.1;
  * servers hold none) against the modelled peak allocation (the report's peakAllocated). More in use than the model ever allocates means workloads outside the model hold
  * capacity, and the site's headroom is overstated by that much.
  */
-function unexplainedUsage(a: Analysis, r: Report): Diagnostic[] {
+export function observedUsageDiagnostics(a: Analysis, r: Report): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of r.sites) {
     const site = a.model.sites.get(s.name);

@@ -134,3 +134,17 @@ export function parseInstant(s: string, flag: string): number {
   if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}/.test(s)) throw new PrometheusError(`${flag} ${s}: give an ISO 8601 time such as 2027-01-01T00:00:00Z, or epoch seconds`);
   return t / 1000;
 }
+
+/** Parses `label=value` (--select, traffic.source.prometheus.select); undefined when it is not one. */
+export function parseSelect(s: string): { label: string; value: string } | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(s);
+  return m ? { label: m[1], value: m[2] } : undefined;
+}
+
+/**
+ * The Workload line that keeps an imported trace with its query (traffic.source.prometheus), so
+ * `headroom import prometheus --refresh` can pull it again; times and step as the user wrote them.
+ */
+export function prometheusSourceLine(trace: string, s: { url: string; query: string; start: string; end: string; step: string; sum?: boolean; select?: string }): string {
+  return `traffic: { trace: ${trace}, source: { prometheus: { url: ${JSON.stringify(s.url)}, query: ${JSON.stringify(s.query)}, start: "${s.start}", end: "${s.end}", step: ${s.step}${s.sum ? ', sum: true' : ''}${s.select ? `, select: ${JSON.stringify(s.select)}` : ''} } } }`;
+}

@@ -16,9 +16,9 @@ import { money as formatMoney } from '../../engine/report/money-format';
 import { simulationDiagnostics } from '../../engine/report/simulation-diagnostics';
 import { amountsText } from '../../engine/report/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
-import { importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
+import { checkSiteName, importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
 import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
-import { importPrometheus, parseInstant, PrometheusError } from '../../engine/traffic/prometheus-import';
+import { importPrometheus, parseInstant, prometheusSourceLine, PrometheusError } from '../../engine/traffic/prometheus-import';
 import { parseDuration } from '../../engine/model/units';
 import { lintSiteText } from '../../engine/lint/lint';
 import { Workspace } from './analysis';
@@ -201,6 +201,22 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     return p ?? null;
   };
 
+  // the import commands: a failure is logged and shown in a notification (never a modal dialog)
+  const importFailure = (what: string) => (message: string) => {
+    out.warn(`${what}: ${message}`);
+    void vscode.window.showErrorMessage(`Headroom: ${message}`);
+    return undefined;
+  };
+  const siteNameProblem = (v: string) => {
+    try {
+      checkSiteName(v);
+      return undefined;
+    } catch {
+      return 'lower-case letters, digits, "-" and "."';
+    }
+  };
+  const askSiteName = () => vscode.window.showInputBox({ title: 'Name of the imported site', prompt: 'Name of the site', value: 'openstack', validateInput: siteNameProblem });
+  const httpUrlProblem = (v: string) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : 'an http:// or https:// URL');
   const withProgress = (title: string, job: object) =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       let last = 0;
@@ -260,11 +276,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, openLabel: 'Use this file', canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
       // each file is read and checked as soon as it is chosen: a bad one fails at its own prompt,
       // with the reason, in a notification (not a modal dialog)
-      const fail = (message: string) => {
-        out.warn(`import: ${message}`);
-        void vscode.window.showErrorMessage(`Headroom: ${message}`);
-        return undefined;
-      };
+      const fail = importFailure('import');
       const read = async (u: vscode.Uri, key: 'hypervisors' | 'flavors') => {
         const file = path.basename(u.fsPath);
         let text: string;
@@ -289,7 +301,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       } catch (e) {
         return fail((e as Error).message);
       }
-      const siteName = name ?? (await vscode.window.showInputBox({ title: 'Name of the imported site', prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
+      const siteName = name ?? (await askSiteName());
       if (!siteName) return undefined;
       try {
         const r = importOpenStackTexts(hyp, fla, { name: siteName, check: lintSiteText });
@@ -308,12 +320,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     // URL), and a token Placement refuses is forgotten so the next run asks again
     vscode.commands.registerCommand('headroom.importPlacement', async (givenUrl?: string, flavors?: vscode.Uri, name?: string, givenToken?: string) => {
       if (!requireTrust()) return undefined;
-      const fail = (message: string) => {
-        out.warn(`import placement: ${message}`);
-        void vscode.window.showErrorMessage(`Headroom: ${message}`);
-        return undefined;
-      };
-      const url = givenUrl ?? (await vscode.window.showInputBox({ title: 'Placement API endpoint', prompt: 'The Placement endpoint (openstack endpoint list --service placement)', value: ctx.globalState.get<string>('headroom.placement.url') ?? 'https://', validateInput: (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : 'an http:// or https:// URL') }));
+      const fail = importFailure('import placement');
+      const url = givenUrl ?? (await vscode.window.showInputBox({ title: 'Placement API endpoint', prompt: 'The Placement endpoint (openstack endpoint list --service placement)', value: ctx.globalState.get<string>('headroom.placement.url') ?? 'https://', validateInput: httpUrlProblem }));
       if (!url) return undefined;
       await ctx.globalState.update('headroom.placement.url', url);
       const key = `headroom.placement.token:${url}`;
@@ -332,7 +340,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       } catch (e) {
         return fail(`${path.basename(f.fsPath)} cannot be read (${(e as Error).message})`);
       }
-      const siteName = name ?? (await vscode.window.showInputBox({ title: 'Name of the imported site', prompt: 'Name of the site', value: 'openstack', validateInput: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : 'lower-case letters, digits, "-" and "."') }));
+      const siteName = name ?? (await askSiteName());
       if (!siteName) return undefined;
       const abort = new AbortController();
       try {
@@ -358,11 +366,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     vscode.commands.registerCommand('headroom.importPrometheus', async (given?: { url?: string; query?: string; start?: string; end?: string; step?: string; target?: vscode.Uri; token?: string }) => {
       if (!requireTrust()) return undefined;
       const g = given ?? {};
-      const fail = (message: string) => {
-        out.warn(`import prometheus: ${message}`);
-        void vscode.window.showErrorMessage(`Headroom: ${message}`);
-        return undefined;
-      };
+      const fail = importFailure('import prometheus');
       const ask = (title: string, value: string, check: (v: string) => string | undefined) => vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: check });
       const instant = (v: string) => {
         try {
@@ -372,7 +376,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
           return (e as Error).message;
         }
       };
-      const url = g.url ?? (await ask('Prometheus URL', ctx.globalState.get<string>('headroom.prometheus.url') ?? 'http://', (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : 'an http:// or https:// URL')));
+      const url = g.url ?? (await ask('Prometheus URL', ctx.globalState.get<string>('headroom.prometheus.url') ?? 'http://', httpUrlProblem));
       if (!url) return undefined;
       await ctx.globalState.update('headroom.prometheus.url', url);
       const query = g.query ?? (await ask('PromQL query (one series, or sum(...))', 'sum(rate(http_requests_total[5m]))', (v) => (v.trim() ? undefined : 'a PromQL expression')));
@@ -386,7 +390,10 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = g.target ?? (await vscode.window.showSaveDialog({ title: 'Save the trace CSV in the workspace', saveLabel: 'Save trace', filters: { CSV: ['csv'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'traces', 'demand.csv') } : {}) }));
       if (!target) return undefined;
-      const inside = vscode.workspace.workspaceFolders?.some((f) => !path.relative(f.uri.fsPath, target.fsPath).startsWith('..') && !path.isAbsolute(path.relative(f.uri.fsPath, target.fsPath)));
+      const inside = vscode.workspace.workspaceFolders?.some((f) => {
+        const rel = path.relative(f.uri.fsPath, target.fsPath);
+        return !rel.startsWith('..') && !path.isAbsolute(rel);
+      });
       if (!inside) return fail(`${target.fsPath} is outside the workspace; traces are read only from inside it`);
       const key = `headroom.prometheus.token:${url}`;
       if (g.token) await ctx.secrets.store(key, g.token);
@@ -414,7 +421,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
         fs.writeFileSync(tmp, r.csv);
         fs.renameSync(tmp, target.fsPath);
         const rel = path.relative(folder?.fsPath ?? path.dirname(target.fsPath), target.fsPath).split(path.sep).join('/');
-        const source = `traffic: { trace: ${rel}, source: { prometheus: { url: ${JSON.stringify(url)}, query: ${JSON.stringify(query)}, start: "${start}", end: "${end}", step: ${stepText} } } }`;
+        const source = prometheusSourceLine(rel, { url, query, start, end, step: stepText });
         for (const w of r.warnings) out.warn(`import prometheus: ${w}`);
         out.info(`import prometheus: ${r.rows} row(s) into ${rel}; ${source}`);
         void vscode.window.showInformationMessage(`Headroom: ${r.rows} row(s) into ${rel}${r.warnings.length ? ` (${r.warnings.length} warning(s))` : ''}. Keep the query with the workload so it can be refreshed.`, 'Copy traffic line').then((a) => a && vscode.env.clipboard.writeText(source));
