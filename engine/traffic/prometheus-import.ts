@@ -9,6 +9,7 @@
  * warnings with their times. The query is kept as the workload's provenance
  * (`traffic.source.prometheus`), and `--refresh` pulls every such trace again.
  */
+import { iso } from './traffic';
 
 export const MAX_POINTS = 11_000;
 const CHUNK_STEPS = 10_000;
@@ -36,9 +37,6 @@ export interface ImportedSeries { csv: string; rows: number; warnings: string[];
 
 type Matrix = { metric: Record<string, string>; values: [number, string][] }[];
 
-function iso(t: number): string {
-  return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 async function rangeQuery(q: PrometheusQuery, auth: PrometheusAuth, start: number, end: number): Promise<Matrix> {
   const u = new URL('api/v1/query_range', q.url.endsWith('/') ? q.url : `${q.url}/`);
