@@ -14,12 +14,12 @@
 import { Aggregate, Flavor, OpenStackSite, Resources } from '../model/model';
 
 /**
- * One inventory's capacity: int((total − reserved) × allocation_ratio), never below 0, as
- * Placement computes it (placement/objects/resource_provider.py, capacity), except that 1e-9 is
- * added first: 100 × 0.29 = 28.999999999999996 counts 29 here where Python's int() gives 28.
+ * One inventory's capacity: int((total − reserved) × allocation_ratio), never below 0, exactly as
+ * Placement computes it in IEEE doubles (placement/objects/inventory.py, capacity; its allocation
+ * check compares the same unrounded product): 100 × 0.29 = 28.999999999999996 is 28 slots.
  */
 export function placementCapacity(total: number, reserved: number, allocationRatio: number): number {
-  return Math.max(0, Math.floor((total - reserved) * allocationRatio + 1e-9));
+  return Math.max(0, Math.trunc((total - reserved) * allocationRatio));
 }
 
 /** Per-host schedulable resources, each by placementCapacity. */

@@ -62,7 +62,7 @@ function cancelRunning(): void {
 }
 
 /** What the extension exposes (its tests read `state`). */
-export interface HeadroomApi { workspace: Workspace; state(): { stale: boolean; scenario?: string; reportOpen: boolean } }
+export interface HeadroomApi { workspace: Workspace; state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean } }
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomApi> {
   const ws = new Workspace();
@@ -463,7 +463,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       return r.report;
     }),
   );
-  return { workspace: ws, state: () => ({ stale, scenario: lastReport?.report.scenario, reportOpen: ReportPanel.isOpen }) };
+  return { workspace: ws, state: () => ({ stale, scenario: lastReport?.report.scenario, reportOpen: ReportPanel.isOpen, reportLoaded: ReportPanel.isLoaded }) };
 }
 
 export function deactivate(): void {

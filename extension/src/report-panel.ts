@@ -24,6 +24,8 @@ export function reportHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
 export class ReportPanel {
   private static current?: ReportPanel;
   private last?: ReportMessage;
+  /** The webview's script has loaded and said so (its first 'ready' message). */
+  private loaded = false;
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
@@ -33,6 +35,7 @@ export class ReportPanel {
     });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'icon.png');
     panel.webview.onDidReceiveMessage((m: FromWebview) => {
+      if (m?.type === 'ready') this.loaded = true;
       if (m?.type === 'ready' && this.last) void panel.webview.postMessage(this.last);
       if (m?.type === 'rerun') ReportPanel.onRerun?.(this.last?.report.scenario);
     });
@@ -68,6 +71,11 @@ export class ReportPanel {
 
   static get isOpen(): boolean {
     return !!ReportPanel.current;
+  }
+
+  /** Whether the open panel's webview has finished loading (it may take focus until then). */
+  static get isLoaded(): boolean {
+    return !!ReportPanel.current?.loaded;
   }
 
   post(message: ReportMessage): void {
