@@ -12,6 +12,7 @@ import { select, Selection } from 'd3-selection';
 import { area, line, stack } from 'd3-shape';
 import { Report } from './types';
 import { el, fmtMoney, fmtNum } from './dom';
+import { RESOURCE_LABEL, RESOURCE_UNIT, ResourceKey } from '../engine/model/resource-classes';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 860;
@@ -126,21 +127,22 @@ function tickCount(parent: HTMLElement, wide: number): number {
   return w < 500 ? Math.max(2, Math.floor(wide / 3)) : w < 800 ? Math.max(3, Math.floor(wide / 2)) : wide;
 }
 
-export type ChartResource = 'vcpus' | 'memoryMiB' | 'diskGiB';
-const RESOURCE_UNIT: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'MiB', diskGiB: 'GiB' };
-const RESOURCE_NAME: Record<ChartResource, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+export type ChartResource = ResourceKey;
+const RESOURCE_NAME = RESOURCE_LABEL;
 type SiteSeriesData = NonNullable<Report['series']>['sites'][string];
 
 /** A site's capacity, allocated and needed series and per-workload running series in one resource (vCPU when the site is not counted in it). */
 function inResource(ss: SiteSeriesData, resource: ChartResource): { capacity: number[]; allocated: number[]; needed: number[]; byWorkload: Record<string, number[]>; resource: ChartResource } {
   const has = resource === 'vcpus' || (ss.resources ?? ['vcpus']).includes(resource);
   if (!has) return { capacity: ss.capacityVcpus, allocated: ss.allocatedVcpus, needed: ss.neededVcpus, byWorkload: ss.byWorkload, resource: 'vcpus' };
-  if (resource === 'vcpus') return { capacity: ss.capacityVcpus, allocated: ss.allocatedVcpus, needed: ss.neededVcpus, byWorkload: ss.byWorkload, resource };
-  const suffix = resource === 'memoryMiB' ? 'MemoryMiB' : 'DiskGiB';
+  if (resource === 'vcpus' && !ss.shapes) return { capacity: ss.capacityVcpus, allocated: ss.allocatedVcpus, needed: ss.neededVcpus, byWorkload: ss.byWorkload, resource };
+  const suffix = resource[0].toUpperCase() + resource.slice(1);
+  // byWorkload is running CPUs (shared or dedicated): running instances × the shape's amount of the resource
   const byWorkload: Record<string, number[]> = {};
   for (const [w, v] of Object.entries(ss.byWorkload)) {
     const shape = ss.shapes?.[w];
-    const k = shape && shape.vcpus > 0 ? shape[resource] / shape.vcpus : 0;
+    const cpus = shape ? shape.vcpus + (shape.pcpus ?? 0) : 0;
+    const k = shape && cpus > 0 ? (shape[resource] ?? 0) / cpus : 0;
     byWorkload[w] = v.map((x) => x * k);
   }
   return { capacity: (ss as Record<string, unknown>)[`capacity${suffix}`] as number[], allocated: (ss as Record<string, unknown>)[`allocated${suffix}`] as number[], needed: (ss as Record<string, unknown>)[`needed${suffix}`] as number[], byWorkload, resource };

@@ -8,6 +8,7 @@ import { ChartResource, costChart, monteCarloChart, siteChart, utilizationChart 
 import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
 import { Report } from './types';
+import { RESOURCE_LABEL, RESOURCES } from '../engine/model/resource-classes';
 
 export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2, opts: { stale?: boolean; onRerun?: () => void } = {}): void {
   root.replaceChildren();
@@ -37,7 +38,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
     main.append(charts);
     // one resource at a time; memory binds on OpenStack more often than vCPU
     const counted = new Set(Object.values(r.series.sites).flatMap((s) => s.resources ?? ['vcpus']));
-    const choices = (['vcpus', 'memoryMiB', 'diskGiB'] as const).filter((k) => k === 'vcpus' || counted.has(k));
+    const choices = RESOURCES.filter((k) => k === 'vcpus' || counted.has(k));
     const area = el('div', { class: 'resource-charts' });
     const draw = (resource: ChartResource) => {
       area.replaceChildren();
@@ -45,7 +46,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
       utilizationChart(area, r, headroomTarget, resource);
     };
     if (choices.length > 1) {
-      const names: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+      const names = RESOURCE_LABEL;
       const bar = el('div', { class: 'resource-switch', role: 'group', 'aria-label': 'Resource' }, 'Resource: ');
       for (const k of choices) {
         const b = el('button', { type: 'button', 'aria-pressed': k === 'vcpus' ? 'true' : 'false', 'data-resource': k }, names[k]);

@@ -3,6 +3,7 @@ import { el, fmtMoney, fmtNum, fmtPct } from './dom';
 import { Report } from './types';
 import { Comparison, comparisonCell } from '../engine/report/comparison';
 import { amountUnit } from '../engine/report/demand-units';
+import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../engine/model/resource-classes';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
   const t = el('table', { class: opts.cls ?? '' });
@@ -64,7 +65,7 @@ export function failoverTable(parent: HTMLElement, r: Report): void {
   for (const f of r.failover) {
     const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
     rows.push([f.lostSite, el('span', { class: f.survives ? 'ok' : 'bad' }, f.survives ? 'survives' : 'fails'),
-      short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB`).join('; ') : '—']);
+      short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)}`).join('; ') : '—']);
   }
   const t = table(['site lost', 'verdict', 'shortfall at peak'], rows, { cls: 'failover' });
   t.querySelectorAll('tbody tr').forEach((tr, i) => !r.failover[i].survives && tr.classList.add('shortfall'));
@@ -101,8 +102,9 @@ function sideBySide(parent: HTMLElement, r: Report, title: string, c: Comparison
 
 export function siteTable(parent: HTMLElement, r: Report): void {
   const gib = (x: number | null | undefined) => (!x ? '—' : x >= 1024 ? `${(x / 1024).toFixed(1)} TiB` : `${x.toFixed(0)} GiB`);
-  const label: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
-  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), gib(s.capacity.memoryMiB ? s.capacity.memoryMiB / 1024 : null), gib(s.capacity.diskGiB),
-    fmtPct(s.peakUtilization.vcpus), fmtPct(s.peakUtilization.memoryMiB), fmtPct(s.peakUtilization.diskGiB), s.binding ? `${label[s.binding.resource]} ${fmtPct(s.binding.peakNeed)}` : '—', fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
-  parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU', 'memory', 'disk', 'peak vCPU', 'peak memory', 'peak disk', 'binds (peak need)', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, true, true, true, false, true, true] }));
+  const label = RESOURCE_LABEL;
+  const dev = devicesCounted(r.sites); // PCPU, vGPU, PCI devices: columns only where a site has them
+  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), gib(s.capacity.memoryMiB ? s.capacity.memoryMiB / 1024 : null), gib(s.capacity.diskGiB), ...dev.map((k) => (s.capacity[k] === undefined ? '—' : fmtNum(s.capacity[k]!))),
+    fmtPct(s.peakUtilization.vcpus), fmtPct(s.peakUtilization.memoryMiB), fmtPct(s.peakUtilization.diskGiB), ...dev.map((k) => fmtPct(s.peakUtilization[k] ?? null)), s.binding ? `${label[s.binding.resource]} ${fmtPct(s.binding.peakNeed)}` : '—', fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
+  parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU', 'memory', 'disk', ...dev.map((k) => label[k]), 'peak vCPU', 'peak memory', 'peak disk', ...dev.map((k) => `peak ${label[k]}`), 'binds (peak need)', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), false, true, true] }));
 }

@@ -5,6 +5,9 @@
  *   schedulable_r = hosts × (host_r − reserved_r) × allocationRatio_r        per aggregate, resource r
  *   fit per host  = min over r with f_r > 0 of floor((host_r − reserved_r) × allocationRatio_r / f_r)
  *
+ * r ranges over every resource class of model/resource-classes.ts (VCPU, MEMORY_MB, DISK_GB,
+ * PCPU, VGPU, PCI_DEVICE); f_r is what one instance asks of Placement (flavorRequest).
+ *
  * Defaults are Nova's: reserved {vcpus 0, memory 512 MiB, disk 0} (reserved_host_*),
  * allocation ratios {cpu 4.0, ram 1.0, disk 1.0} (initial_*_allocation_ratio since 2023.1).
  * Several flavors on shared hosts are packed host by host, first fit, largest flavor first;
@@ -12,6 +15,7 @@
  * (at most 1 + 2F blocks per aggregate for F flavors), which keeps a packing O(A·F²).
  */
 import { Aggregate, Flavor, OpenStackSite, Resources } from '../model/model';
+import { addScaled, flavorRequest, NR, RATIO_FIELD, RESOURCES, ZERO_RESOURCES } from '../model/resource-classes';
 
 /**
  * One inventory's capacity: int((total − reserved) × allocation_ratio), never below 0, exactly as
@@ -22,44 +26,42 @@ export function placementCapacity(total: number, reserved: number, allocationRat
   return Math.max(0, Math.trunc((total - reserved) * allocationRatio));
 }
 
-/** Per-host schedulable resources, each by placementCapacity. */
+/** Per-host schedulable resources, each class by placementCapacity. */
 export function hostSchedulable(g: Aggregate): Resources {
-  return {
-    vcpus: placementCapacity(g.host.vcpus, g.reserved.vcpus, g.allocationRatio.cpu),
-    memoryMiB: placementCapacity(g.host.memoryMiB, g.reserved.memoryMiB, g.allocationRatio.ram),
-    diskGiB: placementCapacity(g.host.diskGiB, g.reserved.diskGiB, g.allocationRatio.disk),
-  };
+  const out = { ...ZERO_RESOURCES };
+  for (const r of RESOURCES) out[r] = placementCapacity(g.host[r], g.reserved[r], g.allocationRatio[RATIO_FIELD[r]]);
+  return out;
 }
 
 /** schedulable_r of an aggregate (with an optional host count other than its own). */
 export function aggregateSchedulable(g: Aggregate, hosts = g.hosts): Resources {
-  const h = hostSchedulable(g);
-  return { vcpus: hosts * h.vcpus, memoryMiB: hosts * h.memoryMiB, diskGiB: hosts * h.diskGiB };
+  return addScaled(ZERO_RESOURCES, hostSchedulable(g), hosts);
 }
 
 export function siteSchedulable(site: OpenStackSite, hostsOf: (g: Aggregate) => number = (g) => g.hosts): Resources {
-  const out = { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
-  for (const g of site.aggregates) {
-    const r = aggregateSchedulable(g, hostsOf(g));
-    out.vcpus += r.vcpus;
-    out.memoryMiB += r.memoryMiB;
-    out.diskGiB += r.diskGiB;
-  }
+  let out: Resources = { ...ZERO_RESOURCES };
+  for (const g of site.aggregates) out = addScaled(out, hostSchedulable(g), hostsOf(g));
   return out;
 }
 
-function fitCount(freeV: number, freeM: number, freeD: number, f: Flavor): number {
+/** Amounts in RESOURCES order. */
+export function resourceVector(x: Resources): Float64Array {
+  return Float64Array.from(RESOURCES, (r) => x[r]);
+}
+
+/** How many requests req[reqAt..] fit free[freeAt..] (NR amounts each), counting only the classes asked for. */
+function fitCount(free: Float64Array, freeAt: number, req: Float64Array, reqAt: number): number {
   let n = Infinity;
-  if (f.vcpus > 0) n = Math.min(n, Math.floor(freeV / f.vcpus + 1e-9));
-  if (f.memoryMiB > 0) n = Math.min(n, Math.floor(freeM / f.memoryMiB + 1e-9));
-  if (f.diskGiB > 0) n = Math.min(n, Math.floor(freeD / f.diskGiB + 1e-9));
+  for (let r = 0; r < NR; r++) {
+    const q = req[reqAt + r];
+    if (q > 0) n = Math.min(n, Math.floor(free[freeAt + r] / q + 1e-9));
+  }
   return n === Infinity ? 0 : Math.max(0, n);
 }
 
 /** Instances of flavor f that fit one host of the aggregate. */
 export function instancesPerHost(g: Aggregate, f: Flavor): number {
-  const h = hostSchedulable(g);
-  return fitCount(h.vcpus, h.memoryMiB, h.diskGiB, f);
+  return fitCount(resourceVector(hostSchedulable(g)), 0, resourceVector(flavorRequest(f)), 0);
 }
 
 /** An aggregate's instance capacity for one flavor alone: hosts × instancesPerHost. */
@@ -67,9 +69,9 @@ export function aggregateInstances(g: Aggregate, f: Flavor, hosts = g.hosts): nu
   return hosts * instancesPerHost(g, f);
 }
 
-/** Largest first: vCPUs, then memory, then disk, then name (a fixed tie break). */
+/** Largest first: devices (vGPU, PCI), then CPUs, memory, disk, then name (a fixed tie break). */
 export function compareFlavorsLargestFirst(a: Flavor, b: Flavor): number {
-  return b.vcpus - a.vcpus || b.memoryMiB - a.memoryMiB || b.diskGiB - a.diskGiB || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return b.vgpus - a.vgpus || b.pciDevices - a.pciDevices || b.vcpus - a.vcpus || b.memoryMiB - a.memoryMiB || b.diskGiB - a.diskGiB || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /**
@@ -78,28 +80,24 @@ export function compareFlavorsLargestFirst(a: Flavor, b: Flavor): number {
  */
 export class FlavorPacker {
   readonly flavors: Flavor[];
-  private readonly hostFree: Float64Array; // per aggregate: vcpus, mem, disk of one empty host
+  private readonly hostFree: Float64Array; // per aggregate: one empty host's schedulable amounts (NR each)
+  private readonly req: Float64Array; // per flavor (packer order): what one instance asks (NR each)
   private readonly maxBlocks: number;
-  private readonly bN: Float64Array;
-  private readonly bV: Float64Array;
-  private readonly bM: Float64Array;
-  private readonly bD: Float64Array;
+  private readonly bN: Float64Array; // hosts in each block
+  private readonly bFree: Float64Array; // what each of a block's hosts has free (NR each)
+  private readonly orig: Float64Array; // a block's free amounts before it is split
   private readonly rem: Float64Array;
 
   constructor(readonly aggregates: readonly Aggregate[], flavors: readonly Flavor[]) {
     this.flavors = [...flavors].sort(compareFlavorsLargestFirst);
-    this.hostFree = new Float64Array(aggregates.length * 3);
-    aggregates.forEach((g, i) => {
-      const h = hostSchedulable(g);
-      this.hostFree[i * 3] = h.vcpus;
-      this.hostFree[i * 3 + 1] = h.memoryMiB;
-      this.hostFree[i * 3 + 2] = h.diskGiB;
-    });
+    this.hostFree = new Float64Array(aggregates.length * NR);
+    aggregates.forEach((g, i) => this.hostFree.set(resourceVector(hostSchedulable(g)), i * NR));
+    this.req = new Float64Array(this.flavors.length * NR);
+    this.flavors.forEach((f, i) => this.req.set(resourceVector(flavorRequest(f)), i * NR));
     this.maxBlocks = 1 + 2 * this.flavors.length + 2;
     this.bN = new Float64Array(this.maxBlocks);
-    this.bV = new Float64Array(this.maxBlocks);
-    this.bM = new Float64Array(this.maxBlocks);
-    this.bD = new Float64Array(this.maxBlocks);
+    this.bFree = new Float64Array(this.maxBlocks * NR);
+    this.orig = new Float64Array(NR);
     this.rem = new Float64Array(this.flavors.length);
   }
 
@@ -120,43 +118,40 @@ export class FlavorPacker {
       rem[f] = demand[f];
       left += demand[f];
     }
-    const { bN, bV, bM, bD } = this;
+    const { bN, bFree, req, orig } = this;
     for (let a = 0; a < this.aggregates.length && left > 0; a++) {
       const n = hosts[a];
       if (!(n > 0)) continue;
       let blocks = 1;
       bN[0] = n;
-      bV[0] = this.hostFree[a * 3];
-      bM[0] = this.hostFree[a * 3 + 1];
-      bD[0] = this.hostFree[a * 3 + 2];
+      bFree.set(this.hostFree.subarray(a * NR, (a + 1) * NR), 0);
       for (let f = 0; f < F; f++) {
         if (rem[f] <= 0) continue;
-        const fl = this.flavors[f];
+        const fq = f * NR;
         for (let b = 0; b < blocks && rem[f] > 0; b++) {
-          const c = fitCount(bV[b], bM[b], bD[b], fl);
+          const c = fitCount(bFree, b * NR, req, fq);
           if (c === 0) continue;
           if (rem[f] >= c * bN[b]) {
             rem[f] -= c * bN[b];
             left -= c * bN[b];
-            bV[b] -= c * fl.vcpus;
-            bM[b] -= c * fl.memoryMiB;
-            bD[b] -= c * fl.diskGiB;
+            for (let r = 0; r < NR; r++) bFree[b * NR + r] -= c * req[fq + r];
             continue;
           }
-          // Split the run: q hosts take c, one host takes the remainder r, the rest take none.
+          // Split the run: q hosts take c, one host takes the remainder x, the rest take none.
           const q = Math.floor(rem[f] / c);
-          const r = rem[f] - q * c;
-          const restN = bN[b] - q - (r > 0 ? 1 : 0);
-          const parts = (q > 0 ? 1 : 0) + (r > 0 ? 1 : 0) + (restN > 0 ? 1 : 0);
+          const x = rem[f] - q * c;
+          const restN = bN[b] - q - (x > 0 ? 1 : 0);
+          const parts = (q > 0 ? 1 : 0) + (x > 0 ? 1 : 0) + (restN > 0 ? 1 : 0);
           const shift = parts - 1;
           for (let k = blocks - 1; k > b; k--) {
-            bN[k + shift] = bN[k]; bV[k + shift] = bV[k]; bM[k + shift] = bM[k]; bD[k + shift] = bD[k];
+            bN[k + shift] = bN[k];
+            bFree.copyWithin((k + shift) * NR, k * NR, (k + 1) * NR);
           }
-          const v0 = bV[b], m0 = bM[b], d0 = bD[b];
+          for (let r = 0; r < NR; r++) orig[r] = bFree[b * NR + r];
           let k = b;
-          if (q > 0) { bN[k] = q; bV[k] = v0 - c * fl.vcpus; bM[k] = m0 - c * fl.memoryMiB; bD[k] = d0 - c * fl.diskGiB; k++; }
-          if (r > 0) { bN[k] = 1; bV[k] = v0 - r * fl.vcpus; bM[k] = m0 - r * fl.memoryMiB; bD[k] = d0 - r * fl.diskGiB; k++; }
-          if (restN > 0) { bN[k] = restN; bV[k] = v0; bM[k] = m0; bD[k] = d0; k++; }
+          if (q > 0) { bN[k] = q; for (let r = 0; r < NR; r++) bFree[k * NR + r] = orig[r] - c * req[fq + r]; k++; }
+          if (x > 0) { bN[k] = 1; for (let r = 0; r < NR; r++) bFree[k * NR + r] = orig[r] - x * req[fq + r]; k++; }
+          if (restN > 0) { bN[k] = restN; for (let r = 0; r < NR; r++) bFree[k * NR + r] = orig[r]; k++; }
           blocks += shift;
           left -= rem[f];
           rem[f] = 0;

@@ -9,7 +9,8 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import { hostSchedulable, instancesPerHost } from './nova-capacity';
-import { Aggregate, NOVA_DEFAULT_ALLOCATION_RATIO, NOVA_DEFAULT_RESERVED } from '../model/model';
+import { Aggregate, Flavor, NOVA_DEFAULT_ALLOCATION_RATIO, NOVA_DEFAULT_RESERVED } from '../model/model';
+import { describeFlavor, ZERO_RESOURCES } from '../model/resource-classes';
 import type { Diagnostic } from '../lint/diagnostics';
 
 /** A problem with the input; the message is `file:line:col: error: … [rule]` when the entry is located. */
@@ -87,23 +88,75 @@ export function checkSiteName(name: string): void {
   if (!NAME.test(name) || name.length > 63) throw new ImportError(`--name "${name}" is not a valid name (lower-case letters, digits, "-" and ".")`);
 }
 
+/** A flavor as imported: its size, and what its extra specs ask beyond VCPU, memory and disk. */
+export interface ImportedFlavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number }
+
+/**
+ * A flavor's extra specs: Nova's "extra_specs" object (microversion 2.61+), or the openstack
+ * client's "Properties", an object or (older clients) the text "hw:cpu_policy='dedicated', …".
+ */
+export function extraSpecs(f: Obj): Record<string, string> {
+  const raw = f.extra_specs ?? f.Properties ?? f.properties;
+  const out: Record<string, string> = {};
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) for (const [k, v] of Object.entries(raw as Obj)) out[k] = String(v);
+  else if (typeof raw === 'string') for (const m of raw.matchAll(/([\w:.-]+)\s*=\s*'([^']*)'/g)) out[m[1]] = m[2];
+  return out;
+}
+
+/**
+ * What the extra specs ask of Placement beyond the flavor's size, as Nova reads them
+ * (nova/scheduler/utils.py, resources_from_flavor): hw:cpu_policy=dedicated or resources:PCPU
+ * takes the vCPUs as PCPU; resources:VGPU and resources:PCI_DEVICE ask devices. A spec this
+ * model cannot count (hw:cpu_policy=mixed, a CUSTOM_ or other resource class) is returned as
+ * `unmodelled`, and the flavor is left out with a note.
+ */
+export function flavorDevices(specs: Record<string, string>): { cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number; unmodelled?: string } {
+  const out: { cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number; unmodelled?: string } = {};
+  const policy = specs['hw:cpu_policy'];
+  if (policy === 'mixed') return { unmodelled: 'hw:cpu_policy=mixed' };
+  if (policy === 'dedicated') out.cpuPolicy = 'dedicated';
+  for (const [k, v] of Object.entries(specs)) {
+    const m = /^resources\d*(?:_[\w-]+)?:([A-Z0-9_]+)$/.exec(k);
+    if (!m) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 100000) return { unmodelled: `${k}=${v}` };
+    if (m[1] === 'VGPU') out.vgpus = (out.vgpus ?? 0) + n;
+    else if (m[1] === 'PCI_DEVICE') out.pciDevices = (out.pciDevices ?? 0) + n;
+    else if (m[1] === 'PCPU') { if (n > 0) out.cpuPolicy = 'dedicated'; }
+    else if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(m[1]) && n > 0) return { unmodelled: `${k}=${v}` };
+  }
+  return out;
+}
+
 /**
  * The flavor list of `openstack flavor list --long -f json` (or Nova's {"flavors": [...]}), each
- * entry checked with file:line:col; disk kept only when the hosts have local disk to count it in.
+ * entry checked with file:line:col; disk kept only when the hosts have local disk to count it in;
+ * devices from the extra specs (flavorDevices). Flavors asking what the model cannot count are
+ * returned in `unmodelled`.
  */
-export function readFlavors(flavorsJson: unknown, file: string, text: string | undefined, diskKnown: boolean): { name: string; vcpus: number; memoryMiB: number; diskGiB: number }[] {
+export function readFlavors(flavorsJson: unknown, file: string, text: string | undefined, diskKnown: boolean): { flavors: ImportedFlavor[]; unmodelled: string[] } {
   const floc = jsonLocator(text, file, 'flavors');
   const seen = new Set<string>();
-  const flavors = list(flavorsJson, 'flavors', file).map((f, i) => {
+  const unmodelled: string[] = [];
+  const flavors: ImportedFlavor[] = [];
+  list(flavorsJson, 'flavors', file).forEach((f, i) => {
     const fname = str(f, ['Name', 'name']);
     if (!fname) throw new ImportError(`${floc.at(i)}: error: entry ${i + 1} has no "Name" [missing-field]`);
     if (seen.has(fname)) throw new ImportError(`${floc.at(i, str(f, ['Name']) !== undefined ? 'Name' : 'name')}: error: flavor "${fname}" is listed twice [duplicate-name]`);
     seen.add(fname);
     const diskGiB = num(f, FLAVOR_DISK, floc, i);
-    return { name: fname, vcpus: num(f, FLAVOR_VCPUS, floc, i), memoryMiB: num(f, FLAVOR_RAM, floc, i), diskGiB: diskKnown ? diskGiB : 0 };
+    const size = { name: fname, vcpus: num(f, FLAVOR_VCPUS, floc, i), memoryMiB: num(f, FLAVOR_RAM, floc, i), diskGiB: diskKnown ? diskGiB : 0 };
+    const { unmodelled: why, ...devices } = flavorDevices(extraSpecs(f));
+    if (why) unmodelled.push(`${fname} (${why})`);
+    else flavors.push({ ...size, ...devices });
   });
-  if (flavors.length === 0) throw new ImportError(`${file}: no flavors`);
-  return flavors;
+  if (flavors.length === 0 && unmodelled.length === 0) throw new ImportError(`${file}: no flavors`);
+  return { flavors, unmodelled };
+}
+
+/** The flavor as the model reads it (defaults for what the import leaves out). */
+export function modelFlavor(f: ImportedFlavor, index = 0): Flavor {
+  return { name: f.name, vcpus: f.vcpus, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, cpuPolicy: f.cpuPolicy ?? 'shared', vgpus: f.vgpus ?? 0, pciDevices: f.pciDevices ?? 0, index };
 }
 
 /** An imported Site document as YAML, refused when it would not lint (`check`): nothing half-right is written. */
@@ -153,15 +206,16 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
     hosts: s.hosts,
     host: { vcpus: s.vcpus, memoryMiB: s.memoryMiB, diskGiB: s.diskGiB },
   })));
-  const allFlavors = readFlavors(flavorsJson, ff, opts.flavorsText, diskKnown);
+  const { flavors: allFlavors, unmodelled } = readFlavors(flavorsJson, ff, opts.flavorsText, diskKnown);
+  if (unmodelled.length) notes.push(`left out ${unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${unmodelled.slice(0, 10).join(', ')}${unmodelled.length > 10 ? ', …' : ''}`);
   if (!diskKnown) notes.push(`${hf} gives no local disk per host, so disk is not modelled (flavor disks left at 0, as for root disks on shared storage); set host and flavor diskGiB to count it`);
   // a flavor no host can schedule (Nova's default reserved and ratios) would not lint: leave it out, and say so
-  const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, index }));
+  const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, host: { ...ZERO_RESOURCES, ...a.host }, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, index }));
   const schedulable = modelled.map(hostSchedulable);
-  const fits = (f: (typeof allFlavors)[number]) => modelled.some((g) => instancesPerHost(g, { ...f, index: 0 }) > 0);
+  const fits = (f: ImportedFlavor) => modelled.some((g) => instancesPerHost(g, modelFlavor(f)) > 0);
   const flavors = allFlavors.filter(fits);
   const dropped = allFlavors.filter((f) => !fits(f));
-  if (dropped.length) notes.push(`left out ${dropped.length} flavor(s) that fit no host: ${dropped.slice(0, 10).map((f) => `${f.name} (${f.vcpus} vCPU, ${f.memoryMiB} MiB, ${f.diskGiB} GiB)`).join(', ')}${dropped.length > 10 ? ', …' : ''}`);
+  if (dropped.length) notes.push(`left out ${dropped.length} flavor(s) that fit no host: ${dropped.slice(0, 10).map((f) => `${f.name} (${describeFlavor(f)})`).join(', ')}${dropped.length > 10 ? ', …' : ''}`);
   if (flavors.length === 0) throw new ImportError(`${ff}: no flavor fits any host in ${hf} (largest host schedules ${Math.max(...schedulable.map((h) => h.vcpus))} vCPU, ${Math.max(...schedulable.map((h) => h.memoryMiB))} MiB with Nova's default reserved memory)`);
   const doc = {
     apiVersion: 'headroom.dev/v1',

@@ -5,14 +5,17 @@
  * the Site's capacity is Placement's own, int((total − reserved) × allocation_ratio) per host.
  * Hosts with the same aggregate membership, inventory and traits become one aggregate, named
  * from Nova's os-aggregates when a compute endpoint is given, else stably from the aggregate
- * UUIDs. Nested providers (vGPU, PCI devices) and PCPU are counted and reported; the model
- * does not place them yet. Current usage is kept with the Site as `observedUsage`. Requests
+ * UUIDs. PCPU, VGPU and PCI_DEVICE inventories, the root's and its nested providers' (a GPU,
+ * a PF, at any depth), become the host's `pcpus`, `vgpus` and `pciDevices`: one pool per host
+ * (deviceInventory); other classes (CUSTOM_*, bandwidth, VFs) are named in a note. Current
+ * usage is kept with the Site as `observedUsage`. Requests
  * run concurrently, at most 8 at a time. Flavors come from `openstack flavor list` JSON, as
  * Placement does not know them.
  */
 import { placementCapacity } from './nova-capacity';
 import { checkSiteName, ImportError, parseInventoryJson, readFlavors, siteYaml } from './openstack-import';
 import type { Diagnostic } from '../lint/diagnostics';
+import { DEVICE_RESOURCES, PLACEMENT_CLASS, RATIO_FIELD, RESOURCES } from '../model/resource-classes';
 
 /** A failure to talk to Placement (exit 2): unreachable, refused credentials. */
 export class PlacementError extends Error {}
@@ -22,7 +25,7 @@ export interface PlacementSource { url: string; token: string; computeUrl?: stri
 
 interface Inventory { total: number; reserved: number; allocation_ratio: number }
 interface Provider { uuid: string; name: string; parent_provider_uuid?: string | null; root_provider_uuid?: string }
-interface Node { rp: Provider; inv: Record<string, Inventory>; usages: Record<string, number>; aggregates: string[]; traits: string[]; children: { inv: Record<string, Inventory>; traits: string[] }[] }
+interface Node { rp: Provider; inv: Record<string, Inventory>; usages: Record<string, number>; aggregates: string[]; traits: string[]; children: { inv: Record<string, Inventory>; usages: Record<string, number>; traits: string[] }[] }
 
 const VERSION = 'placement 1.36';
 const CONCURRENCY = 8;
@@ -96,7 +99,7 @@ export async function readPlacement(src: PlacementSource): Promise<{ nodes: Node
     // a nested provider (a GPU, a NUMA cell, a PF, at any depth) belongs to its tree's root
     const rootUuid = d.rp.root_provider_uuid && d.rp.root_provider_uuid !== d.rp.uuid ? d.rp.root_provider_uuid : d.rp.parent_provider_uuid;
     const root = rootUuid ? byUuid.get(rootUuid) : undefined;
-    if (root) root.children.push({ inv: d.inv, traits: d.traits });
+    if (root) root.children.push({ inv: d.inv, usages: d.usages, traits: d.traits });
     else if (d.inv.VCPU || d.inv.MEMORY_MB) nodes.push(d);
     else others.push(d.rp.name);
   }
@@ -108,6 +111,34 @@ async function novaAggregateNames(src: PlacementSource): Promise<Map<string, str
   if (!src.computeUrl) return new Map();
   const { aggregates } = await get<{ aggregates: { uuid: string; name: string }[] }>(src, src.computeUrl, '/os-aggregates', { 'x-openstack-nova-api-version': '2.41' });
   return new Map(aggregates.map((a) => [a.uuid, a.name]));
+}
+
+const MODELLED = new Set(Object.values(PLACEMENT_CLASS));
+
+/**
+ * A host's PCPU, VGPU and PCI_DEVICE, over its own and its nested providers' inventories, as one
+ * pool per class (an instance's devices are not tied to one GPU here). Where every provider of
+ * a class has allocation_ratio 1 the totals and reserved amounts are summed, which keeps
+ * Σ int(total − reserved) exact; otherwise each provider's capacity int((total − reserved) ×
+ * ratio) is summed, with reserved 0 and ratio 1, and a note says so.
+ */
+function deviceInventory(n: Node, notes: string[]): { host: Record<string, number>; reserved: Record<string, number>; ratio: Record<string, number> } {
+  const out = { host: {} as Record<string, number>, reserved: {} as Record<string, number>, ratio: {} as Record<string, number> };
+  for (const r of DEVICE_RESOURCES) {
+    const invs = [n, ...n.children].map((p) => p.inv[PLACEMENT_CLASS[r]]).filter((i): i is Inventory => !!i && i.total > 0);
+    if (!invs.length) continue;
+    if (invs.every((i) => i.allocation_ratio === 1)) {
+      out.host[r] = invs.reduce((m, i) => m + i.total, 0);
+      const reserved = invs.reduce((m, i) => m + Math.min(i.reserved, i.total), 0);
+      if (reserved) out.reserved[r] = reserved;
+    } else {
+      out.host[r] = invs.reduce((m, i) => m + placementCapacity(i.total, i.reserved, i.allocation_ratio), 0);
+      out.ratio[RATIO_FIELD[r]] = 1;
+      const note = `${PLACEMENT_CLASS[r]} providers with allocation ratios other than 1 are counted at their capacity, int((total − reserved) × ratio) each`;
+      if (!notes.includes(note)) notes.push(note);
+    }
+  }
+  return out;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
@@ -124,7 +155,7 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   const r = (n: Node, rc: string) => n.inv[rc] ?? { total: 0, reserved: 0, allocation_ratio: 1 };
   const groups = new Map<string, Node[]>();
   for (const n of nodes) {
-    const shape = ['VCPU', 'MEMORY_MB', 'DISK_GB'].map((rc) => { const i = r(n, rc); return `${i.total}/${i.reserved}/${i.allocation_ratio}`; }).join('|');
+    const shape = Object.entries(n.inv).sort(([a], [b]) => (a < b ? -1 : 1)).map(([rc, i]) => `${rc}:${i.total}/${i.reserved}/${i.allocation_ratio}`).join('|');
     // nested providers too: hosts with a GPU child and hosts without are not one aggregate
     const kids = n.children.map((c) => `${Object.entries(c.inv).sort(([a], [b]) => (a < b ? -1 : 1)).map(([rc, i]) => `${rc}:${i.total}/${i.reserved}/${i.allocation_ratio}`).join(',')}@${c.traits.join(',')}`).sort().join(';');
     const key = `${n.aggregates.join(',')}#${shape}#${n.traits.join(',')}#${kids}`;
@@ -139,30 +170,27 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
     if (used.has(base)) base = `${base}-${v.total}c-${Math.round(m.total / 1024)}g`;
     for (let k = 2; used.has(base); k++) base = `${base.replace(/-\d+$/, '')}-${k}`;
     used.add(base);
+    const dev = deviceInventory(n, notes);
     return {
       name: base, hosts: g.length,
-      host: { vcpus: v.total, memoryMiB: m.total, diskGiB: d.total },
-      reserved: { vcpus: v.reserved, memoryMiB: m.reserved, diskGiB: d.reserved },
-      allocationRatio: { cpu: v.allocation_ratio, ram: m.allocation_ratio, disk: d.allocation_ratio },
+      host: { vcpus: v.total, memoryMiB: m.total, diskGiB: d.total, ...dev.host },
+      reserved: { vcpus: v.reserved, memoryMiB: m.reserved, diskGiB: d.reserved, ...dev.reserved },
+      allocationRatio: { cpu: v.allocation_ratio, ram: m.allocation_ratio, disk: d.allocation_ratio, ...dev.ratio },
     };
   });
-  // resources the model does not place yet: said, not dropped silently
+  // resource classes the model does not count: said, not dropped silently
   const other = new Map<string, number>();
   const count = (rc: string, inv: Inventory) => other.set(rc, (other.get(rc) ?? 0) + placementCapacity(inv.total, inv.reserved, inv.allocation_ratio));
-  for (const n of nodes) {
-    for (const [rc, inv] of Object.entries(n.inv)) if (!['VCPU', 'MEMORY_MB', 'DISK_GB'].includes(rc)) count(rc, inv);
-    for (const c of n.children) for (const [rc, inv] of Object.entries(c.inv)) count(rc, inv);
-  }
+  for (const n of nodes) for (const p of [n, ...n.children]) for (const [rc, inv] of Object.entries(p.inv)) if (!MODELLED.has(rc)) count(rc, inv);
   if (others.length) notes.push(`${others.length} resource provider(s) without VCPU or MEMORY_MB left out (shared storage or network providers): ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`);
-  if (other.size) notes.push(`also in Placement, not placed by the model yet: ${[...other].map(([rc, n]) => `${n} ${rc}`).join(', ')}`);
-  const usage = { vcpus: 0, memoryMiB: 0, diskGiB: 0 };
-  for (const n of nodes) {
-    usage.vcpus += n.usages.VCPU ?? 0;
-    usage.memoryMiB += n.usages.MEMORY_MB ?? 0;
-    usage.diskGiB += n.usages.DISK_GB ?? 0;
-  }
+  if (other.size) notes.push(`also in Placement, not modelled: ${[...other].map(([rc, n]) => `${n} ${rc}`).join(', ')}`);
+  const usage: Record<string, number> = { vcpus: 0, memoryMiB: 0, diskGiB: 0, pcpus: 0, vgpus: 0, pciDevices: 0 };
+  for (const n of nodes) for (const p of [n, ...n.children]) for (const r of RESOURCES) usage[r] += p.usages[PLACEMENT_CLASS[r]] ?? 0;
+  for (const r of DEVICE_RESOURCES) if (usage[r] === 0) delete usage[r];
   // flavor disks kept as given: Placement's DISK_GB (or its absence) is the hosts' own
-  const flavorsOut = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
+  const read = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
+  if (read.unmodelled.length) notes.push(`left out ${read.unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${read.unmodelled.slice(0, 10).join(', ')}${read.unmodelled.length > 10 ? ', …' : ''}`);
+  const flavorsOut = read.flavors;
   const doc = {
     apiVersion: 'headroom.dev/v1',
     kind: 'Site',

@@ -14,3 +14,4 @@ export * from './model';
 export * from './units';
 export * from './file-access';
 export * from './limits';
+export * from './resource-classes';

@@ -7,8 +7,9 @@
 import { SourceDocument } from './source-document';
 import { ValidatedDocument } from './schema-validation';
 import { parseDuration } from './units';
+import { Resources, ZERO_RESOURCES } from './resource-classes';
 
-export interface Resources { vcpus: number; memoryMiB: number; diskGiB: number }
+export type { Resources } from './resource-classes';
 
 export interface Aggregate {
   name: string;
@@ -16,11 +17,12 @@ export interface Aggregate {
   hosts: number;
   host: Resources;
   reserved: Resources;
-  allocationRatio: { cpu: number; ram: number; disk: number };
+  allocationRatio: { cpu: number; ram: number; disk: number; pcpu: number; vgpu: number; pci: number };
   index: number;
 }
 
-export interface Flavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; index: number }
+/** A Nova flavor; what it asks of Placement is flavorRequest() (dedicated CPUs come from PCPU). */
+export interface Flavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy: 'shared' | 'dedicated'; vgpus: number; pciDevices: number; index: number }
 
 interface SiteBase { name: string; region: string; sovereign: boolean; currency: string; src: SourceDocument }
 
@@ -155,8 +157,9 @@ export interface Model {
 export interface PartialSite { type: string; flavors: string[]; instanceTypes: string[] }
 export interface PartialWorkload { flavor?: string; instanceType?: string; src: SourceDocument }
 
-export const NOVA_DEFAULT_RESERVED: Resources = { vcpus: 0, memoryMiB: 512, diskGiB: 0 };
-export const NOVA_DEFAULT_ALLOCATION_RATIO = { cpu: 4.0, ram: 1.0, disk: 1.0 };
+export const NOVA_DEFAULT_RESERVED: Resources = { vcpus: 0, memoryMiB: 512, diskGiB: 0, pcpus: 0, vgpus: 0, pciDevices: 0 };
+/** Nova's initial_*_allocation_ratio; PCPU, VGPU and PCI devices are reported at 1.0. */
+export const NOVA_DEFAULT_ALLOCATION_RATIO = { cpu: 4.0, ram: 1.0, disk: 1.0, pcpu: 1.0, vgpu: 1.0, pci: 1.0 };
 export const DEFAULT_SETTINGS: Settings = {
   reportingCurrency: 'USD',
   exchangeRates: {},
@@ -205,7 +208,7 @@ export function parseTime(s: unknown): number {
 
 function resources(v: unknown, d: Resources): Resources {
   const r = o(v);
-  return { vcpus: num(r.vcpus, d.vcpus), memoryMiB: num(r.memoryMiB, d.memoryMiB), diskGiB: num(r.diskGiB, d.diskGiB) };
+  return { vcpus: num(r.vcpus, d.vcpus), memoryMiB: num(r.memoryMiB, d.memoryMiB), diskGiB: num(r.diskGiB, d.diskGiB), pcpus: num(r.pcpus, d.pcpus), vgpus: num(r.vgpus, d.vgpus), pciDevices: num(r.pciDevices, d.pciDevices) };
 }
 
 function buildSite(doc: ValidatedDocument): Site {
@@ -225,15 +228,18 @@ function buildSite(doc: ValidatedDocument): Site {
           name: str(g.name, ''),
           availabilityZone: typeof g.availabilityZone === 'string' ? g.availabilityZone : undefined,
           hosts: num(g.hosts, 0),
-          host: resources(g.host, { vcpus: 0, memoryMiB: 0, diskGiB: 0 }),
+          host: resources(g.host, ZERO_RESOURCES),
           reserved: resources(g.reserved, NOVA_DEFAULT_RESERVED),
-          allocationRatio: { cpu: num(ratio.cpu, NOVA_DEFAULT_ALLOCATION_RATIO.cpu), ram: num(ratio.ram, NOVA_DEFAULT_ALLOCATION_RATIO.ram), disk: num(ratio.disk, NOVA_DEFAULT_ALLOCATION_RATIO.disk) },
+          allocationRatio: {
+            cpu: num(ratio.cpu, NOVA_DEFAULT_ALLOCATION_RATIO.cpu), ram: num(ratio.ram, NOVA_DEFAULT_ALLOCATION_RATIO.ram), disk: num(ratio.disk, NOVA_DEFAULT_ALLOCATION_RATIO.disk),
+            pcpu: num(ratio.pcpu, 1), vgpu: num(ratio.vgpu, 1), pci: num(ratio.pci, 1),
+          },
           index,
         };
       }),
       flavors: a(spec.flavors).map((x, index) => {
         const f = o(x);
-        return { name: str(f.name, ''), vcpus: num(f.vcpus, 0), memoryMiB: num(f.memoryMiB, 0), diskGiB: num(f.diskGiB, 0), index };
+        return { name: str(f.name, ''), vcpus: num(f.vcpus, 0), memoryMiB: num(f.memoryMiB, 0), diskGiB: num(f.diskGiB, 0), cpuPolicy: f.cpuPolicy === 'dedicated' ? 'dedicated' : 'shared', vgpus: num(f.vgpus, 0), pciDevices: num(f.pciDevices, 0), index };
       }),
       cost: { hostCapex: num(cost.hostCapex, 0), amortizationMonths: num(cost.amortizationMonths, 60), hostOpexMonthly: num(cost.hostOpexMonthly, 0) },
       procurement: { leadTimeDays: num(proc.leadTimeDays, 90), minOrderHosts: num(proc.minOrderHosts, 1) },

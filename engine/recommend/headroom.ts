@@ -2,16 +2,18 @@
  * Headroom per site over every resource it is counted in (format.md, "Every resource counts"):
  * spare = 1 − peak need / installed capacity, per resource, from the replay's own series; the
  * binding resource is the one with the least spare, and the site meets headroomTarget only if
- * every resource does. Against the largest single-site loss: the extra vCPU, memory and disk
- * the site must take at every workload's peak when another site is lost (shares redistributed
+ * every resource does. Against the largest single-site loss: the extra of every resource (vCPU,
+ * memory, disk, PCPU, vGPU, PCI devices) the site must take at every workload's peak when another site is lost (shares redistributed
  * as in failover.ts), which fits only if it fits in every resource's spare.
  */
 import { sharesWithout, unitResources } from '../replay/failover';
 import { Placement, Site, Workload } from '../model/model';
 import type { ReportSite } from '../report/report-types';
 
-export type Resource = 'vcpus' | 'memoryMiB' | 'diskGiB';
-export const RESOURCE_LABEL: Record<Resource, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+import { RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
+
+export type Resource = ResourceKey;
+export { RESOURCE_LABEL };
 
 export interface SiteHeadroom {
   site: string;
@@ -29,7 +31,7 @@ export interface SiteHeadroom {
 export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, rs: ReportSite): SiteHeadroom {
   const target = placement.headroomTarget;
   const spares: SiteHeadroom['spares'] = [];
-  for (const resource of ['vcpus', 'memoryMiB', 'diskGiB'] as const) {
+  for (const resource of RESOURCES) {
     const q = rs.peakNeed?.[resource];
     const cap = rs.capacity[resource];
     if (q === null || q === undefined || cap === null || cap === undefined) continue;
@@ -48,7 +50,7 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
       if (after <= before) return;
       const instances = (peaks[i] * (after - before)) / 100 / (w.capacityPerInstance * w.targetUtilization);
       const unit = unitResources(site, w);
-      for (const r of ['vcpus', 'memoryMiB', 'diskGiB'] as const) extra[r] = (extra[r] ?? 0) + instances * unit[r];
+      for (const r of RESOURCES) if (unit[r] > 0 || r === 'vcpus') extra[r] = (extra[r] ?? 0) + instances * unit[r];
     });
     // the loss that takes the largest share of some resource's capacity is the worst
     const share = Math.max(0, ...spares.map((x) => (x.capacity > 0 ? (extra[x.resource] ?? 0) / x.capacity : 0)), ...(spares.length ? [] : [extra.vcpus ?? 0]));

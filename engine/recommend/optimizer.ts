@@ -23,7 +23,8 @@
  * overloads a site are added and the program solved again (constraint generation).
  */
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from '../model/model';
-import { hostSchedulable } from '../capacity/nova-capacity';
+import { flavorRequest, RESOURCE_LABEL, RESOURCES, ResourceKey, Resources, ZERO_RESOURCES } from '../model/resource-classes';
+import { hostSchedulable, siteSchedulable } from '../capacity/nova-capacity';
 import { hostMonthly, rateFor } from '../capacity/pricing';
 import { hostsAfterEvents } from '../replay/failover';
 import { LpModel } from './lp-model';
@@ -80,7 +81,8 @@ export interface OptimizeResult {
   rows: number;
 }
 
-interface Cell { w: number; s: number; col: number; vcpu: number; mem: number; cost: number; lagLoss: number }
+/** One workload on one site: its LP column, its instance's CPUs (for weighting steps), what one instance takes per resource, its cost. */
+interface Cell { w: number; s: number; col: number; vcpu: number; req: Resources; cost: number; lagLoss: number }
 
 function eligible(w: Workload, site: Site): boolean {
   if (w.dataClass === 'sovereign' && !site.sovereign) return false;
@@ -116,7 +118,7 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
   const cellsOf: Cell[][] = workloads.map(() => []);
   workloads.forEach((w, wi) => {
     sites.forEach((site, si) => {
-      if (eligible(w, site)) cellsOf[wi].push({ w: wi, s: si, col: -1, vcpu: 0, mem: 0, cost: 0, lagLoss: 0 });
+      if (eligible(w, site)) cellsOf[wi].push({ w: wi, s: si, col: -1, vcpu: 0, req: { ...ZERO_RESOURCES }, cost: 0, lagLoss: 0 });
     });
     if (cellsOf[wi].length === 0) {
       explanation.push(w.dataClass === 'sovereign'
@@ -141,11 +143,11 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
       if (site.type === 'openstack') {
         const f = site.flavors.find((x) => x.name === w.flavor)!;
         c.vcpu = f.vcpus;
-        c.mem = f.memoryMiB;
+        c.req = flavorRequest(f);
       } else {
         const it = site.instanceTypes.find((x) => x.name === w.instanceType)!;
         c.vcpu = it.vcpus;
-        c.mem = it.memoryMiB;
+        c.req = { ...ZERO_RESOURCES, vcpus: it.vcpus, memoryMiB: it.memoryMiB };
         const spot = input.placement.workloads.get(w.name)?.purchase === 'spot';
         const price = spot ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly;
         const egress = w.unit === 'rps' ? (w.egressGiBPerMillionRequests / 1e6) * site.egressPerGiB : 0;
@@ -166,13 +168,12 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
   for (const cells of cellsOf) for (const c of cells) c.col = lp.addColumn(c.cost, 0, 1);
 
   // hosts to add (MILP) per aggregate of openstack sites
-  const hostCols: { site: number; agg: number; col: number; vcpu: number; mem: number }[] = [];
+  const hostCols: { site: number; agg: number; col: number; sched: Resources }[] = [];
   if (input.addHosts) {
     sites.forEach((site, si) => {
       if (site.type !== 'openstack') return;
       site.aggregates.forEach((g, ai) => {
-        const hs = hostSchedulable(g);
-        hostCols.push({ site: si, agg: ai, vcpu: hs.vcpus, mem: hs.memoryMiB, col: lp.addColumn(hostMonthly(site) * months * rate[si], 0, Infinity, true) });
+        hostCols.push({ site: si, agg: ai, sched: hostSchedulable(g), col: lp.addColumn(hostMonthly(site) * months * rate[si], 0, Infinity, true) });
       });
     });
   }
@@ -198,39 +199,38 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
     });
   }
 
-  // capacities
-  const capacity = sites.map((site) => {
+  // capacities: an OpenStack site in vCPU and memory, and in disk, PCPU, vGPU and PCI devices
+  // where it has them or a workload there asks for them; a public site in vCPU against its quota
+  const capacity: Resources[] = sites.map((site) => {
     if (site.type === 'openstack') {
       const hosts = hostsAfterEvents(site as OpenStackSite, input.events);
-      let v = 0, mem = 0;
-      (site as OpenStackSite).aggregates.forEach((g, a) => {
-        const hs = hostSchedulable(g);
-        v += hosts[a] * hs.vcpus;
-        mem += hosts[a] * hs.memoryMiB;
-      });
-      return { vcpu: v, mem };
+      return siteSchedulable(site as OpenStackSite, (g) => hosts[g.index]);
     }
     const q = (site as PublicSite).quota.vcpus;
-    return { vcpu: q ?? Infinity, mem: Infinity };
+    return { vcpus: q ?? Infinity, memoryMiB: Infinity, diskGiB: Infinity, pcpus: Infinity, vgpus: Infinity, pciDevices: Infinity };
   });
   const bySite: Cell[][] = sites.map(() => []);
   for (const cells of cellsOf) for (const c of cells) bySite[c.s].push(c);
+  const rowResources: ResourceKey[][] = sites.map((site, si) => {
+    const extra = hostCols.filter((x) => x.site === si);
+    if (site.type !== 'openstack') return capacity[si].vcpus !== Infinity || extra.length ? ['vcpus'] : [];
+    return RESOURCES.filter((r) => r === 'vcpus' || r === 'memoryMiB' || capacity[si][r] > 0 || bySite[si].some((c) => c.req[r] > 0));
+  });
   const weights = workloads.map((_, wi) => cellsOf[wi][0].vcpu / capEff[wi]);
   const stepsConstrained = [...new Set([...busiestSteps(demand, weights, input.busiestSteps ?? 24), ...(input.extraSteps ?? [])])].sort((a, b) => a - b);
-  const capRow = (label: string, si: number, limit: number, per: (c: Cell) => number, resource: 'vcpu' | 'mem', factor: number) => {
+  const capRow = (label: string, si: number, limit: number, per: (c: Cell) => number, resource: ResourceKey, factor: number) => {
     const cells = bySite[si];
     const cols = cells.map((c) => c.col);
     const coefs = cells.map(per);
     const extra = hostCols.filter((x) => x.site === si);
-    lp.addRow(label, -Infinity, limit, [...cols, ...extra.map((x) => x.col)], [...coefs, ...extra.map((x) => -(resource === 'vcpu' ? x.vcpu : x.mem) * factor)]);
+    lp.addRow(label, -Infinity, limit, [...cols, ...extra.map((x) => x.col)], [...coefs, ...extra.map((x) => -x.sched[resource] * factor)]);
   };
   sites.forEach((site, si) => {
     if (bySite[si].length === 0) return;
     const factor = 1 - headroom;
     for (const t of stepsConstrained) {
       const when = iso(h.start + t * h.step);
-      if (capacity[si].vcpu !== Infinity || hostCols.some((x) => x.site === si)) capRow(`vCPU of ${site.name} at ${when} with ${Math.round(headroom * 100)} % headroom`, si, capacity[si].vcpu * factor, (c) => (demand[c.w][t] / capEff[c.w]) * c.vcpu, 'vcpu', factor);
-      if (site.type === 'openstack') capRow(`memory of ${site.name} at ${when} with ${Math.round(headroom * 100)} % headroom`, si, capacity[si].mem * factor, (c) => (demand[c.w][t] / capEff[c.w]) * c.mem, 'mem', factor);
+      for (const r of rowResources[si]) capRow(`${RESOURCE_LABEL[r]} of ${site.name} at ${when} with ${Math.round(headroom * 100)} % headroom`, si, capacity[si][r] * factor, (c) => (demand[c.w][t] / capEff[c.w]) * c.req[r], r, factor);
     }
   });
 
@@ -256,23 +256,20 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
       sites.forEach((site, si) => {
         if (si === L || bySite[si].length === 0) return;
         const cols: number[] = [];
-        const coefs: number[] = [];
-        const coefsMem: number[] = [];
+        const of: Cell[] = [];
         for (const c of bySite[si]) {
-          const a = (peak[c.w] / capEff[c.w]);
           cols.push(c.col);
-          coefs.push(a * c.vcpu);
-          coefsMem.push(a * c.mem);
+          of.push(c);
           const f = flows.get(`${c.w}:${L}:${si}`);
           if (f !== undefined) {
             cols.push(f);
-            coefs.push(a * c.vcpu);
-            coefsMem.push(a * c.mem);
+            of.push(c);
           }
         }
         const extra = hostCols.filter((x) => x.site === si);
-        if (capacity[si].vcpu !== Infinity || extra.length) lp.addRow(`vCPU of ${site.name} at every workload's peak when ${lostSite.name} is lost (N-1)`, -Infinity, capacity[si].vcpu, [...cols, ...extra.map((x) => x.col)], [...coefs, ...extra.map((x) => -x.vcpu)]);
-        if (site.type === 'openstack') lp.addRow(`memory of ${site.name} at every workload's peak when ${lostSite.name} is lost (N-1)`, -Infinity, capacity[si].mem, [...cols, ...extra.map((x) => x.col)], [...coefsMem, ...extra.map((x) => -x.mem)]);
+        for (const r of rowResources[si]) {
+          lp.addRow(`${RESOURCE_LABEL[r]} of ${site.name} at every workload's peak when ${lostSite.name} is lost (N-1)`, -Infinity, capacity[si][r], [...cols, ...extra.map((x) => x.col)], [...of.map((c) => (peak[c.w] / capEff[c.w]) * c.req[r]), ...extra.map((x) => -x.sched[r])]);
+        }
       });
     });
   }

@@ -13,6 +13,7 @@ import { amountUnit } from '../report/demand-units';
 import { RESOURCE_LABEL } from './headroom';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
+import { shortfallDevices } from '../model/resource-classes';
 
 export type Policy =
   | { kind: 'n1' | 'headroom' | 'slo' | 'unserved' | 'n1-regression' | 'headroom-regression' | 'slo-regression'; text: string }
@@ -74,7 +75,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
       for (const f of r.failover) {
         if (f.survives) continue;
         for (const [name, s] of Object.entries(f.shortfall)) {
-          if (s.instances > 0) out.push(breach(placementEntry(w, name), 'policy-n1', `policy n1: losing ${f.lostSite} leaves ${name} short of ${s.instances} instance(s) (${s.vcpus} vCPU, ${(s.memoryMiB / 1024).toFixed(0)} GiB) at its peak`));
+          if (s.instances > 0) out.push(breach(placementEntry(w, name), 'policy-n1', `policy n1: losing ${f.lostSite} leaves ${name} short of ${s.instances} instance(s) (${s.vcpus} vCPU, ${(s.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(s)}) at its peak`));
         }
       }
     } else if (p.kind === 'headroom') {

@@ -13,8 +13,8 @@ import { RESOURCE_LABEL, siteHeadroom, sparesText } from './headroom';
 import { Analysis } from '../lint/lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
 import { planPurchase, ResourceNeed } from './procurement';
-import { hostSchedulable } from '../capacity/nova-capacity';
-import { RESOURCES } from '../replay/replay';
+import { hostSchedulable, siteSchedulable } from '../capacity/nova-capacity';
+import { RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';
 import { peaksOf, simulate, Simulation } from '../replay/simulate';
@@ -185,10 +185,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   res.sites.forEach((site, s) => {
     if (site.type !== 'openstack') return;
     const hosts = hostsAfterEvents(site, plan.scenario.events);
-    const capacity = site.aggregates.reduce((acc, g, a) => {
-      const h = hostSchedulable(g);
-      return { vcpus: acc.vcpus + hosts[a] * h.vcpus, memoryMiB: acc.memoryMiB + hosts[a] * h.memoryMiB, diskGiB: acc.diskGiB + hosts[a] * h.diskGiB };
-    }, { vcpus: 0, memoryMiB: 0, diskGiB: 0 });
+    const capacity = siteSchedulable(site, (g) => hosts[g.index]);
     const needs: ResourceNeed[] = res.siteResources[s].map((r) => {
       const key = RESOURCES[r];
       const monthPeaks = Array.from(res.siteNeedMonthPeak[s][r]);
@@ -235,7 +232,8 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
       const w = hr.worstLoss;
-      const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : [])].join(' and ');
+      const devices = (['pcpus', 'vgpus', 'pciDevices'] as const).filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
+      const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
     }
     recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, Math.round(x.spare * 1e4) / 1e4])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });

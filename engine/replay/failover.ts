@@ -5,29 +5,47 @@
  * whose sites are all lost falls to its overflowTo site). Needs are sized like the replay,
  * n = ceil(D / (capacityPerInstance × targetUtilization)), all peaks at once (the conservative
  * reading), against capacity after the scenario's planned host additions. Shortfall per
- * workload in instances and vCPUs.
+ * workload in instances and what they would take (vCPU, memory, and PCPU and vGPU where asked).
  */
 import { allocateByPriority } from '../capacity/allocation';
-import { Model, OpenStackSite, Placement, ScenarioEvent, Site, Workload } from '../model/model';
+import { Model, OpenStackSite, Placement, Resources, ScenarioEvent, Site, Workload } from '../model/model';
+import { flavorRequest, ZERO_RESOURCES } from '../model/resource-classes';
 import { FlavorPacker } from '../capacity/nova-capacity';
 
-/** What a lost site leaves a workload short of: instances, and the vCPU and memory they would take. */
-export interface Shortfall { instances: number; vcpus: number; memoryMiB: number }
+/**
+ * What a lost site leaves a workload short of: instances, and the vCPU and memory they would
+ * take (and the PCPU and vGPU, when its flavor asks for them).
+ */
+export interface Shortfall { instances: number; vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }
 export interface FailoverResult { lostSite: string; survives: boolean; shortfall: Record<string, Shortfall> }
 
-/** vCPU, memory and disk of one instance of w on a site: its flavor (openstack) or instance type (public; no disk). */
-export function unitResources(site: Site, w: Workload): { vcpus: number; memoryMiB: number; diskGiB: number } {
+/**
+ * What one instance of w takes on a site, per resource class: its flavor's request (openstack:
+ * dedicated CPUs as PCPU, devices) or its instance type (public: vCPU and memory).
+ */
+export function unitResources(site: Site, w: Workload): Resources {
   if (site.type === 'openstack') {
     const f = site.flavors.find((x) => x.name === w.flavor);
-    return { vcpus: f?.vcpus ?? 0, memoryMiB: f?.memoryMiB ?? 0, diskGiB: f?.diskGiB ?? 0 };
+    return f ? flavorRequest(f) : { ...ZERO_RESOURCES };
   }
   const t = site.instanceTypes.find((x) => x.name === w.instanceType);
-  return { vcpus: t?.vcpus ?? 0, memoryMiB: t?.memoryMiB ?? 0, diskGiB: 0 };
+  return { ...ZERO_RESOURCES, vcpus: t?.vcpus ?? 0, memoryMiB: t?.memoryMiB ?? 0 };
 }
 
+/** The instance's CPUs, shared (VCPU) or dedicated (PCPU): what "vCPU" counts for instances. */
 export function unitVcpus(site: Site, w: Workload): number {
-  return unitResources(site, w).vcpus;
+  const u = unitResources(site, w);
+  return u.vcpus + u.pcpus;
 }
+
+/** n instances of unit u as a Shortfall (PCPU and vGPU only when asked for). */
+function shortOf(n: number, u: Resources, prev?: Shortfall): Shortfall {
+  const out: Shortfall = { instances: (prev?.instances ?? 0) + n, vcpus: (prev?.vcpus ?? 0) + n * u.vcpus, memoryMiB: (prev?.memoryMiB ?? 0) + n * u.memoryMiB };
+  if (u.pcpus > 0 || prev?.pcpus !== undefined) out.pcpus = (prev?.pcpus ?? 0) + n * u.pcpus;
+  if (u.vgpus > 0 || prev?.vgpus !== undefined) out.vgpus = (prev?.vgpus ?? 0) + n * u.vgpus;
+  return out;
+}
+
 
 export function hostsAfterEvents(site: OpenStackSite, events: readonly ScenarioEvent[]): number[] {
   return site.aggregates.map((g) => Math.max(0, g.hosts + events.filter((e) => e.type === 'addHosts' && e.site === site.name && e.aggregate === g.name).reduce((m, e) => m + (e as { hosts: number }).hosts, 0)));
@@ -72,8 +90,7 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
         const lostSite = model.sites.get(lost)!;
         const p = wp.shares.get(lost) ?? 0;
         const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
-        const u = unitResources(lostSite, w);
-        shortfall[w.name] = { instances: n, vcpus: n * u.vcpus, memoryMiB: n * u.memoryMiB };
+        shortfall[w.name] = shortOf(n, unitResources(lostSite, w));
         return;
       }
       for (const [s, p] of shares) {
@@ -109,8 +126,7 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
         const short = need[i] - run[i];
         if (short <= 0) return;
         const name = workloads[x.w].name;
-        const prev = shortfall[name] ?? { instances: 0, vcpus: 0, memoryMiB: 0 };
-        shortfall[name] = { instances: prev.instances + short, vcpus: prev.vcpus + short * v[i], memoryMiB: prev.memoryMiB + short * units[i].memoryMiB };
+        shortfall[name] = shortOf(short, units[i], shortfall[name]);
       });
     }
     const sorted = Object.fromEntries(Object.entries(shortfall).sort(([a], [b]) => (a < b ? -1 : 1)));

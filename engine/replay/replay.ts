@@ -18,7 +18,8 @@ import { allocateByPriority } from '../capacity/allocation';
 import { CalendarMonth, calendarMonths } from '../traffic/calendar-months';
 import { LagBank } from '../capacity/autoscaling';
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from '../model/model';
-import { FlavorPacker, hostSchedulable } from '../capacity/nova-capacity';
+import { FlavorPacker, hostSchedulable, resourceVector } from '../capacity/nova-capacity';
+import { DEVICE_RESOURCES, flavorRequest, NR, RESOURCES } from '../model/resource-classes';
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../capacity/pricing';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { Rng } from './rng';
@@ -57,27 +58,26 @@ export interface PairInfo {
   role: 'share' | 'overflow' | 'passive';
 }
 
+/**
+ * Per resource (RESOURCES order), max per bucket: schedulable capacity up, allocated, and what
+ * the instances needed would take. Empty arrays for a resource the site is not counted in.
+ */
 export interface SiteSeries {
-  capacityVcpus: Float64Array;
-  allocatedVcpus: Float64Array;
-  neededVcpus: Float64Array;
-  /** Memory and disk: schedulable, allocated and what the instances needed would take (openstack sites; 0 elsewhere). */
-  capacityMemoryMiB: Float64Array;
-  allocatedMemoryMiB: Float64Array;
-  neededMemoryMiB: Float64Array;
-  capacityDiskGiB: Float64Array;
-  allocatedDiskGiB: Float64Array;
-  neededDiskGiB: Float64Array;
+  capacity: Float64Array[];
+  allocated: Float64Array[];
+  needed: Float64Array[];
 }
 
 /**
- * The resources a site's capacity is counted in (format.md, "Every resource counts"), in this
- * order: vCPU, memory, disk (where hosts have schedulable disk); a public site has vCPU against
- * its quota. How instances of mixed flavors pack onto hosts is not a resource of its own: the
- * packer (nova-capacity.ts) decides what runs, and what does not fit is unserved.
+ * The resources a site's capacity is counted in (format.md, "Every resource counts";
+ * model/resource-classes.ts): an OpenStack site in vCPU and memory, disk where hosts have
+ * schedulable disk, PCPU, vGPU and PCI devices where hosts have them or flavors ask for them; a
+ * public site in vCPU against its quota. How instances of mixed flavors pack onto hosts is not
+ * a resource of its own: the packer (nova-capacity.ts) decides what runs, and what does not fit
+ * is unserved.
  */
-export const RESOURCES = ['vcpus', 'memoryMiB', 'diskGiB'] as const;
-export type ResourceKey = (typeof RESOURCES)[number];
+export { RESOURCES } from '../model/resource-classes';
+export type { ResourceKey } from '../model/resource-classes';
 
 export interface ReplayResult {
   steps: number;
@@ -207,9 +207,8 @@ export function replay(input: ReplayInput): ReplayResult {
   const invCapEff = new Float64Array(P);
   const violateAt = new Float64Array(P); // utilization above which a step violates the SLO
   const minInst = new Float64Array(P);
-  const vcpus = new Float64Array(P);
-  const memory = new Float64Array(P);
-  const diskOf = new Float64Array(P);
+  const vcpus = new Float64Array(P); // the instance's vCPUs (guest CPUs; quota, showback, charts)
+  const req = new Float64Array(P * NR); // what one instance takes, per resource (RESOURCES order)
   const priority = new Float64Array(P);
   const flavorIdx = new Int32Array(P).fill(-1);
   const typeIdx = new Int32Array(P).fill(-1);
@@ -237,13 +236,13 @@ export function replay(input: ReplayInput): ReplayResult {
       flavorIdx[p] = packer.indexOf(wl.flavor ?? '');
       const f = packer.flavors[flavorIdx[p]];
       vcpus[p] = f?.vcpus ?? 0;
-      memory[p] = f?.memoryMiB ?? 0;
-      diskOf[p] = f?.diskGiB ?? 0;
+      if (f) req.set(resourceVector(flavorRequest(f)), p * NR);
     } else {
       typeIdx[p] = site.instanceTypes.findIndex((t) => t.name === wl.instanceType);
       const it = site.instanceTypes[typeIdx[p]];
       vcpus[p] = it?.vcpus ?? 0;
-      memory[p] = it?.memoryMiB ?? 0;
+      req[p * NR] = vcpus[p];
+      req[p * NR + 1] = it?.memoryMiB ?? 0;
       spot[p] = wp.purchase === 'spot' ? 1 : 0;
       priceHourly[p] = it ? (spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
       egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
@@ -258,16 +257,22 @@ export function replay(input: ReplayInput): ReplayResult {
   const priceMult = new Float64Array(S).fill(1);
   const siteDown = new Uint8Array(S);
   const privateStep = new Float64Array(S); // reporting currency per step
-  const schedVcpuInstalled = new Float64Array(S);
-  const schedVcpuUp = new Float64Array(S);
+  const schedCpuInstalled = new Float64Array(S); // VCPU + PCPU: the showback base
   // schedulable capacity per resource (RESOURCES order), installed and up
-  const capInstalled = sites.map(() => new Float64Array(RESOURCES.length));
-  const capUp = sites.map(() => new Float64Array(RESOURCES.length));
-  // A site is counted in disk only where hosts have schedulable disk; in slots where it has flavors.
-  const siteResources = sites.map((site) => {
+  const capInstalled = sites.map(() => new Float64Array(NR));
+  const capUp = sites.map(() => new Float64Array(NR));
+  // An OpenStack site is counted in disk where hosts have schedulable disk, and in PCPU, vGPU and
+  // PCI devices where hosts have them or one of its placed flavors asks for them.
+  const siteResources = sites.map((site, s) => {
     if (site.type !== 'openstack') return site.quota.vcpus !== undefined ? [0] : [];
-    const disk = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g).diskGiB > 0);
-    return disk ? [0, 1, 2] : [0, 1];
+    const out = [0, 1];
+    for (let r = 2; r < NR; r++) {
+      const key = RESOURCES[r];
+      const has = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g)[key] > 0);
+      const asked = key !== 'diskGiB' && (DEVICE_RESOURCES as readonly string[]).includes(key) && sitePairs[s].some((p) => req[p * NR + r] > 0);
+      if (has || asked) out.push(r);
+    }
+    return out;
   });
   const lags = sites.map((site, s) => (site.type === 'public' ? new LagBank(sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, dt) : undefined));
   const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
@@ -306,7 +311,8 @@ export function replay(input: ReplayInput): ReplayResult {
     const site = sites[o.site] as OpenStackSite;
     let inZone = 0, all = 0;
     for (const g of site.aggregates) {
-      const v = g.hosts * hostSchedulable(g).vcpus;
+      const h = hostSchedulable(g);
+      const v = g.hosts * (h.vcpus + h.pcpus);
       all += v;
       if (g.availabilityZone === o.zone) inZone += v;
     }
@@ -334,12 +340,10 @@ export function replay(input: ReplayInput): ReplayResult {
         const zoneDown = outages.some((o) => o.site === s && o.zone !== undefined && o.zone === g.availabilityZone && o.from <= t && t < o.to);
         hosts[s][a] = zoneDown ? 0 : n;
       });
-      const inst = aggregateTotals(site, installedHosts[s]);
-      const up = aggregateTotals(site, hosts[s]);
-      schedVcpuInstalled[s] = inst.vcpus;
-      schedVcpuUp[s] = siteDown[s] ? 0 : up.vcpus;
-      capInstalled[s][0] = inst.vcpus; capInstalled[s][1] = inst.memoryMiB; capInstalled[s][2] = inst.diskGiB;
-      capUp[s][0] = siteDown[s] ? 0 : up.vcpus; capUp[s][1] = siteDown[s] ? 0 : up.memoryMiB; capUp[s][2] = siteDown[s] ? 0 : up.diskGiB;
+      aggregateTotals(site, installedHosts[s], capInstalled[s]);
+      aggregateTotals(site, hosts[s], capUp[s]);
+      if (siteDown[s]) capUp[s].fill(0);
+      schedCpuInstalled[s] = capInstalled[s][0] + capInstalled[s][3];
       let hostCount = 0;
       for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
       privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;
@@ -350,7 +354,6 @@ export function replay(input: ReplayInput): ReplayResult {
   const calendar = calendarMonths(h.start, dt, steps, model.settings.timezone);
   const months = calendar.length;
   const perStep = input.perStep !== false;
-  const NR = RESOURCES.length;
   const siteUtilSeries = sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0)));
   const needLimit = 1 - placement.headroomTarget;
   const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
@@ -368,11 +371,10 @@ export function replay(input: ReplayInput): ReplayResult {
     stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(months)), workloadMonthCost: workloads.map(() => new Float64Array(months)), pairMonthCost: pairs.map(() => new Float64Array(months)), months: calendar,
     bucketSize: B,
-    siteSeries: sites.map(() => ({
-      capacityVcpus: new Float64Array(nb), allocatedVcpus: new Float64Array(nb), neededVcpus: new Float64Array(nb),
-      capacityMemoryMiB: new Float64Array(nb), allocatedMemoryMiB: new Float64Array(nb), neededMemoryMiB: new Float64Array(nb),
-      capacityDiskGiB: new Float64Array(nb), allocatedDiskGiB: new Float64Array(nb), neededDiskGiB: new Float64Array(nb),
-    })),
+    siteSeries: sites.map((_, s) => {
+      const counted = (r: number) => new Float64Array(r === 0 || siteResources[s].includes(r) ? nb : 0);
+      return { capacity: RESOURCES.map((_k, r) => counted(r)), allocated: RESOURCES.map((_k, r) => counted(r)), needed: RESOURCES.map((_k, r) => counted(r)) };
+    }),
     pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
     workloadDemandMax: workloads.map(() => new Float64Array(nb)),
     workloadDemandMean: workloads.map(() => new Float64Array(nb)),
@@ -388,6 +390,9 @@ export function replay(input: ReplayInput): ReplayResult {
   const servedNow = new Float64Array(P);
   const lostUnserved = new Float64Array(W);
   const violated = new Uint8Array(W);
+  const allocR = new Float64Array(NR); // per resource: allocated, needed at the site being settled
+  const needR = new Float64Array(NR);
+  const siteRes = siteResources.map((list) => Int32Array.from(list));
   const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
   const placed = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
   const pw = Int32Array.from(pairs, (x) => x.workload);
@@ -630,41 +635,33 @@ export function replay(input: ReplayInput): ReplayResult {
     const p1 = siteFirst[s + 1];
     const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
     const stepCost = privateStep[s];
-    const inst = schedVcpuInstalled[s];
-    const perVcpu = inst > 0 ? stepCost / inst : 0;
-    let allocV = 0, allocM = 0, needV = 0, needM = 0, allocD = 0, needD = 0;
+    const inst = schedCpuInstalled[s];
+    const perCpu = inst > 0 ? stepCost / inst : 0;
+    const counted = siteRes[s];
+    allocR.fill(0);
+    needR.fill(0);
+    let allocCpu = 0;
     for (let p = p0; p < p1; p++) {
       if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
       settlePair(p, t, zl);
       const r = run[p];
       const n = need[p];
-      const v = r * vcpus[p];
-      allocV += v;
-      allocM += r * memory[p];
-      allocD += r * diskOf[p];
-      needV += n * vcpus[p];
-      needM += n * memory[p];
-      needD += n * diskOf[p];
-      // Showback by allocated vCPU; what is not allocated is idle cost.
-      pairCost[p] += perVcpu * v;
+      const q = p * NR;
+      for (let i = 0; i < counted.length; i++) {
+        const k = counted[i];
+        allocR[k] += r * req[q + k];
+        needR[k] += n * req[q + k];
+      }
+      // Showback by allocated CPUs (VCPU and PCPU); what is not allocated is idle cost.
+      const cpu = r * (req[q] + req[q + 3]);
+      allocCpu += cpu;
+      pairCost[p] += perCpu * cpu;
     }
-    res.siteIdleCost[s] += stepCost - perVcpu * allocV;
+    res.siteIdleCost[s] += stepCost - perCpu * allocCpu;
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
-    resourcePoint(s, t, 0, allocV, needV);
-    resourcePoint(s, t, 1, allocM, needM);
-    resourcePoint(s, t, 2, allocD, needD);
-    if (B) {
-      siteSeriesPoint(s, schedVcpuUp[s], allocV, needV);
-      const ss = res.siteSeries[s];
-      const cu = capUp[s];
-      if (cu[1] > ss.capacityMemoryMiB[bucket]) ss.capacityMemoryMiB[bucket] = cu[1];
-      if (allocM > ss.allocatedMemoryMiB[bucket]) ss.allocatedMemoryMiB[bucket] = allocM;
-      if (needM > ss.neededMemoryMiB[bucket]) ss.neededMemoryMiB[bucket] = needM;
-      if (cu[2] > ss.capacityDiskGiB[bucket]) ss.capacityDiskGiB[bucket] = cu[2];
-      if (allocD > ss.allocatedDiskGiB[bucket]) ss.allocatedDiskGiB[bucket] = allocD;
-      if (needD > ss.neededDiskGiB[bucket]) ss.neededDiskGiB[bucket] = needD;
-    }
+    for (let i = 0; i < counted.length; i++) resourcePoint(s, t, counted[i], allocR[counted[i]], needR[counted[i]]);
+    if (B) for (let i = 0; i < counted.length; i++) siteSeriesPoint(s, counted[i], capUp[s][counted[i]], allocR[counted[i]], needR[counted[i]]);
   }
 
   /**
@@ -742,14 +739,15 @@ export function replay(input: ReplayInput): ReplayResult {
       capUp[s][0] = siteDown[s] ? 0 : q;
       resourcePoint(s, t, 0, allocV, needV);
     }
-    if (B) siteSeriesPoint(s, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
+    if (B) siteSeriesPoint(s, 0, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
   }
 
-  function siteSeriesPoint(s: number, capacityV: number, allocV: number, needV: number): void {
+  /** One step of resource r of site s into the chart bucket (max per bucket). */
+  function siteSeriesPoint(s: number, r: number, capacity: number, alloc: number, needed: number): void {
     const ss = res.siteSeries[s];
-    if (capacityV > ss.capacityVcpus[bucket]) ss.capacityVcpus[bucket] = capacityV;
-    if (allocV > ss.allocatedVcpus[bucket]) ss.allocatedVcpus[bucket] = allocV;
-    if (needV > ss.neededVcpus[bucket]) ss.neededVcpus[bucket] = needV;
+    if (capacity > ss.capacity[r][bucket]) ss.capacity[r][bucket] = capacity;
+    if (alloc > ss.allocated[r][bucket]) ss.allocated[r][bucket] = alloc;
+    if (needed > ss.needed[r][bucket]) ss.needed[r][bucket] = needed;
   }
 
   function distributeWithOutage(w: number, d: number, t: number): void {
@@ -854,13 +852,11 @@ export function overflowOrder(sites: readonly Site[], pairs: readonly PairInfo[]
 }
 
 /** Schedulable vCPU, memory and disk of a site's aggregates with the given host counts. */
-function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>): { vcpus: number; memoryMiB: number; diskGiB: number } {
-  let vcpus = 0, memoryMiB = 0, diskGiB = 0;
+/** Schedulable amounts of a site with hostCounts[a] hosts in each aggregate, into out (RESOURCES order). */
+function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>, out: Float64Array): void {
+  out.fill(0);
   site.aggregates.forEach((g, a) => {
-    const h = hostSchedulable(g);
-    vcpus += hostCounts[a] * h.vcpus;
-    memoryMiB += hostCounts[a] * h.memoryMiB;
-    diskGiB += hostCounts[a] * h.diskGiB;
+    const h = resourceVector(hostSchedulable(g));
+    for (let r = 0; r < NR; r++) out[r] += hostCounts[a] * h[r];
   });
-  return { vcpus, memoryMiB, diskGiB };
 }

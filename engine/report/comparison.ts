@@ -8,6 +8,7 @@
  */
 import { money, quantity } from './money-format';
 import type { Report } from './report-types';
+import { RESOURCE_LABEL } from '../model/resource-classes';
 
 export interface ComparisonSide {
   label: string;
@@ -51,13 +52,13 @@ export interface Comparison {
 }
 
 const SECONDS_PER_MONTH = 2_629_746;
-const RESOURCE_NAMES: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk', instances: 'instance slots', quota: 'quota' };
+const RESOURCE_NAMES: Record<string, string> = { ...RESOURCE_LABEL, instances: 'instance slots', quota: 'quota' };
 
 export function sideOf(r: Report, label: string): ComparisonSide {
   return {
     label, cost: r.totals.cost, costPerMonth: r.totals.costPerMonth, unservedByUnit: r.totals.unservedByUnit ?? {}, unservedRequests: r.totals.unservedRequests,
     sloViolationSteps: r.totals.sloViolationSteps, steps: r.horizon.steps, horizonSeconds: r.horizon.steps * r.horizon.stepSeconds,
-    peakUtilization: Object.fromEntries(r.sites.map((s) => [s.name, { ...(s.peakUtilization as Record<string, number | null>) }])),
+    peakUtilization: Object.fromEntries(r.sites.map((s) => [s.name, { ...(s.peakUtilization as unknown as Record<string, number | null>) }])),
     n1Survives: Object.fromEntries(r.failover.map((f) => [f.lostSite, f.survives])),
   };
 }

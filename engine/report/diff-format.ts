@@ -6,9 +6,10 @@
 import { mdCell } from './report-export';
 import { money, quantity } from './money-format';
 import type { WorkspaceDiff } from './workspace-diff';
+import { RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
 
 export const COMMENT_LIMIT = 65_536;
-const RES: Record<string, string> = { vcpus: 'vCPU', memoryMiB: 'memory', diskGiB: 'disk' };
+const RES: Record<string, string> = RESOURCE_LABEL;
 const signed = (x: number, f: (v: number) => string) => (x > 0 ? `+${f(x)}` : x < 0 ? `-${f(-x)}` : f(0));
 const pt = (x: number) => `${(x * 100).toFixed(1)} pt`;
 const verdict = (v: boolean | null, check: 'n1' | 'headroom') => (v === null ? '—' : check === 'n1' ? (v ? 'survives' : 'fails') : v ? 'met' : 'not met');
@@ -73,7 +74,9 @@ export function diffMarkdown(d: WorkspaceDiff, limit = COMMENT_LIMIT): string {
   const months = d.change.months.filter((m) => m.cost !== 0);
   if (months.length) sections.push({ title: 'Cost change per calendar month', lines: [table(['month', 'change', ...Object.keys(months[0].bySite)], months.map((m) => [m.month, signed(m.cost, (v) => money(v, d.currency)), ...Object.values(m.bySite).map((v) => signed(v, (x) => money(x, d.currency)))]), [false, true, ...Object.keys(months[0].bySite).map(() => true)])] });
   const sites = d.change.sites;
-  if (sites.length) sections.push({ title: 'Sites: cost and peak utilization per resource', lines: [table(['site', 'cost', 'peak vCPU', 'peak memory', 'peak disk'], sites.map((s) => [s.name, signed(s.cost, (v) => money(v, d.currency)), ...(['vcpus', 'memoryMiB', 'diskGiB'] as const).map((k) => (s.peakUtilization[k] === null ? '—' : signed(s.peakUtilization[k]!, pt)))]), [false, true, true, true, true])] });
+  // PCPU, vGPU and PCI devices only when some site has a change in them
+  const keys = RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || sites.some((s) => s.peakUtilization[k] !== undefined));
+  if (sites.length) sections.push({ title: 'Sites: cost and peak utilization per resource', lines: [table(['site', 'cost', ...keys.map((k) => `peak ${RES[k]}`)], sites.map((s) => [s.name, signed(s.cost, (v) => money(v, d.currency)), ...keys.map((k) => (s.peakUtilization[k] === null || s.peakUtilization[k] === undefined ? '—' : signed(s.peakUtilization[k]!, pt)))]), [false, true, ...keys.map(() => true)])] });
   if (d.change.verdicts.length) sections.push({ title: `Verdicts that changed (${d.change.verdicts.length})`, lines: d.change.verdicts.map((v) => `- ${v.check} **${mdCell(v.site)}**: ${verdict(v.before, v.check)} → ${verdict(v.after, v.check)}`) });
   const wl = [...d.change.workloads].sort((a, b) => Math.abs(b.cost) - Math.abs(a.cost));
   if (wl.length) sections.push({ title: `Workloads that changed (${wl.length})`, lines: wl.map((x) => `- **${mdCell(x.name)}**: ${signed(x.cost, (v) => money(v, d.currency))}${JSON.stringify(x.sharesBefore) !== JSON.stringify(x.sharesAfter) ? `; shares ${mdCell(shares(x.sharesBefore))} → ${mdCell(shares(x.sharesAfter))}` : ''}`) });

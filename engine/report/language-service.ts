@@ -10,6 +10,7 @@ import { classify, demandStats } from '../recommend/classification';
 import { Analysis } from '../lint/lint';
 import { Model, Site, Workload, Scenario } from '../model/model';
 import { aggregateSchedulable, instancesPerHost, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
+import { DEVICE_RESOURCES, RESOURCE_UNIT } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { Path, SourceDocument } from '../model/source-document';
@@ -83,10 +84,11 @@ const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDig
 export function siteHover(site: Site, model: Model): string {
   if (site.type === 'openstack') {
     const s = siteSchedulable(site);
+    const dev = DEVICE_RESOURCES.filter((r) => s[r] > 0);
     const lines = [`**${site.name}** — OpenStack${site.region ? `, ${site.region}` : ''}${site.sovereign ? ', sovereign' : ''}`, '',
-      `Schedulable: ${fmt(s.vcpus)} vCPU, ${fmt(s.memoryMiB / 1024, 1)} GiB memory, ${fmt(s.diskGiB)} GiB disk (hosts × (host − reserved) × allocation ratio)`, '',
-      '| aggregate | hosts | vCPU | memory GiB |', '| --- | ---: | ---: | ---: |',
-      ...site.aggregates.map((g) => { const c = aggregateSchedulable(g); return `| ${g.name} | ${g.hosts} | ${fmt(c.vcpus)} | ${fmt(c.memoryMiB / 1024, 1)} |`; }), '',
+      `Schedulable: ${fmt(s.vcpus)} vCPU, ${fmt(s.memoryMiB / 1024, 1)} GiB memory, ${fmt(s.diskGiB)} GiB disk${dev.map((r) => `, ${fmt(s[r])} ${RESOURCE_UNIT[r]}`).join('')} (hosts × (host − reserved) × allocation ratio)`, '',
+      `| aggregate | hosts | vCPU | memory GiB |${dev.map((r) => ` ${RESOURCE_UNIT[r]} |`).join('')}`, `| --- | ---: | ---: | ---: |${dev.map(() => ' ---: |').join('')}`,
+      ...site.aggregates.map((g) => { const c = aggregateSchedulable(g); return `| ${g.name} | ${g.hosts} | ${fmt(c.vcpus)} | ${fmt(c.memoryMiB / 1024, 1)} |${dev.map((r) => ` ${fmt(c[r])} |`).join('')}`; }), '',
       '| flavor | per host | site total |', '| --- | ---: | ---: |',
       ...Object.entries(siteInstanceCapacity(site)).map(([f, n]) => `| ${f} | ${site.aggregates.map((g) => instancesPerHost(g, site.flavors.find((x) => x.name === f)!)).join(' / ')} | ${fmt(n)} |`)];
     const monthly = site.aggregates.reduce((m, g) => m + g.hosts, 0) * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly);
@@ -117,7 +119,7 @@ export function flavorHover(name: string, model: Model): string | undefined {
     if (site.type !== 'openstack') continue;
     const f = site.flavors.find((x) => x.name === name);
     if (!f) continue;
-    if (!rows.length) rows.push(`**${name}** — ${f.vcpus} vCPU, ${fmt(f.memoryMiB / 1024, 1)} GiB memory, ${fmt(f.diskGiB)} GiB disk`, '', '| site | aggregate | per host | aggregate total |', '| --- | --- | ---: | ---: |');
+    if (!rows.length) rows.push(`**${name}** — ${f.vcpus} vCPU${f.cpuPolicy === 'dedicated' ? ' (dedicated: PCPU)' : ''}, ${fmt(f.memoryMiB / 1024, 1)} GiB memory, ${fmt(f.diskGiB)} GiB disk${f.vgpus ? `, ${f.vgpus} vGPU` : ''}${f.pciDevices ? `, ${f.pciDevices} PCI device(s)` : ''}`, '', '| site | aggregate | per host | aggregate total |', '| --- | --- | ---: | ---: |');
     for (const g of site.aggregates) rows.push(`| ${site.name} | ${g.name} | ${instancesPerHost(g, f)} | ${fmt(instancesPerHost(g, f) * g.hosts)} |`);
   }
   return rows.length ? rows.join('\n') : undefined;

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
 import type { Report } from './report-types';
+import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 
 /** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
 function webviewAsset(name: string): string {
@@ -80,8 +81,9 @@ export function toMarkdown(r: Report): string {
     lines.push('');
   }
   lines.push('## Sites', '');
-  head(['site', 'type', 'vCPU capacity', 'memory capacity (MiB)', 'disk capacity (GiB)', 'peak vCPU', 'peak memory', 'peak disk', 'p95 vCPU', 'binding (peak need)', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, true, true, true, true, false, true, true]);
-  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', s.capacity.memoryMiB || '—', s.capacity.diskGiB || '—', pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), pct(s.p95Utilization.vcpus), s.binding ? `${s.binding.resource} ${pct(s.binding.peakNeed)}` : '—', money(s.cost), money(s.idleCost)]);
+  const dev = devicesCounted(r.sites);
+  head(['site', 'type', 'vCPU capacity', 'memory capacity (MiB)', 'disk capacity (GiB)', ...dev.map((k) => `${RESOURCE_LABEL[k]} capacity`), 'peak vCPU', 'peak memory', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binding (peak need)', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true]);
+  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', s.capacity.memoryMiB || '—', s.capacity.diskGiB || '—', ...dev.map((k) => s.capacity[k] ?? '—'), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? `${s.binding.resource} ${pct(s.binding.peakNeed)}` : '—', money(s.cost), money(s.idleCost)]);
   const mc = r.series?.monthlyCost;
   if (mc && mc.months.length) {
     lines.push('', `## Cost per calendar month (${r.currency})`, '');
@@ -94,7 +96,7 @@ export function toMarkdown(r: Report): string {
   for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.unit, w.demand.peak, w.demand.p95, w.unservedRequests > 0 ? `${w.unservedRequests} ${amountUnit(w.unit)}` : 0, w.sloViolationSteps, money(w.cost)]);
   lines.push('', '## N-1 failover', '');
   head(['site lost', 'verdict', 'shortfall'], [false, false, false]);
-  for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', Object.entries(f.shortfall).filter(([, v]) => v.instances > 0).map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB`).join('; ') || '—']);
+  for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', Object.entries(f.shortfall).filter(([, v]) => v.instances > 0).map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)}`).join('; ') || '—']);
   if (r.recommendations.length) {
     lines.push('', '## Recommendations', '');
     head(['kind', 'target', `saving (${r.currency})`, 'what'], [false, false, true, false]);

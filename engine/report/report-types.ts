@@ -3,6 +3,8 @@
  * Node imports so the webview can use them too.
  */
 import type { WorkloadClass } from '../recommend/classification-types';
+import type { ResourceKey } from '../model/resource-classes';
+import type { Resources } from '../model/resource-classes';
 
 import type { Comparison } from './comparison';
 export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }
@@ -24,7 +26,7 @@ export interface Report {
   totals: { cost: number; costPerMonth: number; unservedRequests: number; sloViolationSteps: number; unservedByUnit: Record<string, number> };
   sites: ReportSite[];
   workloads: ReportWorkload[];
-  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number; memoryMiB: number }> }[];
+  failover: { lostSite: string; survives: boolean; shortfall: Record<string, { instances: number; vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }> }[];
   recommendations: Recommendation[];
   /**
    * Monte Carlo (format.md, "Monte Carlo"): P10/P50/P90 of cost, cost per month, unserved demand
@@ -48,26 +50,30 @@ export interface Report {
   scenarioComparison?: Comparison;
 }
 
+/** vCPU, memory and disk always (null where not counted); PCPU, vGPU and PCI devices only where the site is counted in them. */
+export interface PerResource { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; pcpus?: number | null; vgpus?: number | null; pciDevices?: number | null }
+
 export interface ReportSite {
   name: string;
   type: 'openstack' | 'public';
   region: string;
   sovereign: boolean;
   currency: string;
-  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; instances: Record<string, number> };
+  /** Schedulable capacity; pcpus, vgpus and pciDevices only where the site is counted in them. */
+  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; pcpus?: number; vgpus?: number; pciDevices?: number; instances: Record<string, number> };
   /**
    * Per resource (format.md, "Every resource counts"; null where the site is not counted in it):
    * peakUtilization and p95Utilization are allocated / schedulable capacity up (for vcpus the
    * contract's figure); peakNeed is what the instances needed would take / installed capacity,
    * above 1 when demand cannot fit — the series headroom and hosts to buy are planned on.
    */
-  peakUtilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
-  p95Utilization: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  peakUtilization: PerResource;
+  p95Utilization: PerResource;
   /** The peak allocated amount itself (vCPU, MiB, GiB): peakUtilization before rounding × capacity. */
-  peakAllocated: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
-  peakNeed: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null };
+  peakAllocated: PerResource;
+  peakNeed: PerResource;
   /** The resource with the least spare at its peak need, and that spare (1 − peakNeed); null for an unbounded public site. */
-  binding: { resource: 'vcpus' | 'memoryMiB' | 'diskGiB'; peakNeed: number; spare: number } | null;
+  binding: { resource: ResourceKey; peakNeed: number; spare: number } | null;
   cost: number;
   idleCost: number;
   costPerMonth: number;
@@ -90,15 +96,20 @@ export interface ReportSeries {
   bucketSeconds: number;
   buckets: number;
   /**
-   * Per site and bucket: capacity up, allocated and needed, in vCPU and (openstack) memory and
-   * disk; running vCPU per workload, and each workload's instance shape there (running memory or
-   * disk = running vCPU / shape.vcpus × shape.memoryMiB); `resources`: what the site is counted in.
+   * Per site and bucket: capacity up, allocated and needed, in vCPU and (openstack) memory,
+   * disk, PCPU, vGPU and PCI devices where counted (the key is the kind and the resource,
+   * capitalised: capacityVgpus); running vCPU per workload, and each workload's instance shape
+   * there (running memory = running vCPU / shape.vcpus × shape.memoryMiB); `resources`: what the
+   * site is counted in.
    */
   sites: Record<string, {
     capacityVcpus: number[]; allocatedVcpus: number[]; neededVcpus: number[]; byWorkload: Record<string, number[]>;
-    shapes?: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }>; resources?: string[];
+    shapes?: Record<string, Resources>; resources?: string[];
     capacityMemoryMiB?: number[]; allocatedMemoryMiB?: number[]; neededMemoryMiB?: number[];
     capacityDiskGiB?: number[]; allocatedDiskGiB?: number[]; neededDiskGiB?: number[];
+    capacityPcpus?: number[]; allocatedPcpus?: number[]; neededPcpus?: number[];
+    capacityVgpus?: number[]; allocatedVgpus?: number[]; neededVgpus?: number[];
+    capacityPciDevices?: number[]; allocatedPciDevices?: number[]; neededPciDevices?: number[];
   }>;
   workloads: Record<string, { demandMax: number[]; demandMean: number[]; unservedRequests: number[] }>;
   /**

@@ -5,7 +5,7 @@
  * state: the same inputs and seed give byte-identical JSON.
  */
 import { classify, demandStats } from '../recommend/classification';
-import { ResourceKey, RESOURCES } from '../replay/replay';
+import { DEVICE_RESOURCES, RESOURCES } from '../model/resource-classes';
 import { unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
@@ -13,10 +13,10 @@ import { Simulation } from '../replay/simulate';
 import { iso } from '../traffic/traffic';
 import { SECONDS_PER_MONTH } from '../model/time-constants';
 import { quantile } from 'simple-statistics';
-import { Model } from '../model/model';
+import { Model, Resources } from '../model/model';
 
 export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
-import type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+import type { PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -32,14 +32,16 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     let capacity: ReportSite['capacity'];
     if (site.type === 'openstack') {
       const sch = siteSchedulable(site);
-      capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), instances: siteInstanceCapacity(site) };
+      const devices = Object.fromEntries(DEVICE_RESOURCES.filter((k) => res.siteResources[s].includes(RESOURCES.indexOf(k))).map((k) => [k, r2(sch[k])]));
+      capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), ...devices, instances: siteInstanceCapacity(site) };
     } else {
       const q = site.quota.vcpus;
       capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
     }
     // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
     const counted = new Set(res.siteResources[s]);
-    const per = (f: (r: number) => number | null) => Object.fromEntries(RESOURCES.map((key, r) => [key, counted.has(r) ? f(r) : null])) as Record<ResourceKey, number | null>;
+    // vCPU, memory and disk always (null where not counted), PCPU, vGPU and PCI devices only where counted
+    const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < 3 ? [[key, null]] : []))) as unknown as PerResource;
     const p95 = per((r) => {
       const finite = Array.from(res.siteUtil[s][r]).filter((x) => Number.isFinite(x));
       return finite.length ? r4(quantile(finite, 0.95)) : null;
@@ -57,7 +59,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
       peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
       peakAllocated: per((r) => {
         const c = capacity[RESOURCES[r]];
-        return c === null ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
+        return c === null || c === undefined ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
       }),
       p95Utilization: p95,
       peakNeed,
@@ -178,7 +180,7 @@ function buildSeries(sim: Simulation): ReportSeries {
   const sites: ReportSeries['sites'] = {};
   res.sites.forEach((site, s) => {
     const byWorkload: Record<string, number[]> = {};
-    const shapes: Record<string, { vcpus: number; memoryMiB: number; diskGiB: number }> = {};
+    const shapes: Record<string, Resources> = {};
     res.pairs.forEach((p, k) => {
       if (p.site !== s) return;
       const w = plan.workloads[p.workload];
@@ -187,11 +189,16 @@ function buildSeries(sim: Simulation): ReportSeries {
     });
     const ss = res.siteSeries[s];
     const resources = res.siteResources[s].map((r) => RESOURCES[r]);
-    sites[site.name] = {
-      capacityVcpus: arr(ss.capacityVcpus), allocatedVcpus: arr(ss.allocatedVcpus), neededVcpus: arr(ss.neededVcpus), byWorkload, shapes, resources,
-      ...(site.type === 'openstack' ? { capacityMemoryMiB: arr(ss.capacityMemoryMiB), allocatedMemoryMiB: arr(ss.allocatedMemoryMiB), neededMemoryMiB: arr(ss.neededMemoryMiB) } : {}),
-      ...(resources.includes('diskGiB') ? { capacityDiskGiB: arr(ss.capacityDiskGiB), allocatedDiskGiB: arr(ss.allocatedDiskGiB), neededDiskGiB: arr(ss.neededDiskGiB) } : {}),
-    };
+    // vCPU always; the other counted resources as capacityMemoryMiB, allocatedVgpus, … (report-types.ts)
+    const out: Record<string, unknown> = { capacityVcpus: arr(ss.capacity[0]), allocatedVcpus: arr(ss.allocated[0]), neededVcpus: arr(ss.needed[0]), byWorkload, shapes, resources };
+    for (const r of res.siteResources[s]) {
+      if (r === 0) continue;
+      const key = RESOURCES[r][0].toUpperCase() + RESOURCES[r].slice(1);
+      out[`capacity${key}`] = arr(ss.capacity[r]);
+      out[`allocated${key}`] = arr(ss.allocated[r]);
+      out[`needed${key}`] = arr(ss.needed[r]);
+    }
+    sites[site.name] = out as ReportSeries['sites'][string];
   });
   const workloads: ReportSeries['workloads'] = {};
   plan.workloads.forEach((w, i) => {
@@ -200,7 +207,7 @@ function buildSeries(sim: Simulation): ReportSeries {
   return {
     start: iso(plan.horizon.start),
     bucketSeconds: res.bucketSize * plan.horizon.step,
-    buckets: res.siteSeries[0]?.capacityVcpus.length ?? 0,
+    buckets: res.siteSeries[0]?.capacity[0].length ?? 0,
     sites,
     workloads,
     monthlyCost: {

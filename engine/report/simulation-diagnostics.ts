@@ -13,6 +13,7 @@ import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';
 import { Analysis } from '../lint/lint';
 import { Report } from './report-types';
 import { SourceDocument } from '../model/source-document';
+import { RESOURCE_UNIT, shortfallDevices } from '../model/resource-classes';
 
 export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveThreshold?: number } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -28,7 +29,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   for (const f of r.failover) {
     if (f.survives) continue;
     const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
-    out.push({ ...at(['kind'], false), severity: 'warning', rule: 'n1-shortfall', message: `losing ${f.lostSite} leaves ${short.map(([w, v]) => `${w} short ${v.instances} instances (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB)`).join(', ')}` });
+    out.push({ ...at(['kind'], false), severity: 'warning', rule: 'n1-shortfall', message: `losing ${f.lostSite} leaves ${short.map(([w, v]) => `${w} short ${v.instances} instances (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)})`).join(', ')}` });
   }
   for (const s of r.sites) {
     const site = a.model.sites.get(s.name);
@@ -71,12 +72,13 @@ export function observedUsageDiagnostics(a: Analysis, r: Report): Diagnostic[] {
     const obs = (site?.src.value as { spec?: { observedUsage?: Record<string, unknown> } } | undefined)?.spec?.observedUsage;
     if (!site || site.type !== 'openstack' || !obs) continue;
     const over: string[] = [];
-    for (const res of ['vcpus', 'memoryMiB'] as const) {
+    for (const res of ['vcpus', 'memoryMiB', 'pcpus', 'vgpus', 'pciDevices'] as const) {
       const used = obs[res];
-      const modelled = s.peakAllocated[res];
+      const modelled = s.peakAllocated[res] ?? (res === 'vcpus' || res === 'memoryMiB' ? null : 0);
       if (typeof used !== 'number' || modelled === null) continue;
       if (used > modelled * (1 + OBSERVED_USAGE_TOLERANCE) && used - modelled >= 1) {
-        over.push(res === 'vcpus' ? `${used.toLocaleString('en-US')} vCPU in use, the model at most ${modelled.toLocaleString('en-US', { maximumFractionDigits: 0 })}` : `${(used / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} GiB in use, the model at most ${(modelled / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} GiB`);
+        const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+        over.push(res === 'memoryMiB' ? `${n(used / 1024)} GiB in use, the model at most ${n(modelled / 1024)} GiB` : `${used.toLocaleString('en-US')} ${RESOURCE_UNIT[res]} in use, the model at most ${n(modelled)}`);
       }
     }
     if (!over.length) continue;

@@ -2,9 +2,10 @@
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { RESOURCE_LABEL } from '../recommend/headroom';
+
 import { money } from './money-format';
 import { Report } from './report';
+import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -23,9 +24,11 @@ export function formatSummary(r: Report): string {
   const c = r.currency;
   let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
   out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
-  out += 'Sites\n' + table(['site', 'type', 'vCPU', 'memory', 'disk', 'peak vCPU', 'peak mem.', 'peak disk', 'p95 vCPU', 'binds', 'cost', 'idle', 'per month'],
-    r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), gib(s.capacity.memoryMiB === null ? null : s.capacity.memoryMiB / 1024), gib(s.capacity.diskGiB), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), pct(s.p95Utilization.vcpus), s.binding ? `${RESOURCE_LABEL[s.binding.resource]} ${pct(s.binding.peakNeed)}` : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
-    [false, false, true, true, true, true, true, true, true, false, true, true, true]);
+  // PCPU, vGPU and PCI devices get their columns only when a site is counted in them
+  const dev = devicesCounted(r.sites);
+  out += 'Sites\n' + table(['site', 'type', 'vCPU', 'memory', 'disk', ...dev.map((k) => RESOURCE_LABEL[k]), 'peak vCPU', 'peak mem.', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binds', 'cost', 'idle', 'per month'],
+    r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), gib(s.capacity.memoryMiB === null ? null : s.capacity.memoryMiB / 1024), gib(s.capacity.diskGiB), ...dev.map((k) => (s.capacity[k] === undefined ? '—' : num(s.capacity[k]!))), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? `${RESOURCE_LABEL[s.binding.resource]} ${pct(s.binding.peakNeed)}` : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
+    [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true, true]);
   out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
     r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', String(w.sloViolationSteps), money(w.cost, c)]),
     [false, false, true, true, false, true, true, true, true]);
@@ -35,7 +38,7 @@ export function formatSummary(r: Report): string {
   out += '\nN-1 failover\n';
   for (const f of r.failover) {
     const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
-    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB)`).join(', ')}` : '') + '\n';
+    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)})`).join(', ')}` : '') + '\n';
   }
   if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
   if (r.monteCarlo) {

@@ -19,6 +19,7 @@ import { simulate } from '../replay/simulate';
 import { pickScenario } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
 import { UsageError } from '../model/workspace-loader';
+import { RESOURCES } from '../model/resource-classes';
 
 export interface DiffSide { ref: string; scenario: string; totals: Report['totals']; sites: Report['sites']; failover: Report['failover'] }
 
@@ -176,7 +177,7 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
       sites: siteNames.map((name) => {
         const x = base.sites.find((s) => s.name === name);
         const y = head.sites.find((s) => s.name === name);
-        const util = Object.fromEntries((['vcpus', 'memoryMiB', 'diskGiB'] as const).map((k) => {
+        const util = Object.fromEntries(RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || x?.peakUtilization[k] !== undefined || y?.peakUtilization[k] !== undefined).map((k) => {
           const a = x?.peakUtilization[k] ?? null;
           const c = y?.peakUtilization[k] ?? null;
           return [k, a === null || c === null ? null : Math.round((c - a) * 1e4) / 1e4];

@@ -1,5 +1,9 @@
-/** reserved-exceeds-host: reserved_r ≥ host_r leaves nothing to schedule (checked for vCPU and memory, and disk when the host has disk). */
+/**
+ * reserved-exceeds-host: reserved_r ≥ host_r leaves nothing to schedule (checked for memory, for
+ * vCPU unless the host has only PCPU, and for disk, PCPU, vGPU and PCI devices where the host has them).
+ */
 import { Rule, at } from './rule';
+import { RESOURCES } from '../../model/resource-classes';
 
 export const reservedExceedsHost: Rule = {
   ids: ['reserved-exceeds-host'],
@@ -7,8 +11,8 @@ export const reservedExceedsHost: Rule = {
     for (const site of ctx.model.sites.values()) {
       if (site.type !== 'openstack') continue;
       for (const g of site.aggregates) {
-        for (const r of ['vcpus', 'memoryMiB', 'diskGiB'] as const) {
-          if (r === 'diskGiB' && g.host.diskGiB === 0 && g.reserved.diskGiB === 0) continue;
+        for (const r of RESOURCES) {
+          if (r !== 'memoryMiB' && !(r === 'vcpus' && g.host.pcpus === 0) && g.host[r] === 0 && g.reserved[r] === 0) continue;
           if (g.reserved[r] >= g.host[r]) {
             const explicit = site.src.has(['spec', 'aggregates', g.index, 'reserved', r]);
             const path = explicit ? ['spec', 'aggregates', g.index, 'reserved', r] : ['spec', 'aggregates', g.index, 'host', r];
