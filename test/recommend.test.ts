@@ -87,7 +87,7 @@ describe('optimizer', function () {
     });
     const out = await recommend(a);
     assert.deepEqual(out.optimizer.relaxed, ['N-1']);
-    assert.match(out.optimizer.explanation.join(' '), /N-1 cannot hold when dc is lost: the other sites lack the vCPU or memory/);
+    assert.match(out.optimizer.explanation.join(' '), /N-1 cannot hold when dc is lost: the other sites lack the vCPU, memory or another resource/);
     assert.equal(out.accepted, true);
     // dc is free (hosts are paid), so the optimum keeps only the 10 % minimum on cloud
     assert.deepEqual(out.shares, { api: { cloud: 10, dc: 90 } });

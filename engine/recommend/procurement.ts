@@ -6,8 +6,9 @@
  * from the last calendar month's peak at the scenario's growth or, without one, at the
  * exponential trend fitted (least squares on the logarithm) to the calendar-monthly peaks.
  * The binding resource is the one exhausted first. The order covers every resource's need
- * twelve months after exhaustion, rounded up to procurement.minOrderHosts, spread over the
- * aggregates (so the zones) round-robin, ordered procurement.leadTimeDays ahead.
+ * twelve months after exhaustion, rounded up to procurement.minOrderHosts, placed only in the
+ * aggregates whose hosts have the resource (GPU hosts for vGPUs), round-robin among them (so
+ * the zones), ordered procurement.leadTimeDays ahead.
  */
 import { linearRegression } from 'simple-statistics';
 import { OpenStackSite } from '../model/model';
@@ -61,7 +62,6 @@ const TEN_YEARS_MONTHS = 120;
 export function planPurchase(site: OpenStackSite, needs: readonly ResourceNeed[], headroomTarget: number, scenarioGrowth: number | undefined, horizonEnd: number): HostPurchase {
   const limit = 1 - headroomTarget;
   const per = site.aggregates.map(hostSchedulable);
-  const perHost = (r: Resource) => per.reduce((s, x) => s + x[r], 0) / Math.max(1, per.length);
   type Plan = { need: ResourceNeed; g: number; source: HostPurchase['growthSource']; exhaustion?: number; observed: boolean };
   const plans: Plan[] = needs.filter((n) => n.capacity > 0).map((n) => {
     const fitted = fittedGrowth(n.monthPeaks);
@@ -82,16 +82,26 @@ export function planPurchase(site: OpenStackSite, needs: readonly ResourceNeed[]
   let count = 0;
   if (first) {
     const until = first.exhaustion! + 12 * SECONDS_PER_MONTH;
-    for (const p of plans) {
+    // what each resource must have installed twelve months after exhaustion, binding resource first
+    const wanted = [first, ...plans.filter((p) => p !== first)].map((p) => {
       const months = Math.max(0, (until - p.need.peakTime) / SECONDS_PER_MONTH);
-      const needed = p.need.peak * (p.g > 0 ? Math.pow(1 + p.g, months) : 1);
-      const each = perHost(p.need.resource);
-      if (each > 0) count = Math.max(count, Math.ceil((needed / limit - p.need.capacity) / each - 1e-9));
-    }
+      return { r: p.need.resource, install: (p.need.peak * (p.g > 0 ? Math.pow(1 + p.g, months) : 1)) / limit - p.need.capacity };
+    });
+    const added = site.aggregates.map(() => 0);
+    const supplied = (r: Resource) => added.reduce((m, n, a) => m + n * per[a][r], 0);
+    // hosts go only to aggregates whose hosts have the resource (vGPUs come with GPU hosts), the
+    // one with the fewest added first, so identical aggregates (zones) share the order evenly
+    const addTo = (r: Resource) => {
+      let best = -1;
+      for (let a = 0; a < per.length; a++) if (per[a][r] > 0 && (best < 0 || added[a] < added[best])) best = a;
+      if (best >= 0) added[best]++;
+      return best >= 0;
+    };
+    for (const w of wanted) while (supplied(w.r) < w.install - 1e-9 && addTo(w.r));
+    count = added.reduce((m, n) => m + n, 0);
     const unit = Math.max(1, site.procurement.minOrderHosts);
-    count = Math.ceil(Math.max(0, count) / unit) * unit;
-    site.aggregates.forEach((a) => (perAggregate[a.name] = 0));
-    for (let i = 0; i < count; i++) perAggregate[site.aggregates[i % site.aggregates.length].name]++;
+    while (count % unit !== 0 && addTo(first.need.resource)) count++;
+    site.aggregates.forEach((a, i) => (perAggregate[a.name] = added[i]));
   }
   return {
     site: site.name, growthPerMonth: binding?.g ?? 0, growthSource: binding?.source ?? 'none',

@@ -56,7 +56,7 @@ async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Pr
       const lagOnly = await optimizePlacement({ ...base, n1LostSites: [site], limitLagLoss: false });
       out.push(lagOnly.status === 'optimal'
         ? `N-1 cannot hold when ${site} is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today`
-        : `N-1 cannot hold when ${site} is lost: the other sites lack the vCPU or memory (hosts, quotas) for every workload's peak`);
+        : `N-1 cannot hold when ${site} is lost: the other sites lack the vCPU, memory or another resource they are counted in (hosts, quotas) for every workload's peak`);
     }
     return out.length ? out : ['N-1 cannot hold for every lost site at once'];
   }
