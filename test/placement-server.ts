@@ -1,9 +1,10 @@
 /**
- * A real OpenStack Placement API for the tests and the bench: Debian's placement-api (noauth2,
- * SQLite in a temporary folder), started on a free loopback port and stopped by PID, as in
- * shared/notes/real-placement-and-prometheus-offline.md. `call` speaks its REST API at
- * microversion 1.36 with the noauth2 admin token; `provider` makes one resource provider with
- * inventory, aggregates and traits.
+ * A real OpenStack Placement API for the tests and the bench: Debian's placement-api (SQLite in a
+ * temporary folder), started on a free loopback port and stopped by PID, as in
+ * shared/notes/real-placement-and-prometheus-offline.md. Auth is noauth2 (the token `admin`), or
+ * with `keystone` the real keystonemiddleware against that Keystone, as a cloud runs it. `call`
+ * speaks its REST API at microversion 1.36 as an admin; `provider` makes one resource provider
+ * with inventory, aggregates and traits.
  */
 import { execFileSync, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -23,18 +24,25 @@ export interface PlacementServer {
 
 const H = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.36', 'content-type': 'application/json', accept: 'application/json' };
 
-export async function startPlacement(): Promise<PlacementServer> {
+export interface PlacementKeystone { url: string; adminPassword: string; token(): Promise<string> }
+
+export async function startPlacement(opts: { keystone?: PlacementKeystone } = {}): Promise<PlacementServer> {
   if (!fs.existsSync('/usr/bin/placement-api')) throw new Error('placement-api not found: npm test provisions Debian\'s python3-placement (scripts/ensure-placement.sh)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-placement-'));
   const conf = path.join(dir, 'placement.conf');
-  fs.writeFileSync(conf, `[api]\nauth_strategy = noauth2\n[placement_database]\nconnection = sqlite:///${path.join(dir, 'placement.db')}\n`);
+  const ks = opts.keystone;
+  const auth = ks
+    ? `[api]\nauth_strategy = keystone\n[keystone_authtoken]\nwww_authenticate_uri = ${ks.url}\nauth_url = ${ks.url}\nauth_type = password\nusername = admin\npassword = ${ks.adminPassword}\nproject_name = admin\nuser_domain_name = Default\nproject_domain_name = Default\n`
+    : '[api]\nauth_strategy = noauth2\n';
+  fs.writeFileSync(conf, `${auth}[placement_database]\nconnection = sqlite:///${path.join(dir, 'placement.db')}\n`);
   const env = { ...process.env, OS_PLACEMENT_CONFIG_DIR: dir };
   execFileSync('placement-manage', ['--config-file', conf, 'db', 'sync'], { env, stdio: 'ignore' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const stop = await serveUntilReady('Placement', spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' }), `${url}/`, H, dir);
+  const headers = ks ? { ...H, 'x-auth-token': await ks.token() } : H;
   const call = async (method: string, route: string, body?: unknown) => {
-    const r = await fetch(`${url}${route}`, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`);
     const text = await r.text(); // several 2xx answers (201 on PUT /traits, 204) carry no body
     return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;

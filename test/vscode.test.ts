@@ -16,6 +16,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FIXTURES, REPO } from './helpers';
 import { freePort } from './loopback-server';
 import { PlacementServer, startPlacement } from './placement-server';
+import { KeystoneServer, startKeystone } from './keystone-server';
 import { PrometheusServer, startPrometheus } from './prometheus-server';
 
 const CACHE = process.env.HEADROOM_CACHE ?? path.join(os.homedir(), '.cache', 'headroom');
@@ -47,6 +48,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
   let results: string;
   let log = '';
   let placementApi: PlacementServer | undefined;
+  let keystoneApi: KeystoneServer | undefined;
   let prometheusApi: PrometheusServer | undefined;
 
   before(async () => {
@@ -68,15 +70,19 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
     fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'headroom.simulateOnSave': false }));
     results = path.join(tmp, 'results.json');
-    // a real Placement API for "Import from Placement…": two compute nodes of one shape in one aggregate
-    placementApi = await startPlacement();
+    // a real Keystone and a real Placement API behind it for "Import from Placement…" (a token, or a
+    // cloud of clouds.yaml whose catalog names Placement): two compute nodes of one shape in one aggregate
+    keystoneApi = await startKeystone();
+    placementApi = await startPlacement({ keystone: keystoneApi });
+    const svc = (await keystoneApi.call('POST', '/services', { service: { type: 'placement', name: 'placement' } }))!.service as { id: string };
+    await keystoneApi.call('POST', '/endpoints', { endpoint: { service_id: svc.id, interface: 'public', url: placementApi.url, region_id: 'RegionOne' } });
     const agg = '5f6e2a3c-7d1b-4c9e-8a2f-1b3c4d5e6f70';
     for (const n of ['cn-1', 'cn-2']) await placementApi.provider(n, { VCPU: { total: 64, reserved: 2, allocation_ratio: 4.0 }, MEMORY_MB: { total: 262144, reserved: 4096, allocation_ratio: 1.0 }, DISK_GB: { total: 1000, reserved: 0, allocation_ratio: 1.0 } }, [agg], []);
     // a real Prometheus for "Import Demand from Prometheus…": 12 samples of requests{} = 10 × i, 300 s apart from 2026-01-05T00:00:00Z
     const t0 = Date.parse('2026-01-05T00:00:00Z') / 1000;
     prometheusApi = await startPrometheus(['# TYPE requests gauge', ...Array.from({ length: 12 }, (_, i) => `requests ${10 * i} ${t0 + 300 * i}`)]);
     const port = await freePort();
-    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, HEADROOM_TEST_PLACEMENT_URL: placementApi.url, HEADROOM_TEST_PROMETHEUS_URL: prometheusApi.url, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(NODE, [SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', ext, '--user-data-dir', ud, ws], { env: { ...process.env, HEADROOM_TEST_RESULTS: results, HEADROOM_TEST_PLACEMENT_URL: placementApi.url, HEADROOM_TEST_PLACEMENT_TOKEN: await keystoneApi.token(), HEADROOM_TEST_KEYSTONE_URL: keystoneApi.url, HEADROOM_TEST_KEYSTONE_PASSWORD: keystoneApi.adminPassword, HEADROOM_TEST_PROMETHEUS_URL: prometheusApi.url, XDG_CONFIG_HOME: path.join(tmp, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d) => (log += d));
     server.stderr!.on('data', (d) => (log += d));
     await waitFor('the VS Code server', 60000, () => (log.includes('HTTP server listening') ? true : undefined));
@@ -91,6 +97,7 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     await browser?.close();
     server?.kill();
     placementApi?.stop();
+    keystoneApi?.stop();
     prometheusApi?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -100,10 +107,11 @@ describe('extension in a real VS Code (code-server, Chromium)', function () {
     const r = JSON.parse(text) as { failures: number; results: { title: string; state: string; error?: string }[] };
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-suite.png') });
     assert.equal(r.failures, 0, r.results.filter((x) => x.state === 'failed').map((x) => `${x.title}: ${x.error}`).join('\n'));
-    // the twelve tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test, the Placement and Prometheus imports and the comparison with HEAD among them
-    assert.equal(r.results.length, 12, r.results.map((x) => x.title).join('\n'));
+    // the thirteen tests of extension/test/suite/extension.test.ts, the on-save recommendation fix, the focus test, the Placement (token and clouds.yaml) and Prometheus imports and the comparison with HEAD among them
+    assert.equal(r.results.length, 13, r.results.map((x) => x.title).join('\n'));
     assert.ok(r.results.some((x) => x.title.includes('recommended placement') && x.state === 'passed'));
     assert.ok(r.results.some((x) => x.title.includes('real Placement API') && x.state === 'passed'));
+    assert.ok(r.results.some((x) => x.title.includes('clouds.yaml') && x.state === 'passed'));
     assert.ok(r.results.some((x) => x.title.includes('real Prometheus') && x.state === 'passed'));
   });
 

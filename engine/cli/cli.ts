@@ -31,7 +31,8 @@ import { defaultBase, diffWorkspaces, isRevision, materialize } from '../report/
 import { diffMarkdown, diffText } from '../report/diff-format';
 import { importPrometheus, parseInstant, parseSelect, prometheusSourceLine, PrometheusAuth, PrometheusError, PrometheusQuery } from '../traffic/prometheus-import';
 import { resolveTracePath } from '../lint/rules/trace-files';
-import { importPlacement, PlacementError } from '../capacity/placement-import';
+import { importPlacement, PlacementError, PlacementSource } from '../capacity/placement-import';
+import { placementSource } from '../capacity/keystone-auth';
 import { parseDuration } from '../model/units';
 
 export const VERSION: string = (() => {
@@ -425,11 +426,17 @@ registerCommand('import', importCmd, `Usage: headroom import openstack --hypervi
        headroom import prometheus --url URL --query PROMQL --start T --end T --step S [--sum | --select label=value]
                                   [--token T | --user U --password P] [--out FILE]
        headroom import prometheus --refresh PATH
-       headroom import placement --url URL --token T --flavors F.json [--compute-url URL] [--name SITE] [--out FILE]
+       headroom import placement (--url URL --token T | --os-cloud NAME | OS_AUTH_URL …) --flavors F.json
+                                 [--url URL] [--compute-url URL] [--name SITE] [--out FILE]
 
-placement: a Site from a live Placement API (OS_PLACEMENT_URL, OS_AUTH_TOKEN): compute nodes with
-their real reserved resources and allocation ratios, grouped by aggregates, inventory and traits
-(aggregate names from Nova when --compute-url is given); current usage kept as observedUsage.
+placement: a Site from a live Placement API: compute nodes with their real reserved resources and
+allocation ratios, PCPU and nested vGPU/PCI devices, grouped by aggregates, inventory and traits
+(aggregate names from Nova when a compute endpoint is known); current usage kept as observedUsage.
+Auth: --url with --token (OS_PLACEMENT_URL, OS_AUTH_TOKEN); or Keystone v3: the cloud --os-cloud
+(OS_CLOUD) names in clouds.yaml, or an openrc's OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and
+OS_PROJECT_NAME (OS_USER_DOMAIN_NAME, OS_PROJECT_DOMAIN_NAME; default Default), or with
+OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET; the endpoints then come from
+the service catalog (OS_INTERFACE, OS_REGION_NAME) unless --url / --compute-url are given.
 
 TLS certificates are always verified; a cloud signed by a private CA needs
 NODE_EXTRA_CA_CERTS=/path/to/ca.pem in the environment (Placement, Nova and Prometheus alike).
@@ -655,20 +662,25 @@ async function refreshPrometheusTraces(where: string, auth: PrometheusAuth, io: 
   return 0;
 }
 
+/** placementSource, or the usage error that says which credentials to give. */
+async function placementSourceOrUsage(values: { url?: string; token?: string; 'os-cloud'?: string; 'compute-url'?: string }, cwd: string): Promise<PlacementSource> {
+  const src = await placementSource({ url: values.url, token: values.token, cloud: values['os-cloud'], computeUrl: values['compute-url'] }, process.env, cwd);
+  if (src) return src;
+  if (!(values.url ?? process.env.OS_PLACEMENT_URL)) throw new UsageError('--url (or OS_PLACEMENT_URL) is required: the Placement endpoint, as in http://controller:8778; or Keystone credentials, whose catalog names it');
+  throw new UsageError('--token (or OS_AUTH_TOKEN) is required with --url; or Keystone credentials: --os-cloud NAME (clouds.yaml), or OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME, or with OS_APPLICATION_CREDENTIAL_ID and _SECRET');
+}
+
 async function importPlacementCmd(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOptions(args, { url: { type: 'string' }, token: { type: 'string' }, 'compute-url': { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parseOptions(args, { url: { type: 'string' }, token: { type: 'string' }, 'os-cloud': { type: 'string' }, 'compute-url': { type: 'string' }, flavors: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } });
   if (positionals.length) throw new UsageError(`unexpected ${positionals[0]}`);
-  const url = values.url ?? process.env.OS_PLACEMENT_URL;
-  const token = values.token ?? process.env.OS_AUTH_TOKEN;
-  if (!url) throw new UsageError('--url (or OS_PLACEMENT_URL) is required: the Placement endpoint, as in http://controller:8778');
-  if (!token) throw new UsageError('--token (or OS_AUTH_TOKEN) is required: a Keystone token, e.g. from `openstack token issue -f value -c id`');
   if (!values.flavors) throw new UsageError('--flavors F.json is required: Placement does not know flavors (`openstack flavor list --long -f json`)');
   const r = readRegularFile(path.resolve(io.cwd, values.flavors), MAX_IMPORT_BYTES);
   if (!r.ok) throw new UsageError(`${values.flavors}: ${r.kind === 'missing' ? 'no such file' : r.message}`);
   try {
+    const src = await placementSourceOrUsage(values, io.cwd);
     return await emit(io, values.out, async () => {
       try {
-        const got = await importPlacement({ url, token, computeUrl: values['compute-url'] }, { file: values.flavors!, text: r.text }, { name: values.name, check: lintSiteText });
+        const got = await importPlacement(src, { file: values.flavors!, text: r.text }, { name: values.name, check: lintSiteText });
         for (const n of got.notes) io.stderr(`headroom: ${n}\n`);
         io.stderr(`${got.hosts} compute node(s) in ${got.aggregates} aggregate(s), ${got.requests} requests\n`);
         return got.yaml;

@@ -18,6 +18,7 @@ import { amountsText } from '../../engine/report/demand-units';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { checkSiteName, importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
 import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
+import { cloudNames, placementSource } from '../../engine/capacity/keystone-auth';
 import { importPrometheus, parseInstant, prometheusSourceLine, PrometheusError } from '../../engine/traffic/prometheus-import';
 import { parseDuration } from '../../engine/model/units';
 import { lintSiteText } from '../../engine/lint/lint';
@@ -316,21 +317,37 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
         return fail((e as Error).message);
       }
     }),
-    // Import from Placement: the URL is remembered, the token lives only in SecretStorage (per
-    // URL), and a token Placement refuses is forgotten so the next run asks again
-    vscode.commands.registerCommand('headroom.importPlacement', async (givenUrl?: string, flavors?: vscode.Uri, name?: string, givenToken?: string) => {
+    // Import from Placement, signed in with a Keystone token (the URL is remembered, the token
+    // lives only in SecretStorage per URL, and one Placement refuses is forgotten) or with a cloud
+    // of clouds.yaml (Keystone password or application credential; Placement from the catalog)
+    vscode.commands.registerCommand('headroom.importPlacement', async (givenUrl?: string, flavors?: vscode.Uri, name?: string, givenToken?: string, givenCloud?: string) => {
       if (!requireTrust()) return undefined;
       const fail = importFailure('import placement');
-      const url = givenUrl ?? (await vscode.window.showInputBox({ title: 'Placement API endpoint', prompt: 'The Placement endpoint (openstack endpoint list --service placement)', value: ctx.globalState.get<string>('headroom.placement.url') ?? 'https://', validateInput: httpUrlProblem }));
-      if (!url) return undefined;
-      await ctx.globalState.update('headroom.placement.url', url);
-      const key = `headroom.placement.token:${url}`;
-      if (givenToken) await ctx.secrets.store(key, givenToken);
-      let token = await ctx.secrets.get(key);
-      if (!token) {
-        token = await vscode.window.showInputBox({ title: 'Keystone token for Placement', prompt: 'A token that may read resource providers (openstack token issue -f value -c id); kept in VS Code\'s secret storage', password: true, ignoreFocusOut: true });
-        if (!token) return undefined;
-        await ctx.secrets.store(key, token);
+      const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+      let cloud = givenCloud;
+      if (!cloud && !givenUrl) {
+        const clouds = cloudNames(process.env, cwd);
+        if (clouds.length) {
+          const pick = await vscode.window.showQuickPick([{ label: 'Keystone token…', description: 'a token and the Placement URL', cloud: undefined as string | undefined }, ...clouds.map((c) => ({ label: c, description: 'a cloud of clouds.yaml', cloud: c as string | undefined }))], { title: 'Sign in to OpenStack', placeHolder: 'a cloud of clouds.yaml signs in with Keystone and finds Placement in its catalog' });
+          if (!pick) return undefined;
+          cloud = pick.cloud;
+        }
+      }
+      let url = givenUrl;
+      let key: string | undefined;
+      let token: string | undefined;
+      if (!cloud) {
+        url ??= await vscode.window.showInputBox({ title: 'Placement API endpoint', prompt: 'The Placement endpoint (openstack endpoint list --service placement)', value: ctx.globalState.get<string>('headroom.placement.url') ?? 'https://', validateInput: httpUrlProblem });
+        if (!url) return undefined;
+        await ctx.globalState.update('headroom.placement.url', url);
+        key = `headroom.placement.token:${url}`;
+        if (givenToken) await ctx.secrets.store(key, givenToken);
+        token = await ctx.secrets.get(key);
+        if (!token) {
+          token = await vscode.window.showInputBox({ title: 'Keystone token for Placement', prompt: 'A token that may read resource providers (openstack token issue -f value -c id); kept in VS Code\'s secret storage', password: true, ignoreFocusOut: true });
+          if (!token) return undefined;
+          await ctx.secrets.store(key, token);
+        }
       }
       const f = flavors ?? (await vscode.window.showOpenDialog({ title: 'Choose the flavor list (openstack flavor list --long -f json)', openLabel: 'Use this file', canSelectMany: false, filters: { JSON: ['json'] } }))?.[0];
       if (!f) return undefined;
@@ -344,9 +361,11 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       if (!siteName) return undefined;
       const abort = new AbortController();
       try {
-        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Headroom: reading ${url}`, cancellable: true }, (_p, cancel) => {
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Headroom: reading ${cloud ? `cloud ${cloud}` : url}`, cancellable: true }, async (_p, cancel) => {
           cancel.onCancellationRequested(() => abort.abort());
-          return importPlacement({ url, token: token!, signal: abort.signal }, fla, { name: siteName, check: lintSiteText });
+          const src = cloud ? await placementSource({ cloud }, process.env, cwd, abort.signal) : { url: url!, token: token!, signal: abort.signal };
+          if (!src) throw new PlacementError(`no Keystone credentials for cloud ${cloud}`);
+          return importPlacement(src, fla, { name: siteName, check: lintSiteText });
         });
         const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
         await vscode.window.showTextDocument(doc);
@@ -357,7 +376,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
         return r.yaml;
       } catch (e) {
         if (abort.signal.aborted) return undefined;
-        if (e instanceof PlacementError && /HTTP 401/.test(e.message)) await ctx.secrets.delete(key);
+        if (key && e instanceof PlacementError && /HTTP 401/.test(e.message)) await ctx.secrets.delete(key);
         return fail((e as Error).message);
       }
     }),

@@ -134,13 +134,14 @@ describe('Headroom in VS Code', () => {
     assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
   });
 
-  it('imports a Site from a real Placement API; the token goes to secret storage, never to settings or files', async () => {
+  it('imports a Site from a real Placement API behind Keystone; the token goes to secret storage, never to settings or files', async () => {
     const url = process.env.HEADROOM_TEST_PLACEMENT_URL!;
-    assert.ok(url, 'the outer test starts Placement and passes its URL');
+    const token = process.env.HEADROOM_TEST_PLACEMENT_TOKEN!;
+    assert.ok(url && token, 'the outer test starts Keystone and Placement and passes the URL and a token');
     const f = path.join(root(), 'flavors-placement.json');
     fs.writeFileSync(f, JSON.stringify([{ Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80 }]));
     // two hosts of (64 − 2) × 4.0 vCPU, (262144 − 4096) MiB: one aggregate of 2 hosts
-    const yaml = await vscode.commands.executeCommand<string>('headroom.importPlacement', url, vscode.Uri.file(f), 'pangyo-live', 'admin');
+    const yaml = await vscode.commands.executeCommand<string>('headroom.importPlacement', url, vscode.Uri.file(f), 'pangyo-live', token);
     assert.match(yaml, /hosts: 2\n/);
     assert.match(yaml, /cpu: 4\b/);
     assert.equal(vscode.window.activeTextEditor?.document.getText(), yaml);
@@ -148,11 +149,29 @@ describe('Headroom in VS Code', () => {
     const again = await vscode.commands.executeCommand<string>('headroom.importPlacement', url, vscode.Uri.file(f), 'pangyo-live');
     assert.equal(again.replace(/at: .*/g, ''), yaml.replace(/at: .*/g, ''));
     const settings = JSON.stringify(vscode.workspace.getConfiguration('headroom'));
-    assert.ok(!settings.includes('admin'), 'no token in settings');
-    for (const name of fs.readdirSync(root())) if (name.endsWith('.yaml') || name.endsWith('.json')) assert.ok(!fs.readFileSync(path.join(root(), name), 'utf8').includes('"admin"'), name);
-    // a refused token is one notification, and nothing is opened
-    const refused = await vscode.commands.executeCommand<string | undefined>('headroom.importPlacement', url, vscode.Uri.file(f), 'x', 'demo:demo');
+    assert.ok(!settings.includes(token), 'no token in settings');
+    for (const name of fs.readdirSync(root())) if (name.endsWith('.yaml') || name.endsWith('.json')) assert.ok(!fs.readFileSync(path.join(root(), name), 'utf8').includes(token), name);
+    // a token Keystone never issued is refused (HTTP 401): one notification, and nothing is opened
+    const refused = await vscode.commands.executeCommand<string | undefined>('headroom.importPlacement', url, vscode.Uri.file(f), 'x', 'not-a-keystone-token');
     assert.equal(refused, undefined);
+  });
+
+  it('imports from Placement signed in with a cloud of clouds.yaml: Keystone gives the token, its catalog the URL', async () => {
+    const keystone = process.env.HEADROOM_TEST_KEYSTONE_URL!;
+    const password = process.env.HEADROOM_TEST_KEYSTONE_PASSWORD!;
+    assert.ok(keystone && password, 'the outer test starts Keystone and passes its URL');
+    const clouds = path.join(root(), 'clouds.yaml');
+    const f = path.join(root(), 'flavors-placement.json');
+    fs.writeFileSync(f, JSON.stringify([{ Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80 }]));
+    fs.writeFileSync(clouds, `clouds:\n  lab:\n    auth: { auth_url: "${keystone}", username: admin, password: "${password}", project_name: admin, user_domain_name: Default, project_domain_name: Default }\n    region_name: RegionOne\n`);
+    try {
+      const yaml = await vscode.commands.executeCommand<string>('headroom.importPlacement', undefined, vscode.Uri.file(f), 'pangyo-cloud', undefined, 'lab');
+      assert.match(yaml, /hosts: 2\n/);
+      // a cloud that is not in clouds.yaml: one notification, nothing opened
+      assert.equal(await vscode.commands.executeCommand<string | undefined>('headroom.importPlacement', undefined, vscode.Uri.file(f), 'x', undefined, 'nope'), undefined);
+    } finally {
+      fs.rmSync(clouds, { force: true });
+    }
   });
 
   it('imports demand from a real Prometheus into a trace CSV in the workspace; a target outside it is refused', async () => {
