@@ -49,10 +49,17 @@ export function resourceVector(x: Resources): Float64Array {
   return Float64Array.from(RESOURCES, (r) => x[r]);
 }
 
-/** How many requests req[reqAt..] fit free[freeAt..] (NR amounts each), counting only the classes asked for. */
-function fitCount(free: Float64Array, freeAt: number, req: Float64Array, reqAt: number): number {
+/** Every resource class, for a fit over all of them. */
+const ALL_DIMS = Int32Array.from(RESOURCES, (_r, i) => i);
+
+/**
+ * How many requests req[reqAt..] fit free[freeAt..] (NR amounts each), counting only the classes
+ * asked for; `dims` lists the classes worth looking at (those some flavor asks for).
+ */
+function fitCount(free: Float64Array, freeAt: number, req: Float64Array, reqAt: number, dims: Int32Array = ALL_DIMS): number {
   let n = Infinity;
-  for (let r = 0; r < NR; r++) {
+  for (let i = 0; i < dims.length; i++) {
+    const r = dims[i];
     const q = req[reqAt + r];
     if (q > 0) n = Math.min(n, Math.floor(free[freeAt + r] / q + 1e-9));
   }
@@ -87,6 +94,8 @@ export class FlavorPacker {
   private readonly bFree: Float64Array; // what each of a block's hosts has free (NR each)
   private readonly orig: Float64Array; // a block's free amounts before it is split
   private readonly rem: Float64Array;
+  /** The classes some flavor asks for: the only ones a fit or an update has to touch. */
+  private readonly dims: Int32Array;
 
   constructor(readonly aggregates: readonly Aggregate[], flavors: readonly Flavor[]) {
     this.flavors = [...flavors].sort(compareFlavorsLargestFirst);
@@ -99,6 +108,7 @@ export class FlavorPacker {
     this.bFree = new Float64Array(this.maxBlocks * NR);
     this.orig = new Float64Array(NR);
     this.rem = new Float64Array(this.flavors.length);
+    this.dims = Int32Array.from(RESOURCES.map((_r, i) => i).filter((i) => this.flavors.some((_f, k) => this.req[k * NR + i] > 0)));
   }
 
   /** Index of a flavor name in the packer's (sorted) order, or −1. */
@@ -118,23 +128,24 @@ export class FlavorPacker {
       rem[f] = demand[f];
       left += demand[f];
     }
-    const { bN, bFree, req, orig } = this;
+    const { bN, bFree, req, orig, dims } = this;
+    const D = dims.length;
     for (let a = 0; a < this.aggregates.length && left > 0; a++) {
       const n = hosts[a];
       if (!(n > 0)) continue;
       let blocks = 1;
       bN[0] = n;
-      bFree.set(this.hostFree.subarray(a * NR, (a + 1) * NR), 0);
+      for (let r = 0; r < NR; r++) bFree[r] = this.hostFree[a * NR + r];
       for (let f = 0; f < F; f++) {
         if (rem[f] <= 0) continue;
         const fq = f * NR;
         for (let b = 0; b < blocks && rem[f] > 0; b++) {
-          const c = fitCount(bFree, b * NR, req, fq);
+          const c = fitCount(bFree, b * NR, req, fq, dims);
           if (c === 0) continue;
           if (rem[f] >= c * bN[b]) {
             rem[f] -= c * bN[b];
             left -= c * bN[b];
-            for (let r = 0; r < NR; r++) bFree[b * NR + r] -= c * req[fq + r];
+            for (let i = 0; i < D; i++) bFree[b * NR + dims[i]] -= c * req[fq + dims[i]];
             continue;
           }
           // Split the run: q hosts take c, one host takes the remainder x, the rest take none.

@@ -209,6 +209,9 @@ export function replay(input: ReplayInput): ReplayResult {
   const minInst = new Float64Array(P);
   const vcpus = new Float64Array(P); // the instance's vCPUs (guest CPUs; quota, showback, charts)
   const req = new Float64Array(P * NR); // what one instance takes, per resource (RESOURCES order)
+  const reqV = new Float64Array(P); // its VCPU, memory and disk, contiguous for the hot loop
+  const reqM = new Float64Array(P);
+  const reqD = new Float64Array(P);
   const priority = new Float64Array(P);
   const flavorIdx = new Int32Array(P).fill(-1);
   const typeIdx = new Int32Array(P).fill(-1);
@@ -247,6 +250,12 @@ export function replay(input: ReplayInput): ReplayResult {
       priceHourly[p] = it ? (spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
       egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
     }
+  }
+
+  for (let p = 0; p < P; p++) {
+    reqV[p] = req[p * NR];
+    reqM[p] = req[p * NR + 1];
+    reqD[p] = req[p * NR + 2];
   }
 
   // ---- sites: order, rates, state ----
@@ -392,7 +401,9 @@ export function replay(input: ReplayInput): ReplayResult {
   const violated = new Uint8Array(W);
   const allocR = new Float64Array(NR); // per resource: allocated, needed at the site being settled
   const needR = new Float64Array(NR);
-  const siteRes = siteResources.map((list) => Int32Array.from(list));
+  const siteHasDisk = Uint8Array.from(siteResources, (list) => (list.includes(2) ? 1 : 0));
+  const siteHasPcpu = Uint8Array.from(siteResources, (list) => (list.includes(3) ? 1 : 0));
+  const siteDevices = siteResources.map((list) => Int32Array.from(list.filter((r) => r >= 3)));
   const flavorDemand = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
   const placed = packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0));
   const pw = Int32Array.from(pairs, (x) => x.workload);
@@ -629,7 +640,10 @@ export function replay(input: ReplayInput): ReplayResult {
     servedNow[p] = served;
   }
 
-  /** allFit: everything needed fits, so running = needed (set here, saving a pass). */
+  /**
+   * allFit: everything needed fits, so running = needed (set here, saving a pass). vCPU, memory
+   * and disk are summed in the loop itself; PCPU, vGPU and PCI devices only at sites counted in them.
+   */
   function settlePrivate(s: number, t: number, allFit: boolean): void {
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -637,31 +651,53 @@ export function replay(input: ReplayInput): ReplayResult {
     const stepCost = privateStep[s];
     const inst = schedCpuInstalled[s];
     const perCpu = inst > 0 ? stepCost / inst : 0;
-    const counted = siteRes[s];
-    allocR.fill(0);
-    needR.fill(0);
-    let allocCpu = 0;
+    const dev = siteDevices[s];
+    const nDev = dev.length;
+    const pinned = siteHasPcpu[s] === 1; // else every instance's vCPUs are its VCPU
+    let allocV = 0, allocM = 0, allocD = 0, needV = 0, needM = 0, needD = 0, allocCpu = 0;
     for (let p = p0; p < p1; p++) {
       if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
       settlePair(p, t, zl);
       const r = run[p];
       const n = need[p];
-      const q = p * NR;
-      for (let i = 0; i < counted.length; i++) {
-        const k = counted[i];
-        allocR[k] += r * req[q + k];
-        needR[k] += n * req[q + k];
-      }
-      // Showback by allocated CPUs (VCPU and PCPU); what is not allocated is idle cost.
-      const cpu = r * (req[q] + req[q + 3]);
+      const v = r * reqV[p];
+      allocV += v;
+      allocM += r * reqM[p];
+      allocD += r * reqD[p];
+      needV += n * reqV[p];
+      needM += n * reqM[p];
+      needD += n * reqD[p];
+      // Showback by allocated CPUs (VCPU and PCPU: the instance's vCPUs); what is not allocated is idle cost.
+      const cpu = pinned ? r * vcpus[p] : v;
       allocCpu += cpu;
       pairCost[p] += perCpu * cpu;
+    }
+    // PCPU, vGPU and PCI devices: a second pass, only at sites counted in them
+    for (let i = 0; i < nDev; i++) {
+      const k = dev[i];
+      let a = 0, q = 0;
+      for (let p = p0; p < p1; p++) {
+        a += run[p] * req[p * NR + k];
+        q += need[p] * req[p * NR + k];
+      }
+      allocR[k] = a;
+      needR[k] = q;
     }
     res.siteIdleCost[s] += stepCost - perCpu * allocCpu;
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][month] += stepCost;
-    for (let i = 0; i < counted.length; i++) resourcePoint(s, t, counted[i], allocR[counted[i]], needR[counted[i]]);
-    if (B) for (let i = 0; i < counted.length; i++) siteSeriesPoint(s, counted[i], capUp[s][counted[i]], allocR[counted[i]], needR[counted[i]]);
+    const disk = siteHasDisk[s];
+    resourcePoint(s, t, 0, allocV, needV);
+    resourcePoint(s, t, 1, allocM, needM);
+    if (disk) resourcePoint(s, t, 2, allocD, needD);
+    for (let i = 0; i < nDev; i++) resourcePoint(s, t, dev[i], allocR[dev[i]], needR[dev[i]]);
+    if (B) {
+      const cu = capUp[s];
+      siteSeriesPoint(s, 0, cu[0], allocV, needV);
+      siteSeriesPoint(s, 1, cu[1], allocM, needM);
+      if (disk) siteSeriesPoint(s, 2, cu[2], allocD, needD);
+      for (let i = 0; i < nDev; i++) siteSeriesPoint(s, dev[i], cu[dev[i]], allocR[dev[i]], needR[dev[i]]);
+    }
   }
 
   /**
