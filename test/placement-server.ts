@@ -2,7 +2,10 @@
  * A real OpenStack Placement API for the tests and the bench: Debian's placement-api (SQLite in a
  * temporary folder), started on a free loopback port and stopped by PID, as in
  * shared/notes/real-placement-and-prometheus-offline.md. Auth is noauth2 (the token `admin`), or
- * with `keystone` the real keystonemiddleware against that Keystone, as a cloud runs it. `call`
+ * with `keystone` the real keystonemiddleware against that Keystone, as a cloud runs it. The
+ * server is pbr's single-threaded wsgiref one, or with `processes` uWSGI with that many worker
+ * processes, forked after the app is loaded once (as devstack and Debian's placement-api
+ * package serve it; Debian's uwsgi-core and uwsgi-plugin-python3). `call`
  * speaks its REST API at microversion 1.36 as an admin; `provider` makes one resource provider
  * with inventory, aggregates and traits.
  */
@@ -19,6 +22,8 @@ export interface PlacementServer {
   url: string;
   call(method: string, route: string, body?: unknown): Promise<Record<string, unknown> | undefined>;
   provider(name: string, inv: Inventory, aggs: string[], traits: string[], parent?: string): Promise<string>;
+  /** Its SQLite file: a second server may serve the same cloud (`database`). */
+  database: string;
   stop(): void;
 }
 
@@ -26,7 +31,8 @@ const H = { 'x-auth-token': 'admin', 'openstack-api-version': 'placement 1.36', 
 
 export interface PlacementKeystone { url: string; adminPassword: string; token(): Promise<string> }
 
-export async function startPlacement(opts: { keystone?: PlacementKeystone } = {}): Promise<PlacementServer> {
+export async function startPlacement(opts: { keystone?: PlacementKeystone; processes?: number; database?: string } = {}): Promise<PlacementServer> {
+  if (opts.processes && !fs.existsSync('/usr/bin/uwsgi')) throw new Error('uwsgi not found: apt-get install uwsgi-core uwsgi-plugin-python3');
   if (!fs.existsSync('/usr/bin/placement-api')) throw new Error('placement-api not found: npm test provisions Debian\'s python3-placement (scripts/ensure-placement.sh)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-placement-'));
   const conf = path.join(dir, 'placement.conf');
@@ -34,12 +40,16 @@ export async function startPlacement(opts: { keystone?: PlacementKeystone } = {}
   const auth = ks
     ? `[api]\nauth_strategy = keystone\n[keystone_authtoken]\nwww_authenticate_uri = ${ks.url}\nauth_url = ${ks.url}\nauth_type = password\nusername = admin\npassword = ${ks.adminPassword}\nproject_name = admin\nuser_domain_name = Default\nproject_domain_name = Default\n`
     : '[api]\nauth_strategy = noauth2\n';
-  fs.writeFileSync(conf, `${auth}[placement_database]\nconnection = sqlite:///${path.join(dir, 'placement.db')}\n`);
+  const database = opts.database ?? path.join(dir, 'placement.db');
+  fs.writeFileSync(conf, `${auth}[placement_database]\nconnection = sqlite:///${database}\n`);
   const env = { ...process.env, OS_PLACEMENT_CONFIG_DIR: dir };
-  execFileSync('placement-manage', ['--config-file', conf, 'db', 'sync'], { env, stdio: 'ignore' });
+  if (!opts.database) execFileSync('placement-manage', ['--config-file', conf, 'db', 'sync'], { env, stdio: 'ignore' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const stop = await serveUntilReady('Placement', spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' }), `${url}/`, H, dir);
+  const server = opts.processes
+    ? spawn('uwsgi', ['--plugin', 'python3', '--http-socket', `127.0.0.1:${port}`, '--add-header', 'Connection: close', '--wsgi-file', '/usr/bin/placement-api', '--processes', String(opts.processes), '--threads', '1', '--master', '--die-on-term', '--disable-logging'], { env, stdio: 'ignore' })
+    : spawn('placement-api', ['--port', String(port), '--', '--config-file', conf], { env, stdio: 'ignore' });
+  const stop = await serveUntilReady('Placement', server, `${url}/`, H, dir);
   const headers = ks ? { ...H, 'x-auth-token': await ks.token() } : H;
   const call = async (method: string, route: string, body?: unknown) => {
     const r = await fetch(`${url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -56,5 +66,5 @@ export async function startPlacement(opts: { keystone?: PlacementKeystone } = {}
     if (traits.length) await call('PUT', `/resource_providers/${uuid}/traits`, { traits, resource_provider_generation: gen });
     return uuid;
   };
-  return { url, call, provider, stop };
+  return { url, call, provider, database, stop };
 }
