@@ -21,10 +21,10 @@ import { constWorkload, doc, placement, run, scenario, site } from './sim-helper
 const pangyo = doc('Site', 'pangyo', `type: openstack
 aggregates:
   - { name: general, hosts: 2, host: { vcpus: 8, memoryMiB: 16896, diskGiB: 0 } }
-  - { name: gpu, hosts: 2, host: { vcpus: 32, memoryMiB: 262656, diskGiB: 0, vgpus: 4 } }
+  - { name: gpu, hosts: 2, host: { vcpus: 32, memoryMiB: 262656, diskGiB: 0, vgpus: 4 }, traits: [CUSTOM_GPU] }
 flavors:
-  - { name: small, vcpus: 2, memoryMiB: 4096 }
-  - { name: g1, vcpus: 8, memoryMiB: 32768, vgpus: 1 }
+  - { name: small, vcpus: 2, memoryMiB: 4096, forbiddenTraits: [CUSTOM_GPU] }
+  - { name: g1, vcpus: 8, memoryMiB: 32768, vgpus: 1, requiredTraits: [CUSTOM_GPU] }
 cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }
 procurement: { leadTimeDays: 30, minOrderHosts: 1 }`);
 const aws = doc('Site', 'aws', `type: public
@@ -41,6 +41,9 @@ describe('GPUs on both sides', () => {
     const { report } = run(files);
     const p = site(report, 'pangyo');
     assert.deepEqual([p.capacity.vcpus, p.capacity.memoryMiB, p.capacity.vgpus], [320, 557056, 8]);
+    // small is kept off the GPU hosts (forbidden CUSTOM_GPU): 2 general hosts × min(32 / 2, 16384 / 4096) = 8, not
+    // 8 + 2 × min(128 / 2, 262144 / 4096); g1 only on them (required): 2 × 4 = 8
+    assert.deepEqual(p.capacity.instances, { g1: 8, small: 8 });
     // 7 of 8 vGPU: 0.875; vCPU 56 / 320 = 0.175; memory 229376 / 557056 = 0.4118 → vGPU binds, 12.5 % spare
     assert.equal(p.peakUtilization.vgpus, 0.875);
     assert.equal(p.peakUtilization.vcpus, 0.175);

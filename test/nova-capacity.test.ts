@@ -5,9 +5,9 @@ import { aggregateInstances, aggregateSchedulable, FlavorPacker, instancesPerHos
 const agg = (over: Partial<Aggregate>): Aggregate => ({
   name: 'a', hosts: 1, index: 0,
   host: R(64, 524288, 3840),
-  reserved: { ...NOVA_DEFAULT_RESERVED }, allocationRatio: { ...NOVA_DEFAULT_ALLOCATION_RATIO }, ...over,
+  reserved: { ...NOVA_DEFAULT_RESERVED }, allocationRatio: { ...NOVA_DEFAULT_ALLOCATION_RATIO }, traits: [], ...over,
 });
-const flavor = (name: string, vcpus: number, memoryMiB: number, diskGiB = 0, index = 0, more: Partial<Flavor> = {}): Flavor => ({ name, vcpus, memoryMiB, diskGiB, cpuPolicy: 'shared', vgpus: 0, pciDevices: 0, index, ...more });
+const flavor = (name: string, vcpus: number, memoryMiB: number, diskGiB = 0, index = 0, more: Partial<Flavor> = {}): Flavor => ({ name, vcpus, memoryMiB, diskGiB, cpuPolicy: 'shared', vgpus: 0, pciDevices: 0, requiredTraits: [], forbiddenTraits: [], index, ...more });
 /** vCPU, memory, disk, and (optionally) PCPU, vGPU, PCI devices. */
 function R(vcpus: number, memoryMiB: number, diskGiB: number, more: Partial<Resources> = {}): Resources {
   return { vcpus, memoryMiB, diskGiB, pcpus: 0, vgpus: 0, pciDevices: 0, ...more };
@@ -106,5 +106,22 @@ describe('nova-capacity', () => {
     assert.equal(packer.pack([2], [5, 20], placed), false);
     assert.deepEqual([...placed], [4, 20]);
     assert.equal(packer.pack([2], [4, 20], placed), true);
+  });
+  it('keeps flavors to the aggregates their trait specs allow (trait:CUSTOM_GPU=required / forbidden)', () => {
+    // one general host (16 vCPU, ratio 1, 65536 MiB) and one GPU host (same, 2 vGPU, trait CUSTOM_GPU); nothing reserved
+    const base = { hosts: 1, reserved: R(0, 0, 0), allocationRatio: { ...NOVA_DEFAULT_ALLOCATION_RATIO, cpu: 1 } };
+    const general = agg({ ...base, name: 'general', host: R(16, 65536, 0) });
+    const gpu = agg({ ...base, name: 'gpu', index: 1, host: R(16, 65536, 0, { vgpus: 2 }), traits: ['CUSTOM_GPU'] });
+    const small = flavor('small', 2, 4096, 0, 0, { forbiddenTraits: ['CUSTOM_GPU'] });
+    const g = flavor('g', 4, 8192, 0, 1, { vgpus: 1, requiredTraits: ['CUSTOM_GPU'] });
+    assert.equal(instancesPerHost(general, small), 8);
+    assert.equal(instancesPerHost(gpu, small), 0);
+    assert.equal(instancesPerHost(general, g), 0);
+    assert.equal(instancesPerHost(gpu, g), 2);
+    // 12 small: 8 on the general host, none on the GPU host, 4 left over; the 2 g land on the GPU host
+    const packer = new FlavorPacker([general, gpu], [small, g]);
+    const placed = new Float64Array(2);
+    assert.equal(packer.pack([1, 1], [2, 12], placed), false);
+    assert.deepEqual([...placed], [2, 8]);
   });
 });

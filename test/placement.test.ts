@@ -69,7 +69,7 @@ describe('import placement (a real Placement API on loopback)', function () {
     // text (old clients); a GPU flavor with dedicated CPUs, and one asking a class the model does not count
     const dir = tempWorkspace({ 'flavors.json': JSON.stringify([
       { Name: 'm1.large', VCPUs: 4, RAM: 8192, Disk: 80, Properties: {} },
-      { Name: 'g1.a100', VCPUs: 4, RAM: 32768, Disk: 40, Properties: { 'hw:cpu_policy': 'dedicated', 'resources:VGPU': '1' } },
+      { Name: 'g1.a100', VCPUs: 4, RAM: 32768, Disk: 40, Properties: { 'hw:cpu_policy': 'dedicated', 'resources:VGPU': '1', 'trait:CUSTOM_GPU_A100': 'required' } },
       { Name: 'g2.a100', VCPUs: 8, RAM: 65536, Disk: 40, Properties: "hw:cpu_policy='dedicated', resources:VGPU='2'" },
       { Name: 'bm.gold', VCPUs: 32, RAM: 131072, Disk: 400, Properties: { 'resources:CUSTOM_BAREMETAL_GOLD': '1', 'resources:VCPU': '0' } },
     ]) });
@@ -88,7 +88,10 @@ describe('import placement (a real Placement API on loopback)', function () {
     // the host's PCPU, and its GPU child's 4 VGPU, are the host's own
     assert.deepEqual(c.host, { vcpus: 128, memoryMiB: 1048576, diskGiB: 2000, pcpus: 32, vgpus: 4 });
     assert.deepEqual(site.spec.flavors.map((f: { name: string }) => f.name), ['m1.large', 'g1.a100', 'g2.a100']);
-    assert.deepEqual(site.spec.flavors[1], { name: 'g1.a100', vcpus: 4, memoryMiB: 32768, diskGiB: 40, cpuPolicy: 'dedicated', vgpus: 1 });
+    assert.deepEqual(site.spec.flavors[1], { name: 'g1.a100', vcpus: 4, memoryMiB: 32768, diskGiB: 40, cpuPolicy: 'dedicated', vgpus: 1, requiredTraits: ['CUSTOM_GPU_A100'] });
+    // the GPU child's trait is the aggregate's, as is the NVMe trait of the 4 small hosts that have it
+    assert.deepEqual(c.traits, ['CUSTOM_GPU_A100']);
+    assert.deepEqual(site.spec.aggregates.find((g: { hosts: number }) => g.hosts === 4).traits, ['CUSTOM_NVME']);
     assert.equal(site.spec.flavors[2].vgpus, 2);
     // usage: 5 × 8 vCPU and 5 × 16384 + 2 × 32768 = 147456 MiB; 2 × 4 PCPU and 2 × 1 VGPU, the VGPU from a nested provider
     assert.equal(site.spec.observedUsage.vcpus, 40);

@@ -66,8 +66,17 @@ function fitCount(free: Float64Array, freeAt: number, req: Float64Array, reqAt: 
   return n === Infinity ? 0 : Math.max(0, n);
 }
 
-/** Instances of flavor f that fit one host of the aggregate. */
+/**
+ * Whether Placement would offer the aggregate's hosts to the flavor: every required trait there
+ * and no forbidden one (the trait:NAME=required|forbidden extra specs).
+ */
+export function traitsAllow(g: Aggregate, f: Flavor): boolean {
+  return f.requiredTraits.every((t) => g.traits.includes(t)) && !f.forbiddenTraits.some((t) => g.traits.includes(t));
+}
+
+/** Instances of flavor f that fit one host of the aggregate (0 where its traits rule the aggregate out). */
 export function instancesPerHost(g: Aggregate, f: Flavor): number {
+  if (!traitsAllow(g, f)) return 0;
   return fitCount(resourceVector(hostSchedulable(g)), 0, resourceVector(flavorRequest(f)), 0);
 }
 
@@ -96,6 +105,8 @@ export class FlavorPacker {
   private readonly rem: Float64Array;
   /** The classes some flavor asks for: the only ones a fit or an update has to touch. */
   private readonly dims: Int32Array;
+  /** allowed[a × F + f]: the flavor's trait specs let it on the aggregate's hosts. */
+  private readonly allowed: Uint8Array;
 
   constructor(readonly aggregates: readonly Aggregate[], flavors: readonly Flavor[]) {
     this.flavors = [...flavors].sort(compareFlavorsLargestFirst);
@@ -109,6 +120,7 @@ export class FlavorPacker {
     this.orig = new Float64Array(NR);
     this.rem = new Float64Array(this.flavors.length);
     this.dims = Int32Array.from(RESOURCES.map((_r, i) => i).filter((i) => this.flavors.some((_f, k) => this.req[k * NR + i] > 0)));
+    this.allowed = Uint8Array.from(aggregates.flatMap((g) => this.flavors.map((f) => (traitsAllow(g, f) ? 1 : 0))));
   }
 
   /** Index of a flavor name in the packer's (sorted) order, or −1. */
@@ -137,7 +149,7 @@ export class FlavorPacker {
       bN[0] = n;
       for (let r = 0; r < NR; r++) bFree[r] = this.hostFree[a * NR + r];
       for (let f = 0; f < F; f++) {
-        if (rem[f] <= 0) continue;
+        if (rem[f] <= 0 || !this.allowed[a * F + f]) continue;
         const fq = f * NR;
         for (let b = 0; b < blocks && rem[f] > 0; b++) {
           const c = fitCount(bFree, b * NR, req, fq, dims);

@@ -89,7 +89,7 @@ export function checkSiteName(name: string): void {
 }
 
 /** A flavor as imported: its size, and what its extra specs ask beyond VCPU, memory and disk. */
-export interface ImportedFlavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number }
+export interface ImportedFlavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number; requiredTraits?: string[]; forbiddenTraits?: string[] }
 
 /**
  * A flavor's extra specs: Nova's "extra_specs" object (microversion 2.61+), or the openstack
@@ -110,12 +110,18 @@ export function extraSpecs(f: Obj): Record<string, string> {
  * model cannot count (hw:cpu_policy=mixed, a CUSTOM_ or other resource class) is returned as
  * `unmodelled`, and the flavor is left out with a note.
  */
-export function flavorDevices(specs: Record<string, string>): { cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number; unmodelled?: string } {
-  const out: { cpuPolicy?: 'dedicated'; vgpus?: number; pciDevices?: number; unmodelled?: string } = {};
+export function flavorDevices(specs: Record<string, string>): Omit<ImportedFlavor, 'name' | 'vcpus' | 'memoryMiB' | 'diskGiB'> & { unmodelled?: string } {
+  const out: Omit<ImportedFlavor, 'name' | 'vcpus' | 'memoryMiB' | 'diskGiB'> & { unmodelled?: string } = {};
   const policy = specs['hw:cpu_policy'];
   if (policy === 'mixed') return { unmodelled: 'hw:cpu_policy=mixed' };
   if (policy === 'dedicated') out.cpuPolicy = 'dedicated';
   for (const [k, v] of Object.entries(specs)) {
+    // trait:NAME=required|forbidden (unnumbered group): where Placement may put the flavor
+    const tr = /^trait:([A-Z0-9_]+)$/.exec(k);
+    if (tr && (v === 'required' || v === 'forbidden')) {
+      (v === 'required' ? (out.requiredTraits ??= []) : (out.forbiddenTraits ??= [])).push(tr[1]);
+      continue;
+    }
     const m = /^resources\d*(?:_[\w-]+)?:([A-Z0-9_]+)$/.exec(k);
     if (!m) continue;
     const n = Number(v);
@@ -156,7 +162,7 @@ export function readFlavors(flavorsJson: unknown, file: string, text: string | u
 
 /** The flavor as the model reads it (defaults for what the import leaves out). */
 export function modelFlavor(f: ImportedFlavor, index = 0): Flavor {
-  return { name: f.name, vcpus: f.vcpus, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, cpuPolicy: f.cpuPolicy ?? 'shared', vgpus: f.vgpus ?? 0, pciDevices: f.pciDevices ?? 0, index };
+  return { name: f.name, vcpus: f.vcpus, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, cpuPolicy: f.cpuPolicy ?? 'shared', vgpus: f.vgpus ?? 0, pciDevices: f.pciDevices ?? 0, requiredTraits: f.requiredTraits ?? [], forbiddenTraits: f.forbiddenTraits ?? [], index };
 }
 
 /** An imported Site document as YAML, refused when it would not lint (`check`): nothing half-right is written. */
@@ -210,7 +216,7 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
   if (unmodelled.length) notes.push(`left out ${unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${unmodelled.slice(0, 10).join(', ')}${unmodelled.length > 10 ? ', …' : ''}`);
   if (!diskKnown) notes.push(`${hf} gives no local disk per host, so disk is not modelled (flavor disks left at 0, as for root disks on shared storage); set host and flavor diskGiB to count it`);
   // a flavor no host can schedule (Nova's default reserved and ratios) would not lint: leave it out, and say so
-  const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, host: { ...ZERO_RESOURCES, ...a.host }, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, index }));
+  const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, host: { ...ZERO_RESOURCES, ...a.host }, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, traits: [], index }));
   const schedulable = modelled.map(hostSchedulable);
   const fits = (f: ImportedFlavor) => modelled.some((g) => instancesPerHost(g, modelFlavor(f)) > 0);
   const flavors = allFlavors.filter(fits);

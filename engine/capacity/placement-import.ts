@@ -30,15 +30,21 @@ interface Node { rp: Provider; inv: Record<string, Inventory>; usages: Record<st
 const VERSION = 'placement 1.36';
 const CONCURRENCY = 8;
 
+/** A kept-alive connection the server (or a proxy) closed under us: a GET is safe to send again, once. */
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 async function get<T>(src: PlacementSource, base: string, route: string, headers: Record<string, string>): Promise<T> {
   const u = `${base.replace(/\/$/, '')}${route}`;
-  let res: Response;
-  try {
-    res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: src.signal ? AbortSignal.any([src.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
-  } catch (e) {
-    if (src.signal?.aborted) throw new PlacementError('cancelled');
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new PlacementError(`cannot reach ${base} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
+  let res: Response | undefined;
+  for (let attempt = 0; !res; attempt++) {
+    try {
+      res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: src.signal ? AbortSignal.any([src.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
+    } catch (e) {
+      if (src.signal?.aborted) throw new PlacementError('cancelled');
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      if (attempt === 0 && RESET.has(cause)) continue;
+      throw new PlacementError(`cannot reach ${base} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
+    }
   }
   if (res.status === 401) throw new PlacementError(`${base} refused the token (HTTP 401: missing, wrong or expired); give --token or OS_AUTH_TOKEN`);
   if (res.status === 403) throw new PlacementError(`${base} refused the request (HTTP 403): the token's user may not read resource providers (it needs the admin or reader role)`);
@@ -153,6 +159,9 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   const aggNames = await novaAggregateNames(src);
   const notes: string[] = [];
   const r = (n: Node, rc: string) => n.inv[rc] ?? { total: 0, reserved: 0, allocation_ratio: 1 };
+  // flavors first: their trait specs say which host traits matter
+  const read = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
+  const specTraits = new Set(read.flavors.flatMap((f) => [...(f.requiredTraits ?? []), ...(f.forbiddenTraits ?? [])]));
   const groups = new Map<string, Node[]>();
   for (const n of nodes) {
     const shape = Object.entries(n.inv).sort(([a], [b]) => (a < b ? -1 : 1)).map(([rc, i]) => `${rc}:${i.total}/${i.reserved}/${i.allocation_ratio}`).join('|');
@@ -171,8 +180,11 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
     for (let k = 2; used.has(base); k++) base = `${base.replace(/-\d+$/, '')}-${k}`;
     used.add(base);
     const dev = deviceInventory(n, notes);
+    // the traits a flavor's trait specs can match: the CUSTOM_ ones and any a flavor names, on the host or its children
+    const traits = [...new Set([...n.traits, ...n.children.flatMap((c) => c.traits)])].filter((t) => t.startsWith('CUSTOM_') || specTraits.has(t)).sort();
     return {
       name: base, hosts: g.length,
+      ...(traits.length ? { traits } : {}),
       host: { vcpus: v.total, memoryMiB: m.total, diskGiB: d.total, ...dev.host },
       reserved: { vcpus: v.reserved, memoryMiB: m.reserved, diskGiB: d.reserved, ...dev.reserved },
       allocationRatio: { cpu: v.allocation_ratio, ram: m.allocation_ratio, disk: d.allocation_ratio, ...dev.ratio },
@@ -188,7 +200,6 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   for (const n of nodes) for (const p of [n, ...n.children]) for (const r of RESOURCES) usage[r] += p.usages[PLACEMENT_CLASS[r]] ?? 0;
   for (const r of DEVICE_RESOURCES) if (usage[r] === 0) delete usage[r];
   // flavor disks kept as given: Placement's DISK_GB (or its absence) is the hosts' own
-  const read = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
   if (read.unmodelled.length) notes.push(`left out ${read.unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${read.unmodelled.slice(0, 10).join(', ')}${read.unmodelled.length > 10 ? ', …' : ''}`);
   const flavorsOut = read.flavors;
   const doc = {

@@ -18,11 +18,18 @@ export interface Aggregate {
   host: Resources;
   reserved: Resources;
   allocationRatio: { cpu: number; ram: number; disk: number; pcpu: number; vgpu: number; pci: number };
+  /** Placement traits of its hosts (CUSTOM_GPU_A10, HW_CPU_X86_AVX512F…), matched against flavors' trait specs. */
+  traits: string[];
   index: number;
 }
 
 /** A Nova flavor; what it asks of Placement is flavorRequest() (dedicated CPUs come from PCPU). */
-export interface Flavor { name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy: 'shared' | 'dedicated'; vgpus: number; pciDevices: number; index: number }
+export interface Flavor {
+  name: string; vcpus: number; memoryMiB: number; diskGiB: number; cpuPolicy: 'shared' | 'dedicated'; vgpus: number; pciDevices: number;
+  /** Extra specs trait:NAME=required / trait:NAME=forbidden: the aggregates it may land on. */
+  requiredTraits: string[]; forbiddenTraits: string[];
+  index: number;
+}
 
 interface SiteBase { name: string; region: string; sovereign: boolean; currency: string; src: SourceDocument }
 
@@ -234,12 +241,13 @@ function buildSite(doc: ValidatedDocument): Site {
             cpu: num(ratio.cpu, NOVA_DEFAULT_ALLOCATION_RATIO.cpu), ram: num(ratio.ram, NOVA_DEFAULT_ALLOCATION_RATIO.ram), disk: num(ratio.disk, NOVA_DEFAULT_ALLOCATION_RATIO.disk),
             pcpu: num(ratio.pcpu, 1), vgpu: num(ratio.vgpu, 1), pci: num(ratio.pci, 1),
           },
+          traits: a(g.traits).map(String),
           index,
         };
       }),
       flavors: a(spec.flavors).map((x, index) => {
         const f = o(x);
-        return { name: str(f.name, ''), vcpus: num(f.vcpus, 0), memoryMiB: num(f.memoryMiB, 0), diskGiB: num(f.diskGiB, 0), cpuPolicy: f.cpuPolicy === 'dedicated' ? 'dedicated' : 'shared', vgpus: num(f.vgpus, 0), pciDevices: num(f.pciDevices, 0), index };
+        return { name: str(f.name, ''), vcpus: num(f.vcpus, 0), memoryMiB: num(f.memoryMiB, 0), diskGiB: num(f.diskGiB, 0), cpuPolicy: f.cpuPolicy === 'dedicated' ? 'dedicated' : 'shared', vgpus: num(f.vgpus, 0), pciDevices: num(f.pciDevices, 0), requiredTraits: a(f.requiredTraits).map(String), forbiddenTraits: a(f.forbiddenTraits).map(String), index };
       }),
       cost: { hostCapex: num(cost.hostCapex, 0), amortizationMonths: num(cost.amortizationMonths, 60), hostOpexMonthly: num(cost.hostOpexMonthly, 0) },
       procurement: { leadTimeDays: num(proc.leadTimeDays, 90), minOrderHosts: num(proc.minOrderHosts, 1) },
