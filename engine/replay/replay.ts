@@ -13,6 +13,12 @@
  * over), then redistributed to the workload's other sites in proportion to their shares.
  * All series are typed arrays allocated before the loop; the loop allocates only on
  * contention steps (allocation.ts).
+ *
+ * Phases: 1, the pairs (pair-plan.ts); 2, the events as step windows (event-windows.ts); 3,
+ * per-pair constants and site state; then per step: apply the change points, read demand in
+ * chunks (noise, growth), redistribute around outages, settle each site in overflow order
+ * (OpenStack: pack, contend, settlePrivate; public: autoscaling lag, quota, settlePublic),
+ * then per workload unserved and violations, and the bucket and month series.
  */
 import { allocateByPriority } from '../capacity/allocation';
 import { CalendarMonth, calendarMonths } from '../traffic/calendar-months';
@@ -23,6 +29,8 @@ import { DEVICE_RESOURCES, flavorRequest, NR, RESOURCES } from '../model/resourc
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../capacity/pricing';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { Rng } from './rng';
+import { planPairs } from './pair-plan';
+import { eventWindows } from './event-windows';
 
 export interface ReplayInput {
   model: Model;
@@ -133,70 +141,15 @@ export interface ReplayResult {
 
 const EPS = 1e-9;
 
-interface OutageWindow { site: number; zone?: string; from: number; to: number; detection: Float64Array | undefined }
-
-function stepOf(h: Horizon, t: number, round: 'floor' | 'ceil'): number {
-  const x = (t - h.start) / h.step;
-  return round === 'floor' ? Math.floor(x + EPS) : Math.ceil(x - EPS);
-}
-
-/** Detection fractions per step from the outage start: min(remaining, Δ) / Δ. */
-function detectionFractions(detectionSeconds: number, step: number): Float64Array {
-  const n = Math.ceil(detectionSeconds / step - EPS);
-  const out = new Float64Array(n);
-  let left = detectionSeconds;
-  for (let i = 0; i < n; i++) {
-    out[i] = Math.min(left, step) / step;
-    left -= step;
-  }
-  return out;
-}
-
 export function replay(input: ReplayInput): ReplayResult {
   const { model, placement, horizon: h, steps, workloads, demand } = input;
   const dt = h.step;
-  const sites = [...model.sites.values()].filter((s) => workloads.some((w) => {
-    const wp = placement.workloads.get(w.name)!;
-    return wp.shares.has(s.name) || wp.overflowTo === s.name;
-  }));
-  const siteIndex = new Map(sites.map((s, i) => [s.name, i]));
+  // ---- phase 1, the pairs: which workload runs on which site, numbered site by site ----
+  const { sites, siteIndex, pairs, wPairs, overflowTarget } = planPairs(model, placement, workloads);
   const S = sites.length;
   const W = workloads.length;
-  const activePassive = placement.mode === 'active-passive';
-
-  // ---- pairs (workload × site), in workload then share order ----
-  // Pairs are numbered site by site (then by workload), so that a site's pairs are contiguous
-  // in every per-pair array; wPairs keeps each workload's sites in the order listed (the
-  // first is the active-passive primary).
-  const entries: PairInfo[] = [];
-  const wEntries: number[][] = workloads.map(() => []);
-  for (let w = 0; w < W; w++) {
-    const wp = placement.workloads.get(workloads[w].name)!;
-    let first = true;
-    for (const [sName, share] of wp.shares) {
-      const role = activePassive && !first ? 'passive' : 'share';
-      wEntries[w].push(entries.length);
-      entries.push({ workload: w, site: siteIndex.get(sName)!, share, role });
-      first = false;
-    }
-    if (wp.overflowTo && !wp.shares.has(wp.overflowTo)) {
-      wEntries[w].push(entries.length);
-      entries.push({ workload: w, site: siteIndex.get(wp.overflowTo)!, share: 0, role: 'overflow' });
-    }
-  }
-  const byPair = entries.map((_, i) => i).sort((a, b) => entries[a].site - entries[b].site || entries[a].workload - entries[b].workload || a - b);
-  const newId = new Int32Array(entries.length);
-  byPair.forEach((e, i) => (newId[e] = i));
-  const pairs: PairInfo[] = byPair.map((i) => entries[i]);
-  const wPairs: number[][] = wEntries.map((list) => list.map((e) => newId[e]));
-  const overflowTarget: number[] = [];
   const P = pairs.length;
-  for (let p = 0; p < P; p++) {
-    const w = pairs[p].workload;
-    const wp = placement.workloads.get(workloads[w].name)!;
-    const target = wp.overflowTo ? siteIndex.get(wp.overflowTo)! : -1;
-    overflowTarget.push(target >= 0 && pairs[p].site !== target ? wPairs[w].find((q) => pairs[q].site === target)! : -1);
-  }
+  const activePassive = placement.mode === 'active-passive';
 
   // ---- per-pair constants ----
   const siteFirst = new Int32Array(S + 1);
@@ -294,48 +247,8 @@ export function replay(input: ReplayInput): ReplayResult {
   const coverScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
   const commitScratch = sites.map((s, i) => new Float64Array(typeNames[i].length));
 
-  // ---- events → change points ----
-  const outages: OutageWindow[] = [];
-  const addHosts: { site: number; agg: number; hosts: number; from: number }[] = [];
-  const prices: { site: number; mult: number; from: number }[] = [];
-  for (const e of input.events) {
-    const s = siteIndex.get(e.site);
-    if (s === undefined) continue;
-    if (e.type === 'siteOutage' || e.type === 'zoneOutage') {
-      const from = Math.max(0, stepOf(h, e.start, 'floor'));
-      const to = Math.min(steps, stepOf(h, e.start + e.duration, 'ceil'));
-      if (to <= 0 || from >= steps) continue;
-      outages.push({ site: s, zone: e.type === 'zoneOutage' ? e.zone : undefined, from, to, detection: detectionFractions(placement.detectionSeconds, dt) });
-    } else if (e.type === 'addHosts') {
-      const site = sites[s] as OpenStackSite;
-      const agg = site.aggregates.findIndex((g) => g.name === e.aggregate);
-      if (agg >= 0) addHosts.push({ site: s, agg, hosts: e.hosts, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
-    } else prices.push({ site: s, mult: e.multiplier, from: Math.max(0, stepOf(h, e.at, 'ceil')) });
-  }
-  const changes = [...new Set([0, ...outages.flatMap((o) => [o.from, o.to]), ...addHosts.map((a) => a.from), ...prices.map((p) => p.from)])].filter((t) => t < steps).sort((a, b) => a - b);
-  // Zone detection loss: fraction of a site's traffic sent to dead instances during detection.
-  const zoneLoss = sites.map(() => undefined as Float64Array | undefined);
-  for (const o of outages) {
-    if (!o.zone) continue;
-    const site = sites[o.site] as OpenStackSite;
-    let inZone = 0, all = 0;
-    for (const g of site.aggregates) {
-      const h = hostSchedulable(g);
-      const v = g.hosts * (h.vcpus + h.pcpus);
-      all += v;
-      if (g.availabilityZone === o.zone) inZone += v;
-    }
-    const frac = all > 0 ? inZone / all : 0;
-    const arr = (zoneLoss[o.site] ??= new Float64Array(steps));
-    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.min(1, arr[o.from + i] + frac * o.detection![i]);
-  }
-  // Site detection fractions per step (lost share unserved).
-  const siteDet = sites.map(() => undefined as Float64Array | undefined);
-  for (const o of outages) {
-    if (o.zone) continue;
-    const arr = (siteDet[o.site] ??= new Float64Array(steps));
-    for (let i = 0; i < o.detection!.length && o.from + i < o.to; i++) arr[o.from + i] = Math.max(arr[o.from + i], o.detection![i]);
-  }
+  // ---- phase 2, the scenario's events as step windows: outages (with detection), host additions, prices ----
+  const { outages, addHosts, prices, changes, zoneLoss, siteDet } = eventWindows(sites, siteIndex, input.events, h, steps, placement.detectionSeconds);
 
   const applyChanges = (t: number) => {
     for (let s = 0; s < S; s++) {
