@@ -120,6 +120,11 @@ spec:
     const a = lintFiles({ ...base, 'pangyo.yaml': OPENSTACK.replace('      host: { vcpus: 32', '      allocationRatio: { cpu: 32, ram: 1.0 }\n      host: { vcpus: 32') });
     const d = byRule(a.diagnostics, 'allocation-ratio-range');
     assert.deepEqual(d.map((x) => `${where(x)} ${x.severity}`), [`${loc('pangyo.yaml', a.texts['pangyo.yaml'], 13, '32')} warning`]);
+    // an overcommitted vGPU: devices are not shared
+    const g = lintFiles({ ...base, 'pangyo.yaml': OPENSTACK.replace('      host: { vcpus: 32', '      allocationRatio: { vgpu: 2 }\n      host: { vcpus: 32') });
+    const v = byRule(g.diagnostics, 'allocation-ratio-range');
+    assert.deepEqual(v.map(where), [loc('pangyo.yaml', g.texts['pangyo.yaml'], 13, '2')]);
+    assert.match(v[0].message, /vgpu allocation ratio 2 is not 1; dedicated cores and devices are not shared/);
   });
 
   it('missing-exchange-rate', () => {

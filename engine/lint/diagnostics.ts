@@ -54,7 +54,7 @@ export const RULES = {
   'sovereign-placement': 'A sovereign workload is placed on (or overflows to) a site that is not sovereign.',
   'flavor-fits-no-host': 'A flavor is larger than the schedulable capacity of every host of its site.',
   'reserved-exceeds-host': 'Reserved resources are equal to or larger than the host.',
-  'allocation-ratio-range': 'An allocation ratio outside the band operators use (cpu 1–16, ram 1–1.5, disk 1–2).',
+  'allocation-ratio-range': 'An allocation ratio outside the band operators use (cpu 1–16, ram 1–1.5, disk 1–2; pcpu, vgpu and pci exactly 1).',
   'missing-exchange-rate': 'A site or price is in a currency with no exchange rate to the reporting currency.',
   'horizon-order': 'A scenario horizon ends at or before it starts.',
   'horizon-too-large': 'A scenario horizon has more steps than Headroom simulates (limit in README).',
