@@ -10,6 +10,7 @@ export * from './simulate';
 export * from './replay';
 export * from './pair-plan';
 export * from './event-windows';
+export * from './demand-chunks';
 export * from './scenario-plan';
 export * from './failover';
 export * from './rng';

@@ -31,6 +31,7 @@ import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { Rng } from './rng';
 import { planPairs } from './pair-plan';
 import { eventWindows } from './event-windows';
+import { DemandChunks } from './demand-chunks';
 
 export interface ReplayInput {
   model: Model;
@@ -335,14 +336,9 @@ export function replay(input: ReplayInput): ReplayResult {
   const pCostMark = new Float64Array(P);
   const { pairServed, pairUnserved, pairPeakInstances, pairPeakUtilization, pairCost, workloadUnserved, stepUnserved, workloadViolations } = res;
   const hours = dt / SECONDS_PER_HOUR;
-  // Demand is read in chunks of CH steps, transposed (step-major), so that each step reads one
-  // contiguous row instead of touching every workload's array at the same offset.
-  const CH = 64;
-  const dChunk = new Float64Array(W * CH);
-  const noiseChunk = new Float64Array(CH);
-  const noiseState = new Float64Array(W); // e_w(t − 1) of the AR(1) noise
-  const growthChunk = new Float64Array(CH);
-  let chunkStart = -CH;
+  // phase 4 of every step: demand, read in chunks of steps, step-major (demand-chunks.ts)
+  const chunks = new DemandChunks(demand, steps, dt, input.noise);
+  const dChunk = chunks.rows;
   let nextChange = 0;
   let anyDown = false;
   let month = 0;
@@ -366,37 +362,7 @@ export function replay(input: ReplayInput): ReplayResult {
       flushBucket(bucket, B);
       bucket++;
     }
-    if (t - chunkStart >= CH) {
-      chunkStart = t;
-      const len = Math.min(CH, steps - t);
-      const noise = input.noise;
-      const gk = noise?.growthK ?? 0;
-      if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * dt);
-      for (let w = 0; w < W; w++) {
-        const src = demand[w];
-        if (noise) {
-          const sigma = noise.sigma;
-          const rho = noise.rho ?? 0;
-          const lv = noise.level ? noise.level[w] : 1;
-          if (sigma > 0) noise.rng.fillNormal(noiseChunk, len);
-          if (rho > 0 && sigma > 0) {
-            const c = Math.sqrt(1 - rho * rho);
-            let e = noiseState[w];
-            for (let k = 0; k < len; k++) {
-              e = t + k === 0 ? noiseChunk[k] : rho * e + c * noiseChunk[k];
-              noiseChunk[k] = e;
-            }
-            noiseState[w] = e;
-          }
-          for (let k = 0; k < len; k++) {
-            const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
-            const v = src[t + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
-            dChunk[k * W + w] = v > 0 ? v : 0;
-          }
-        } else for (let k = 0; k < len; k++) dChunk[k * W + w] = src[t + k];
-      }
-    }
-    const row = (t - chunkStart) * W;
+    const row = chunks.rowOf(t);
 
     // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
     if (anyDown) for (let w = 0; w < W; w++) distributeWithOutage(w, dChunk[row + w], t);
