@@ -11,6 +11,7 @@ export * from './replay';
 export * from './pair-plan';
 export * from './event-windows';
 export * from './demand-chunks';
+export * from './outage-redistribution';
 export * from './scenario-plan';
 export * from './failover';
 export * from './rng';

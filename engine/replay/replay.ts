@@ -16,7 +16,8 @@
  *
  * Phases: 1, the pairs (pair-plan.ts); 2, the events as step windows (event-windows.ts); 3,
  * per-pair constants and site state; then per step: apply the change points, read demand in
- * chunks (noise, growth), redistribute around outages, settle each site in overflow order
+ * chunks (demand-chunks.ts: noise, growth), redistribute around outages
+ * (outage-redistribution.ts), settle each site in overflow order
  * (OpenStack: pack, contend, settlePrivate; public: autoscaling lag, quota, settlePublic),
  * then per workload unserved and violations, and the bucket and month series.
  */
@@ -32,6 +33,7 @@ import type { Rng } from './rng';
 import { planPairs } from './pair-plan';
 import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
+import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 
 export interface ReplayInput {
   model: Model;
@@ -339,6 +341,7 @@ export function replay(input: ReplayInput): ReplayResult {
   // phase 4 of every step: demand, read in chunks of steps, step-major (demand-chunks.ts)
   const chunks = new DemandChunks(demand, steps, dt, input.noise);
   const dChunk = chunks.rows;
+  const outageCtx: OutageContext = { pairs, wPairs, activePassive, siteDown, siteDet, lostUnserved, D };
   let nextChange = 0;
   let anyDown = false;
   let month = 0;
@@ -365,7 +368,7 @@ export function replay(input: ReplayInput): ReplayResult {
     const row = chunks.rowOf(t);
 
     // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
-    if (anyDown) for (let w = 0; w < W; w++) distributeWithOutage(w, dChunk[row + w], t);
+    if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + w], t);
     overflowIn.fill(0);
 
     // 2. sites, in overflow order: instances needed, what runs, then settle
@@ -663,49 +666,6 @@ export function replay(input: ReplayInput): ReplayResult {
     if (capacity > ss.capacity[r][bucket]) ss.capacity[r][bucket] = capacity;
     if (alloc > ss.allocated[r][bucket]) ss.allocated[r][bucket] = alloc;
     if (needed > ss.needed[r][bucket]) ss.needed[r][bucket] = needed;
-  }
-
-  function distributeWithOutage(w: number, d: number, t: number): void {
-    const ps = wPairs[w];
-    if (!activePassive) {
-      let lost = 0, up = 0, det = 0;
-      for (const p of ps) {
-        if (pairs[p].role === 'overflow') continue;
-        const s = pairs[p].site;
-        if (siteDown[s]) {
-          lost += pairs[p].share;
-          det += pairs[p].share * (siteDet[s] ? siteDet[s]![t] : 0);
-        } else up += pairs[p].share;
-      }
-      const lostD = (d * lost) / 100;
-      const detD = up > 0 ? (d * det) / 100 : lostD;
-      lostUnserved[w] += detD;
-      const move = lostD - detD;
-      for (const p of ps) {
-        const pr = pairs[p];
-        if (pr.role === 'overflow' || siteDown[pr.site]) D[p] = 0;
-        else D[p] = (d * pr.share) / 100 + (up > 0 ? (move * pr.share) / up : 0);
-      }
-      return;
-    }
-    // active-passive: the first site listed is primary; on its loss the others take over.
-    const primary = ps[0];
-    for (const p of ps) D[p] = 0;
-    if (!siteDown[pairs[primary].site]) {
-      D[primary] = d;
-      return;
-    }
-    const s0 = pairs[primary].site;
-    const det = siteDet[s0] ? siteDet[s0]![t] : 0;
-    const others = ps.filter((p) => p !== primary && pairs[p].role !== 'overflow' && !siteDown[pairs[p].site]);
-    if (others.length === 0) {
-      lostUnserved[w] += d;
-      return;
-    }
-    lostUnserved[w] += d * det;
-    const rest = d * (1 - det);
-    const tot = others.reduce((m, p) => m + pairs[p].share, 0);
-    for (const p of others) D[p] = tot > 0 ? (rest * pairs[p].share) / tot : rest / others.length;
   }
 
   function contendOpenStack(s: number): void {
