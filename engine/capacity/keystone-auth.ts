@@ -13,11 +13,12 @@
  *
  * A password is never written anywhere; errors are one line naming what to fix.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { PlacementError, PlacementSource } from './placement-import';
+import { readRegularFile } from '../model/file-access';
+import { MAX_YAML_BYTES } from '../model/workspace-loader';
 
 /** How to get a token: Keystone credentials, or a token given as is. */
 export interface KeystoneCredentials {
@@ -51,16 +52,15 @@ function deepMerge(a: Obj, b: Obj): Obj {
   return out;
 }
 
+/** A clouds.yaml or secure.yaml, read as every input is (file-access.ts); undefined where there is none. */
 function readYaml(file: string): Obj | undefined {
-  let text: string;
-  try {
-    if (!fs.statSync(file).isFile()) return undefined;
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
+  const r = readRegularFile(file, MAX_YAML_BYTES);
+  if (!r.ok) {
+    if (r.kind === 'too-large' || r.kind === 'not-utf8') throw new PlacementError(`${file} ${r.message}`);
     return undefined;
   }
   try {
-    return o(parse(text, { maxAliasCount: 100 }));
+    return o(parse(r.text, { maxAliasCount: 100 }));
   } catch (e) {
     const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     throw new PlacementError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
