@@ -160,6 +160,11 @@ export function readFlavors(flavorsJson: unknown, file: string, text: string | u
   return { flavors, unmodelled };
 }
 
+/** The note for flavors left out because their extra specs ask what the model cannot count (none: no note). */
+export function unmodelledFlavorsNote(unmodelled: readonly string[]): string[] {
+  return unmodelled.length ? [`left out ${unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${unmodelled.slice(0, 10).join(', ')}${unmodelled.length > 10 ? ', …' : ''}`] : [];
+}
+
 /** The flavor as the model reads it (defaults for what the import leaves out). */
 export function modelFlavor(f: ImportedFlavor, index = 0): Flavor {
   return { name: f.name, vcpus: f.vcpus, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, cpuPolicy: f.cpuPolicy ?? 'shared', vgpus: f.vgpus ?? 0, pciDevices: f.pciDevices ?? 0, requiredTraits: f.requiredTraits ?? [], forbiddenTraits: f.forbiddenTraits ?? [], index };
@@ -213,7 +218,7 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
     host: { vcpus: s.vcpus, memoryMiB: s.memoryMiB, diskGiB: s.diskGiB },
   })));
   const { flavors: allFlavors, unmodelled } = readFlavors(flavorsJson, ff, opts.flavorsText, diskKnown);
-  if (unmodelled.length) notes.push(`left out ${unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${unmodelled.slice(0, 10).join(', ')}${unmodelled.length > 10 ? ', …' : ''}`);
+  notes.push(...unmodelledFlavorsNote(unmodelled));
   if (!diskKnown) notes.push(`${hf} gives no local disk per host, so disk is not modelled (flavor disks left at 0, as for root disks on shared storage); set host and flavor diskGiB to count it`);
   // a flavor no host can schedule (Nova's default reserved and ratios) would not lint: leave it out, and say so
   const modelled: Aggregate[] = aggregates.map((a, index) => ({ ...a, host: { ...ZERO_RESOURCES, ...a.host }, reserved: NOVA_DEFAULT_RESERVED, allocationRatio: NOVA_DEFAULT_ALLOCATION_RATIO, traits: [], index }));

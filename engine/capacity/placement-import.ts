@@ -13,7 +13,7 @@
  * Placement does not know them.
  */
 import { placementCapacity } from './nova-capacity';
-import { checkSiteName, ImportError, parseInventoryJson, readFlavors, siteYaml } from './openstack-import';
+import { checkSiteName, ImportError, parseInventoryJson, readFlavors, siteYaml, unmodelledFlavorsNote } from './openstack-import';
 import type { Diagnostic } from '../lint/diagnostics';
 import { DEVICE_RESOURCES, PLACEMENT_CLASS, RATIO_FIELD, RESOURCES } from '../model/resource-classes';
 
@@ -154,13 +154,13 @@ export interface PlacementImport { yaml: string; hosts: number; aggregates: numb
 export async function importPlacement(src: PlacementSource, flavors: { file: string; text: string }, opts: { name?: string; check?: (yaml: string) => Diagnostic[] } = {}): Promise<PlacementImport> {
   const name = opts.name ?? 'openstack';
   checkSiteName(name);
+  // the flavor file first, so a bad one fails before any request; its trait specs say which host traits matter
+  const read = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
   const { nodes, others, requests } = await readPlacement(src);
   if (!nodes.length) throw new ImportError(`${src.url} has no compute nodes (resource providers with VCPU or MEMORY_MB inventory)`);
   const aggNames = await novaAggregateNames(src);
   const notes: string[] = [];
   const r = (n: Node, rc: string) => n.inv[rc] ?? { total: 0, reserved: 0, allocation_ratio: 1 };
-  // flavors first: their trait specs say which host traits matter
-  const read = readFlavors(parseInventoryJson(flavors.text, flavors.file), flavors.file, flavors.text, true);
   const specTraits = new Set(read.flavors.flatMap((f) => [...(f.requiredTraits ?? []), ...(f.forbiddenTraits ?? [])]));
   const groups = new Map<string, Node[]>();
   for (const n of nodes) {
@@ -200,7 +200,7 @@ export async function importPlacement(src: PlacementSource, flavors: { file: str
   for (const n of nodes) for (const p of [n, ...n.children]) for (const r of RESOURCES) usage[r] += p.usages[PLACEMENT_CLASS[r]] ?? 0;
   for (const r of DEVICE_RESOURCES) if (usage[r] === 0) delete usage[r];
   // flavor disks kept as given: Placement's DISK_GB (or its absence) is the hosts' own
-  if (read.unmodelled.length) notes.push(`left out ${read.unmodelled.length} flavor(s) whose extra specs ask what Headroom does not model: ${read.unmodelled.slice(0, 10).join(', ')}${read.unmodelled.length > 10 ? ', …' : ''}`);
+  notes.push(...unmodelledFlavorsNote(read.unmodelled));
   const flavorsOut = read.flavors;
   const doc = {
     apiVersion: 'headroom.dev/v1',
