@@ -128,7 +128,6 @@ function tickCount(parent: HTMLElement, wide: number): number {
 }
 
 export type ChartResource = ResourceKey;
-const RESOURCE_NAME = RESOURCE_LABEL;
 type SiteSeriesData = NonNullable<Report['series']>['sites'][string];
 
 /** A site's capacity, allocated and needed series and per-workload running series in one resource (vCPU when the site is not counted in it). */
@@ -162,7 +161,7 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
   const index = Array.from({ length: n }, (_, i) => i);
   const hidden = new Set<string>();
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
-  const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_NAME[view.resource]} by workload, needed and capacity (${unit}; times in ${zoneOf(report)})`);
+  const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_LABEL[view.resource]} by workload, needed and capacity (${unit}; times in ${zoneOf(report)})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const y = scaleLinear().range([H - M.bottom, M.top]);
   const gx = svg.append('g').attr('class', 'axis x').attr('transform', `translate(0,${H - M.bottom})`);
@@ -284,7 +283,7 @@ export function utilizationChart(parent: HTMLElement, report: Report, headroomTa
   const n = series.sites[names[0]].capacityVcpus.length;
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
-  const svg = svgRoot(parent, `Peak ${RESOURCE_NAME[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line (times in ${zoneOf(report)})`);
+  const svg = svgRoot(parent, `Peak ${RESOURCE_LABEL[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line (times in ${zoneOf(report)})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const u = (s: string) => {
     const v = inResource(series.sites[s], resource);

@@ -10,10 +10,10 @@ import { sharesWithout, unitResources } from '../replay/failover';
 import { Placement, Site, Workload } from '../model/model';
 import type { ReportSite } from '../report/report-types';
 
-import { RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
+import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
 
 export type Resource = ResourceKey;
-export { RESOURCE_LABEL };
+const isDevice = (r: ResourceKey) => (DEVICE_RESOURCES as readonly string[]).includes(r);
 
 export interface SiteHeadroom {
   site: string;
@@ -50,7 +50,8 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
       if (after <= before) return;
       const instances = (peaks[i] * (after - before)) / 100 / (w.capacityPerInstance * w.targetUtilization);
       const unit = unitResources(site, w);
-      for (const r of RESOURCES) if (unit[r] > 0 || r === 'vcpus') extra[r] = (extra[r] ?? 0) + instances * unit[r];
+      // vCPU, memory and disk always, as before devices existed; PCPU, vGPU and PCI devices where the unit asks for them
+      for (const r of RESOURCES) if (unit[r] > 0 || !isDevice(r)) extra[r] = (extra[r] ?? 0) + instances * unit[r];
     });
     // the loss that takes the largest share of some resource's capacity is the worst
     const share = Math.max(0, ...spares.map((x) => (x.capacity > 0 ? (extra[x.resource] ?? 0) / x.capacity : 0)), ...(spares.length ? [] : [extra.vcpus ?? 0]));

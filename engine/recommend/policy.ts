@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
-import { RESOURCE_LABEL } from './headroom';
+import { RESOURCE_LABEL } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
 import { shortfallDevices } from '../model/resource-classes';

@@ -6,10 +6,9 @@
 import { mdCell } from './report-export';
 import { money, quantity } from './money-format';
 import type { WorkspaceDiff } from './workspace-diff';
-import { RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
+import { RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
 
 export const COMMENT_LIMIT = 65_536;
-const RES: Record<string, string> = RESOURCE_LABEL;
 const signed = (x: number, f: (v: number) => string) => (x > 0 ? `+${f(x)}` : x < 0 ? `-${f(-x)}` : f(0));
 const pt = (x: number) => `${(x * 100).toFixed(1)} pt`;
 const verdict = (v: boolean | null, check: 'n1' | 'headroom') => (v === null ? '—' : check === 'n1' ? (v ? 'survives' : 'fails') : v ? 'met' : 'not met');
@@ -42,7 +41,7 @@ export function diffText(d: WorkspaceDiff): string {
   const sites = d.change.sites.filter((s) => s.cost !== 0 || Object.values(s.peakUtilization).some((v) => v));
   if (sites.length) {
     out += '\nSites\n';
-    for (const s of sites) out += `  ${s.name}: cost ${signed(s.cost, (v) => money(v, d.currency))}; peak ${Object.entries(s.peakUtilization).filter(([, v]) => v !== null).map(([k, v]) => `${RES[k]} ${signed(v!, pt)}`).join(', ')}\n`;
+    for (const s of sites) out += `  ${s.name}: cost ${signed(s.cost, (v) => money(v, d.currency))}; peak ${Object.entries(s.peakUtilization).filter(([, v]) => v !== null).map(([k, v]) => `${RESOURCE_LABEL[k as ResourceKey]} ${signed(v!, pt)}`).join(', ')}\n`;
   }
   if (d.change.verdicts.length) out += '\nVerdicts that changed\n' + d.change.verdicts.map((v) => `  ${v.check} ${v.site}: ${verdict(v.before, v.check)} → ${verdict(v.after, v.check)}`).join('\n') + '\n';
   const moved = d.change.workloads.filter((x) => JSON.stringify(x.sharesBefore) !== JSON.stringify(x.sharesAfter));
@@ -76,7 +75,7 @@ export function diffMarkdown(d: WorkspaceDiff, limit = COMMENT_LIMIT): string {
   const sites = d.change.sites;
   // PCPU, vGPU and PCI devices only when some site has a change in them
   const keys = RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || sites.some((s) => s.peakUtilization[k] !== undefined));
-  if (sites.length) sections.push({ title: 'Sites: cost and peak utilization per resource', lines: [table(['site', 'cost', ...keys.map((k) => `peak ${RES[k]}`)], sites.map((s) => [s.name, signed(s.cost, (v) => money(v, d.currency)), ...keys.map((k) => (s.peakUtilization[k] === null || s.peakUtilization[k] === undefined ? '—' : signed(s.peakUtilization[k]!, pt)))]), [false, true, ...keys.map(() => true)])] });
+  if (sites.length) sections.push({ title: 'Sites: cost and peak utilization per resource', lines: [table(['site', 'cost', ...keys.map((k) => `peak ${RESOURCE_LABEL[k]}`)], sites.map((s) => [s.name, signed(s.cost, (v) => money(v, d.currency)), ...keys.map((k) => (s.peakUtilization[k] === null || s.peakUtilization[k] === undefined ? '—' : signed(s.peakUtilization[k]!, pt)))]), [false, true, ...keys.map(() => true)])] });
   if (d.change.verdicts.length) sections.push({ title: `Verdicts that changed (${d.change.verdicts.length})`, lines: d.change.verdicts.map((v) => `- ${v.check} **${mdCell(v.site)}**: ${verdict(v.before, v.check)} → ${verdict(v.after, v.check)}`) });
   const wl = [...d.change.workloads].sort((a, b) => Math.abs(b.cost) - Math.abs(a.cost));
   if (wl.length) sections.push({ title: `Workloads that changed (${wl.length})`, lines: wl.map((x) => `- **${mdCell(x.name)}**: ${signed(x.cost, (v) => money(v, d.currency))}${JSON.stringify(x.sharesBefore) !== JSON.stringify(x.sharesAfter) ? `; shares ${mdCell(shares(x.sharesBefore))} → ${mdCell(shares(x.sharesAfter))}` : ''}`) });

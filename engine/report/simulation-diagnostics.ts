@@ -6,7 +6,7 @@
  * in use) above the most the modelled workloads ever allocate there.
  */
 import { amountUnit } from './demand-units';
-import { RESOURCE_LABEL } from '../recommend/headroom';
+import { RESOURCE_LABEL } from '../model/resource-classes';
 import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';
