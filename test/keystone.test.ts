@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { tempWorkspace } from './helpers';
+import { cloudFromYaml } from '../engine/capacity/keystone-auth';
+import { PlacementError } from '../engine/capacity/placement-import';
 import { KeystoneServer, startKeystone } from './keystone-server';
 import { PlacementServer, startPlacement } from './placement-server';
 
@@ -103,5 +105,17 @@ describe('import placement with Keystone (a real Keystone and Placement on loopb
     assert.match(member.err, /^headroom: http:\/\/127\.0\.0\.1:\d+ refused the request \(HTTP 403\)/);
     // nothing was written by any of them
     assert.deepEqual(fs.readdirSync(dir).sort(), ['clouds.yaml', 'flavors.json']);
+  });
+});
+
+describe('clouds.yaml reading (no server)', () => {
+  it('a clouds.yaml that is not UTF-8 is one clear error naming the file; a folder named clouds.yaml is passed over', () => {
+    const dir = tempWorkspace({});
+    // UTF-16 with its byte-order mark, as some editors save it
+    fs.writeFileSync(path.join(dir, 'clouds.yaml'), Buffer.from('\ufeffclouds: {}\n', 'utf16le'));
+    assert.throws(() => cloudFromYaml('lab', { HOME: tempWorkspace({}) }, dir), (e: Error) => e instanceof PlacementError && /clouds\.yaml is not UTF-8 text/.test(e.message));
+    const other = tempWorkspace({});
+    fs.mkdirSync(path.join(other, 'clouds.yaml'));
+    assert.throws(() => cloudFromYaml('lab', { HOME: tempWorkspace({}) }, other), /^Error: no cloud "lab" in any clouds\.yaml/);
   });
 });
