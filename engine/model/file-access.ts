@@ -92,6 +92,7 @@ export function readRegularBytes(file: string, maxBytes: number): { ok: true; da
 }
 
 export function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
   return n >= 1048576 ? `${(n / 1048576).toFixed(0)} MiB` : `${n} bytes`;
 }
 

@@ -1,7 +1,75 @@
 /**
- * Hard limits that keep a run inside the machine rather than running out of memory.
- * A replay keeps one Float64Array per workload and one per placed (workload, site) pair,
- * so memory is about 8 bytes × (workloads + pairs) × steps.
+ * Limits that keep a run inside the machine rather than running out of memory. The replay
+ * streams demand (traffic/demand-stream.ts), so a run holds what scales with its pairs, its
+ * steps and its distinct traces, not pairs × steps; the estimate below adds up what replay.ts,
+ * simulate.ts and the report allocate, and a run whose estimate passes the budget is refused
+ * before it starts. The budget is HEADROOM_MEMORY_LIMIT (bytes, or with a unit: 1.5GiB, 800MiB),
+ * else half of this machine's memory.
  */
+import * as os from 'os';
+import { formatBytes } from './file-access';
+
 export const MAX_STEPS = 1_100_000; // a year at 30 s steps is 1,051,920
-export const MAX_CELLS = 100_000_000; // (workloads + placed pairs) × steps ≈ 800 MB of series
+
+export interface RunShape {
+  workloads: number;
+  /** Placed (workload, site) pairs. */
+  pairs: number;
+  sites: number;
+  steps: number;
+  /** Distinct traces (each resampled series is held whole: steps values). */
+  traces: number;
+  /** Trace samples loaded (times and values, 16 bytes each); 0 when not known yet. */
+  traceSamples?: number;
+  /** Chart buckets (0: none). */
+  buckets?: number;
+  /** Calendar months of the horizon. */
+  months: number;
+}
+
+const F64 = 8;
+/** The process itself: Node, the model, the report JSON of a large fleet. */
+const BASE_BYTES = 160 * 2 ** 20;
+
+/**
+ * Bytes a streamed run holds at its peak. Per step: unserved (8 B) and violations (2 B), per site
+ * the utilization of each of 6 resources and up to 4 public instance types (80 B); per distinct
+ * trace its resampled series (8 B); the statistics pass holds one workload's base and grown series
+ * and simple-statistics' quantile copy (24 B). Per pair about 40 constants and accumulators, its
+ * monthly cost and bucketed series; per workload 30 and four bucketed series; the demand chunk is
+ * 64 steps × workloads.
+ */
+export function streamedRunBytes(s: RunShape): number {
+  const nb = s.buckets ?? 0;
+  const perStep = 10 + s.sites * 80 + s.traces * F64 + 3 * F64;
+  const perPair = (40 + s.months + nb) * F64;
+  const perWorkload = (30 + 64 + s.months + 4 * nb) * F64;
+  const perSite = (6 * 3 * nb + 6 * s.months) * F64;
+  return BASE_BYTES + s.steps * perStep + s.pairs * perPair + s.workloads * perWorkload + s.sites * perSite + (s.traceSamples ?? 0) * 16;
+}
+
+/** Bytes the whole demand arrays add (the optimizer and Monte Carlo read every step of every workload). */
+export function wholeDemandBytes(arrays: number, steps: number): number {
+  return arrays * steps * F64;
+}
+
+export interface MemoryBudget { bytes: number; from: string }
+
+/** HEADROOM_MEMORY_LIMIT, else half of the machine's memory. A malformed value is an error. */
+export function memoryBudget(env: NodeJS.ProcessEnv = process.env): MemoryBudget {
+  const raw = env.HEADROOM_MEMORY_LIMIT?.trim();
+  if (raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(raw);
+    if (!m) throw new Error(`HEADROOM_MEMORY_LIMIT=${JSON.stringify(raw)} is not a size (bytes, or a number with KiB, MiB, GiB or TiB)`);
+    const unit = (m[2] ?? 'B').toLowerCase();
+    const mult = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }[unit]!;
+    return { bytes: Number(m[1]) * mult, from: 'HEADROOM_MEMORY_LIMIT' };
+  }
+  return { bytes: Math.floor(os.totalmem() / 2), from: "half of this machine's memory; set HEADROOM_MEMORY_LIMIT to change it" };
+}
+
+/** Undefined when the bytes fit the budget, else the sentence that says why a run is refused. */
+export function overBudget(bytes: number, what: string, budget: MemoryBudget = memoryBudget()): string | undefined {
+  if (bytes <= budget.bytes) return undefined;
+  return `${what} needs about ${formatBytes(bytes)} of memory; the limit is ${formatBytes(budget.bytes)} (${budget.from})`;
+}

@@ -17,7 +17,7 @@ import { hostSchedulable, siteSchedulable } from '../capacity/nova-capacity';
 import { RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';
-import { peaksOf, simulate, Simulation } from '../replay/simulate';
+import { simulate, Simulation } from '../replay/simulate';
 import { iso } from '../traffic/traffic';
 import { money } from '../report/money-format';
 
@@ -224,7 +224,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     }
   });
   // headroom: every resource, the same peak-need series as the hosts to buy above
-  const peaks = peaksOf(basis.demand);
+  const peaks = Float64Array.from(basis.stats, (s) => s.demand.peak);
   res.sites.forEach((site) => {
     const rs = basisReport.sites.find((x) => x.name === site.name)!;
     const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs);

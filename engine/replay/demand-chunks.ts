@@ -4,9 +4,12 @@
  * instead of touching every workload's array at the same offset. With Monte Carlo noise, d(t) is
  * read as d(t) × level[w] × exp(growthK · t·Δ) × max(0, 1 + sigma·e_w(t)), e_w AR(1) with
  * coefficient rho (e(0) = z(0), e(t) = ρ·e(t−1) + sqrt(1−ρ²)·z(t)), z drawn from the run's rng in
- * a fixed order (chunk by chunk, workload by workload). Nothing is allocated after construction.
+ * a fixed order (chunk by chunk, workload by workload). The demand comes from a DemandSource
+ * (traffic/demand-stream.ts), whole arrays or generated as read, so memory is W × 64 steps here.
+ * Nothing is allocated after construction.
  */
 import type { ReplayInput } from './replay';
+import type { DemandSource } from '../traffic/demand-stream';
 
 const CH = 64;
 
@@ -16,11 +19,12 @@ export class DemandChunks {
   private readonly noiseChunk = new Float64Array(CH);
   private readonly noiseState: Float64Array; // e_w(t − 1) of the AR(1) noise
   private readonly growthChunk = new Float64Array(CH);
+  private readonly column = new Float64Array(CH); // one workload's steps of the chunk, as read
   private start = -CH;
   private readonly W: number;
 
-  constructor(private readonly demand: readonly Float64Array[], private readonly steps: number, private readonly dt: number, private readonly noise: ReplayInput['noise']) {
-    this.W = demand.length;
+  constructor(private readonly demand: DemandSource, private readonly steps: number, private readonly dt: number, private readonly noise: ReplayInput['noise']) {
+    this.W = demand.workloads;
     this.rows = new Float64Array(this.W * CH);
     this.noiseState = new Float64Array(this.W);
   }
@@ -32,13 +36,13 @@ export class DemandChunks {
   }
 
   private fill(t: number): void {
-    const { W, rows, noise, noiseChunk, growthChunk, noiseState } = this;
+    const { W, rows, noise, noiseChunk, growthChunk, noiseState, column: src } = this;
     this.start = t;
     const len = Math.min(CH, this.steps - t);
     const gk = noise?.growthK ?? 0;
     if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * this.dt);
     for (let w = 0; w < W; w++) {
-      const src = this.demand[w];
+      this.demand.read(w, t, len, src);
       if (noise) {
         const sigma = noise.sigma;
         const rho = noise.rho ?? 0;
@@ -55,10 +59,10 @@ export class DemandChunks {
         }
         for (let k = 0; k < len; k++) {
           const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
-          const v = src[t + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
+          const v = src[k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
           rows[k * W + w] = v > 0 ? v : 0;
         }
-      } else for (let k = 0; k < len; k++) rows[k * W + w] = src[t + k];
+      } else for (let k = 0; k < len; k++) rows[k * W + w] = src[k];
     }
   }
 }

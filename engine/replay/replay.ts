@@ -33,6 +33,7 @@ import type { Rng } from './rng';
 import { planPairs } from './pair-plan';
 import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
+import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 
 export interface ReplayInput {
@@ -42,8 +43,8 @@ export interface ReplayInput {
   steps: number;
   /** Placed workloads, in name order. */
   workloads: Workload[];
-  /** Demand per workload (same order), growth and noise applied. */
-  demand: Float64Array[];
+  /** Demand per workload (same order), growth applied: whole arrays or a stream (traffic/demand-stream.ts). */
+  demand: readonly Float64Array[] | DemandSource;
   events: readonly ScenarioEvent[];
   /** Exchange rates in force (Settings, overridden by the Scenario). */
   exchangeRates: Record<string, number>;
@@ -339,7 +340,7 @@ export function replay(input: ReplayInput): ReplayResult {
   const { pairServed, pairUnserved, pairPeakInstances, pairPeakUtilization, pairCost, workloadUnserved, stepUnserved, workloadViolations } = res;
   const hours = dt / SECONDS_PER_HOUR;
   // phase 4 of every step: demand, read in chunks of steps, step-major (demand-chunks.ts)
-  const chunks = new DemandChunks(demand, steps, dt, input.noise);
+  const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
   const dChunk = chunks.rows;
   const outageCtx: OutageContext = { pairs, wPairs, activePassive, siteDown, siteDet, lostUnserved, D };
   let nextChange = 0;

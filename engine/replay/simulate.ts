@@ -9,9 +9,12 @@ import { replay, ReplayResult } from './replay';
 import { planRun, RunPlan } from './scenario-plan';
 import { performance } from 'perf_hooks';
 import { TraceCache } from '../traffic/trace-file';
-import { baseDemand, growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
-import { MAX_CELLS, MAX_STEPS } from '../model/limits';
+import { growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
+import { PlanDemand } from '../traffic/demand-stream';
+import { MAX_STEPS, overBudget, streamedRunBytes, wholeDemandBytes } from '../model/limits';
 import { placementWithShares } from '../model/model';
+import { DemandStats, demandStats } from '../traffic/demand-statistics';
+import { SECONDS_PER_DAY } from '../model/time-constants';
 
 export interface SimulationOptions {
   scenario?: string;
@@ -24,13 +27,21 @@ export interface SimulationOptions {
   timings?: Record<string, number>;
 }
 
+/** Statistics of one workload's demand: before growth (the classification's input) and as replayed. */
+export interface WorkloadDemandStats { base: DemandStats; demand: DemandStats }
+
 export interface Simulation {
   plan: RunPlan;
   steps: number;
-  /** Base demand per workload (before growth), the classification's input. */
-  baseDemand: Float64Array[];
-  /** Demand per workload as replayed (growth applied). */
-  demand: Float64Array[];
+  /** Per workload (plan order): demand statistics, from a pass over each workload's series. */
+  stats: WorkloadDemandStats[];
+  /**
+   * Base demand per workload (before growth), whole: built on first use (the optimizer, Monte
+   * Carlo), after a check that it fits the memory budget. The replay and the report stream.
+   */
+  readonly baseDemand: Float64Array[];
+  /** Demand per workload as replayed (growth applied), whole: built on first use, as baseDemand. */
+  readonly demand: Float64Array[];
   result: ReplayResult;
   failover: FailoverResult[];
   warnings: { workload: string; warnings: TrafficWarning[] }[];
@@ -40,22 +51,95 @@ const defaultTraces = new TraceCache();
 
 export class SimulationLimitError extends Error {}
 
+function demandOf(plan: RunPlan, steps: number): PlanDemand {
+  return new PlanDemand(plan.workloads, plan.traces, plan.horizon, steps, plan.scenario.growthPerMonth);
+}
+
+function warningsOf(plan: RunPlan, source: PlanDemand): Simulation['warnings'] {
+  return plan.workloads.flatMap((w, i) => (source.warnings[i].length ? [{ workload: w.name, warnings: source.warnings[i] }] : []));
+}
+
+/** Demand held whole, per workload: base (before growth) and grown. Unscaled shared traces share their array. */
 export function buildDemand(plan: RunPlan, steps: number): { base: Float64Array[]; demand: Float64Array[]; warnings: Simulation['warnings'] } {
+  const source = demandOf(plan, steps);
   const base: Float64Array[] = [];
   const demand: Float64Array[] = [];
-  const warnings: Simulation['warnings'] = [];
   const growth = growthSeries(plan.scenario.growthPerMonth, plan.horizon, steps);
-  for (const w of plan.workloads) {
-    const b = baseDemand({ workload: w, series: plan.traces.get(w.name) }, plan.horizon, steps);
-    base.push(b.demand);
-    if (b.warnings.length) warnings.push({ workload: w.name, warnings: b.warnings });
+  for (let w = 0; w < source.workloads; w++) {
+    let b = source.sharedBase(w);
+    if (!b) source.readBase(w, 0, steps, (b = new Float64Array(steps)));
+    base.push(b);
     if (growth) {
       const g = new Float64Array(steps);
-      for (let i = 0; i < steps; i++) g[i] = b.demand[i] * growth[i];
+      for (let i = 0; i < steps; i++) g[i] = b[i] * growth[i];
       demand.push(g);
-    } else demand.push(b.demand);
+    } else demand.push(b);
   }
-  return { base, demand, warnings };
+  return { base, demand, warnings: warningsOf(plan, source) };
+}
+
+/**
+ * The statistics of every workload's demand (peak, p95, median, mean, CV: classification.ts),
+ * one workload at a time: its series is generated whole into a scratch array (steps values),
+ * measured, and dropped, so the numbers are those of the whole series, not a sketch. Workloads
+ * that share an unscaled trace share its statistics.
+ */
+export function demandStatistics(plan: RunPlan, source: PlanDemand, steps: number): WorkloadDemandStats[] {
+  const memo = new Map<Float64Array, WorkloadDemandStats>();
+  const scratch = new Float64Array(steps);
+  const growth = growthSeries(plan.scenario.growthPerMonth, plan.horizon, steps);
+  const grown = growth ? new Float64Array(steps) : scratch;
+  const out: WorkloadDemandStats[] = [];
+  for (let w = 0; w < source.workloads; w++) {
+    const shared = source.sharedBase(w);
+    const hit = shared && memo.get(shared);
+    if (hit) {
+      out.push(hit);
+      continue;
+    }
+    const b = shared ?? scratch;
+    if (!shared) source.readBase(w, 0, steps, scratch);
+    const base = demandStats(b);
+    let demand = base;
+    if (growth) {
+      for (let i = 0; i < steps; i++) grown[i] = b[i] * growth[i];
+      demand = demandStats(grown);
+    }
+    const st = { base, demand };
+    if (shared) memo.set(shared, st);
+    out.push(st);
+  }
+  return out;
+}
+
+/** The shape of a run for the memory estimate (limits.ts). */
+function runShape(plan: RunPlan, steps: number, buckets: number) {
+  const distinct = new Set([...plan.traces.values()]);
+  let pairs = 0;
+  for (const w of plan.workloads) {
+    const wp = plan.placement.workloads.get(w.name);
+    pairs += (wp?.shares.size ?? 0) + (wp?.overflowTo ? 1 : 0);
+  }
+  let samples = 0;
+  for (const t of distinct) samples += t.times.length;
+  return { workloads: plan.workloads.length, pairs, sites: plan.placement.workloads.size ? new Set([...plan.placement.workloads.values()].flatMap((wp) => [...wp.shares.keys()])).size : 0, steps, traces: distinct.size, traceSamples: samples, buckets, months: Math.ceil((steps * plan.horizon.step) / (28 * SECONDS_PER_DAY)) + 1 };
+}
+
+/**
+ * The whole-demand arrays, built once on first use: base and grown per workload, less the
+ * arrays shared traces share. Refused (SimulationLimitError) when they would pass the budget.
+ */
+function wholeDemandOnce(plan: RunPlan, steps: number, buckets: number): () => { base: Float64Array[]; demand: Float64Array[] } {
+  let whole: { base: Float64Array[]; demand: Float64Array[] } | undefined;
+  return () => {
+    if (whole) return whole;
+    const source = demandOf(plan, steps);
+    let arrays = 0;
+    for (let w = 0; w < source.workloads; w++) arrays += (source.sharedBase(w) ? 0 : 1) + (source.grows ? 1 : 0);
+    const why = overBudget(streamedRunBytes(runShape(plan, steps, buckets)) + wholeDemandBytes(arrays, steps), `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
+    if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
+    return (whole = buildDemand(plan, steps));
+  };
 }
 
 /** Records the seconds since the previous mark under a phase's name (no-op without a record). */
@@ -69,26 +153,34 @@ export function phaseClock(into: Record<string, number> | undefined): (phase: st
   };
 }
 
-export function peaksOf(demand: readonly Float64Array[]): Float64Array {
-  return Float64Array.from(demand.map((d) => d.reduce((m, v) => (v > m ? v : m), 0)));
-}
-
 export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simulation {
   const clock = phaseClock(opts.timings);
   const planned = planRun(analysis.model, opts.scenario, opts.traces ?? analysis.traces ?? defaultTraces);
   clock('plan');
   const plan = opts.shares ? { ...planned, placement: placementWithShares(planned.placement, opts.shares) } : planned;
   const steps = stepCount(plan.horizon);
-  const cells = steps * (plan.workloads.length * 2);
-  if (steps > MAX_STEPS || cells > MAX_CELLS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps for ${plan.workloads.length} workloads; limits are ${MAX_STEPS.toLocaleString('en-US')} steps and ${MAX_CELLS.toLocaleString('en-US')} series values`);
-  const { base, demand, warnings } = buildDemand(plan, steps);
+  const buckets = opts.buckets ?? 480;
+  if (steps > MAX_STEPS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps; the limit is ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`);
+  const why = overBudget(streamedRunBytes(runShape(plan, steps, buckets)), `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
+  if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
+  const source = demandOf(plan, steps);
+  const stats = demandStatistics(plan, source, steps);
   clock('demand');
   const result = replay({
-    model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand,
-    events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets: opts.buckets ?? 480, onProgress: opts.onProgress,
+    model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
+    events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
   });
   clock('replay');
-  const failover = failoverCheck(analysis.model, plan.placement, plan.workloads, peaksOf(demand), plan.scenario.events);
+  const failover = failoverCheck(analysis.model, plan.placement, plan.workloads, Float64Array.from(stats, (s) => s.demand.peak), plan.scenario.events);
   clock('failover');
-  return { plan, steps, baseDemand: base, demand, result, failover, warnings };
+  const whole = wholeDemandOnce(plan, steps, buckets);
+  return {
+    plan, steps, stats, result, failover, warnings: warningsOf(plan, source),
+    get baseDemand() {
+      return whole().base;
+    },
+    get demand() {
+      return whole().demand;
+    },
+  };
 }

@@ -6,7 +6,8 @@
  * The VS Code extension only translates positions and calls these.
  */
 import { isMap, isPair, isScalar, isSeq, Node } from 'yaml';
-import { classify, demandStats } from '../recommend/classification';
+import { classify } from '../recommend/classification';
+import { demandStats } from '../traffic/demand-statistics';
 import { Analysis } from '../lint/lint';
 import { Model, Site, Workload, Scenario } from '../model/model';
 import { aggregateSchedulable, instancesPerHost, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';

@@ -4,7 +4,7 @@
  * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
  * state: the same inputs and seed give byte-identical JSON.
  */
-import { classify, demandStats } from '../recommend/classification';
+import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, RESOURCES } from '../model/resource-classes';
 import { unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
@@ -69,17 +69,9 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
   });
   const pairsOf: { p: (typeof res.pairs)[number]; k: number }[][] = plan.workloads.map(() => []);
   res.pairs.forEach((p, k) => pairsOf[p.workload].push({ p, k }));
-  // workloads that share a trace share its demand array, and without growth the demand is the
-  // base demand itself: statistics once per array
-  const statsMemo = new Map<Float64Array, ReturnType<typeof demandStats>>();
-  const statsOf = (d: Float64Array) => {
-    let st = statsMemo.get(d);
-    if (!st) statsMemo.set(d, (st = demandStats(d)));
-    return st;
-  };
   const workloads: ReportWorkload[] = plan.workloads.map((w, i) => {
-    const stats = statsOf(sim.demand[i]);
-    const cls = classify(w, statsOf(sim.baseDemand[i]), model.settings);
+    const stats = sim.stats[i].demand;
+    const cls = classify(w, sim.stats[i].base, model.settings);
     const perSite: ReportWorkload['sites'] = {};
     // In the order the placement lists the sites (overflow target last).
     const wp = plan.placement.workloads.get(w.name)!;

@@ -156,34 +156,63 @@ export function formatSpan(s: number): string {
  * Synthetic traffic: baseline × (1 + dailyAmplitude·sin(2π(h − 8)/24)) × (1 + weeklyAmplitude·cos(2π(d − 2)/7))
  * × bursts × (1 + noise·N(0,1)), clamped at 0; h is the hour of day and d the day since Monday
  * in `timezone` (daily peak at 14:00, weekly peak on Wednesday), evaluated at each step's middle.
+ * Produced range by range (a streamed replay holds no whole series): the noise is drawn in step
+ * order, so ranges read one after another from step 0 give the values of one whole pass.
  */
-export function synthesize(t: Extract<Traffic, { kind: 'synthetic' }>, h: Horizon, timezone: string, out: Float64Array): void {
-  const rng = new Rng(t.seed);
-  const tzOff = timezone === 'UTC' ? 0 : zoneOffsetSeconds(timezone, h.start);
-  const bursts = t.bursts;
-  for (let i = 0; i < out.length; i++) {
-    const ts = h.start + (i + 0.5) * h.step;
-    const local = ts + tzOff;
-    const hour = (((local % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY) / 3600;
-    // 1970-01-01 was a Thursday: days since Monday = (days + 3) mod 7
-    const dow = ((local / SECONDS_PER_DAY + 3) % 7 + 7) % 7;
-    let v = t.baseline * (1 + t.dailyAmplitude * Math.sin((2 * Math.PI * (hour - 8)) / 24)) * (1 + t.weeklyAmplitude * Math.cos((2 * Math.PI * (dow - 2)) / 7));
-    for (let b = 0; b < bursts.length; b++) {
-      const br = bursts[b];
-      let rel = ts - br.at;
-      if (br.every && br.every > 0 && rel >= 0) rel %= br.every;
-      if (rel >= 0 && rel < br.duration) v *= br.multiplier;
-    }
-    if (t.noise > 0) v *= 1 + t.noise * rng.normal();
-    out[i] = v > 0 ? v : 0;
+export class SyntheticProfile {
+  private rng: Rng;
+  private readonly tzOff: number;
+  /** The next step the noise stream is at. */
+  private next = 0;
+
+  constructor(private readonly t: Extract<Traffic, { kind: 'synthetic' }>, private readonly h: Horizon, timezone: string) {
+    this.rng = new Rng(t.seed);
+    this.tzOff = timezone === 'UTC' ? 0 : zoneOffsetSeconds(timezone, h.start);
   }
+
+  /** Steps i0 … i0 + len − 1 into out[0, len); i0 is 0 (start again) or where the last range ended. */
+  fill(i0: number, len: number, out: Float64Array): void {
+    if (i0 === 0) {
+      this.rng = new Rng(this.t.seed);
+      this.next = 0;
+    } else if (i0 !== this.next) throw new Error(`synthetic profile read at step ${i0}, expected ${this.next} (ranges must follow one another)`);
+    const { t, h, tzOff, rng } = this;
+    const bursts = t.bursts;
+    for (let k = 0; k < len; k++) {
+      const ts = h.start + (i0 + k + 0.5) * h.step;
+      const local = ts + tzOff;
+      const hour = (((local % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY) / 3600;
+      // 1970-01-01 was a Thursday: days since Monday = (days + 3) mod 7
+      const dow = ((local / SECONDS_PER_DAY + 3) % 7 + 7) % 7;
+      let v = t.baseline * (1 + t.dailyAmplitude * Math.sin((2 * Math.PI * (hour - 8)) / 24)) * (1 + t.weeklyAmplitude * Math.cos((2 * Math.PI * (dow - 2)) / 7));
+      for (let b = 0; b < bursts.length; b++) {
+        const br = bursts[b];
+        let rel = ts - br.at;
+        if (br.every && br.every > 0 && rel >= 0) rel %= br.every;
+        if (rel >= 0 && rel < br.duration) v *= br.multiplier;
+      }
+      if (t.noise > 0) v *= 1 + t.noise * rng.normal();
+      out[k] = v > 0 ? v : 0;
+    }
+    this.next = i0 + len;
+  }
+}
+
+/** The whole synthetic series into out (SyntheticProfile read in one range). */
+export function synthesize(t: Extract<Traffic, { kind: 'synthetic' }>, h: Horizon, timezone: string, out: Float64Array): void {
+  new SyntheticProfile(t, h, timezone).fill(0, out.length, out);
+}
+
+/** The growth rate k of (1 + perMonth)^(s / month) = exp(k·s), s in seconds. */
+export function growthRate(perMonth: number): number {
+  return Math.log1p(perMonth) / SECONDS_PER_MONTH;
 }
 
 /** Growth factor per step: (1 + perMonth)^((t − start) / month), t at the step start. */
 export function growthSeries(perMonth: number, h: Horizon, steps: number): Float64Array | undefined {
   if (perMonth === 0) return undefined;
   const g = new Float64Array(steps);
-  const k = Math.log1p(perMonth) / SECONDS_PER_MONTH;
+  const k = growthRate(perMonth);
   for (let i = 0; i < steps; i++) g[i] = Math.exp(k * i * h.step);
   return g;
 }
@@ -193,7 +222,7 @@ export interface DemandInput { workload: Workload; series?: TraceSeries }
 const resampled = new WeakMap<TraceSeries, Map<string, { out: Float64Array; warnings: TrafficWarning[] }>>();
 
 /** resampleTrace, once per trace series, horizon and extend mode (the result is read-only). */
-function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): { out: Float64Array; warnings: TrafficWarning[] } {
+export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): { out: Float64Array; warnings: TrafficWarning[] } {
   let byKey = resampled.get(series);
   if (!byKey) resampled.set(series, (byKey = new Map()));
   const key = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;

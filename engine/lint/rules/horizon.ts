@@ -1,9 +1,11 @@
 /**
  * horizon-order and horizon-too-large: a horizon must end after it starts and hold at least one step, and
- * steps = ceil((end − start) / step) must stay within limits.ts (steps, and series cells
- * for the scenario's placement), so a run fails with a message instead of out of memory.
+ * steps = ceil((end − start) / step) must stay within limits.ts (steps, and the memory a streamed
+ * run of the scenario's placement is estimated to hold), so a run fails with a message instead
+ * of out of memory.
  */
-import { MAX_CELLS, MAX_STEPS } from '../../model/limits';
+import { MAX_STEPS, overBudget, streamedRunBytes } from '../../model/limits';
+import { SECONDS_PER_DAY } from '../../model/time-constants';
 import { Rule, at } from './rule';
 
 export const horizon: Rule = {
@@ -29,10 +31,22 @@ export const horizon: Rule = {
       const pl = sc.placement ? ctx.model.placements.get(sc.placement) : ctx.model.placements.size === 1 ? [...ctx.model.placements.values()][0] : undefined;
       if (!pl) continue;
       let pairs = 0;
-      for (const wp of pl.workloads.values()) pairs += 1 + wp.shares.size + (wp.overflowTo ? 1 : 0);
-      if (pairs * steps > MAX_CELLS) {
-        ctx.report(at(sc.src, ['spec', 'horizon'], 'horizon-too-large', 'error', `${pairs} workload series × ${steps.toLocaleString('en-US')} steps is ${(pairs * steps).toLocaleString('en-US')} values; the limit is ${MAX_CELLS.toLocaleString('en-US')} (about ${Math.round((MAX_CELLS * 8) / 1e6)} MB). Use a longer step or a shorter horizon`, { key: true }));
+      const sites = new Set<string>();
+      const traces = new Set<string>();
+      for (const [name, wp] of pl.workloads) {
+        pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
+        for (const s of wp.shares.keys()) sites.add(s);
+        const t = ctx.model.workloads.get(name)?.traffic;
+        if (t?.kind === 'trace') traces.add(t.trace);
       }
+      const bytes = streamedRunBytes({ workloads: pl.workloads.size, pairs, sites: sites.size, steps, traces: traces.size, buckets: 480, months: Math.ceil((steps * h.step) / (28 * SECONDS_PER_DAY)) + 1 });
+      let why: string | undefined;
+      try {
+        why = overBudget(bytes, `a run of ${pl.workloads.size.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps`);
+      } catch (e) {
+        why = (e as Error).message; // a malformed HEADROOM_MEMORY_LIMIT
+      }
+      if (why) ctx.report(at(sc.src, ['spec', 'horizon'], 'horizon-too-large', 'error', `${why}. Use a longer step or a shorter horizon`, { key: true }));
     }
   },
 };
