@@ -1,0 +1,160 @@
+/**
+ * The streamed replay (traffic/demand-stream.ts) against the replay over whole arrays, and the
+ * memory estimate that replaced the 100 M-value limit (model/limits.ts).
+ */
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { analyzePaths } from '../engine/lint/lint';
+import { memoryBudget, overBudget, streamedRunBytes } from '../engine/model/limits';
+import { replay } from '../engine/replay/replay';
+import { buildDemand, simulate, SimulationLimitError } from '../engine/replay/simulate';
+import { ArrayDemand, PlanDemand } from '../engine/traffic/demand-stream';
+import type { Workload } from '../engine/model/model';
+import { demandStats } from '../engine/traffic/demand-statistics';
+import { synthesize } from '../engine/traffic/traffic';
+import { run as cli } from './cli-lint.test';
+import { byRule, FIXTURES, lintFiles } from './helpers';
+import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+
+const FIX = path.join(FIXTURES, 'toss-hybrid');
+
+/** Runs f with HEADROOM_MEMORY_LIMIT set, restoring the environment after. */
+async function withLimit<T>(limit: string, f: () => T | Promise<T>): Promise<T> {
+  const before = process.env.HEADROOM_MEMORY_LIMIT;
+  process.env.HEADROOM_MEMORY_LIMIT = limit;
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) delete process.env.HEADROOM_MEMORY_LIMIT;
+    else process.env.HEADROOM_MEMORY_LIMIT = before;
+  }
+}
+
+describe('streaming replay', function () {
+  this.timeout(120000);
+
+  it('gives the replay over whole arrays to the bit, on every fixture scenario (traces with countPer, noisy synthetic profiles, growth, outages)', () => {
+    const a = analyzePaths([FIX], { cwd: FIX });
+    for (const sc of ['default', 'aws-outage-at-peak', 'pangyo-az1-outage', 'fx-shock', 'growth-2027']) {
+      const sim = simulate(a, { scenario: sc });
+      const p = sim.plan;
+      const whole = buildDemand(p, sim.steps);
+      const fromArrays = replay({ model: a.model, placement: p.placement, horizon: p.horizon, steps: sim.steps, workloads: p.workloads, demand: whole.demand, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 480 });
+      assert.deepEqual(sim.result, fromArrays, sc);
+      // the statistics pass measures the same series the arrays hold
+      p.workloads.forEach((w, i) => {
+        assert.deepEqual(sim.stats[i].demand, demandStats(whole.demand[i]), `${sc} ${w.name}`);
+        assert.deepEqual(sim.stats[i].base, demandStats(whole.base[i]), `${sc} ${w.name}`);
+      });
+    }
+  });
+
+  it('a synthetic profile read in ranges of 64 steps draws the same noise as one whole pass; a range out of order is refused', () => {
+    const t = { kind: 'synthetic' as const, scale: 2.5, baseline: 100, dailyAmplitude: 0.4, weeklyAmplitude: 0.1, noise: 0.2, seed: 7, bursts: [] };
+    const h = { start: Date.UTC(2027, 0, 1) / 1000, end: Date.UTC(2027, 0, 8) / 1000, step: 300 };
+    const steps = 2016; // 7 days × 288 steps of 5 min
+    const whole = new Float64Array(steps);
+    synthesize(t, h, 'UTC', whole);
+    for (let i = 0; i < steps; i++) whole[i] *= 2.5; // scale, as baseDemand applies it
+    const w = { name: 'x', traffic: t } as unknown as Workload; // PlanDemand reads name and traffic only
+    const src = new PlanDemand([w], new Map(), h, steps, 0);
+    const chunk = new Float64Array(64);
+    const streamed = new Float64Array(steps);
+    for (let t0 = 0; t0 < steps; t0 += 64) {
+      const len = Math.min(64, steps - t0);
+      src.read(0, t0, len, chunk);
+      streamed.set(chunk.subarray(0, len), t0);
+    }
+    assert.deepEqual(streamed, whole);
+    assert.throws(() => src.read(0, 128, 64, chunk), /read at step 128, expected 2016/);
+    // reading from step 0 again starts the noise over
+    src.read(0, 0, 64, chunk);
+    assert.deepEqual(chunk, whole.subarray(0, 64));
+    // ArrayDemand is the same interface over arrays
+    const arr = new ArrayDemand([whole]);
+    arr.read(0, 64, 64, chunk);
+    assert.deepEqual(chunk, whole.subarray(64, 128));
+  });
+
+  it('the whole demand arrays are built only when asked for, once', () => {
+    const a = analyzePaths([FIX], { cwd: FIX });
+    const sim = simulate(a, { scenario: 'growth-2027' });
+    const d = sim.demand;
+    assert.equal(sim.demand, d);
+    assert.equal(d.length, sim.plan.workloads.length);
+    assert.equal(d[0].length, sim.steps);
+  });
+});
+
+describe('memory limit', function () {
+  this.timeout(60000);
+  const files = {
+    's.yaml': smallPrivate('dc', 2),
+    'c.yaml': publicSite('cloud'),
+    'w.yaml': constWorkload('api', 10),
+    'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }'),
+    // a year at 1 min: 525,600 steps
+    'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2028-01-01T00:00:00Z", step: 1m }'),
+  };
+
+  it('the estimate adds up per step, per pair and per workload', () => {
+    // 1 workload, 2 pairs, 2 sites, 525,600 steps, no trace, 480 buckets, 14 months:
+    // per step 10 + 2 × 80 + 0 + 24 = 194 B → 101,966,400 B
+    // per pair (40 + 14 + 480) × 8 = 4,272 B; per workload (30 + 64 + 14 + 1,920) × 8 = 16,224 B
+    // per site (6 × 3 × 480 + 6 × 14) × 8 = 69,792 B; base 160 MiB = 167,772,160 B
+    const bytes = streamedRunBytes({ workloads: 1, pairs: 2, sites: 2, steps: 525600, traces: 0, buckets: 480, months: 14 });
+    assert.equal(bytes, 167772160 + 101966400 + 2 * 4272 + 16224 + 2 * 69792);
+    assert.equal(overBudget(bytes, 'x', { bytes: 2 ** 30, from: 'test' }), undefined);
+    assert.equal(overBudget(bytes, 'the run', { bytes: 100 * 2 ** 20, from: 'test' }), 'the run needs about 257 MiB of memory; the limit is 100 MiB (test)');
+  });
+
+  it('HEADROOM_MEMORY_LIMIT takes bytes or a unit; anything else is an error that names it', () => {
+    assert.equal(memoryBudget({ HEADROOM_MEMORY_LIMIT: '1.5GiB' }).bytes, 1.5 * 2 ** 30);
+    assert.equal(memoryBudget({ HEADROOM_MEMORY_LIMIT: '800 MiB' }).bytes, 800 * 2 ** 20);
+    assert.equal(memoryBudget({ HEADROOM_MEMORY_LIMIT: '4096' }).bytes, 4096);
+    assert.match(memoryBudget({}).from, /half of this machine's memory/);
+    assert.throws(() => memoryBudget({ HEADROOM_MEMORY_LIMIT: 'lots' }), /HEADROOM_MEMORY_LIMIT="lots" is not a size/);
+  });
+
+  it('a run over the budget is refused before it starts: lint flags the horizon (so the CLI simulates nothing), and simulate checks its own estimate', async () => {
+    await withLimit('200MiB', async () => {
+      const a = lintFiles(files);
+      const d = byRule(a.diagnostics, 'horizon-too-large');
+      assert.equal(d.length, 1);
+      assert.equal(d[0].file, 'sc.yaml');
+      assert.match(d[0].message, /a run of 1 workloads over 525,600 steps needs about 2\d\d MiB of memory; the limit is 200 MiB \(HEADROOM_MEMORY_LIMIT\)/);
+      // the same workspace passes lint under a larger limit and simulate then checks its own estimate
+      await withLimit('1GiB', () => assert.equal(byRule(lintFiles(files).diagnostics, 'horizon-too-large').length, 0));
+      const r = await cli(['simulate', a.dir, '--json']);
+      assert.equal(r.code, 1, r.err); // lint errors first: nothing simulated
+      assert.match(r.err, /horizon-too-large/);
+    });
+    // simulate checks its own estimate (the extension and the tests call it without the CLI's lint gate)
+    const a = await withLimit('1GiB', () => lintFiles(files));
+    await withLimit('230MiB', () => assert.throws(() => simulate(a), (e: unknown) => e instanceof SimulationLimitError && /the run \(1 workloads, 525,600 steps\) needs about 2\d\d MiB of memory; the limit is 230 MiB/.test((e as Error).message)));
+  });
+
+  it('the optimizer and Monte Carlo, which hold demand whole, are refused when the arrays would pass the budget', async () => {
+    const many = {
+      ...files,
+      'w.yaml': Array.from({ length: 40 }, (_, i) => constWorkload(`api${i}`, 10)).join('---\n'),
+      'p.yaml': placement(Array.from({ length: 40 }, (_, i) => `api${i}: { shares: { dc: 50, cloud: 50 } }`).join('\n')),
+    };
+    // 40 workloads × 525,600 steps × 8 B = 168 MB whole, on top of a streamed run of about 260 MiB
+    await withLimit('350MiB', async () => {
+      const a = lintFiles(many);
+      assert.equal(byRule(a.diagnostics, 'horizon-too-large').length, 0);
+      const sim = simulate(a);
+      assert.equal(sim.result.steps, 525600);
+      assert.throws(() => sim.demand, (e: unknown) => e instanceof SimulationLimitError && /holding the demand of 40 workloads over 525,600 steps whole .* needs about 4\d\d MiB of memory; the limit is 350 MiB/.test((e as Error).message));
+    });
+  });
+
+  it('lint reports a malformed HEADROOM_MEMORY_LIMIT at the horizon instead of throwing', async () => {
+    await withLimit('a lot', () => {
+      const d = byRule(lintFiles(files).diagnostics, 'horizon-too-large');
+      assert.match(d[0].message, /HEADROOM_MEMORY_LIMIT="a lot" is not a size/);
+    });
+  });
+});
+
