@@ -6,9 +6,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-export interface GenOptions { workloads: number; horizonDays: number; step: string; traces?: boolean }
+export interface GenOptions {
+  workloads: number;
+  horizonDays: number;
+  step: string;
+  traces?: boolean;
+  /** Hosts and quota sized for this many workloads (default 1,000: 400 hosts per aggregate). */
+  sizedFor?: number;
+}
 
-export function sitesYaml(): string {
+export function sitesYaml(sizedFor = 1000): string {
+  const hosts = Math.max(1, Math.round((400 * sizedFor) / 1000));
+  const quota = Math.max(1000, Math.round((400000 * sizedFor) / 1000));
   const os1 = (name: string, sovereign: boolean) => `apiVersion: headroom.dev/v1
 kind: Site
 metadata: { name: ${name} }
@@ -18,8 +27,8 @@ spec:
   currency: KRW
   availabilityZones: [az1, az2]
   aggregates:
-    - { name: agg-az1, availabilityZone: az1, hosts: 400, host: { vcpus: 64, memoryMiB: 524288, diskGiB: 3840 }, reserved: { vcpus: 4, memoryMiB: 16384, diskGiB: 100 } }
-    - { name: agg-az2, availabilityZone: az2, hosts: 400, host: { vcpus: 64, memoryMiB: 524288, diskGiB: 3840 }, reserved: { vcpus: 4, memoryMiB: 16384, diskGiB: 100 } }
+    - { name: agg-az1, availabilityZone: az1, hosts: ${hosts}, host: { vcpus: 64, memoryMiB: 524288, diskGiB: 3840 }, reserved: { vcpus: 4, memoryMiB: 16384, diskGiB: 100 } }
+    - { name: agg-az2, availabilityZone: az2, hosts: ${hosts}, host: { vcpus: 64, memoryMiB: 524288, diskGiB: 3840 }, reserved: { vcpus: 4, memoryMiB: 16384, diskGiB: 100 } }
   flavors:
     - { name: m1.large, vcpus: 4, memoryMiB: 8192, diskGiB: 80 }
     - { name: m1.xlarge, vcpus: 8, memoryMiB: 16384, diskGiB: 160 }
@@ -38,7 +47,7 @@ spec:
   commitments:
     - { instanceType: m6i.xlarge, count: 50, hourly: 0.149 }
   autoscaling: { scaleOutDelaySeconds: 180 }
-  quota: { vcpus: 400000 }
+  quota: { vcpus: ${quota} }
   egressPerGiB: 0.126
 `;
   return [os1('pangyo', true), os1('gasan', true), pub('aws-seoul', 'ap-northeast-2'), pub('aws-tokyo', 'ap-northeast-1')].join('---\n') +
@@ -98,7 +107,7 @@ spec:
 export function writeWorkspace(o: GenOptions): { dir: string; lines: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-bench-'));
   const files: Record<string, string> = {
-    'sites.yaml': sitesYaml(),
+    'sites.yaml': sitesYaml(o.sizedFor),
     'workloads.yaml': Array.from({ length: o.workloads }, (_, i) => workloadYaml(i)).join('---\n'),
     'placement.yaml': placementYaml(o.workloads),
     'scenario.yaml': scenarioYaml(o),

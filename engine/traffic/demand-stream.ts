@@ -11,7 +11,7 @@
  */
 import type { Horizon, Workload } from '../model/model';
 import type { TraceSeries } from './trace-file';
-import { growthRate, resampledOnce, SyntheticProfile, TrafficWarning } from './traffic';
+import { growthRate, resampledOnce, SyntheticClock, SyntheticProfile, TrafficWarning } from './traffic';
 
 export interface DemandSource {
   readonly workloads: number;
@@ -57,11 +57,12 @@ export class PlanDemand implements DemandSource {
     this.trace = [];
     this.warnings = [];
     this.scale = new Float64Array(workloads.length);
+    let clock: SyntheticClock | undefined;
     for (const w of workloads) {
       const t = w.traffic;
       this.scale[this.synthetic.length] = t.scale;
       if (t.kind === 'synthetic') {
-        this.synthetic.push(new SyntheticProfile(t, h, 'UTC'));
+        this.synthetic.push(new SyntheticProfile(t, (clock ??= new SyntheticClock(h, steps, 'UTC'))));
         this.trace.push(undefined);
         this.warnings.push([]);
         continue;

@@ -153,21 +153,46 @@ export function formatSpan(s: number): string {
 }
 
 /**
+ * The calendar terms of synthetic traffic per step, shared by every profile of a run: the daily
+ * sin(2π(h − 8)/24) and weekly cos(2π(d − 2)/7), h the hour of day and d the day since Monday in
+ * the time zone, at each step's middle. Two arrays of steps values, computed once (a profile
+ * then multiplies instead of evaluating a sine, a cosine and two modulos per step).
+ */
+export class SyntheticClock {
+  readonly daily: Float64Array;
+  readonly weekly: Float64Array;
+  /** A scratch of standard normals for the profile being filled. */
+  normals = new Float64Array(0);
+
+  constructor(readonly h: Horizon, readonly steps: number, timezone: string) {
+    const tzOff = timezone === 'UTC' ? 0 : zoneOffsetSeconds(timezone, h.start);
+    this.daily = new Float64Array(steps);
+    this.weekly = new Float64Array(steps);
+    for (let i = 0; i < steps; i++) {
+      const local = h.start + (i + 0.5) * h.step + tzOff;
+      const hour = (((local % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY) / 3600;
+      // 1970-01-01 was a Thursday: days since Monday = (days + 3) mod 7
+      const dow = ((local / SECONDS_PER_DAY + 3) % 7 + 7) % 7;
+      this.daily[i] = Math.sin((2 * Math.PI * (hour - 8)) / 24);
+      this.weekly[i] = Math.cos((2 * Math.PI * (dow - 2)) / 7);
+    }
+  }
+}
+
+/**
  * Synthetic traffic: baseline × (1 + dailyAmplitude·sin(2π(h − 8)/24)) × (1 + weeklyAmplitude·cos(2π(d − 2)/7))
  * × bursts × (1 + noise·N(0,1)), clamped at 0; h is the hour of day and d the day since Monday
- * in `timezone` (daily peak at 14:00, weekly peak on Wednesday), evaluated at each step's middle.
- * Produced range by range (a streamed replay holds no whole series): the noise is drawn in step
- * order, so ranges read one after another from step 0 give the values of one whole pass.
+ * in `timezone` (daily peak at 14:00, weekly peak on Wednesday), evaluated at each step's middle
+ * (SyntheticClock). Produced range by range (a streamed replay holds no whole series): the noise
+ * is drawn in step order, so ranges read one after another from step 0 give one whole pass.
  */
 export class SyntheticProfile {
   private rng: Rng;
-  private readonly tzOff: number;
   /** The next step the noise stream is at. */
   private next = 0;
 
-  constructor(private readonly t: Extract<Traffic, { kind: 'synthetic' }>, private readonly h: Horizon, timezone: string) {
+  constructor(private readonly t: Extract<Traffic, { kind: 'synthetic' }>, private readonly clock: SyntheticClock) {
     this.rng = new Rng(t.seed);
-    this.tzOff = timezone === 'UTC' ? 0 : zoneOffsetSeconds(timezone, h.start);
   }
 
   /** Steps i0 … i0 + len − 1 into out[0, len); i0 is 0 (start again) or where the last range ended. */
@@ -176,22 +201,28 @@ export class SyntheticProfile {
       this.rng = new Rng(this.t.seed);
       this.next = 0;
     } else if (i0 !== this.next) throw new Error(`synthetic profile read at step ${i0}, expected ${this.next} (ranges must follow one another)`);
-    const { t, h, tzOff, rng } = this;
+    const { t, clock } = this;
+    const { daily, weekly, h } = clock;
     const bursts = t.bursts;
+    const noise = t.noise;
+    // the noise in one draw per range: the same normals, in the same order, as one per step
+    if (noise > 0 && clock.normals.length < len) clock.normals = new Float64Array(len);
+    const z = clock.normals;
+    if (noise > 0) this.rng.fillNormal(z, len);
+    const base = t.baseline, ad = t.dailyAmplitude, aw = t.weeklyAmplitude;
     for (let k = 0; k < len; k++) {
-      const ts = h.start + (i0 + k + 0.5) * h.step;
-      const local = ts + tzOff;
-      const hour = (((local % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY) / 3600;
-      // 1970-01-01 was a Thursday: days since Monday = (days + 3) mod 7
-      const dow = ((local / SECONDS_PER_DAY + 3) % 7 + 7) % 7;
-      let v = t.baseline * (1 + t.dailyAmplitude * Math.sin((2 * Math.PI * (hour - 8)) / 24)) * (1 + t.weeklyAmplitude * Math.cos((2 * Math.PI * (dow - 2)) / 7));
-      for (let b = 0; b < bursts.length; b++) {
-        const br = bursts[b];
-        let rel = ts - br.at;
-        if (br.every && br.every > 0 && rel >= 0) rel %= br.every;
-        if (rel >= 0 && rel < br.duration) v *= br.multiplier;
+      const i = i0 + k;
+      let v = base * (1 + ad * daily[i]) * (1 + aw * weekly[i]);
+      if (bursts.length) {
+        const ts = h.start + (i + 0.5) * h.step;
+        for (let b = 0; b < bursts.length; b++) {
+          const br = bursts[b];
+          let rel = ts - br.at;
+          if (br.every && br.every > 0 && rel >= 0) rel %= br.every;
+          if (rel >= 0 && rel < br.duration) v *= br.multiplier;
+        }
       }
-      if (t.noise > 0) v *= 1 + t.noise * rng.normal();
+      if (noise > 0) v *= 1 + noise * z[k];
       out[k] = v > 0 ? v : 0;
     }
     this.next = i0 + len;
@@ -200,7 +231,7 @@ export class SyntheticProfile {
 
 /** The whole synthetic series into out (SyntheticProfile read in one range). */
 export function synthesize(t: Extract<Traffic, { kind: 'synthetic' }>, h: Horizon, timezone: string, out: Float64Array): void {
-  new SyntheticProfile(t, h, timezone).fill(0, out.length, out);
+  new SyntheticProfile(t, new SyntheticClock(h, out.length, timezone)).fill(0, out.length, out);
 }
 
 /** The growth rate k of (1 + perMonth)^(s / month) = exp(k·s), s in seconds. */
