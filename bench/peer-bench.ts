@@ -10,6 +10,7 @@
  * Target: whole process ≥ 2× faster than the peer, replay core no slower, RSS below the peer's.
  */
 import { spawnSync } from 'child_process';
+import { Run, wall } from './process-run';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,20 +19,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PEER = path.resolve(ROOT, '..', 'shared', 'tools', 'peer');
 const ROUNDS = Number(process.env.HEADROOM_PEER_ROUNDS ?? 3);
 
-interface Run { seconds: number; rssMiB: number; core: number }
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Runs a whole process; wall time from here, peak RSS from GNU time, replay core from its stderr. */
-function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '__RSS_KB %M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rssMiB = Number(/__RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-  const core = Number(/replay core ([\d.]+) s/.exec(r.stderr)?.[1] ?? /replay ([\d.]+) s/.exec(r.stderr)?.[1] ?? NaN);
-  return { seconds, rssMiB, core };
-}
 
 /** Rewrites a generated workspace's traces as New York wall-clock times (naive ISO), with the DST hour repeated and skipped. */
 function toNewYorkTime(dir: string): void {

@@ -11,6 +11,7 @@ import { benchEditor } from './editor-bench';
 import { benchPeer } from './peer-bench';
 import { benchDiff } from './diff-bench';
 import { benchPlacement } from './placement-bench';
+import { benchStream } from './stream-bench';
 
 const BENCHES: Record<string, () => Promise<void> | void> = {
   lint: benchLint,
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   peer: benchPeer,
   diff: benchDiff,
   placement: benchPlacement,
+  stream: benchStream,
 };
 
 async function mainBench(): Promise<void> {

@@ -11,7 +11,7 @@ import { performance } from 'perf_hooks';
 import { TraceCache } from '../traffic/trace-file';
 import { growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
 import { PlanDemand } from '../traffic/demand-stream';
-import { MAX_STEPS, overBudget, streamedRunBytes, wholeDemandBytes } from '../model/limits';
+import { MAX_STEPS, overBudget, RunShape, streamedRunBytes, wholeDemandBytes } from '../model/limits';
 import { placementWithShares } from '../model/model';
 import { DemandStats, demandStats } from '../traffic/demand-statistics';
 import { SECONDS_PER_DAY } from '../model/time-constants';
@@ -113,7 +113,7 @@ export function demandStatistics(plan: RunPlan, source: PlanDemand, steps: numbe
 }
 
 /** The shape of a run for the memory estimate (limits.ts). */
-function runShape(plan: RunPlan, steps: number, buckets: number) {
+export function runShape(plan: RunPlan, steps: number, buckets: number): RunShape {
   const distinct = new Set([...plan.traces.values()]);
   let pairs = 0;
   for (const w of plan.workloads) {
