@@ -1,0 +1,346 @@
+/**
+ * What the replay holds while it runs (replay.ts; format.md, "Replay semantics"): per pair the
+ * constants of its workload on its site (capacityPerInstance × targetUtilization, minInstances,
+ * what one instance takes of each resource, its price), per site the capacity installed and up
+ * after the scenario's change points, the per-step scratch, the accumulators of the bucket and
+ * month being filled, and the outputs. Built once before the step loop; the settle phases
+ * (settle-pair.ts, settle-openstack.ts, settle-public.ts) and the series (replay-series.ts) read
+ * and write it and allocate nothing, except on contention steps.
+ */
+import { calendarMonths } from '../traffic/calendar-months';
+import { LagBank } from '../capacity/autoscaling';
+import { OpenStackSite, Site } from '../model/model';
+import { FlavorPacker, hostSchedulable, resourceVector } from '../capacity/nova-capacity';
+import { DEVICE_RESOURCES, flavorRequest, NR, RESOURCES } from '../model/resource-classes';
+import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../capacity/pricing';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
+import type { PairPlan } from './pair-plan';
+import type { EventWindows } from './event-windows';
+import type { ReplayInput, ReplayResult } from './replay';
+
+export const EPS = 1e-9;
+
+/** Per pair (numbered site by site, pair-plan.ts), constant over the run. */
+export interface PairConstants {
+  /** The pair's workload. */
+  pw: Int32Array;
+  /** siteFirst[s] … siteFirst[s + 1] − 1: the pairs of site s. */
+  siteFirst: Int32Array;
+  sitePairs: number[][];
+  overflowTarget: Int32Array;
+  capacity: Float64Array;
+  capEff: Float64Array;
+  invCapEff: Float64Array;
+  /** Utilization above which a step violates the SLO. */
+  violateAt: Float64Array;
+  minInst: Float64Array;
+  /** The instance's vCPUs (guest CPUs; quota, showback, charts). */
+  vcpus: Float64Array;
+  /** What one instance takes, per resource (RESOURCES order), P × NR. */
+  req: Float64Array;
+  /** Its VCPU, memory and disk, contiguous for the hot loop. */
+  reqV: Float64Array;
+  reqM: Float64Array;
+  reqD: Float64Array;
+  priority: Float64Array;
+  flavorIdx: Int32Array;
+  typeIdx: Int32Array;
+  spot: Uint8Array;
+  /** On-demand or spot, site currency per hour. */
+  priceHourly: Float64Array;
+  /** Site currency per request. */
+  egressPerReq: Float64Array;
+  /** Fraction of demand with every site up. */
+  baseShare: Float64Array;
+}
+
+/** Per site: capacity, prices and public-cloud state; hosts, capUp, priceMult and privateStep change at change points. */
+export interface SiteState {
+  sites: Site[];
+  packers: (FlavorPacker | undefined)[];
+  isPublic: Uint8Array;
+  receivesOverflow: Uint8Array;
+  /** Site currency → reporting currency. */
+  rate: number[];
+  hosts: Float64Array[];
+  installedHosts: Float64Array[];
+  priceMult: Float64Array;
+  siteDown: Uint8Array;
+  /** Reporting currency per step. */
+  privateStep: Float64Array;
+  /** VCPU + PCPU installed: the showback base. */
+  schedCpuInstalled: Float64Array;
+  /** Schedulable capacity per resource (RESOURCES order), installed and up. */
+  capInstalled: Float64Array[];
+  capUp: Float64Array[];
+  siteResources: number[][];
+  siteHasDisk: Uint8Array;
+  siteHasPcpu: Uint8Array;
+  /** PCPU, vGPU and PCI resources a site is counted in. */
+  siteDevices: Int32Array[];
+  lags: (LagBank | undefined)[];
+  typeNames: string[][];
+  commit: { count: Float64Array; hourly: Float64Array }[];
+  quotaOf: Float64Array;
+  zoneLoss: (Float64Array | undefined)[];
+}
+
+/** Rewritten every step. */
+export interface StepScratch {
+  /** Demand share of each pair this step. */
+  D: Float64Array;
+  overflowIn: Float64Array;
+  need: Float64Array;
+  run: Float64Array;
+  servedNow: Float64Array;
+  lostUnserved: Float64Array;
+  violated: Uint8Array;
+  /** Per resource: allocated and needed at the site being settled. */
+  allocR: Float64Array;
+  needR: Float64Array;
+  flavorDemand: Float64Array[];
+  placed: Float64Array[];
+  /** Per public site and instance type: running non-spot instances, the share a commitment covers, its cost per covered instance. */
+  typeRunning: Float64Array[];
+  coverScratch: Float64Array[];
+  commitScratch: Float64Array[];
+}
+
+export interface ReplayState extends PairConstants, SiteState, StepScratch {
+  W: number;
+  P: number;
+  dt: number;
+  hours: number;
+  /** Steps per chart bucket (0: no series). */
+  B: number;
+  perStep: boolean;
+  needLimit: number;
+  res: ReplayResult;
+  siteUtilSeries: Float64Array[][];
+  typeRunSeries: Float64Array[][];
+  /** Accumulators of the current bucket and marks of the current month. */
+  pairRunAcc: Float64Array;
+  wDemandMaxAcc: Float64Array;
+  wDemandSumAcc: Float64Array;
+  wUnservedAcc: Float64Array;
+  wCostMark: Float64Array;
+  pCostMark: Float64Array;
+  wPairs: number[][];
+  month: number;
+  bucket: number;
+}
+
+function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacker | undefined)[]): PairConstants {
+  const { placement, workloads } = input;
+  const { sites, pairs } = plan;
+  const activePassive = placement.mode === 'active-passive';
+  const S = sites.length;
+  const P = pairs.length;
+  const F = () => new Float64Array(P);
+  const c: PairConstants = {
+    pw: Int32Array.from(pairs, (x) => x.workload), siteFirst: new Int32Array(S + 1), sitePairs: sites.map(() => []), overflowTarget: Int32Array.from(plan.overflowTarget),
+    capacity: F(), capEff: F(), invCapEff: F(), violateAt: F(), minInst: F(), vcpus: F(), req: new Float64Array(P * NR), reqV: F(), reqM: F(), reqD: F(), priority: F(),
+    flavorIdx: new Int32Array(P).fill(-1), typeIdx: new Int32Array(P).fill(-1), spot: new Uint8Array(P), priceHourly: F(), egressPerReq: F(), baseShare: F(),
+  };
+  for (const pr of pairs) c.siteFirst[pr.site + 1]++;
+  for (let i = 0; i < S; i++) c.siteFirst[i + 1] += c.siteFirst[i];
+  for (let p = 0; p < P; p++) {
+    const { workload: w, site: s, share, role } = pairs[p];
+    const wl = workloads[w];
+    const site = sites[s];
+    const wp = placement.workloads.get(wl.name)!;
+    c.sitePairs[s].push(p);
+    c.capacity[p] = wl.capacityPerInstance;
+    c.capEff[p] = wl.capacityPerInstance * wl.targetUtilization;
+    c.invCapEff[p] = 1 / c.capEff[p];
+    c.violateAt[p] = wl.targetUtilization + EPS;
+    c.minInst[p] = role === 'overflow' || (role === 'share' && share <= 0 && !activePassive) ? 0 : wl.minInstances;
+    c.priority[p] = wl.priority;
+    c.baseShare[p] = activePassive ? (role === 'share' ? 1 : 0) : share / 100;
+    if (site.type === 'openstack') {
+      const packer = packers[s]!;
+      c.flavorIdx[p] = packer.indexOf(wl.flavor ?? '');
+      const f = packer.flavors[c.flavorIdx[p]];
+      c.vcpus[p] = f?.vcpus ?? 0;
+      if (f) c.req.set(resourceVector(flavorRequest(f)), p * NR);
+    } else {
+      c.typeIdx[p] = site.instanceTypes.findIndex((t) => t.name === wl.instanceType);
+      const it = site.instanceTypes[c.typeIdx[p]];
+      c.vcpus[p] = it?.vcpus ?? 0;
+      c.req[p * NR] = c.vcpus[p];
+      c.req[p * NR + 1] = it?.memoryMiB ?? 0;
+      c.spot[p] = wp.purchase === 'spot' ? 1 : 0;
+      c.priceHourly[p] = it ? (c.spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
+      c.egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
+    }
+  }
+  for (let p = 0; p < P; p++) {
+    c.reqV[p] = c.req[p * NR];
+    c.reqM[p] = c.req[p * NR + 1];
+    c.reqD[p] = c.req[p * NR + 2];
+  }
+  return c;
+}
+
+/**
+ * The resources a site's capacity is counted in (format.md, "Every resource counts";
+ * model/resource-classes.ts): an OpenStack site in vCPU and memory, disk where hosts have
+ * schedulable disk, PCPU, vGPU and PCI devices where hosts have them or one of its placed
+ * flavors asks for them; a public site in vCPU against its quota.
+ */
+function countedResources(sites: readonly Site[], c: PairConstants): number[][] {
+  return sites.map((site, s) => {
+    if (site.type !== 'openstack') return site.quota.vcpus !== undefined ? [0] : [];
+    const out = [0, 1];
+    for (let r = 2; r < NR; r++) {
+      const key = RESOURCES[r];
+      const has = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g)[key] > 0);
+      const asked = key !== 'diskGiB' && (DEVICE_RESOURCES as readonly string[]).includes(key) && c.sitePairs[s].some((p) => c.req[p * NR + r] > 0);
+      if (has || asked) out.push(r);
+    }
+    return out;
+  });
+}
+
+function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers: (FlavorPacker | undefined)[], zoneLoss: (Float64Array | undefined)[]): SiteState {
+  const { sites, pairs } = plan;
+  const S = sites.length;
+  const siteResources = countedResources(sites, c);
+  const typeNames = sites.map((s) => (s.type === 'public' ? s.instanceTypes.map((t) => t.name) : []));
+  const receivesOverflow = new Uint8Array(S);
+  for (let p = 0; p < pairs.length; p++) if (c.overflowTarget[p] >= 0) receivesOverflow[pairs[c.overflowTarget[p]].site] = 1;
+  const quotaOf = Float64Array.from(sites, (x) => (x.type === 'public' && x.quota.vcpus !== undefined ? x.quota.vcpus : Infinity));
+  const capInstalled = sites.map(() => new Float64Array(NR));
+  sites.forEach((x, i) => { if (x.type === 'public') capInstalled[i][0] = quotaOf[i]; });
+  return {
+    sites, packers,
+    isPublic: Uint8Array.from(sites, (x) => (x.type === 'public' ? 1 : 0)),
+    receivesOverflow,
+    rate: sites.map((s) => rateFor(s.currency, input.model.settings.reportingCurrency, input.exchangeRates)),
+    hosts: sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0)),
+    installedHosts: sites.map((s) => new Float64Array(s.type === 'openstack' ? s.aggregates.length : 0)),
+    priceMult: new Float64Array(S).fill(1),
+    siteDown: new Uint8Array(S),
+    privateStep: new Float64Array(S),
+    schedCpuInstalled: new Float64Array(S),
+    capInstalled,
+    capUp: sites.map(() => new Float64Array(NR)),
+    siteResources,
+    siteHasDisk: Uint8Array.from(siteResources, (list) => (list.includes(2) ? 1 : 0)),
+    siteHasPcpu: Uint8Array.from(siteResources, (list) => (list.includes(3) ? 1 : 0)),
+    siteDevices: siteResources.map((list) => Int32Array.from(list.filter((r) => r >= 3))),
+    lags: sites.map((site, s) => (site.type === 'public' ? new LagBank(c.sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, input.horizon.step) : undefined)),
+    typeNames,
+    commit: sites.map((s, i) => {
+      if (s.type !== 'public') return { count: new Float64Array(0), hourly: new Float64Array(0) };
+      const byType = commitmentsByType(s);
+      return { count: Float64Array.from(typeNames[i].map((n) => byType.get(n)?.count ?? 0)), hourly: Float64Array.from(typeNames[i].map((n) => byType.get(n)?.hourly ?? 0)) };
+    }),
+    quotaOf,
+    zoneLoss,
+  };
+}
+
+/** The outputs, zeroed, with their per-step, per-month and per-bucket arrays. */
+function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: ReturnType<typeof calendarMonths>, B: number, perStep: boolean): ReplayResult {
+  const { steps, workloads } = input;
+  const { sites, pairs } = plan;
+  const S = sites.length;
+  const P = pairs.length;
+  const W = workloads.length;
+  const M = months.length;
+  const nb = B ? Math.ceil(steps / B) : 0;
+  const { siteResources, typeNames } = st;
+  return {
+    steps, sites, pairs,
+    pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairCost: new Float64Array(P),
+    pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
+    workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
+    siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S),
+    siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
+    siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(M))),
+    siteUtil: sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0))),
+    publicTypeRunning: new Map(sites.flatMap((s, i) => (s.type === 'public' ? [[s.name, new Map(typeNames[i].map((n) => [n, new Float64Array(perStep ? steps : 0)]))]] : []))),
+    stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
+    siteMonthCost: sites.map(() => new Float64Array(M)), workloadMonthCost: workloads.map(() => new Float64Array(M)), pairMonthCost: pairs.map(() => new Float64Array(M)), months,
+    bucketSize: B,
+    siteSeries: sites.map((_, s) => {
+      const counted = (r: number) => new Float64Array(r === 0 || siteResources[s].includes(r) ? nb : 0);
+      return { capacity: RESOURCES.map((_k, r) => counted(r)), allocated: RESOURCES.map((_k, r) => counted(r)), needed: RESOURCES.map((_k, r) => counted(r)) };
+    }),
+    pairRunningVcpus: pairs.map(() => new Float64Array(nb)),
+    workloadDemandMax: workloads.map(() => new Float64Array(nb)),
+    workloadDemandMean: workloads.map(() => new Float64Array(nb)),
+    workloadUnservedSeries: workloads.map(() => new Float64Array(nb)),
+  };
+}
+
+export function createReplayState(input: ReplayInput, plan: PairPlan, windows: EventWindows): ReplayState {
+  const { steps, workloads, horizon: h } = input;
+  const { sites, pairs } = plan;
+  const P = pairs.length;
+  const W = workloads.length;
+  const packers = sites.map((s) => (s.type === 'openstack' ? new FlavorPacker(s.aggregates, s.flavors) : undefined));
+  const c = pairConstants(input, plan, packers);
+  const ss = siteState(input, plan, c, packers, windows.zoneLoss);
+  const perStep = input.perStep !== false;
+  const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
+  const months = calendarMonths(h.start, h.step, steps, input.model.settings.timezone);
+  const res = outputs(input, plan, ss, months, B, perStep);
+  return {
+    ...c, ...ss,
+    D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
+    lostUnserved: new Float64Array(W), violated: new Uint8Array(W), allocR: new Float64Array(NR), needR: new Float64Array(NR),
+    flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
+    placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
+    typeRunning: ss.typeNames.map((n) => new Float64Array(n.length)),
+    coverScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
+    commitScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
+    W, P, dt: h.step, hours: h.step / SECONDS_PER_HOUR, B, perStep, needLimit: 1 - input.placement.headroomTarget,
+    res,
+    siteUtilSeries: res.siteUtil,
+    typeRunSeries: sites.map((s, i) => (s.type === 'public' ? ss.typeNames[i].map((n) => res.publicTypeRunning.get(s.name)!.get(n)!) : [])),
+    pairRunAcc: new Float64Array(P), wDemandMaxAcc: new Float64Array(W), wDemandSumAcc: new Float64Array(W), wUnservedAcc: new Float64Array(W),
+    wCostMark: new Float64Array(W), pCostMark: new Float64Array(P),
+    wPairs: plan.wPairs,
+    month: 0,
+    bucket: 0,
+  };
+}
+
+/**
+ * The scenario's change points at step t: sites and zones down, price multipliers, hosts added;
+ * then each OpenStack site's capacity installed and up (aggregateTotals) and its cost per step.
+ */
+export function applyChanges(st: ReplayState, windows: EventWindows, t: number, priceFactor: Record<string, number> | undefined): void {
+  const { outages, addHosts, prices } = windows;
+  const { sites, siteDown, priceMult, installedHosts, hosts, capInstalled, capUp, schedCpuInstalled, privateStep, rate, dt } = st;
+  for (let s = 0; s < sites.length; s++) {
+    const site = sites[s];
+    siteDown[s] = outages.some((o) => o.site === s && !o.zone && o.from <= t && t < o.to) ? 1 : 0;
+    priceMult[s] = prices.filter((p) => p.site === s && p.from <= t).reduce((m, p) => m * p.mult, priceFactor?.[site.name] ?? 1);
+    if (site.type !== 'openstack') continue;
+    site.aggregates.forEach((g, a) => {
+      const n = Math.max(0, g.hosts + addHosts.filter((x) => x.site === s && x.agg === a && x.from <= t).reduce((m, x) => m + x.hosts, 0));
+      installedHosts[s][a] = n;
+      const zoneDown = outages.some((o) => o.site === s && o.zone !== undefined && o.zone === g.availabilityZone && o.from <= t && t < o.to);
+      hosts[s][a] = zoneDown ? 0 : n;
+    });
+    aggregateTotals(site, installedHosts[s], capInstalled[s]);
+    aggregateTotals(site, hosts[s], capUp[s]);
+    if (siteDown[s]) capUp[s].fill(0);
+    schedCpuInstalled[s] = capInstalled[s][0] + capInstalled[s][3];
+    let hostCount = 0;
+    for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
+    privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;
+  }
+}
+
+/** Schedulable amounts of a site with hostCounts[a] hosts in each aggregate, into out (RESOURCES order). */
+function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>, out: Float64Array): void {
+  out.fill(0);
+  site.aggregates.forEach((g, a) => {
+    const h = resourceVector(hostSchedulable(g));
+    for (let r = 0; r < NR; r++) out[r] += hostCounts[a] * h[r];
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * One step of an OpenStack site (format.md, "Replay semantics"): instances needed per pair,
+ * n = max(minInstances, ceil(D / (capacityPerInstance × targetUtilization))); what runs is n
+ * when every flavor's count packs onto the hosts up (nova-capacity.ts), else the contention rule
+ * (allocation.ts: priority first, then in proportion to need, as far as the packer fits); then
+ * each pair settles (settle-pair.ts), the site's cost per step is shown back by allocated CPUs
+ * (VCPU and PCPU: the instance's vCPUs; what is not allocated is idle cost), and every counted
+ * resource records its allocated and needed amounts (replay-series.ts).
+ */
+import { allocateByPriority } from '../capacity/allocation';
+import { NR } from '../model/resource-classes';
+import { EPS, ReplayState } from './replay-state';
+import { resourcePoint, siteSeriesPoint } from './replay-series';
+import { pairSettler } from './settle-pair';
+
+export type SiteStep = (s: number, t: number, dRow: Float64Array, row: number, anyDown: boolean) => void;
+
+/**
+ * The step of an OpenStack site, as a closure over the run's arrays made once per replay (see
+ * settle-pair.ts on why). For site s at step t, dRow[row + w] is workload w's demand; with a
+ * site down somewhere (anyDown) D[p] already holds the redistributed share (outage-redistribution.ts).
+ */
+export function openStackStepper(st: ReplayState): SiteStep {
+  const settlePair = pairSettler(st);
+
+  // Each function reads the arrays it loops over into locals first: a loop over captured
+  // variables reloads them from the closure's context on every pair.
+  return function stepOpenStack(s, t, dRow, row, anyDown) {
+    const { siteFirst, D, overflowIn, pw, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown } = st;
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const inflow = receivesOverflow[s] === 1;
+    const fd = flavorDemand[s];
+    fd.fill(0);
+    for (let p = p0; p < p1; p++) {
+      const dd = (anyDown ? D[p] : (D[p] = dRow[row + pw[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      if (n < minInst[p]) n = minInst[p];
+      need[p] = n;
+      const f = flavorIdx[p];
+      if (f >= 0) fd[f] += n;
+    }
+    let allFit = false;
+    if (siteDown[s] === 1) for (let p = p0; p < p1; p++) { run[p] = 0; need[p] = 0; }
+    else if (packers[s]!.pack(hosts[s], fd, placed[s])) allFit = true;
+    else contend(s);
+    settle(s, t, allFit);
+  };
+
+  /** Not everything fits: the contention rule over the site's pairs, with the packer as the test of what fits. */
+  function contend(s: number): void {
+    const { flavorIdx, priority, need, run, packers, hosts } = st;
+    const sp = st.sitePairs[s];
+    const packer = packers[s]!;
+    const counts = new Float64Array(packer.flavors.length);
+    const tmp = new Float64Array(packer.flavors.length);
+    allocateByPriority({
+      pairs: sp.filter((p) => flavorIdx[p] >= 0),
+      priority, need, out: run,
+      fits: (out) => {
+        counts.fill(0);
+        for (const p of sp) if (flavorIdx[p] >= 0) counts[flavorIdx[p]] += out[p];
+        return packer.pack(hosts[s], counts, tmp);
+      },
+    });
+    for (const p of sp) if (flavorIdx[p] < 0) run[p] = 0;
+  }
+
+  /**
+   * allFit: everything needed fits, so running = needed (set here, saving a pass). vCPU, memory
+   * and disk are summed in the loop itself; PCPU, vGPU and PCI devices only at sites counted in them.
+   */
+  function settle(s: number, t: number, allFit: boolean): void {
+    const { siteFirst, run, need, flavorIdx, reqV, reqM, reqD, req, vcpus, allocR, needR, zoneLoss, privateStep, schedCpuInstalled, siteDevices, siteHasPcpu, siteHasDisk, capUp, res } = st;
+    const pairCost = res.pairCost;
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
+    const stepCost = privateStep[s];
+    const inst = schedCpuInstalled[s];
+    const perCpu = inst > 0 ? stepCost / inst : 0;
+    const dev = siteDevices[s];
+    const nDev = dev.length;
+    const pinned = siteHasPcpu[s] === 1; // else every instance's vCPUs are its VCPU
+    let allocV = 0, allocM = 0, allocD = 0, needV = 0, needM = 0, needD = 0, allocCpu = 0;
+    for (let p = p0; p < p1; p++) {
+      if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
+      settlePair(p, t, zl);
+      const r = run[p];
+      const n = need[p];
+      const v = r * reqV[p];
+      allocV += v;
+      allocM += r * reqM[p];
+      allocD += r * reqD[p];
+      needV += n * reqV[p];
+      needM += n * reqM[p];
+      needD += n * reqD[p];
+      // Showback by allocated CPUs (VCPU and PCPU: the instance's vCPUs); what is not allocated is idle cost.
+      const cpu = pinned ? r * vcpus[p] : v;
+      allocCpu += cpu;
+      pairCost[p] += perCpu * cpu;
+    }
+    // PCPU, vGPU and PCI devices: a second pass, only at sites counted in them
+    for (let i = 0; i < nDev; i++) {
+      const k = dev[i];
+      let a = 0, q = 0;
+      for (let p = p0; p < p1; p++) {
+        a += run[p] * req[p * NR + k];
+        q += need[p] * req[p * NR + k];
+      }
+      allocR[k] = a;
+      needR[k] = q;
+    }
+    res.siteIdleCost[s] += stepCost - perCpu * allocCpu;
+    res.siteCost[s] += stepCost;
+    res.siteMonthCost[s][st.month] += stepCost;
+    const disk = siteHasDisk[s];
+    resourcePoint(st, s, t, 0, allocV, needV);
+    resourcePoint(st, s, t, 1, allocM, needM);
+    if (disk) resourcePoint(st, s, t, 2, allocD, needD);
+    for (let i = 0; i < nDev; i++) resourcePoint(st, s, t, dev[i], allocR[dev[i]], needR[dev[i]]);
+    if (st.B) {
+      const cu = capUp[s];
+      siteSeriesPoint(st, s, 0, cu[0], allocV, needV);
+      siteSeriesPoint(st, s, 1, cu[1], allocM, needM);
+      if (disk) siteSeriesPoint(st, s, 2, cu[2], allocD, needD);
+      for (let i = 0; i < nDev; i++) siteSeriesPoint(st, s, dev[i], cu[dev[i]], allocR[dev[i]], needR[dev[i]]);
+    }
+  }
+}
