@@ -209,7 +209,8 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   let report: Report;
   let sim: Simulation;
   try {
-    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings });
+    // --no-series: no chart buckets are kept at all (the report would drop them)
+    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings, buckets: values['no-series'] ? 0 : undefined });
     clock('simulate');
     report = buildReport(a.model, sim, { series: !values['no-series'] });
     clock('report');

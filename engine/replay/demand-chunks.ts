@@ -36,13 +36,20 @@ export class DemandChunks {
   }
 
   private fill(t: number): void {
-    const { W, rows, noise, noiseChunk, growthChunk, noiseState, column: src } = this;
+    const { W, rows, noise, noiseChunk, growthChunk, noiseState, column } = this;
     this.start = t;
     const len = Math.min(CH, this.steps - t);
     const gk = noise?.growthK ?? 0;
     if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * this.dt);
     for (let w = 0; w < W; w++) {
-      this.demand.read(w, t, len, src);
+      // a series held whole is read in place; otherwise the source writes this chunk's steps
+      let src = this.demand.whole?.(w);
+      let off = t;
+      if (!src) {
+        this.demand.read(w, t, len, column);
+        src = column;
+        off = 0;
+      }
       if (noise) {
         const sigma = noise.sigma;
         const rho = noise.rho ?? 0;
@@ -59,10 +66,10 @@ export class DemandChunks {
         }
         for (let k = 0; k < len; k++) {
           const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
-          const v = src[k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
+          const v = src[off + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
           rows[k * W + w] = v > 0 ? v : 0;
         }
-      } else for (let k = 0; k < len; k++) rows[k * W + w] = src[k];
+      } else for (let k = 0; k < len; k++) rows[k * W + w] = src[off + k];
     }
   }
 }

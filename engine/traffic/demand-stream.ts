@@ -20,6 +20,8 @@ export interface DemandSource {
    * 0 or where the previous read of that workload ended.
    */
   read(w: number, t0: number, len: number, out: Float64Array): void;
+  /** Workload w's whole series when the source holds it (read in place, no copy); else undefined. */
+  whole?(w: number): Float64Array | undefined;
 }
 
 /** Demand held whole, one array per workload (Monte Carlo's shared base demand, tests). */
@@ -32,6 +34,10 @@ export class ArrayDemand implements DemandSource {
   read(w: number, t0: number, len: number, out: Float64Array): void {
     const src = this.arrays[w];
     for (let k = 0; k < len; k++) out[k] = src[t0 + k];
+  }
+
+  whole(w: number): Float64Array {
+    return this.arrays[w];
   }
 }
 
@@ -88,6 +94,11 @@ export class PlanDemand implements DemandSource {
   sharedBase(w: number): Float64Array | undefined {
     const tr = this.trace[w];
     return tr && !tr.countPer && tr.scale === 1 ? tr.series : undefined;
+  }
+
+  /** The shared trace series of workload w when it is its demand as replayed (no growth, countPer or scale). */
+  whole(w: number): Float64Array | undefined {
+    return this.k === 0 ? this.sharedBase(w) : undefined;
   }
 
   /** Base demand (before growth), as baseDemand computes it. */
