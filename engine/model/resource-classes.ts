@@ -18,6 +18,11 @@ export interface FlavorSize { vcpus: number; memoryMiB: number; diskGiB: number;
 export const RESOURCES = ['vcpus', 'memoryMiB', 'diskGiB', 'pcpus', 'vgpus', 'pciDevices'] as const;
 export type ResourceKey = (typeof RESOURCES)[number];
 export const NR = RESOURCES.length;
+/** Indices into RESOURCES: VCPU, MEMORY_MB, DISK_GB, PCPU; the device classes (PCPU, VGPU, PCI_DEVICE) start at PCPU. */
+export const R_VCPU = 0;
+export const R_MEMORY = 1;
+export const R_DISK = 2;
+export const R_PCPU = 3;
 
 /** The classes beyond vCPU, memory and disk: counted only where a site has or asks for them. */
 export const DEVICE_RESOURCES = ['pcpus', 'vgpus', 'pciDevices'] as const;

@@ -11,7 +11,7 @@ import { calendarMonths } from '../traffic/calendar-months';
 import { LagBank } from '../capacity/autoscaling';
 import { OpenStackSite, Site } from '../model/model';
 import { FlavorPacker, hostSchedulable, resourceVector } from '../capacity/nova-capacity';
-import { DEVICE_RESOURCES, flavorRequest, NR, RESOURCES } from '../model/resource-classes';
+import { DEVICE_RESOURCES, flavorRequest, NR, R_DISK, R_PCPU, R_VCPU, RESOURCES } from '../model/resource-classes';
 import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../capacity/pricing';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { PairPlan } from './pair-plan';
@@ -226,9 +226,9 @@ function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers
     capInstalled,
     capUp: sites.map(() => new Float64Array(NR)),
     siteResources,
-    siteHasDisk: Uint8Array.from(siteResources, (list) => (list.includes(2) ? 1 : 0)),
-    siteHasPcpu: Uint8Array.from(siteResources, (list) => (list.includes(3) ? 1 : 0)),
-    siteDevices: siteResources.map((list) => Int32Array.from(list.filter((r) => r >= 3))),
+    siteHasDisk: Uint8Array.from(siteResources, (list) => (list.includes(R_DISK) ? 1 : 0)),
+    siteHasPcpu: Uint8Array.from(siteResources, (list) => (list.includes(R_PCPU) ? 1 : 0)),
+    siteDevices: siteResources.map((list) => Int32Array.from(list.filter((r) => r >= R_PCPU))),
     lags: sites.map((site, s) => (site.type === 'public' ? new LagBank(c.sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, input.horizon.step) : undefined)),
     typeNames,
     commit: sites.map((s, i) => {
@@ -329,7 +329,7 @@ export function applyChanges(st: ReplayState, windows: EventWindows, t: number, 
     aggregateTotals(site, installedHosts[s], capInstalled[s]);
     aggregateTotals(site, hosts[s], capUp[s]);
     if (siteDown[s]) capUp[s].fill(0);
-    schedCpuInstalled[s] = capInstalled[s][0] + capInstalled[s][3];
+    schedCpuInstalled[s] = capInstalled[s][R_VCPU] + capInstalled[s][R_PCPU];
     let hostCount = 0;
     for (let a = 0; a < site.aggregates.length; a++) hostCount += installedHosts[s][a];
     privateStep[s] = (hostCount * hostMonthly(site, priceMult[s]) * dt * rate[s]) / SECONDS_PER_MONTH;

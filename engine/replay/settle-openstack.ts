@@ -8,7 +8,7 @@
  * resource records its allocated and needed amounts (replay-series.ts).
  */
 import { allocateByPriority } from '../capacity/allocation';
-import { NR } from '../model/resource-classes';
+import { NR, R_DISK, R_MEMORY, R_VCPU } from '../model/resource-classes';
 import { EPS, ReplayState } from './replay-state';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
@@ -115,15 +115,15 @@ export function openStackStepper(st: ReplayState): SiteStep {
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][st.month] += stepCost;
     const disk = siteHasDisk[s];
-    resourcePoint(st, s, t, 0, allocV, needV);
-    resourcePoint(st, s, t, 1, allocM, needM);
-    if (disk) resourcePoint(st, s, t, 2, allocD, needD);
+    resourcePoint(st, s, t, R_VCPU, allocV, needV);
+    resourcePoint(st, s, t, R_MEMORY, allocM, needM);
+    if (disk) resourcePoint(st, s, t, R_DISK, allocD, needD);
     for (let i = 0; i < nDev; i++) resourcePoint(st, s, t, dev[i], allocR[dev[i]], needR[dev[i]]);
     if (st.B) {
       const cu = capUp[s];
-      siteSeriesPoint(st, s, 0, cu[0], allocV, needV);
-      siteSeriesPoint(st, s, 1, cu[1], allocM, needM);
-      if (disk) siteSeriesPoint(st, s, 2, cu[2], allocD, needD);
+      siteSeriesPoint(st, s, R_VCPU, cu[R_VCPU], allocV, needV);
+      siteSeriesPoint(st, s, R_MEMORY, cu[R_MEMORY], allocM, needM);
+      if (disk) siteSeriesPoint(st, s, R_DISK, cu[R_DISK], allocD, needD);
       for (let i = 0; i < nDev; i++) siteSeriesPoint(st, s, dev[i], cu[dev[i]], allocR[dev[i]], needR[dev[i]]);
     }
   }

@@ -9,6 +9,7 @@
  */
 import { allocateByPriority } from '../capacity/allocation';
 import { EPS, ReplayState } from './replay-state';
+import { R_VCPU } from '../model/resource-classes';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
 import type { SiteStep } from './settle-openstack';
@@ -116,9 +117,9 @@ export function publicStepper(st: ReplayState): SiteStep {
     res.siteMonthCost[s][st.month] += stepCost;
     const q = quotaOf[s];
     if (q !== Infinity) {
-      capUp[s][0] = siteDown[s] ? 0 : q;
-      resourcePoint(st, s, t, 0, allocV, needV);
+      capUp[s][R_VCPU] = siteDown[s] ? 0 : q;
+      resourcePoint(st, s, t, R_VCPU, allocV, needV);
     }
-    if (st.B) siteSeriesPoint(st, s, 0, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
+    if (st.B) siteSeriesPoint(st, s, R_VCPU, siteDown[s] || q === Infinity ? 0 : q, allocV, needV);
   }
 }

@@ -5,7 +5,7 @@
  * state: the same inputs and seed give byte-identical JSON.
  */
 import { classify } from '../recommend/classification';
-import { DEVICE_RESOURCES, RESOURCES } from '../model/resource-classes';
+import { DEVICE_RESOURCES, R_PCPU, RESOURCES } from '../model/resource-classes';
 import { unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
@@ -41,7 +41,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
     const counted = new Set(res.siteResources[s]);
     // vCPU, memory and disk always (null where not counted), PCPU, vGPU and PCI devices only where counted
-    const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < 3 ? [[key, null]] : []))) as unknown as PerResource;
+    const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < R_PCPU ? [[key, null]] : []))) as unknown as PerResource;
     const p95 = per((r) => {
       const finite = Array.from(res.siteUtil[s][r]).filter((x) => Number.isFinite(x));
       return finite.length ? r4(quantile(finite, 0.95)) : null;
