@@ -12,6 +12,8 @@ import { ArrayDemand, PlanDemand } from '../engine/traffic/demand-stream';
 import type { Workload } from '../engine/model/model';
 import { demandStats } from '../engine/traffic/demand-statistics';
 import { synthesize } from '../engine/traffic/traffic';
+import { Rng } from '../engine/replay/rng';
+import * as ss from 'simple-statistics';
 import { run as cli } from './cli-lint.test';
 import { byRule, FIXTURES, lintFiles } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
@@ -74,6 +76,24 @@ describe('streaming replay', function () {
     const arr = new ArrayDemand([whole]);
     arr.read(0, 64, 64, chunk);
     assert.deepEqual(chunk, whole.subarray(64, 128));
+  });
+
+  it('demand statistics equal simple-statistics\' mean, standardDeviation and quantile to the bit', () => {
+    const rng = new Rng(5);
+    for (const n of [1, 2, 3, 100, 8760]) {
+      const d = new Float64Array(n);
+      for (let i = 0; i < n; i++) d[i] = 1e6 * rng.next() ** 3 + (i % 7 === 0 ? 1e-9 : 0);
+      const st = demandStats(d);
+      const arr = d as unknown as number[];
+      const m = ss.mean(arr);
+      assert.equal(st.mean, m, `mean, n = ${n}`);
+      assert.equal(st.coefficientOfVariation, m > 0 ? (n > 1 ? ss.standardDeviation(arr) : 0) / m : 0, `cv, n = ${n}`);
+      const [median, p95] = ss.quantile(arr, [0.5, 0.95]) as number[];
+      assert.equal(st.median, median);
+      assert.equal(st.p95, p95);
+      assert.equal(st.peak, Math.max(...d));
+    }
+    assert.throws(() => demandStats(new Float64Array(0)), /empty series/);
   });
 
   it('the whole demand arrays are built only when asked for, once', () => {
