@@ -167,6 +167,13 @@ describe('memory limit', function () {
       const sim = simulate(a);
       assert.equal(sim.result.steps, 525600);
       assert.throws(() => sim.demand, (e: unknown) => e instanceof SimulationLimitError && /holding the demand of 40 workloads over 525,600 steps whole .* needs about 4\d\d MiB of memory; the limit is 350 MiB/.test((e as Error).message));
+      // through the CLI: one line and exit 1, nothing written, for Monte Carlo and recommend alike
+      for (const args of [['simulate', a.dir, '--runs', '4', '--seed', '1', '--json'], ['recommend', a.dir, '--json']]) {
+        const r = await cli(args);
+        assert.equal(r.code, 1, `${args[0]}: ${r.err}`);
+        assert.equal(r.out, '');
+        assert.match(r.err, /^headroom: holding the demand of 40 workloads over 525,600 steps whole .* the limit is 350 MiB \(HEADROOM_MEMORY_LIMIT\)\. Use a longer step or a shorter horizon\n$/);
+      }
     });
   });
 

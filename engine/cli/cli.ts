@@ -221,12 +221,19 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   if (runs !== undefined || mc) {
     // the scenario's model (format.md, "Monte Carlo"); --runs without one: 10 % per-step demand noise
     const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+    // Monte Carlo reads every step of every workload: the whole demand arrays, checked against the memory budget
+    let baseDemand: Float64Array[];
+    try {
+      baseDemand = sim.baseDemand;
+    } catch (e) {
+      return reportRunError(e, io);
+    }
     if (shard) {
       // one shard of the runs: a partial result for headroom merge, not a report
-      const outcomes = await runMonteCarloRuns(job, sim.baseDemand, shardIndices(job.runs, shard), workers ?? Math.max(1, Math.min(cores, 8)));
+      const outcomes = await runMonteCarloRuns(job, baseDemand, shardIndices(job.runs, shard), workers ?? Math.max(1, Math.min(cores, 8)));
       return JSON.stringify(partOf(report, job, shard, outcomes)) + '\n';
     }
-    const summary = await runMonteCarlo(job, sim.baseDemand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
+    const summary = await runMonteCarlo(job, baseDemand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary, job);
   } else if (shard) {
     io.stderr('headroom: --shard needs a Monte Carlo (--runs N, or a scenario with monteCarlo)\n');

@@ -28,6 +28,11 @@ export interface RunShape {
 }
 
 const F64 = 8;
+
+/** Calendar months a horizon of `steps` steps of `stepSeconds` can touch, at most (a month is at least 28 days). */
+export function monthsSpanned(steps: number, stepSeconds: number): number {
+  return Math.ceil((steps * stepSeconds) / (28 * 86400)) + 1;
+}
 /** The process itself: Node, the model, the report JSON of a large fleet. */
 const BASE_BYTES = 160 * 2 ** 20;
 

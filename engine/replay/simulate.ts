@@ -11,10 +11,9 @@ import { performance } from 'perf_hooks';
 import { TraceCache } from '../traffic/trace-file';
 import { growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
 import { PlanDemand } from '../traffic/demand-stream';
-import { MAX_STEPS, overBudget, RunShape, streamedRunBytes, wholeDemandBytes } from '../model/limits';
+import { MAX_STEPS, monthsSpanned, overBudget, RunShape, streamedRunBytes, wholeDemandBytes } from '../model/limits';
 import { placementWithShares } from '../model/model';
 import { DemandStats, demandStats } from '../traffic/demand-statistics';
-import { SECONDS_PER_DAY } from '../model/time-constants';
 
 export interface SimulationOptions {
   scenario?: string;
@@ -116,13 +115,17 @@ export function demandStatistics(plan: RunPlan, source: PlanDemand, steps: numbe
 export function runShape(plan: RunPlan, steps: number, buckets: number): RunShape {
   const distinct = new Set([...plan.traces.values()]);
   let pairs = 0;
+  const sites = new Set<string>();
   for (const w of plan.workloads) {
     const wp = plan.placement.workloads.get(w.name);
-    pairs += (wp?.shares.size ?? 0) + (wp?.overflowTo ? 1 : 0);
+    if (!wp) continue;
+    pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
+    for (const s of wp.shares.keys()) sites.add(s);
+    if (wp.overflowTo) sites.add(wp.overflowTo);
   }
   let samples = 0;
   for (const t of distinct) samples += t.times.length;
-  return { workloads: plan.workloads.length, pairs, sites: plan.placement.workloads.size ? new Set([...plan.placement.workloads.values()].flatMap((wp) => [...wp.shares.keys()])).size : 0, steps, traces: distinct.size, traceSamples: samples, buckets, months: Math.ceil((steps * plan.horizon.step) / (28 * SECONDS_PER_DAY)) + 1 };
+  return { workloads: plan.workloads.length, pairs, sites: sites.size, steps, traces: distinct.size, traceSamples: samples, buckets, months: monthsSpanned(steps, plan.horizon.step) };
 }
 
 /**

@@ -4,8 +4,7 @@
  * run of the scenario's placement is estimated to hold), so a run fails with a message instead
  * of out of memory.
  */
-import { MAX_STEPS, overBudget, streamedRunBytes } from '../../model/limits';
-import { SECONDS_PER_DAY } from '../../model/time-constants';
+import { MAX_STEPS, monthsSpanned, overBudget, streamedRunBytes } from '../../model/limits';
 import { Rule, at } from './rule';
 
 export const horizon: Rule = {
@@ -36,10 +35,11 @@ export const horizon: Rule = {
       for (const [name, wp] of pl.workloads) {
         pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
         for (const s of wp.shares.keys()) sites.add(s);
+        if (wp.overflowTo) sites.add(wp.overflowTo);
         const t = ctx.model.workloads.get(name)?.traffic;
         if (t?.kind === 'trace') traces.add(t.trace);
       }
-      const bytes = streamedRunBytes({ workloads: pl.workloads.size, pairs, sites: sites.size, steps, traces: traces.size, buckets: 480, months: Math.ceil((steps * h.step) / (28 * SECONDS_PER_DAY)) + 1 });
+      const bytes = streamedRunBytes({ workloads: pl.workloads.size, pairs, sites: sites.size, steps, traces: traces.size, buckets: 480, months: monthsSpanned(steps, h.step) });
       let why: string | undefined;
       try {
         why = overBudget(bytes, `a run of ${pl.workloads.size.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps`);
