@@ -13,7 +13,7 @@ import { siteHeadroom, sparesText } from './headroom';
 import { Analysis } from '../lint/lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
 import { planPurchase, ResourceNeed } from './procurement';
-import { hostSchedulable, siteSchedulable } from '../capacity/nova-capacity';
+import { siteSchedulable } from '../capacity/nova-capacity';
 import { RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';

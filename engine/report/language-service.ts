@@ -16,7 +16,7 @@ import { rateFor } from '../capacity/pricing';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { Path, SourceDocument } from '../model/source-document';
 import { TraceCache, toSeries } from '../traffic/trace-file';
-import { baseDemand } from '../traffic/traffic';
+import { PlanDemand } from '../traffic/demand-stream';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START } from '../model/model';
 
 export interface Located {
@@ -178,7 +178,9 @@ export function workloadHover(w: Workload, model: Model, traces: TraceCache): st
   }
   const start = series ? Math.floor(series.times[0] / DEFAULT_STEP_SECONDS) * DEFAULT_STEP_SECONDS : DEFAULT_SYNTHETIC_START;
   const h = { start, end: start + DEFAULT_HORIZON_SECONDS, step: DEFAULT_STEP_SECONDS };
-  const { demand } = baseDemand({ workload: w, series }, h, DEFAULT_HORIZON_SECONDS / DEFAULT_STEP_SECONDS);
+  const steps = DEFAULT_HORIZON_SECONDS / DEFAULT_STEP_SECONDS;
+  const demand = new Float64Array(steps);
+  new PlanDemand([w], new Map(series ? [[w.name, series]] : []), h, steps, 0).readBase(0, 0, steps, demand);
   const st = demandStats(demand);
   const c = classify(w, st, model.settings);
   const text = [`**${w.name}** — class **${c.class}** (${c.reason})`, '',

@@ -57,7 +57,6 @@ export function formatSummary(r: Report): string {
 
 export function formatRecommendation(o: RecommendOutcome): string {
   const r = o.report;
-  const c = r.currency;
   let out = `Scenario ${r.scenario} · placement ${r.placement} · optimizer ${o.optimizer.status} (${o.optimizer.iterations} round(s))\n\n`;
   if (o.comparison) {
     const c = o.comparison;

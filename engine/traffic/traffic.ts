@@ -1,15 +1,16 @@
 /**
- * Demand per workload as one Float64Array over the horizon's steps (format.md, "Workload"
- * and "Scenario"): a trace resampled to the step by the mean over each step (a step with no
- * sample takes the previous step's value; gaps longer than three steps are warned about), or a
- * seeded synthetic profile; then `scale`, `countPer` and growth × (1 + perMonth)^(elapsed / month).
+ * The shapes of demand over the horizon's steps (format.md, "Workload" and "Scenario"): a trace
+ * resampled to the step by the mean over each step (a step with no sample takes the previous
+ * step's value; gaps longer than three steps are warned about), a seeded synthetic profile, and
+ * growth × (1 + perMonth)^(elapsed / month). demand-stream.ts puts them together per workload
+ * with `scale` and `countPer`.
  *
  * Alignment of a trace recorded in another period: when the trace covers the horizon start it is
  * used at its own times; otherwise it is shifted by whole weeks (keeping weekday and time of day)
  * so that it starts within the week before the horizon start. Past its end it repeats
  * (`extend: repeat`, period = span + one sample interval) or holds its last value (`hold`).
  */
-import { Horizon, Traffic, Workload } from '../model/model';
+import { Horizon, Traffic } from '../model/model';
 import { Rng } from '../replay/rng';
 import { TraceSeries, zoneOffsetSeconds } from './trace-file';
 import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
@@ -248,8 +249,6 @@ export function growthSeries(perMonth: number, h: Horizon, steps: number): Float
   return g;
 }
 
-export interface DemandInput { workload: Workload; series?: TraceSeries }
-
 const resampled = new WeakMap<TraceSeries, Map<string, { out: Float64Array; warnings: TrafficWarning[] }>>();
 
 /** resampleTrace, once per trace series, horizon and extend mode (the result is read-only). */
@@ -264,27 +263,4 @@ export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' 
     byKey.set(key, r);
   }
   return r;
-}
-
-/**
- * Demand of one workload over the horizon, in its unit per second (rates), before growth.
- * `countPer` turns counts per interval into rates; `scale` multiplies.
- */
-export function baseDemand(input: DemandInput, h: Horizon, steps: number): { demand: Float64Array; warnings: TrafficWarning[] } {
-  const w = input.workload;
-  const t = w.traffic;
-  const out = new Float64Array(steps);
-  let warnings: TrafficWarning[] = [];
-  if (t.kind === 'synthetic') synthesize(t, h, 'UTC', out);
-  else {
-    if (!input.series || input.series.times.length === 0) throw new Error(`workload ${w.name}: trace not loaded`);
-    const shared = resampledOnce(input.series, h, t.extend, steps);
-    warnings = shared.warnings;
-    // workloads that share a trace (and neither scale nor count it) share its resampled series
-    if (!t.countPer && t.scale === 1) return { demand: shared.out, warnings };
-    out.set(shared.out);
-    if (t.countPer) for (let i = 0; i < steps; i++) out[i] /= t.countPer;
-  }
-  if (t.scale !== 1) for (let i = 0; i < steps; i++) out[i] *= t.scale;
-  return { demand: out, warnings };
 }
