@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { PlacementError, PlacementSource } from './placement-import';
 import { readRegularFile } from '../model/file-access';
 import { MAX_YAML_BYTES } from '../model/workspace-loader';
+import { fetchCause, requestSignal, unreachable } from '../model/http-request';
 
 /** How to get a token: Keystone credentials, or a token given as is. */
 export interface KeystoneCredentials {
@@ -153,11 +154,10 @@ export async function authenticate(c: KeystoneCredentials, signal?: AbortSignal)
   const base = c.authUrl.replace(/\/+$/, '');
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(authBody(c)), signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(authBody(c)), signal: requestSignal(signal) });
   } catch (e) {
     if (signal?.aborted) throw new PlacementError('cancelled');
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new PlacementError(`cannot reach Keystone at ${base} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
+    throw new PlacementError(unreachable(`Keystone at ${base}`, fetchCause(e)));
   }
   if (res.status === 401) throw new PlacementError(`Keystone at ${base} refused the credentials from ${c.source} (HTTP 401: wrong user, password or application credential, or expired)`);
   if (res.status === 403) throw new PlacementError(`Keystone at ${base} refused the scope from ${c.source} (HTTP 403): the user has no role on that project`);

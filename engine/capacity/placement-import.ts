@@ -16,6 +16,7 @@ import { placementCapacity } from './nova-capacity';
 import { checkSiteName, ImportError, parseInventoryJson, readFlavors, siteYaml, unmodelledFlavorsNote } from './openstack-import';
 import type { Diagnostic } from '../lint/diagnostics';
 import { DEVICE_RESOURCES, PLACEMENT_CLASS, RATIO_FIELD, RESOURCES } from '../model/resource-classes';
+import { fetchCause, requestSignal, unreachable } from '../model/http-request';
 
 /** A failure to talk to Placement (exit 2): unreachable, refused credentials. */
 export class PlacementError extends Error {}
@@ -38,12 +39,12 @@ async function get<T>(src: PlacementSource, base: string, route: string, headers
   let res: Response | undefined;
   for (let attempt = 0; !res; attempt++) {
     try {
-      res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: src.signal ? AbortSignal.any([src.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
+      res = await fetch(u, { headers: { accept: 'application/json', 'x-auth-token': src.token, ...headers }, signal: requestSignal(src.signal) });
     } catch (e) {
       if (src.signal?.aborted) throw new PlacementError('cancelled');
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      const cause = fetchCause(e);
       if (attempt === 0 && RESET.has(cause)) continue;
-      throw new PlacementError(`cannot reach ${base} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
+      throw new PlacementError(unreachable(base, cause));
     }
   }
   if (res.status === 401) throw new PlacementError(`${base} refused the token (HTTP 401: missing, wrong or expired); give --token or OS_AUTH_TOKEN`);

@@ -10,6 +10,7 @@
  * (`traffic.source.prometheus`), and `--refresh` pulls every such trace again.
  */
 import { iso } from './traffic';
+import { fetchCause, requestSignal, unreachable } from '../model/http-request';
 
 export const MAX_POINTS = 11_000;
 const CHUNK_STEPS = 10_000;
@@ -49,11 +50,10 @@ async function rangeQuery(q: PrometheusQuery, auth: PrometheusAuth, start: numbe
   else if (auth.user !== undefined) headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
   let res: Response;
   try {
-    res = await fetch(u, { headers, signal: q.signal ? AbortSignal.any([q.signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
+    res = await fetch(u, { headers, signal: requestSignal(q.signal) });
   } catch (e) {
     if (q.signal?.aborted) throw new PrometheusError('cancelled');
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new PrometheusError(`cannot reach Prometheus at ${q.url} (${cause})${/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause) ? '; the certificate is not trusted: a private CA goes in NODE_EXTRA_CA_CERTS' : ''}`);
+    throw new PrometheusError(unreachable(`Prometheus at ${q.url}`, fetchCause(e)));
   }
   if (res.status === 401 || res.status === 403) throw new PrometheusError(`Prometheus at ${q.url} refused the credentials (HTTP ${res.status}); give --token, or --user and --password`);
   let body: { status?: string; error?: string; data?: { resultType?: string; result?: Matrix } };
