@@ -7,7 +7,7 @@
 import { SourceDocument } from './source-document';
 import { ValidatedDocument } from './schema-validation';
 import { parseDuration } from './units';
-import { Resources, ZERO_RESOURCES } from './resource-classes';
+import { Resources, RESOURCES, ZERO_RESOURCES } from './resource-classes';
 
 export type { Resources } from './resource-classes';
 
@@ -215,7 +215,7 @@ export function parseTime(s: unknown): number {
 
 function resources(v: unknown, d: Resources): Resources {
   const r = o(v);
-  return { vcpus: num(r.vcpus, d.vcpus), memoryMiB: num(r.memoryMiB, d.memoryMiB), diskGiB: num(r.diskGiB, d.diskGiB), pcpus: num(r.pcpus, d.pcpus), vgpus: num(r.vgpus, d.vgpus), pciDevices: num(r.pciDevices, d.pciDevices) };
+  return Object.fromEntries(RESOURCES.map((k) => [k, num(r[k], d[k])])) as unknown as Resources;
 }
 
 function buildSite(doc: ValidatedDocument): Site {
@@ -237,10 +237,7 @@ function buildSite(doc: ValidatedDocument): Site {
           hosts: num(g.hosts, 0),
           host: resources(g.host, ZERO_RESOURCES),
           reserved: resources(g.reserved, NOVA_DEFAULT_RESERVED),
-          allocationRatio: {
-            cpu: num(ratio.cpu, NOVA_DEFAULT_ALLOCATION_RATIO.cpu), ram: num(ratio.ram, NOVA_DEFAULT_ALLOCATION_RATIO.ram), disk: num(ratio.disk, NOVA_DEFAULT_ALLOCATION_RATIO.disk),
-            pcpu: num(ratio.pcpu, 1), vgpu: num(ratio.vgpu, 1), pci: num(ratio.pci, 1),
-          },
+          allocationRatio: Object.fromEntries(Object.entries(NOVA_DEFAULT_ALLOCATION_RATIO).map(([k, d]) => [k, num(ratio[k], d)])) as Aggregate['allocationRatio'],
           traits: a(g.traits).map(String),
           index,
         };

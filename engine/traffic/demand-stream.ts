@@ -41,7 +41,7 @@ export class ArrayDemand implements DemandSource {
   }
 }
 
-interface TraceDemand { series: Float64Array; countPer: number; scale: number }
+interface TraceDemand { series: Float64Array; countPer: number }
 
 /** A run's demand, produced from the workloads' traffic as the replay asks for it. */
 export class PlanDemand implements DemandSource {
@@ -77,7 +77,7 @@ export class PlanDemand implements DemandSource {
       if (!series || series.times.length === 0) throw new Error(`workload ${w.name}: trace not loaded`);
       const shared = resampledOnce(series, h, t.extend, steps);
       this.synthetic.push(undefined);
-      this.trace.push({ series: shared.out, countPer: t.countPer ?? 0, scale: t.scale });
+      this.trace.push({ series: shared.out, countPer: t.countPer ?? 0 });
       this.warnings.push(shared.warnings);
     }
   }
@@ -93,7 +93,7 @@ export class PlanDemand implements DemandSource {
    */
   sharedBase(w: number): Float64Array | undefined {
     const tr = this.trace[w];
-    return tr && !tr.countPer && tr.scale === 1 ? tr.series : undefined;
+    return tr && !tr.countPer && this.scale[w] === 1 ? tr.series : undefined;
   }
 
   /** The shared trace series of workload w when it is its demand as replayed (no growth, countPer or scale). */
