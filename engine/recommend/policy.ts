@@ -10,10 +10,9 @@
  */
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
-import { RESOURCE_LABEL } from '../model/resource-classes';
+import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
-import { shortfallDevices } from '../model/resource-classes';
 
 export type Policy =
   | { kind: 'n1' | 'headroom' | 'slo' | 'unserved' | 'n1-regression' | 'headroom-regression' | 'slo-regression'; text: string }

@@ -14,7 +14,7 @@ import { Analysis } from '../lint/lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
 import { planPurchase, ResourceNeed } from './procurement';
 import { siteSchedulable } from '../capacity/nova-capacity';
-import { RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
+import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';
 import { simulate, Simulation } from '../replay/simulate';
@@ -232,7 +232,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
       const w = hr.worstLoss;
-      const devices = (['pcpus', 'vgpus', 'pciDevices'] as const).filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
+      const devices = DEVICE_RESOURCES.filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
       const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
     }

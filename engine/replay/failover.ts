@@ -46,7 +46,6 @@ function shortOf(n: number, u: Resources, prev?: Shortfall): Shortfall {
   return out;
 }
 
-
 export function hostsAfterEvents(site: OpenStackSite, events: readonly ScenarioEvent[]): number[] {
   return site.aggregates.map((g) => Math.max(0, g.hosts + events.filter((e) => e.type === 'addHosts' && e.site === site.name && e.aggregate === g.name).reduce((m, e) => m + (e as { hosts: number }).hosts, 0)));
 }

@@ -3,8 +3,7 @@
  * Node imports so the webview can use them too.
  */
 import type { WorkloadClass } from '../recommend/classification-types';
-import type { ResourceKey } from '../model/resource-classes';
-import type { Resources } from '../model/resource-classes';
+import type { ResourceKey, Resources } from '../model/resource-classes';
 
 import type { Comparison } from './comparison';
 export interface Recommendation { kind: 'placement' | 'buy-hosts' | 'commitment' | 'headroom' | 'classification'; target: string; message: string; saving: number; [k: string]: unknown }

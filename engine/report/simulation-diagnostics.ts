@@ -6,14 +6,13 @@
  * in use) above the most the modelled workloads ever allocate there.
  */
 import { amountUnit } from './demand-units';
-import { RESOURCE_LABEL } from '../model/resource-classes';
+import { RESOURCE_LABEL, RESOURCE_UNIT, shortfallDevices } from '../model/resource-classes';
 import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';
 import { Analysis } from '../lint/lint';
 import { Report } from './report-types';
 import { SourceDocument } from '../model/source-document';
-import { RESOURCE_UNIT, shortfallDevices } from '../model/resource-classes';
 
 export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveThreshold?: number } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -2,7 +2,6 @@
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-
 import { money } from './money-format';
 import { Report } from './report';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
