@@ -2,7 +2,11 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TraceCache } from '../engine/traffic/trace-file';
+import { ParsedTrace, TraceCache } from '../engine/traffic/trace-file';
+import { analyzePaths } from '../engine/lint/lint';
+import { simulate } from '../engine/replay/simulate';
+import { demandStats } from '../engine/traffic/demand-statistics';
+import { doc, placement, scenario, smallPrivate } from './sim-helpers';
 import { TraceStore } from '../engine/traffic/trace-store';
 import { prefetchTraces } from '../engine/traffic/trace-prefetch';
 import { tempWorkspace } from './helpers';
@@ -25,7 +29,7 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     assert.equal(fs.statSync(path.join(storeDir, entries.find((e) => e.startsWith('c-'))!)).size, 16 + 17 * 500);
     const store = TraceStore.open(storeDir)!;
     const st = fs.statSync(file, { bigint: true });
-    assert.ok(store.byIdentity(file, st), 'found by identity');
+    assert.ok(store.byIdentity(file, st, () => assert.fail('not reparsed')), 'found by identity');
     const second = new TraceCache({ store }).read(file);
     assert.deepEqual(arrays(second), arrays(first));
   });
@@ -66,5 +70,88 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     assert.equal(await prefetchTraces(parallel, paths, { workers: 2, minBytes: 0 }), 6, 'all six read on workers');
     const serial = new TraceCache({ store: null });
     for (const p of paths) assert.deepEqual(arrays(parallel.read(p)), arrays(serial.read(p)));
+  });
+});
+
+describe('trace store: resampled series', () => {
+  // Three workloads on one site over 48 hourly steps: a and b read s.csv (one entry: the same
+  // content, zone and horizon), c reads t.csv in Asia/Seoul (its own entry).
+  // epoch 1798761600 = 2027-01-01T00:00:00Z
+  const hourly = (n: number, f: (i: number) => number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${f(i)}`).join('\n') + '\n';
+  const traced = (name: string, file: string, extra = '') => doc('Workload', name, `unit: rps\ntraffic: { trace: ${file}${extra} }\ncapacityPerInstance: 10\ntargetUtilization: 1\nminInstances: 1\nflavor: small`);
+  const files = {
+    's.csv': hourly(48, (i) => 100 + 10 * (i % 24)),
+    't.csv': hourly(48, (i) => 50 + (i % 7)),
+    'site.yaml': smallPrivate('dc', 100),
+    'w.yaml': [traced('a', 's.csv'), traced('b', 's.csv'), traced('c', 't.csv', ', timezone: Asia/Seoul')].join('---\n'),
+    'p.yaml': placement('a: { shares: { dc: 100 } }\nb: { shares: { dc: 100 } }\nc: { shares: { dc: 100 } }'),
+    'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }'),
+  };
+  const runWith = (dir: string, store: TraceStore | null) => {
+    const traces = new TraceCache({ store });
+    const a = analyzePaths([dir], { cwd: dir, traces });
+    return simulate(a, { traces });
+  };
+  const resampledEntries = (storeDir: string) => fs.readdirSync(storeDir).filter((e) => e.startsWith('r-')).sort();
+
+  it('a second run takes each resampled series and its statistics from the store; results equal a run without the store to the bit', async () => {
+    const dir = tempWorkspace(files);
+    const storeDir = path.join(dir, 'store');
+    const store = TraceStore.open(storeDir)!;
+    const first = runWith(dir, store);
+    await store.flush();
+    // one entry per distinct (content, zone, horizon): s.csv once for a and b, t.csv once
+    assert.equal(resampledEntries(storeDir).length, 2);
+    const again = TraceStore.open(storeDir)!;
+    const second = runWith(dir, again);
+    const none = runWith(dir, null);
+    assert.deepEqual(second.result, none.result);
+    assert.deepEqual(second.stats, none.stats);
+    assert.deepEqual(first.result, none.result);
+    // the stored statistics are demandStats of the stored series, to the bit
+    for (const e of resampledEntries(storeDir)) {
+      const key = e.slice(2, -4);
+      const entry = again.resampled(key)!;
+      assert.equal(entry.out.length, 48);
+      assert.deepEqual(entry.stats, demandStats(entry.out));
+    }
+    // proof that the second run read the store: a doctored entry (every value doubled) shows through
+    for (const e of resampledEntries(storeDir)) {
+      const key = e.slice(2, -4);
+      const entry = again.resampled(key)!;
+      again.putResampled(key, { ...entry, out: entry.out.map((v) => 2 * v), stats: { ...entry.stats, peak: 2 * entry.stats.peak } });
+    }
+    await again.flush();
+    const doctored = runWith(dir, TraceStore.open(storeDir)!);
+    // a's demand peaks at 100 + 10 × 23 = 330 rps; doubled, 660
+    assert.equal(none.stats[0].base.peak, 330);
+    assert.equal(doctored.stats[0].base.peak, 660);
+    assert.equal(doctored.result.pairPeakInstances[0], 66); // ceil(660 / 10)
+  });
+
+  it('a damaged entry is treated as absent and written anew; a trace whose stored parse vanishes is read from its CSV again', async () => {
+    const dir = tempWorkspace(files);
+    const storeDir = path.join(dir, 'store');
+    const store = TraceStore.open(storeDir)!;
+    const reference = runWith(dir, null);
+    runWith(dir, store);
+    await store.flush();
+    for (const e of resampledEntries(storeDir)) fs.writeFileSync(path.join(storeDir, e), 'HRR1 truncated');
+    const again = TraceStore.open(storeDir)!;
+    assert.deepEqual(runWith(dir, again).result, reference.result);
+    await again.flush();
+    for (const e of resampledEntries(storeDir)) assert.ok(again.resampled(e.slice(2, -4)), `${e} rewritten whole`);
+    // known by identity, then its c- entry removed before the arrays are used: the CSV is parsed again
+    const file = path.join(dir, 's.csv');
+    const st = fs.statSync(file, { bigint: true });
+    const reparse = (): ParsedTrace => {
+      const r = new TraceCache({ store: null }).read(file);
+      return r.ok ? r.parsed : assert.fail('unreadable');
+    };
+    const lazy = again.byIdentity(file, st, reparse)!;
+    assert.ok(lazy, 'known by identity');
+    for (const e of fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'))) fs.unlinkSync(path.join(storeDir, e));
+    assert.equal(lazy.wall.length, 48);
+    assert.equal(lazy.values[23], 330);
   });
 });

@@ -7,6 +7,7 @@
 import { Diagnostic } from '../lint/diagnostics';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START, Horizon, Model, Placement, Scenario, Workload } from '../model/model';
 import { TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
+import type { TraceStore } from '../traffic/trace-store';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { traceCovers } from '../traffic/traffic';
 import { nearest } from '../model/suggest';
@@ -24,6 +25,8 @@ export interface RunPlan {
   workloads: Workload[];
   traces: Map<string, TraceSeries>;
   exchangeRates: Record<string, number>;
+  /** The trace store the traces were read through, which also keeps their resampled series. */
+  store?: TraceStore;
 }
 
 export function pickScenario(model: Model, name?: string): Scenario | undefined {
@@ -85,5 +88,5 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
     }
   }
   if (diagnostics.length) throw new PlanError('traces do not cover the horizon', diagnostics);
-  return { scenario, placement, horizon, workloads, traces: series, exchangeRates: { ...model.settings.exchangeRates, ...scenario.exchangeRates } };
+  return { scenario, placement, horizon, workloads, traces: series, exchangeRates: { ...model.settings.exchangeRates, ...scenario.exchangeRates }, store: traces.store };
 }

@@ -51,7 +51,7 @@ const defaultTraces = new TraceCache();
 export class SimulationLimitError extends Error {}
 
 function demandOf(plan: RunPlan, steps: number): PlanDemand {
-  return new PlanDemand(plan.workloads, plan.traces, plan.horizon, steps, plan.scenario.growthPerMonth);
+  return new PlanDemand(plan.workloads, plan.traces, plan.horizon, steps, plan.scenario.growthPerMonth, plan.store);
 }
 
 function warningsOf(plan: RunPlan, source: PlanDemand): Simulation['warnings'] {
@@ -98,7 +98,8 @@ export function demandStatistics(plan: RunPlan, source: PlanDemand, steps: numbe
     }
     const b = shared ?? scratch;
     if (!shared) source.readBase(w, 0, steps, scratch);
-    const base = demandStats(b);
+    const base = source.sharedStats(w) ?? demandStats(b);
+    source.keepSharedStats(w, base);
     let demand = base;
     if (growth) {
       for (let i = 0; i < steps; i++) grown[i] = b[i] * growth[i];
@@ -124,7 +125,7 @@ export function runShape(plan: RunPlan, steps: number, buckets: number): RunShap
     if (wp.overflowTo) sites.add(wp.overflowTo);
   }
   let samples = 0;
-  for (const t of distinct) samples += t.times.length;
+  for (const t of distinct) samples += t.rows ?? t.times.length;
   return { workloads: plan.workloads.length, pairs, sites: sites.size, steps, traces: distinct.size, traceSamples: samples, buckets, months: monthsSpanned(steps, plan.horizon.step) };
 }
 
@@ -168,6 +169,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
   const source = demandOf(plan, steps);
   const stats = demandStatistics(plan, source, steps);
+  source.persist(); // written while the replay runs
   clock('demand');
   const result = replay({
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,

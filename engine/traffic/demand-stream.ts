@@ -11,7 +11,9 @@
  */
 import type { Horizon, Workload } from '../model/model';
 import type { TraceSeries } from './trace-file';
-import { growthRate, resampledOnce, SyntheticClock, SyntheticProfile, TrafficWarning } from './traffic';
+import { growthRate, ResampledTrace, resampledOnce, SyntheticClock, SyntheticProfile, TrafficWarning } from './traffic';
+import type { TraceStore } from './trace-store';
+import { DemandStats, demandStats } from './demand-statistics';
 
 export interface DemandSource {
   readonly workloads: number;
@@ -41,7 +43,7 @@ export class ArrayDemand implements DemandSource {
   }
 }
 
-interface TraceDemand { series: Float64Array; countPer: number }
+interface TraceDemand { series: Float64Array; countPer: number; resampled: ResampledTrace }
 
 /** A run's demand, produced from the workloads' traffic as the replay asks for it. */
 export class PlanDemand implements DemandSource {
@@ -56,7 +58,7 @@ export class PlanDemand implements DemandSource {
   private growthFrom = -1;
   private growthLen = 0;
 
-  constructor(workloads: readonly Workload[], traces: ReadonlyMap<string, TraceSeries>, private readonly h: Horizon, readonly steps: number, growthPerMonth: number) {
+  constructor(workloads: readonly Workload[], traces: ReadonlyMap<string, TraceSeries>, private readonly h: Horizon, readonly steps: number, growthPerMonth: number, private readonly store?: TraceStore) {
     this.workloads = workloads.length;
     this.k = growthPerMonth === 0 ? 0 : growthRate(growthPerMonth);
     this.synthetic = [];
@@ -74,10 +76,10 @@ export class PlanDemand implements DemandSource {
         continue;
       }
       const series = traces.get(w.name);
-      if (!series || series.times.length === 0) throw new Error(`workload ${w.name}: trace not loaded`);
-      const shared = resampledOnce(series, h, t.extend, steps);
+      if (!series) throw new Error(`workload ${w.name}: trace not loaded`);
+      const shared = resampledOnce(series, h, t.extend, steps, store);
       this.synthetic.push(undefined);
-      this.trace.push({ series: shared.out, countPer: t.countPer ?? 0 });
+      this.trace.push({ series: shared.out, countPer: t.countPer ?? 0, resampled: shared });
       this.warnings.push(shared.warnings);
     }
   }
@@ -94,6 +96,32 @@ export class PlanDemand implements DemandSource {
   sharedBase(w: number): Float64Array | undefined {
     const tr = this.trace[w];
     return tr && !tr.countPer && this.scale[w] === 1 ? tr.series : undefined;
+  }
+
+  /** The statistics of sharedBase(w), when measured before (this run, or a run that stored them). */
+  sharedStats(w: number): DemandStats | undefined {
+    return this.sharedBase(w) ? this.trace[w]!.resampled.stats : undefined;
+  }
+
+  /** Keeps the statistics of sharedBase(w), for the workloads sharing it and for the store. */
+  keepSharedStats(w: number, stats: DemandStats): void {
+    const r = this.trace[w]?.resampled;
+    if (r && this.sharedBase(w)) r.stats ??= stats;
+  }
+
+  /**
+   * Writes the traces resampled in this run to the trace store (trace-store.ts), with their
+   * statistics (measured here when no workload asked for them), asynchronously.
+   */
+  persist(): void {
+    if (!this.store) return;
+    for (const tr of this.trace) {
+      const r = tr?.resampled;
+      if (!r || r.stored || !r.key) continue;
+      r.stats ??= demandStats(r.out);
+      this.store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats });
+      r.stored = true;
+    }
   }
 
   /** The shared trace series of workload w when it is its demand as replayed (no growth, countPer or scale). */

@@ -20,6 +20,10 @@ export interface ParsedTrace {
   hasOffset: Uint8Array;
   values: Float64Array;
   problems: TraceProblem[];
+  /** SHA-256 of the file's bytes, when read through the trace store (trace-store.ts). */
+  hash?: string;
+  /** The number of rows, known before the arrays are read (a parse kept in the trace store). */
+  rows?: number;
 }
 
 /** Trace times must fall in [1970, 2200): a horizon is planned in years, not millennia. */

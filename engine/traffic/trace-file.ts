@@ -39,17 +39,58 @@ export interface TraceSeries {
   values: Float64Array;
   duplicates: number;
   unsorted: boolean;
+  /** The file's content hash and the time zone it was read in, when known: the trace store's key for its resampled series. */
+  source?: string;
+  /** The rows it was built from (an upper bound of its samples), known without building it. */
+  rows?: number;
 }
 
 const seriesOf = new WeakMap<ParsedTrace, Map<string, TraceSeries>>();
 
-/** UTC, sorted, duplicates averaged; computed once per parsed trace and time zone (workloads share traces). */
+/**
+ * UTC, sorted, duplicates averaged; computed once per parsed trace and time zone (workloads share
+ * traces), and only when first used: a run that finds the trace's resampled series in the store
+ * (traffic.ts, resampledOnce) needs its source key alone.
+ */
 export function toSeries(p: ParsedTrace, timezone: string): TraceSeries {
   let byZone = seriesOf.get(p);
   if (!byZone) seriesOf.set(p, (byZone = new Map()));
   let s = byZone.get(timezone);
-  if (!s) byZone.set(timezone, (s = buildSeries(p, timezone)));
+  if (!s) byZone.set(timezone, (s = new SeriesOnUse(p, timezone)));
   return s;
+}
+
+class SeriesOnUse implements TraceSeries {
+  readonly source?: string;
+  private built?: TraceSeries;
+
+  constructor(private readonly p: ParsedTrace, private readonly timezone: string) {
+    if (p.hash) this.source = `${p.hash}\0${timezone}`;
+  }
+
+  private get series(): TraceSeries {
+    return (this.built ??= buildSeries(this.p, this.timezone));
+  }
+
+  get rows(): number {
+    return this.p.rows ?? this.p.wall.length;
+  }
+
+  get times(): Float64Array {
+    return this.series.times;
+  }
+
+  get values(): Float64Array {
+    return this.series.values;
+  }
+
+  get duplicates(): number {
+    return this.series.duplicates;
+  }
+
+  get unsorted(): boolean {
+    return this.series.unsorted;
+  }
 }
 
 function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
@@ -104,6 +145,20 @@ function versionKey(st: fs.BigIntStats): string {
 }
 
 /**
+ * A trace file known to the store by its identity (TraceStore.byIdentity), read from there when
+ * first used; should the entry vanish before that, the CSV is read again, and must still parse
+ * cleanly (the lint that passed it saw a clean parse).
+ */
+export function storedTrace(store: TraceStore, absPath: string, st: fs.BigIntStats): ParsedTrace | undefined {
+  return store.byIdentity(absPath, st, () => {
+    const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
+    const parsed = bytes.ok ? parseTraceBytes(bytes.data) : undefined;
+    if (!parsed || parsed.problems.length) throw new Error(`trace ${absPath} changed while it was being read, and its cached parse is gone; run again`);
+    return parsed;
+  });
+}
+
+/**
  * Reads and parses one trace file: the on-disk store first (by identity, then by content),
  * else the CSV, remembered in the store when it parsed cleanly. `key` is undefined when the
  * file could not be examined.
@@ -119,7 +174,7 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined): {
   const key = versionKey(st);
   if (!st.isFile()) return { key, read: { ok: false, kind: 'unreadable', message: `is ${fileKind(st)}, not a CSV file` } };
   if (st.size > BigInt(MAX_TRACE_BYTES)) return { key, read: { ok: false, kind: 'unreadable', message: `is ${(Number(st.size) / 1048576).toFixed(0)} MiB; traces are read up to ${MAX_TRACE_BYTES / 1048576} MiB` } };
-  const known = store?.byIdentity(absPath, st);
+  const known = store && storedTrace(store, absPath, st);
   if (known) return { key, read: { ok: true, parsed: known } };
   const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
   if (!bytes.ok) return { key, read: { ok: false, kind: bytes.kind === 'missing' ? 'missing' : 'unreadable', message: bytes.message } };
@@ -127,6 +182,7 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined): {
   const hash = contentHash(bytes.data);
   const same = store.byContent(hash);
   const parsed = same ?? parseTraceBytes(bytes.data);
+  parsed.hash = hash;
   store.put(absPath, st, hash, same ? undefined : parsed);
   return { key, read: { ok: true, parsed } };
 }

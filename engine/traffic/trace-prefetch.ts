@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { TraceCache, TraceRead } from './trace-file';
+import { storedTrace, TraceCache, TraceRead } from './trace-file';
 import { traceStoreDir } from './trace-store';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
@@ -36,7 +36,7 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
     }
     if (!st.isFile() || cache.has(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`)) continue;
     // known to the on-disk store: reading it there is faster than any worker
-    const known = cache.store?.byIdentity(p, st);
+    const known = cache.store && storedTrace(cache.store, p, st);
     if (known) {
       cache.remember(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`, { ok: true, parsed: known });
       continue;

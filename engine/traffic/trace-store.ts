@@ -8,17 +8,38 @@
  * need not even be read again, a small index entry maps the file's identity — real path, size,
  * modification and change times in nanoseconds, inode and device, which any write changes — to
  * that hash, as git's index does. A file rewritten with the same bytes (a checkout) misses the
- * identity, is read and hashed, and still hits its content entry. Every write is atomic
- * (temporary file, rename); a damaged entry is treated as absent.
+ * identity, is read and hashed, and still hits its content entry.
+ *
+ * `r-<key>.bin` holds a trace resampled onto a run's steps (traffic.ts, resampleTrace), its
+ * warnings and the statistics of the series (demand-statistics.ts), keyed by the SHA-256 of the
+ * content hash, the time zone its naive times are read in, and the horizon, step and extend mode:
+ * a second run over the same traces and horizon neither resamples nor measures them again. These
+ * are written asynchronously, while the replay runs.
+ *
+ * Every write is atomic (temporary file, rename); a damaged entry is treated as absent. Entries
+ * are read into 8-byte-aligned memory and viewed in place, not copied.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ParsedTrace } from './trace-csv';
+import type { TrafficWarning } from './traffic';
+import type { DemandStats } from './demand-statistics';
 
 const FORMAT = 'HRT1';
 const HEADER = 16;
+const RESAMPLED = 'HRR1';
+/** The statistics of a resampled entry, in this order, after its 16-byte header. */
+const STAT_FIELDS = ['peak', 'p95', 'mean', 'median', 'coefficientOfVariation', 'peakToMedian'] as const;
+const R_HEADER = 16 + 8 * STAT_FIELDS.length;
+
+/** A trace resampled onto a run's steps, with its warnings and the statistics of the series. */
+export interface ResampledEntry {
+  out: Float64Array;
+  warnings: TrafficWarning[];
+  stats: DemandStats;
+}
 
 export function traceStoreDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const v = env.HEADROOM_TRACE_CACHE;
@@ -34,6 +55,30 @@ function identityOf(absPath: string, st: fs.BigIntStats): string {
 
 export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The store key of a series resampled from `source` (content hash and time zone) with `spec` (horizon, extend, steps). */
+export function resampledKey(source: string, spec: string): string {
+  return createHash('sha256').update(`${RESAMPLED}\0${source}\0${spec}`).digest('hex');
+}
+
+/** A whole file in fresh, 8-byte-aligned memory (a Buffer from readFileSync may sit at any offset of a shared pool). */
+function readAligned(file: string): ArrayBuffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const ab = new ArrayBuffer(size);
+    const view = new Uint8Array(ab);
+    let at = 0;
+    while (at < size) {
+      const n = fs.readSync(fd, view, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? ab : new ArrayBuffer(0);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function writeAtomic(file: string, data: Uint8Array | string): void {
@@ -57,18 +102,66 @@ function encode(p: ParsedTrace): Buffer {
   return buf;
 }
 
-function decode(buf: Buffer): ParsedTrace | undefined {
-  if (buf.length < HEADER || buf.toString('latin1', 0, 4) !== FORMAT) return undefined;
-  const n = buf.readUInt32LE(4);
-  if (buf.length !== HEADER + 17 * n) return undefined;
-  // one aligned copy of the bytes; the three arrays are views on it
-  const ab = new ArrayBuffer(buf.length - HEADER);
-  new Uint8Array(ab).set(buf.subarray(HEADER));
-  return { wall: new Float64Array(ab, 0, n), values: new Float64Array(ab, 8 * n, n), hasOffset: new Uint8Array(ab, 16 * n, n), problems: [] };
+/**
+ * An async atomic write of the pieces in order: the caller goes on (the replay) while the thread
+ * pool writes. The pieces must not change until it is done (the store's writes are awaited by
+ * TraceStore.flush, and by the process before it exits).
+ */
+async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const fh = await fs.promises.open(tmp, 'w');
+    try {
+      await fh.writev(pieces);
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch {
+    await fs.promises.unlink(tmp).catch(() => undefined);
+  }
+}
+
+function magic(ab: ArrayBuffer, format: string): boolean {
+  return ab.byteLength >= 16 && Buffer.from(ab, 0, 4).toString('latin1') === format;
+}
+
+function decode(ab: ArrayBuffer): ParsedTrace | undefined {
+  if (!magic(ab, FORMAT)) return undefined;
+  const n = new DataView(ab).getUint32(4, true);
+  if (ab.byteLength !== HEADER + 17 * n) return undefined;
+  return { wall: new Float64Array(ab, HEADER, n), values: new Float64Array(ab, HEADER + 8 * n, n), hasOffset: new Uint8Array(ab, HEADER + 16 * n, n), problems: [] };
+}
+
+/** A resampled entry as the pieces of its file (header and statistics, series, warnings): written as they are, not copied into one buffer. */
+function encodeResampled(e: ResampledEntry): Uint8Array[] {
+  const n = e.out.length;
+  const warnings = Buffer.from(JSON.stringify(e.warnings), 'utf8');
+  const head = new ArrayBuffer(R_HEADER);
+  const dv = new DataView(head);
+  Buffer.from(head).write(RESAMPLED, 0, 'latin1');
+  dv.setUint32(4, n, true);
+  dv.setUint32(8, warnings.length, true);
+  STAT_FIELDS.forEach((k, i) => dv.setFloat64(16 + 8 * i, e.stats[k], true));
+  return [new Uint8Array(head), new Uint8Array(e.out.buffer, e.out.byteOffset, 8 * n), warnings];
+}
+
+function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
+  if (!magic(ab, RESAMPLED)) return undefined;
+  const dv = new DataView(ab);
+  const n = dv.getUint32(4, true);
+  const wlen = dv.getUint32(8, true);
+  if (ab.byteLength !== R_HEADER + 8 * n + wlen) return undefined;
+  const stats = Object.fromEntries(STAT_FIELDS.map((k, i) => [k, dv.getFloat64(16 + 8 * i, true)])) as unknown as DemandStats;
+  const warnings = JSON.parse(Buffer.from(ab, R_HEADER + 8 * n, wlen).toString('utf8')) as TrafficWarning[];
+  if (!Array.isArray(warnings)) return undefined;
+  return { out: new Float64Array(ab, R_HEADER, n), warnings, stats };
 }
 
 /** The cache of one process: a folder, or nothing when turned off or not creatable. */
 export class TraceStore {
+  private readonly pending = new Set<Promise<void>>();
+
   private constructor(private readonly dir: string) {}
 
   static open(dir = traceStoreDir()): TraceStore | undefined {
@@ -81,11 +174,18 @@ export class TraceStore {
     }
   }
 
-  /** The parsed trace for a file whose identity was seen before, without reading the CSV. */
-  byIdentity(absPath: string, st: fs.BigIntStats): ParsedTrace | undefined {
+  /**
+   * The parsed trace for a file whose identity was seen before, without reading the CSV: a clean
+   * parse whose arrays are read from the store when first used (a run that finds its resampled
+   * series here never reads them). `reparse` reads the CSV again should the entry vanish first.
+   */
+  byIdentity(absPath: string, st: fs.BigIntStats, reparse: () => ParsedTrace): ParsedTrace | undefined {
     try {
       const hash = fs.readFileSync(path.join(this.dir, `i-${identityOf(absPath, st)}`), 'latin1');
-      return /^[0-9a-f]{64}$/.test(hash) ? this.byContent(hash) : undefined;
+      if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
+      const size = fs.statSync(path.join(this.dir, `c-${hash}.bin`)).size;
+      if ((size - HEADER) % 17 !== 0 || size < HEADER) return undefined;
+      return new StoredTrace(this, hash, (size - HEADER) / 17, reparse);
     } catch {
       return undefined;
     }
@@ -93,10 +193,33 @@ export class TraceStore {
 
   byContent(hash: string): ParsedTrace | undefined {
     try {
-      return decode(fs.readFileSync(path.join(this.dir, `c-${hash}.bin`)));
+      const p = decode(readAligned(path.join(this.dir, `c-${hash}.bin`)));
+      if (p) p.hash = hash;
+      return p;
     } catch {
       return undefined;
     }
+  }
+
+  /** A resampled series stored under `key` (resampledKey), if any. */
+  resampled(key: string): ResampledEntry | undefined {
+    try {
+      return decodeResampled(readAligned(path.join(this.dir, `r-${key}.bin`)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a resampled series under `key`, asynchronously (flush, or the process before it exits, waits for it). */
+  putResampled(key: string, e: ResampledEntry): void {
+    const done = writeAtomicLater(path.join(this.dir, `r-${key}.bin`), encodeResampled(e));
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
+  }
+
+  /** Resolves when every write started so far has finished. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** Remembers a clean parse under its content hash, and the file's identity under that hash. */
@@ -106,5 +229,29 @@ export class TraceStore {
       writeAtomic(path.join(this.dir, `c-${hash}.bin`), encode(parsed));
     }
     writeAtomic(path.join(this.dir, `i-${identityOf(absPath, st)}`), hash);
+  }
+}
+
+/** A clean parse kept in the store, read from it on first use of its arrays (TraceStore.byIdentity). */
+class StoredTrace implements ParsedTrace {
+  readonly problems = [];
+  private data?: ParsedTrace;
+
+  constructor(private readonly store: TraceStore, readonly hash: string, readonly rows: number, private readonly reparse: () => ParsedTrace) {}
+
+  private get loaded(): ParsedTrace {
+    return (this.data ??= this.store.byContent(this.hash) ?? this.reparse());
+  }
+
+  get wall(): Float64Array {
+    return this.loaded.wall;
+  }
+
+  get values(): Float64Array {
+    return this.loaded.values;
+  }
+
+  get hasOffset(): Uint8Array {
+    return this.loaded.hasOffset;
   }
 }

@@ -1,6 +1,6 @@
 /** Worker thread for trace-prefetch.ts: reads and parses the trace files it is given, one at a time from a shared counter. */
 import { parentPort, workerData } from 'worker_threads';
-import { readTraceFile } from './trace-file';
+import { readTraceFile, TraceRead } from './trace-file';
 import { TraceStore } from './trace-store';
 
 const { paths, counter, storeDir } = workerData as { paths: string[]; counter: Int32Array; storeDir: string | null };
@@ -9,7 +9,9 @@ for (;;) {
   const i = Atomics.add(counter, 0, 1);
   if (i >= paths.length) break;
   const got = readTraceFile(paths[i], store);
-  const transfer = got.read.ok ? [got.read.parsed.wall.buffer, got.read.parsed.values.buffer, got.read.parsed.hasOffset.buffer] : [];
-  parentPort!.postMessage({ i, key: got.key, read: got.read }, [...new Set(transfer)] as ArrayBuffer[]);
+  // a plain object (a parse read from the store is a class whose arrays load on first use)
+  const read: TraceRead = got.read.ok ? { ok: true, parsed: { wall: got.read.parsed.wall, values: got.read.parsed.values, hasOffset: got.read.parsed.hasOffset, problems: got.read.parsed.problems, hash: got.read.parsed.hash } } : got.read;
+  const transfer = read.ok ? [read.parsed.wall.buffer, read.parsed.values.buffer, read.parsed.hasOffset.buffer] : [];
+  parentPort!.postMessage({ i, key: got.key, read }, [...new Set(transfer)] as ArrayBuffer[]);
 }
 parentPort!.postMessage({ end: true });

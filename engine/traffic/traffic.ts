@@ -14,6 +14,8 @@ import { Horizon, Traffic } from '../model/model';
 import { Rng } from '../replay/rng';
 import { TraceSeries, zoneOffsetSeconds } from './trace-file';
 import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
+import { resampledKey, TraceStore } from './trace-store';
+import type { DemandStats } from './demand-statistics';
 
 const WEEK = 7 * SECONDS_PER_DAY;
 
@@ -249,18 +251,38 @@ export function growthSeries(perMonth: number, h: Horizon, steps: number): Float
   return g;
 }
 
-const resampled = new WeakMap<TraceSeries, Map<string, { out: Float64Array; warnings: TrafficWarning[] }>>();
+/** A trace resampled onto a run's steps; `key` and `stored`: its entry in the trace store (trace-store.ts). */
+export interface ResampledTrace {
+  out: Float64Array;
+  warnings: TrafficWarning[];
+  /** The statistics of `out`, once measured (or read with it from the store). */
+  stats?: DemandStats;
+  key?: string;
+  stored: boolean;
+}
 
-/** resampleTrace, once per trace series, horizon and extend mode (the result is read-only). */
-export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): { out: Float64Array; warnings: TrafficWarning[] } {
+const resampled = new WeakMap<TraceSeries, Map<string, ResampledTrace>>();
+
+/**
+ * resampleTrace, once per trace series, horizon and extend mode (the result is read-only): from
+ * memory, else from the trace store when the series' source is known, else computed (and stored
+ * later, with its statistics, by PlanDemand.persist).
+ */
+export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number, store?: TraceStore): ResampledTrace {
   let byKey = resampled.get(series);
   if (!byKey) resampled.set(series, (byKey = new Map()));
-  const key = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;
-  let r = byKey.get(key);
+  const spec = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;
+  let r = byKey.get(spec);
   if (!r) {
-    const out = new Float64Array(steps);
-    r = { out, warnings: resampleTrace(series, h, extend, out) };
-    byKey.set(key, r);
+    const key = store && series.source ? resampledKey(series.source, spec) : undefined;
+    const hit = key ? store!.resampled(key) : undefined;
+    if (hit && hit.out.length === steps) r = { ...hit, key, stored: true };
+    else {
+      if (series.times.length === 0) throw new Error('an empty trace cannot be resampled');
+      const out = new Float64Array(steps);
+      r = { out, warnings: resampleTrace(series, h, extend, out), key, stored: false };
+    }
+    byKey.set(spec, r);
   }
   return r;
 }
