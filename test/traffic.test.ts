@@ -1,13 +1,29 @@
 /** Traffic: resampling, counts per interval, alignment, extension, gaps, synthetic profile. */
 import { strict as assert } from 'assert';
 import { parseTraceCsv, toSeries } from '../engine/traffic/trace-file';
-import { alignTrace, resampleTrace, synthesize } from '../engine/traffic/traffic';
+import { alignTrace, kthSmallest, resampleTrace, sampleInterval, synthesize } from '../engine/traffic/traffic';
+import { Rng } from '../engine/replay/rng';
 import { constWorkload, doc, placement, publicSite, run, scenario } from './sim-helpers';
 
 const T0 = Date.UTC(2027, 0, 1) / 1000;
 const series = (rows: [number, number][]) => toSeries(parseTraceCsv('timestamp,value\n' + rows.map(([t, v]) => `${t},${v}`).join('\n')), 'UTC');
 
 describe('traffic', () => {
+  it('kthSmallest gives the sorted array\'s k-th value for every k, with and without duplicates; sampleInterval is the median spacing', () => {
+    const rng = new Rng(11);
+    for (const n of [1, 2, 3, 7, 64, 201]) {
+      for (const distinct of [2, 5, 1000]) {
+        const a = Float64Array.from({ length: n }, () => Math.floor(rng.next() * distinct) * 900);
+        const sorted = Float64Array.from(a).sort();
+        for (let k = 0; k < n; k++) assert.equal(kthSmallest(Float64Array.from(a), k), sorted[k], `n ${n}, ${distinct} values, k ${k}`);
+      }
+    }
+    // hourly samples with one 2-hour gap (a DST repeat averaged away) and one 30-minute step:
+    // spacings 3600 × 6, 7200, 1800 → sorted [1800, 3600 × 6, 7200], index 4 → 3600
+    const times = Float64Array.of(0, 3600, 7200, 10800, 18000, 21600, 25200, 27000, 30600);
+    assert.equal(sampleInterval(times), 3600);
+  });
+
   it('resamples a finer trace by the mean over each step', () => {
     // 1-minute samples 1..10 over 00:00–00:09, 5-minute steps: mean(1..5) = 3, mean(6..10) = 8
     const s = series(Array.from({ length: 10 }, (_, i) => [T0 + 60 * i, i + 1]));
