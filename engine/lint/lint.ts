@@ -6,7 +6,7 @@ import * as path from 'path';
 import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { buildModel, Model } from '../model/model';
 import { RULE_SET } from './rules';
-import { resolveTracePath } from './rules/trace-files';
+import { RealPaths, resolveTracePath } from './rules/trace-files';
 import { prefetchTraces } from '../traffic/trace-prefetch';
 import { validateDocument, ValidatedDocument } from '../model/schema-validation';
 import { SourceDocument } from '../model/source-document';
@@ -69,9 +69,10 @@ export async function analyzePathsPrefetched(paths: readonly string[], opts: { c
   const traces = opts.traces ?? sharedTraceCache;
   const modelled = modelOf(ws.documents, ws.diagnostics, ws.roots, opts.cwd ?? process.cwd());
   const files: string[] = [];
+  const realPaths = new RealPaths();
   for (const w of modelled.model.workloads.values()) {
     if (w.traffic.kind !== 'trace') continue;
-    const r = resolveTracePath(w, modelled.model.roots);
+    const r = resolveTracePath(w, modelled.model.roots, realPaths);
     if (r.ok) files.push(r.abs);
   }
   await prefetchTraces(traces, files);

@@ -8,7 +8,7 @@ import { Diagnostic } from '../lint/diagnostics';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START, Horizon, Model, Placement, Scenario, Workload } from '../model/model';
 import { TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
 import type { TraceStore } from '../traffic/trace-store';
-import { resolveTracePath } from '../lint/rules/trace-files';
+import { RealPaths, resolveTracePath } from '../lint/rules/trace-files';
 import { traceCovers } from '../traffic/traffic';
 import { nearest } from '../model/suggest';
 
@@ -61,9 +61,10 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
 
   const series = new Map<string, TraceSeries>();
   const diagnostics: Diagnostic[] = [];
+  const realPaths = new RealPaths();
   for (const w of workloads) {
     if (w.traffic.kind !== 'trace') continue;
-    const r = resolveTracePath(w, model.roots);
+    const r = resolveTracePath(w, model.roots, realPaths);
     if (!r.ok) throw new PlanError(r.message);
     const read = traces.read(r.abs);
     if (!read.ok || read.parsed.problems.length) throw new PlanError(`trace of ${w.name} cannot be used`);

@@ -17,27 +17,43 @@ function inside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/**
+ * fs.realpathSync remembered for one pass over the workloads (a thousand workloads in one file
+ * resolve their folder once; workloads sharing a trace resolve it once). Undefined: no such path.
+ */
+export class RealPaths {
+  private readonly known = new Map<string, string | undefined>();
+
+  of(p: string): string | undefined {
+    if (this.known.has(p)) return this.known.get(p);
+    let real: string | undefined;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      real = undefined;
+    }
+    this.known.set(p, real);
+    return real;
+  }
+}
+
 /** Resolves a workload's trace path, refusing anything outside the workspace roots. */
-export function resolveTracePath(w: Workload, roots: readonly string[]): ResolvedTrace {
+export function resolveTracePath(w: Workload, roots: readonly string[], realPaths = new RealPaths()): ResolvedTrace {
   if (w.traffic.kind !== 'trace') return { ok: false, message: 'synthetic traffic' };
   const t = w.traffic.trace;
   if (path.isAbsolute(t) || /^[A-Za-z]:[\\/]/.test(t)) return { ok: false, message: `trace path "${t}" is absolute; use a path relative to ${path.basename(w.src.absFile)} inside the workspace` };
   const dir = path.dirname(w.src.absFile);
-  let realDir = dir;
-  try { realDir = fs.realpathSync(dir); } catch { /* keep the lexical path */ }
+  const realDir = realPaths.of(dir) ?? dir; // else the lexical path
   const lexical = path.resolve(realDir, t);
   if (!roots.some((r) => inside(r, lexical))) return { ok: false, message: `trace path "${t}" leaves the workspace` };
-  let real = lexical;
-  try {
-    real = fs.realpathSync(lexical);
-  } catch {
-    return { ok: true, abs: lexical }; // missing: reported by the reader
-  }
+  const real = realPaths.of(lexical);
+  if (real === undefined) return { ok: true, abs: lexical }; // missing: reported by the reader
   if (!roots.some((r) => inside(r, real))) return { ok: false, message: `trace path "${t}" is a symlink to ${real}, outside the workspace` };
   return { ok: true, abs: real };
 }
 
 export function checkTraces(ctx: RuleContext): void {
+  const realPaths = new RealPaths();
   for (const w of ctx.model.workloads.values()) {
     if (w.traffic.kind !== 'trace') continue;
     const p = ['spec', 'traffic', 'trace'];
@@ -46,7 +62,7 @@ export function checkTraces(ctx: RuleContext): void {
     } catch {
       ctx.report(at(w.src, ['spec', 'traffic', 'timezone'], 'invalid-value', 'error', `timezone "${w.traffic.timezone}" is not an IANA time zone name such as UTC or Asia/Seoul`));
     }
-    const r = resolveTracePath(w, ctx.model.roots);
+    const r = resolveTracePath(w, ctx.model.roots, realPaths);
     if (!r.ok) {
       ctx.report(at(w.src, p, 'trace-outside-workspace', 'error', r.message));
       continue;
