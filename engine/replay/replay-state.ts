@@ -94,7 +94,10 @@ export interface StepScratch {
   run: Float64Array;
   servedNow: Float64Array;
   lostUnserved: Float64Array;
-  violated: Uint8Array;
+  /** Per workload: 1 + the last step it violated the SLO at (0: none yet), so nothing is reset per step. */
+  violatedAt: Float64Array;
+  /** [0]: workloads in violation at the current step. */
+  violCount: Int32Array;
   /** Per resource: allocated and needed at the site being settled. */
   allocR: Float64Array;
   needR: Float64Array;
@@ -290,7 +293,7 @@ export function createReplayState(input: ReplayInput, plan: PairPlan, windows: E
   return {
     ...c, ...ss,
     D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
-    lostUnserved: new Float64Array(W), violated: new Uint8Array(W), allocR: new Float64Array(NR), needR: new Float64Array(NR),
+    lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     typeRunning: ss.typeNames.map((n) => new Float64Array(n.length)),

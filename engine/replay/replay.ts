@@ -17,8 +17,9 @@
  * scratch, outputs); then per step: the change points (applyChanges), demand read in chunks
  * (demand-chunks.ts: noise, growth), the redistribution around outages
  * (outage-redistribution.ts), each site in overflow order (settle-openstack.ts: pack, contend,
- * settle; settle-public.ts: autoscaling lag, quota, costs; both through settle-pair.ts), then
- * per workload unserved and violations here, and the month and bucket series (replay-series.ts).
+ * settle; settle-public.ts: autoscaling lag, quota, costs; both through settle-pair.ts, which
+ * also counts each workload's SLO violation once per step), then the demand lost to an outage
+ * and the demand series here, and the month and bucket series (replay-series.ts).
  * Nothing is allocated in the loop except on contention steps (allocation.ts).
  */
 import { CalendarMonth } from '../traffic/calendar-months';
@@ -33,6 +34,7 @@ import { applyChanges, createReplayState, EPS } from './replay-state';
 import { openStackStepper } from './settle-openstack';
 import { publicStepper } from './settle-public';
 import { closeMonth, flushBucket } from './replay-series';
+import { markViolation } from './settle-pair';
 
 export interface ReplayInput {
   model: Model;
@@ -150,8 +152,8 @@ export function replay(input: ReplayInput): ReplayResult {
   const windows = eventWindows(sites, plan.siteIndex, input.events, h, steps, placement.detectionSeconds);
   // ---- phase 3, what the run holds: per-pair constants, site state, scratch, outputs ----
   const st = createReplayState(input, plan, windows);
-  const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, violated, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
-  const { workloadUnserved, stepUnserved, workloadViolations } = res;
+  const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
+  const { workloadUnserved, stepUnserved } = res;
   const S = sites.length;
   const order = overflowOrder(sites, pairs, overflowTarget);
   const stepOpenStack = openStackStepper(st);
@@ -167,6 +169,7 @@ export function replay(input: ReplayInput): ReplayResult {
   let anyDown = false;
   let nextMonthStep = months > 1 ? calendar[1].startStep : steps;
   const progressEvery = Math.max(1, Math.floor(steps / 100));
+  const overflows = st.overflowTarget.some((x) => x >= 0); // else overflowIn stays 0
 
   for (let t = 0; t < steps; t++) {
     if (nextChange < changes.length && changes[nextChange] === t) {
@@ -188,7 +191,7 @@ export function replay(input: ReplayInput): ReplayResult {
 
     // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
     if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + w], t);
-    st.overflowIn.fill(0);
+    if (overflows) st.overflowIn.fill(0);
 
     // 2. sites, in overflow order: instances needed, what runs, then settle
     for (let oi = 0; oi < S; oi++) {
@@ -197,27 +200,27 @@ export function replay(input: ReplayInput): ReplayResult {
       else stepOpenStack(s, t, dChunk, row, anyDown);
     }
 
-    // 3. workloads: unserved, violations, demand series; then reset for the next step
-    let stepViol = 0;
-    for (let w = 0; w < W; w++) {
-      if (lostUnserved[w] > EPS) {
-        workloadUnserved[w] += lostUnserved[w] * dt;
-        stepUnserved[t] += lostUnserved[w];
-        wUnservedAcc[w] += lostUnserved[w] * dt;
-        violated[w] = 1;
+    // 3. workloads: unserved lost to an outage, the demand series; the step's violations
+    if (anyDown) {
+      for (let w = 0; w < W; w++) {
+        if (lostUnserved[w] > EPS) {
+          workloadUnserved[w] += lostUnserved[w] * dt;
+          stepUnserved[t] += lostUnserved[w];
+          wUnservedAcc[w] += lostUnserved[w] * dt;
+          markViolation(st, w, t);
+        }
+        lostUnserved[w] = 0;
       }
-      if (violated[w]) {
-        workloadViolations[w]++;
-        stepViol++;
-      }
-      lostUnserved[w] = 0;
-      violated[w] = 0;
-      if (B) {
+    }
+    if (B) {
+      for (let w = 0; w < W; w++) {
         const d = dChunk[row + w];
         if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
         wDemandSumAcc[w] += d;
       }
     }
+    const stepViol = st.violCount[0];
+    st.violCount[0] = 0;
     res.stepViolations[t] = stepViol;
     if (stepViol > 0) res.sloViolationSteps++;
     if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
