@@ -4,7 +4,9 @@ import { analyzePaths } from '../engine/lint/lint';
 import { MonteCarloJob, replayContext, runMonteCarlo } from '../engine/replay/monte-carlo';
 import { Rng } from '../engine/replay/rng';
 import { simulate } from '../engine/replay/simulate';
-import { tempWorkspace } from './helpers';
+import { FIXTURES, tempWorkspace } from './helpers';
+import { replay, Replayer } from '../engine/replay/replay';
+import * as path from 'path';
 import { constWorkload, doc, placement, publicSite, scenario } from './sim-helpers';
 
 /** A public site in USD, reported in KRW at 1,400: one instance of 0.1 USD/h for one hour costs 140 KRW. */
@@ -106,5 +108,30 @@ describe('Monte Carlo in shards', function () {
     const miss = spawnSync(process.execPath, [path.join(REPO, 'bin', 'headroom.js'), 'merge', 'part-0.json', 'part-1.json', 'part-1.json'], { cwd: dir, encoding: 'utf8' });
     assert.equal(miss.status, 1);
     assert.match(miss.stderr, /shard 1\/4 is given twice/);
+  });
+});
+
+describe('Replayer (one replay state for many runs)', function () {
+  this.timeout(120000);
+  it('a run after others gives what a fresh replay gives, to the bit: other events, exchange rates and noise each time', () => {
+    const FIX = path.join(FIXTURES, 'toss-hybrid');
+    const a = analyzePaths([FIX], { cwd: FIX });
+    const base = simulate(a, { scenario: 'default' });
+    const p = base.plan;
+    const shape = { model: a.model, placement: p.placement, horizon: p.horizon, steps: base.steps, workloads: p.workloads, demand: base.demand, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 480 };
+    const replayer = new Replayer(shape);
+    const runs = [
+      { events: simulate(a, { scenario: 'aws-outage-at-peak' }).plan.scenario.events, exchangeRates: p.exchangeRates },
+      { events: simulate(a, { scenario: 'pangyo-az1-outage' }).plan.scenario.events, exchangeRates: { ...p.exchangeRates, USD: 1500 } },
+      { events: p.scenario.events, exchangeRates: p.exchangeRates, noise: { sigma: 0.1, rng: new Rng(4), rho: 0.5 } },
+      { events: p.scenario.events, exchangeRates: p.exchangeRates },
+    ];
+    for (const [i, r] of runs.entries()) {
+      const reused = replayer.run({ demand: base.demand, ...r, noise: r.noise && { ...r.noise, rng: new Rng(4) } });
+      const fresh = replay({ ...shape, ...r, noise: r.noise && { ...r.noise, rng: new Rng(4) } });
+      assert.deepEqual(reused, fresh, `run ${i}`);
+    }
+    // the last run had the default scenario's events and rates: the simulation's own result
+    assert.deepEqual(replayer.run({ demand: base.demand, events: p.scenario.events, exchangeRates: p.exchangeRates }), base.result);
   });
 });

@@ -21,7 +21,7 @@ import * as path from 'path';
 import { quantileSorted } from 'simple-statistics';
 import { Worker } from 'worker_threads';
 import type { Horizon, Model, MonteCarloSpec, Placement, ScenarioEvent, Workload } from '../model/model';
-import { replay, ReplayResult } from './replay';
+import { Replayer, ReplayResult } from './replay';
 import { Rng } from './rng';
 import type { RunPlan } from './scenario-plan';
 import { SECONDS_PER_MONTH, SECONDS_PER_YEAR } from '../model/time-constants';
@@ -85,6 +85,20 @@ export function replayContext(model: Model, plan: Pick<RunPlan, 'placement' | 'w
 
 const byName = <T>(o: Record<string, T> | undefined): [string, T][] => Object.entries(o ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
+/** One Replayer per job and shared demand (a worker's runs): every run at the speed of a first replay (replay.ts). */
+const replayers = new WeakMap<Float64Array[], { job: MonteCarloJob; replayer: Replayer }>();
+
+function replayerFor(job: MonteCarloJob, shared: Float64Array[]): Replayer {
+  const hit = replayers.get(shared);
+  if (hit && hit.job === job) return hit.replayer;
+  const c = job.context;
+  const replayer = new Replayer({
+    model: c.model as Model, placement: c.placement, horizon: c.horizon, steps: shared[0].length, workloads: c.workloads, demand: shared, events: c.events, exchangeRates: c.exchangeRates, buckets: 0, perStep: false,
+  });
+  replayers.set(shared, { job, replayer });
+  return replayer;
+}
+
 /** Run r of a job, with base demand (before growth) read from `shared`: depends on (seed, r) only. */
 export function runOne(job: MonteCarloJob, shared: Float64Array[], r: number): RunOutcome {
   const c = job.context;
@@ -110,21 +124,23 @@ export function runOne(job: MonteCarloJob, shared: Float64Array[], r: number): R
     for (const start of starts) sampled.push(o.zone ? { type: 'zoneOutage', site: o.site, zone: o.zone, start, duration: o.duration, index: -1 } : { type: 'siteOutage', site: o.site, start, duration: o.duration, index: -1 });
   }
   const noiseRng = sampled.length ? rng.clone() : undefined;
-  const run = (events: ScenarioEvent[], noise: Rng): ReplayResult => replay({
-    model: c.model as Model, placement: c.placement, horizon: h, steps: shared[0].length, workloads: c.workloads, demand: shared, events, exchangeRates: rates, buckets: 0, perStep: false,
+  const replayer = replayerFor(job, shared);
+  const run = (events: ScenarioEvent[], noise: Rng): ReplayResult => replayer.run({
+    demand: shared, events, exchangeRates: rates,
     noise: { sigma: job.demandNoise, rng: noise, rho: job.noiseAutocorrelation, level, growthK, priceFactor },
   });
   // The noise is applied as the replay reads demand: no per-run copy of the series.
   const res = run([...c.events, ...sampled], rng);
   const out: RunOutcome = { cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps, outages: sampled.length, outageStarts: sampled.map((e) => (e as { start: number }).start) };
   if (noiseRng) {
+    const stepUnserved = res.stepUnserved.slice(); // the twin's run overwrites res
     const twin = run(c.events, noiseRng);
     const detect = Math.ceil(c.placement.detectionSeconds / h.step - 1e-9);
     let extra = 0;
     for (const e of sampled) {
       const from = Math.max(0, Math.floor(((e as { start: number }).start - h.start) / h.step + 1e-9)) + detect;
       const to = Math.min(res.steps, Math.ceil(((e as { start: number }).start + (e as { duration: number }).duration - h.start) / h.step - 1e-9));
-      for (let t = from; t < to; t++) extra += res.stepUnserved[t] - twin.stepUnserved[t];
+      for (let t = from; t < to; t++) extra += stepUnserved[t] - twin.stepUnserved[t];
     }
     out.n1Failed = extra > 1e-9;
   }

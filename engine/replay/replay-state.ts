@@ -347,3 +347,23 @@ function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>, out
     for (let r = 0; r < NR; r++) out[r] += hostCounts[a] * h[r];
   });
 }
+
+/**
+ * Ready for another run of the same replay (replay.ts, Replayer): every output and accumulator
+ * zeroed, the month and bucket back at the start, no workload marked in violation. Site state
+ * is rebuilt by applyChanges at step 0, and the lag rings are written before they are read.
+ */
+export function resetForRun(st: ReplayState): void {
+  const { res } = st;
+  for (const a of [res.pairPeakInstances, res.pairPeakUtilization, res.pairCost, res.pairServed, res.pairUnserved, res.workloadUnserved, res.workloadViolations, res.workloadCost, res.siteCost, res.siteIdleCost, res.stepUnserved]) a.fill(0);
+  for (const list of [res.sitePeakAlloc, res.sitePeakNeed, res.sitePeakNeedStep, res.sitePeakNeedAbs, res.siteMonthCost, res.workloadMonthCost, res.pairMonthCost]) for (const a of list) a.fill(0);
+  for (const a of res.siteNeedCrossStep) a.fill(-1);
+  for (const perSite of res.siteNeedMonthPeak) for (const a of perSite) a.fill(0);
+  for (const ss of res.siteSeries) for (const list of [ss.capacity, ss.allocated, ss.needed]) for (const a of list) a.fill(0); // max per bucket
+  res.stepViolations.fill(0);
+  res.sloViolationSteps = 0;
+  for (const a of [st.pairRunAcc, st.wDemandMaxAcc, st.wDemandSumAcc, st.wUnservedAcc, st.wCostMark, st.pCostMark, st.violatedAt, st.lostUnserved, st.overflowIn]) a.fill(0);
+  st.violCount[0] = 0;
+  st.month = 0;
+  st.bucket = 0;
+}

@@ -30,8 +30,10 @@ import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
-import { applyChanges, createReplayState, EPS } from './replay-state';
-import { openStackStepper } from './settle-openstack';
+import { applyChanges, createReplayState, EPS, ReplayState, resetForRun } from './replay-state';
+import { EventWindows } from './event-windows';
+import { rateFor } from '../capacity/pricing';
+import { openStackStepper, SiteStep } from './settle-openstack';
 import { publicStepper } from './settle-public';
 import { closeMonth, flushBucket } from './replay-series';
 import { markViolation } from './settle-pair';
@@ -144,94 +146,132 @@ export interface ReplayResult {
 }
 
 export function replay(input: ReplayInput): ReplayResult {
-  const { model, placement, horizon: h, steps, workloads, demand } = input;
-  // ---- phase 1, the pairs: which workload runs on which site, numbered site by site ----
-  const plan = planPairs(model, placement, workloads);
-  const { sites, pairs, wPairs, overflowTarget } = plan;
-  // ---- phase 2, the scenario's events as step windows: outages (with detection), host additions, prices ----
-  const windows = eventWindows(sites, plan.siteIndex, input.events, h, steps, placement.detectionSeconds);
-  // ---- phase 3, what the run holds: per-pair constants, site state, scratch, outputs ----
-  const st = createReplayState(input, plan, windows);
-  const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
-  const { workloadUnserved, stepUnserved } = res;
-  const S = sites.length;
-  const order = overflowOrder(sites, pairs, overflowTarget);
-  const stepOpenStack = openStackStepper(st);
-  const stepPublic = publicStepper(st);
-  // demand, read in chunks of steps, step-major (demand-chunks.ts)
-  const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
-  const dChunk = chunks.rows;
-  const outageCtx: OutageContext = { pairs, wPairs, activePassive: placement.mode === 'active-passive', siteDown, siteDet: windows.siteDet, lostUnserved, D: st.D };
-  const calendar = res.months;
-  const months = calendar.length;
-  const changes = windows.changes;
-  let nextChange = 0;
-  let anyDown = false;
-  let nextMonthStep = months > 1 ? calendar[1].startStep : steps;
-  const progressEvery = Math.max(1, Math.floor(steps / 100));
-  const overflows = st.overflowTarget.some((x) => x >= 0); // else overflowIn stays 0
+  return new Replayer(input).run(input);
+}
 
-  for (let t = 0; t < steps; t++) {
-    if (nextChange < changes.length && changes[nextChange] === t) {
-      applyChanges(st, windows, t, input.noise?.priceFactor);
-      nextChange++;
-      anyDown = false;
-      for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
-    }
-    if (t >= nextMonthStep && st.month < months - 1) {
-      closeMonth(st, st.month);
-      st.month++;
-      nextMonthStep = st.month + 1 < months ? calendar[st.month + 1].startStep : steps;
-    }
-    if (B && t > 0 && t % B === 0) {
-      flushBucket(st, st.bucket, B);
-      st.bucket++;
-    }
-    const row = chunks.rowOf(t);
+/** What may change from one run of a Replayer to the next. */
+export type ReplayRun = Pick<ReplayInput, 'demand' | 'events' | 'exchangeRates' | 'noise' | 'onProgress'>;
 
-    // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
-    if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + w], t);
-    if (overflows) st.overflowIn.fill(0);
+/**
+ * A replay of fixed workloads, sites, placement, horizon and series, run any number of times
+ * with other events, exchange rates, noise or demand (Monte Carlo runs on one worker). The state,
+ * its arrays and the site steppers are made once and reset per run, so every run gets the
+ * speed of a process's first replay (settle-pair.ts: V8 folds the steppers' captured arrays into
+ * constants while one set of them exists). Each run's result is the same object, overwritten
+ * by the next run.
+ */
+export class Replayer {
+  private readonly plan: ReturnType<typeof planPairs>;
+  private readonly st: ReplayState;
+  private readonly order: number[];
+  private readonly stepOpenStack: SiteStep;
+  private readonly stepPublic: SiteStep;
+  private runs = 0;
 
-    // 2. sites, in overflow order: instances needed, what runs, then settle
-    for (let oi = 0; oi < S; oi++) {
-      const s = order[oi];
-      if (isPublic[s]) stepPublic(s, t, dChunk, row, anyDown);
-      else stepOpenStack(s, t, dChunk, row, anyDown);
-    }
+  constructor(private readonly shape: ReplayInput) {
+    const { model, placement, workloads } = shape;
+    // ---- phase 1, the pairs: which workload runs on which site, numbered site by site ----
+    this.plan = planPairs(model, placement, workloads);
+    // ---- phase 3, what the run holds: per-pair constants, site state, scratch, outputs ----
+    this.st = createReplayState(shape, this.plan, this.windowsOf(shape.events));
+    this.order = overflowOrder(this.plan.sites, this.plan.pairs, this.plan.overflowTarget);
+    this.stepOpenStack = openStackStepper(this.st);
+    this.stepPublic = publicStepper(this.st);
+  }
 
-    // 3. workloads: unserved lost to an outage, the demand series; the step's violations
-    if (anyDown) {
-      for (let w = 0; w < W; w++) {
-        if (lostUnserved[w] > EPS) {
-          workloadUnserved[w] += lostUnserved[w] * dt;
-          stepUnserved[t] += lostUnserved[w];
-          wUnservedAcc[w] += lostUnserved[w] * dt;
-          markViolation(st, w, t);
+  /** Phase 2, the scenario's events as step windows: outages (with detection), host additions, prices. */
+  private windowsOf(events: readonly ScenarioEvent[]): EventWindows {
+    const { horizon: h, steps, placement } = this.shape;
+    return eventWindows(this.plan.sites, this.plan.siteIndex, events, h, steps, placement.detectionSeconds);
+  }
+
+  run(input: ReplayRun): ReplayResult {
+    const { st, plan, order, stepOpenStack, stepPublic } = this;
+    const { placement, steps, model } = this.shape;
+    const { demand } = input;
+    const { sites, pairs, wPairs } = plan;
+    const windows = this.windowsOf(input.events);
+    if (this.runs++ > 0) resetForRun(st);
+    st.zoneLoss = windows.zoneLoss;
+    sites.forEach((site, s) => { st.rate[s] = rateFor(site.currency, model.settings.reportingCurrency, input.exchangeRates); });
+    const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
+    const { workloadUnserved, stepUnserved } = res;
+    const S = sites.length;
+    // demand, read in chunks of steps, step-major (demand-chunks.ts)
+    const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
+    const dChunk = chunks.rows;
+    const outageCtx: OutageContext = { pairs, wPairs, activePassive: placement.mode === 'active-passive', siteDown, siteDet: windows.siteDet, lostUnserved, D: st.D };
+    const calendar = res.months;
+    const months = calendar.length;
+    const changes = windows.changes;
+    let nextChange = 0;
+    let anyDown = false;
+    let nextMonthStep = months > 1 ? calendar[1].startStep : steps;
+    const progressEvery = Math.max(1, Math.floor(steps / 100));
+    const overflows = st.overflowTarget.some((x) => x >= 0); // else overflowIn stays 0
+
+    for (let t = 0; t < steps; t++) {
+      if (nextChange < changes.length && changes[nextChange] === t) {
+        applyChanges(st, windows, t, input.noise?.priceFactor);
+        nextChange++;
+        anyDown = false;
+        for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
+      }
+      if (t >= nextMonthStep && st.month < months - 1) {
+        closeMonth(st, st.month);
+        st.month++;
+        nextMonthStep = st.month + 1 < months ? calendar[st.month + 1].startStep : steps;
+      }
+      if (B && t > 0 && t % B === 0) {
+        flushBucket(st, st.bucket, B);
+        st.bucket++;
+      }
+      const row = chunks.rowOf(t);
+
+      // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
+      if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + w], t);
+      if (overflows) st.overflowIn.fill(0);
+
+      // 2. sites, in overflow order: instances needed, what runs, then settle
+      for (let oi = 0; oi < S; oi++) {
+        const s = order[oi];
+        if (isPublic[s]) stepPublic(s, t, dChunk, row, anyDown);
+        else stepOpenStack(s, t, dChunk, row, anyDown);
+      }
+
+      // 3. workloads: unserved lost to an outage, the demand series; the step's violations
+      if (anyDown) {
+        for (let w = 0; w < W; w++) {
+          if (lostUnserved[w] > EPS) {
+            workloadUnserved[w] += lostUnserved[w] * dt;
+            stepUnserved[t] += lostUnserved[w];
+            wUnservedAcc[w] += lostUnserved[w] * dt;
+            markViolation(st, w, t);
+          }
+          lostUnserved[w] = 0;
         }
-        lostUnserved[w] = 0;
       }
-    }
-    if (B) {
-      for (let w = 0; w < W; w++) {
-        const d = dChunk[row + w];
-        if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
-        wDemandSumAcc[w] += d;
+      if (B) {
+        for (let w = 0; w < W; w++) {
+          const d = dChunk[row + w];
+          if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
+          wDemandSumAcc[w] += d;
+        }
       }
+      const stepViol = st.violCount[0];
+      st.violCount[0] = 0;
+      res.stepViolations[t] = stepViol;
+      if (stepViol > 0) res.sloViolationSteps++;
+      if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
     }
-    const stepViol = st.violCount[0];
-    st.violCount[0] = 0;
-    res.stepViolations[t] = stepViol;
-    if (stepViol > 0) res.sloViolationSteps++;
-    if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
+    closeMonth(st, st.month);
+    if (B) flushBucket(st, st.bucket, steps - st.bucket * B);
+    for (let p = 0; p < P; p++) {
+      res.workloadCost[st.pw[p]] += res.pairCost[p];
+      res.pairServed[p] *= dt;
+    }
+    return res;
   }
-  closeMonth(st, st.month);
-  if (B) flushBucket(st, st.bucket, steps - st.bucket * B);
-  for (let p = 0; p < P; p++) {
-    res.workloadCost[st.pw[p]] += res.pairCost[p];
-    res.pairServed[p] *= dt;
-  }
-  return res;
 }
 
 /** Sites ordered so that a site comes before every site it overflows to; ties by name. */
