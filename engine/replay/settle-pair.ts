@@ -9,11 +9,11 @@
  * step), so no pass over the workloads is needed per step.
  *
  * V8 folds a closure's captured arrays into constants only while one closure of it exists: on a
- * process's first replay. Later replays in the same process (Monte Carlo runs on a worker, a
- * recommendation's second simulation, the editor's worker) run this code about twice as slowly
- * (measured: 0.98 s against 0.52 s for 1,000 workloads × 4 sites × a year at 1 h). Plain
- * functions with the arrays in locals ran at 0.82–0.86 s on every replay: slower for the one
- * replay of a `headroom simulate`, so the closure stays.
+ * process's first replay. A later replay with new closures runs this code about twice as slowly
+ * (measured: 0.98 s against 0.52 s for 1,000 workloads × 4 sites × a year at 1 h); plain
+ * functions with the arrays in locals ran at 0.82–0.86 s on every replay. So the closures stay,
+ * and runs that repeat a replay keep one set of them (replay.ts, Replayer: Monte Carlo). A
+ * recommendation's second simulation and the editor worker's later ones still make new ones.
  *
  * A closure over the run's arrays, made once per replay and inlined by V8 into the site loops
  * (settle-openstack.ts, settle-public.ts): a function reading the arrays from the state object
