@@ -282,6 +282,13 @@ export interface ResampledTrace {
 const resampled = new WeakMap<TraceSeries, Map<string, ResampledTrace>>();
 
 /**
+ * Part of every stored resampled series' key (trace-store.ts): raise it with any change to what
+ * resampleTrace, alignTrace, sampleInterval or demandStats compute, so that no store entry made
+ * by the old code is read by the new.
+ */
+export const RESAMPLED_VERSION = 1;
+
+/**
  * resampleTrace, once per trace series, horizon and extend mode (the result is read-only): from
  * memory, else from the trace store when the series' source is known, else computed (and stored
  * later, with its statistics, by PlanDemand.persist).
@@ -289,7 +296,7 @@ const resampled = new WeakMap<TraceSeries, Map<string, ResampledTrace>>();
 export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number, store?: TraceStore): ResampledTrace {
   let byKey = resampled.get(series);
   if (!byKey) resampled.set(series, (byKey = new Map()));
-  const spec = `${h.start}/${h.end}/${h.step}/${extend}/${steps}`;
+  const spec = `${h.start}/${h.end}/${h.step}/${extend}/${steps}/v${RESAMPLED_VERSION}`;
   let r = byKey.get(spec);
   if (!r) {
     const key = store && series.source ? resampledKey(series.source, spec) : undefined;
