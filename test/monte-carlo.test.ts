@@ -7,6 +7,7 @@ import { simulate } from '../engine/replay/simulate';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { replay, Replayer } from '../engine/replay/replay';
 import * as path from 'path';
+import { placementWithShares } from '../engine/model/model';
 import { constWorkload, doc, placement, publicSite, scenario } from './sim-helpers';
 
 /** A public site in USD, reported in KRW at 1,400: one instance of 0.1 USD/h for one hour costs 140 KRW. */
@@ -133,5 +134,23 @@ describe('Replayer (one replay state for many runs)', function () {
     }
     // the last run had the default scenario's events and rates: the simulation's own result
     assert.deepEqual(replayer.run({ demand: base.demand, events: p.scenario.events, exchangeRates: p.exchangeRates }), base.result);
+  });
+
+  it('replay() refills the previous replay\'s state for one of the same size and hands back a result of its own: each equals a fresh replay, and later replays leave it alone', () => {
+    const FIX = path.join(FIXTURES, 'toss-hybrid');
+    const a = analyzePaths([FIX], { cwd: FIX });
+    const sims = ['default', 'aws-outage-at-peak', 'fx-shock', 'growth-2027'].map((sc) => simulate(a, { scenario: sc }));
+    const inputs = sims.map((sim) => ({ model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480 }));
+    // the same workloads with other shares (same pairs): a recommendation's second simulation
+    const [name, wp] = [...inputs[0].placement.workloads].find(([, x]) => x.shares.size >= 2)!;
+    const sites = [...wp.shares.keys()];
+    const swapped = Object.fromEntries(sites.map((site, i) => [site, wp.shares.get(sites[(i + 1) % sites.length])!]));
+    const shifted = { ...inputs[0], placement: placementWithShares(inputs[0].placement, { [name]: swapped }) };
+    const results = [...inputs, shifted].map((input) => replay(input));
+    const fresh = [...inputs, shifted].map((input) => new Replayer(input).run(input));
+    results.forEach((r, i) => assert.deepEqual(r, fresh[i], `replay ${i}`));
+    // the first result still holds its own numbers after four more replays refilled the state
+    assert.deepEqual(results[0], sims[0].result);
+    assert.notEqual(results[0].pairServed, results[1].pairServed);
   });
 });

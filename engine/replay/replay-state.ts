@@ -109,7 +109,22 @@ export interface StepScratch {
   commitScratch: Float64Array[];
 }
 
+/**
+ * What settlePair counts (settle-pair.ts), in the replay's own arrays: its closure captures them,
+ * and a Replayer keeps them from run to run. Copied into the run's result at its end.
+ */
+export interface PairTally {
+  pairServed: Float64Array;
+  pairPeakInstances: Float64Array;
+  pairPeakUtilization: Float64Array;
+  pairUnserved: Float64Array;
+  workloadUnserved: Float64Array;
+  workloadViolations: Float64Array;
+  stepUnserved: Float64Array;
+}
+
 export interface ReplayState extends PairConstants, SiteState, StepScratch {
+  tally: PairTally;
   W: number;
   P: number;
   dt: number;
@@ -278,6 +293,11 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
   };
 }
 
+/** Steps per chart bucket (0: no series). */
+export function bucketSteps(input: Pick<ReplayInput, 'steps' | 'buckets'>): number {
+  return input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(input.steps / input.buckets)) : 0;
+}
+
 export function createReplayState(input: ReplayInput, plan: PairPlan, windows: EventWindows): ReplayState {
   const { steps, workloads, horizon: h } = input;
   const { sites, pairs } = plan;
@@ -287,7 +307,7 @@ export function createReplayState(input: ReplayInput, plan: PairPlan, windows: E
   const c = pairConstants(input, plan, packers);
   const ss = siteState(input, plan, c, packers, windows.zoneLoss);
   const perStep = input.perStep !== false;
-  const B = input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(steps / input.buckets)) : 0;
+  const B = bucketSteps(input);
   const months = calendarMonths(h.start, h.step, steps, input.model.settings.timezone);
   const res = outputs(input, plan, ss, months, B, perStep);
   return {
@@ -299,6 +319,7 @@ export function createReplayState(input: ReplayInput, plan: PairPlan, windows: E
     typeRunning: ss.typeNames.map((n) => new Float64Array(n.length)),
     coverScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
     commitScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
+    tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps) },
     W, P, dt: h.step, hours: h.step / SECONDS_PER_HOUR, B, perStep, needLimit: 1 - input.placement.headroomTarget,
     res,
     siteUtilSeries: res.siteUtil,
@@ -349,7 +370,7 @@ function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>, out
 }
 
 /**
- * Ready for another run of the same replay (replay.ts, Replayer): every output and accumulator
+ * Ready for another run of the same replay (replay.ts, Replayer): every output, tally and accumulator
  * zeroed, the month and bucket back at the start, no workload marked in violation. Site state
  * is rebuilt by applyChanges at step 0, and the lag rings are written before they are read.
  */
@@ -362,6 +383,7 @@ export function resetForRun(st: ReplayState): void {
   for (const ss of res.siteSeries) for (const list of [ss.capacity, ss.allocated, ss.needed]) for (const a of list) a.fill(0); // max per bucket
   res.stepViolations.fill(0);
   res.sloViolationSteps = 0;
+  for (const a of Object.values(st.tally)) a.fill(0);
   for (const a of [st.pairRunAcc, st.wDemandMaxAcc, st.wDemandSumAcc, st.wUnservedAcc, st.wCostMark, st.pCostMark, st.violatedAt, st.lostUnserved, st.overflowIn]) a.fill(0);
   st.violCount[0] = 0;
   st.month = 0;

@@ -30,7 +30,7 @@ import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
-import { applyChanges, createReplayState, EPS, ReplayState, resetForRun } from './replay-state';
+import { applyChanges, bucketSteps, createReplayState, EPS, PairTally, ReplayState, resetForRun } from './replay-state';
 import { EventWindows } from './event-windows';
 import { rateFor } from '../capacity/pricing';
 import { openStackStepper, SiteStep } from './settle-openstack';
@@ -145,8 +145,18 @@ export interface ReplayResult {
   workloadUnservedSeries: Float64Array[];
 }
 
+/** This thread's Replayer from its last replay(), refilled for the next one of the same size. */
+let kept: Replayer | undefined;
+
+/**
+ * One replay. The Replayer of the thread's previous replay is refilled for it when the sizes
+ * match (a recommendation's second simulation, the editor worker's next one), so it runs at the
+ * speed of a first replay (settle-pair.ts); each refill makes a new result object, so the
+ * result returned here is the caller's.
+ */
 export function replay(input: ReplayInput): ReplayResult {
-  return new Replayer(input).run(input);
+  if (!kept || !kept.refill(input)) kept = new Replayer(input);
+  return kept.run(input);
 }
 
 /** What may change from one run of a Replayer to the next. */
@@ -161,14 +171,14 @@ export type ReplayRun = Pick<ReplayInput, 'demand' | 'events' | 'exchangeRates' 
  * by the next run.
  */
 export class Replayer {
-  private readonly plan: ReturnType<typeof planPairs>;
+  private plan: ReturnType<typeof planPairs>;
   private readonly st: ReplayState;
-  private readonly order: number[];
+  private order: number[];
   private readonly stepOpenStack: SiteStep;
   private readonly stepPublic: SiteStep;
   private runs = 0;
 
-  constructor(private readonly shape: ReplayInput) {
+  constructor(private shape: ReplayInput) {
     const { model, placement, workloads } = shape;
     // ---- phase 1, the pairs: which workload runs on which site, numbered site by site ----
     this.plan = planPairs(model, placement, workloads);
@@ -177,6 +187,23 @@ export class Replayer {
     this.order = overflowOrder(this.plan.sites, this.plan.pairs, this.plan.overflowTarget);
     this.stepOpenStack = openStackStepper(this.st);
     this.stepPublic = publicStepper(this.st);
+  }
+
+  /**
+   * Takes another replay of the same size (pairs, workloads, steps, step length, chart buckets):
+   * its state is built and copied into this one's arrays, so the steppers made for this one
+   * serve it; false when a size differs. Results of earlier runs are overwritten.
+   */
+  refill(input: ReplayInput): boolean {
+    const plan = planPairs(input.model, input.placement, input.workloads);
+    const { st } = this;
+    if (plan.pairs.length !== st.P || input.workloads.length !== st.W || input.steps !== this.shape.steps || input.horizon.step !== st.dt || bucketSteps(input) !== st.B) return false;
+    this.shape = input;
+    this.plan = plan;
+    refillInPlace(st as unknown as Record<string, unknown>, createReplayState(input, plan, this.windowsOf(input.events)) as unknown as Record<string, unknown>);
+    this.order = overflowOrder(plan.sites, plan.pairs, plan.overflowTarget);
+    this.runs = 0;
+    return true;
   }
 
   /** Phase 2, the scenario's events as step windows: outages (with detection), host additions, prices. */
@@ -195,7 +222,7 @@ export class Replayer {
     st.zoneLoss = windows.zoneLoss;
     sites.forEach((site, s) => { st.rate[s] = rateFor(site.currency, model.settings.reportingCurrency, input.exchangeRates); });
     const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
-    const { workloadUnserved, stepUnserved } = res;
+    const { workloadUnserved, stepUnserved } = st.tally;
     const S = sites.length;
     // demand, read in chunks of steps, step-major (demand-chunks.ts)
     const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
@@ -266,6 +293,9 @@ export class Replayer {
     }
     closeMonth(st, st.month);
     if (B) flushBucket(st, st.bucket, steps - st.bucket * B);
+    // the tally settlePair kept (replay-state.ts) into the result
+    const { tally } = st;
+    for (const k of Object.keys(tally) as (keyof PairTally)[]) res[k].set(tally[k]);
     for (let p = 0; p < P; p++) {
       res.workloadCost[st.pw[p]] += res.pairCost[p];
       res.pairServed[p] *= dt;
@@ -299,4 +329,18 @@ export function overflowOrder(sites: readonly Site[], pairs: readonly PairInfo[]
   }
   if (out.length !== S) throw new Error('overflowTo forms a cycle (lint rule overflow-cycle)');
   return out;
+}
+
+/**
+ * Copies `fresh` into `target`: a typed array into the one of the same kind and length there
+ * (arrays the steppers captured keep their identity), the tally likewise, anything else assigned
+ * (the result object is a new one).
+ */
+function refillInPlace(target: Record<string, unknown>, fresh: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(fresh)) {
+    const old = target[k];
+    if (ArrayBuffer.isView(v) && ArrayBuffer.isView(old) && old.constructor === v.constructor && (old as Float64Array).length === (v as Float64Array).length) (old as Float64Array).set(v as Float64Array);
+    else if (k === 'tally' && old && typeof old === 'object') refillInPlace(old as Record<string, unknown>, v as Record<string, unknown>);
+    else target[k] = v;
+  }
 }

@@ -12,8 +12,10 @@
  * process's first replay. A later replay with new closures runs this code about twice as slowly
  * (measured: 0.98 s against 0.52 s for 1,000 workloads × 4 sites × a year at 1 h); plain
  * functions with the arrays in locals ran at 0.82–0.86 s on every replay. So the closures stay,
- * and runs that repeat a replay keep one set of them (replay.ts, Replayer: Monte Carlo). A
- * recommendation's second simulation and the editor worker's later ones still make new ones.
+ * and a thread keeps one set of them (replay.ts, Replayer): Monte Carlo runs reuse their
+ * worker's, and replay() refills the previous replay's state for one of the same size (a
+ * recommendation's second simulation, the editor worker's next one). What this closure counts
+ * lives in the state's tally (replay-state.ts), copied into each run's result.
  *
  * A closure over the run's arrays, made once per replay and inlined by V8 into the site loops
  * (settle-openstack.ts, settle-public.ts): a function reading the arrays from the state object
@@ -26,8 +28,8 @@ import { EPS, ReplayState } from './replay-state';
 export type SettlePair = (p: number, t: number, zl: number) => void;
 
 export function pairSettler(st: ReplayState): SettlePair {
-  const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, res } = st;
-  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved } = res;
+  const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally } = st;
+  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved } = tally;
   /** Workload w violates the SLO at step t: counted once per step, however many of its pairs do. */
   function violate(w: number, t: number): void {
     if (violatedAt[w] !== t + 1) {
@@ -73,7 +75,7 @@ export function pairSettler(st: ReplayState): SettlePair {
 export function markViolation(st: ReplayState, w: number, t: number): void {
   if (st.violatedAt[w] !== t + 1) {
     st.violatedAt[w] = t + 1;
-    st.res.workloadViolations[w]++;
+    st.tally.workloadViolations[w]++;
     st.violCount[0]++;
   }
 }
