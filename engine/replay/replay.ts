@@ -147,6 +147,7 @@ export interface ReplayResult {
 
 /** This thread's Replayer from its last replay(), refilled for the next one of the same size. */
 let kept: Replayer | undefined;
+let keptBusy = false;
 
 /**
  * One replay. The Replayer of the thread's previous replay is refilled for it when the sizes
@@ -155,8 +156,14 @@ let kept: Replayer | undefined;
  * result returned here is the caller's.
  */
 export function replay(input: ReplayInput): ReplayResult {
+  if (keptBusy) return new Replayer(input).run(input); // a replay started from a progress callback of another
   if (!kept || !kept.refill(input)) kept = new Replayer(input);
-  return kept.run(input);
+  keptBusy = true;
+  try {
+    return kept.run(input);
+  } finally {
+    keptBusy = false;
+  }
 }
 
 /** What may change from one run of a Replayer to the next. */
