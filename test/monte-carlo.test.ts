@@ -153,4 +153,16 @@ describe('Replayer (one replay state for many runs)', function () {
     assert.deepEqual(results[0], sims[0].result);
     assert.notEqual(results[0].pairServed, results[1].pairServed);
   });
+
+  it('a replay started from another\'s progress callback runs on its own state; both equal fresh replays', () => {
+    const FIX = path.join(FIXTURES, 'toss-hybrid');
+    const a = analyzePaths([FIX], { cwd: FIX });
+    const sim = simulate(a, { scenario: 'default' });
+    const input = { model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480 };
+    let inner: ReturnType<typeof replay> | undefined;
+    const outer = replay({ ...input, onProgress: (f) => { if (!inner && f > 0.5) inner = replay(input); } });
+    assert.ok(inner);
+    assert.deepEqual(outer, sim.result);
+    assert.deepEqual(inner, sim.result);
+  });
 });
