@@ -141,6 +141,15 @@ describe('trace store: resampled series', () => {
     assert.deepEqual(runWith(dir, again).result, reference.result);
     await again.flush();
     for (const e of resampledEntries(storeDir)) assert.ok(again.resampled(e.slice(2, -4)), `${e} rewritten whole`);
+    // bytes changed in place (the size and header intact): a value no longer matches the stored peak, so the entry is not used
+    for (const e of resampledEntries(storeDir)) {
+      const f = path.join(storeDir, e);
+      const bytes = fs.readFileSync(f);
+      bytes.writeDoubleLE(1e9, 16 + 8 * 6 + 8 * 3); // the fourth step's value, after the header and six statistics
+      fs.writeFileSync(f, bytes);
+      assert.equal(again.resampled(e.slice(2, -4)), undefined, `${e} refused`);
+    }
+    assert.deepEqual(runWith(dir, TraceStore.open(storeDir)!).result, reference.result);
     // known by identity, then its c- entry removed before the arrays are used: the CSV is parsed again
     const file = path.join(dir, 's.csv');
     const st = fs.statSync(file, { bigint: true });

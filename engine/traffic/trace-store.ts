@@ -155,7 +155,16 @@ function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
   const stats = Object.fromEntries(STAT_FIELDS.map((k, i) => [k, dv.getFloat64(16 + 8 * i, true)])) as unknown as DemandStats;
   const warnings = JSON.parse(Buffer.from(ab, R_HEADER + 8 * n, wlen).toString('utf8')) as TrafficWarning[];
   if (!Array.isArray(warnings)) return undefined;
-  return { out: new Float64Array(ab, R_HEADER, n), warnings, stats };
+  const out = new Float64Array(ab, R_HEADER, n);
+  // a cheap check of the bytes (a block zeroed by a crash, say): every value finite and not
+  // negative, and the largest the stored peak
+  let peak = 0;
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if (!(v >= 0 && v < Infinity)) return undefined;
+    if (v > peak) peak = v;
+  }
+  return peak === stats.peak ? { out, warnings, stats } : undefined;
 }
 
 /** The cache of one process: a folder, or nothing when turned off or not creatable. */
