@@ -119,13 +119,14 @@ describe('memory limit', function () {
 
   it('the estimate adds up per step, per pair and per workload', () => {
     // 1 workload, 2 pairs, 2 sites, 525,600 steps, no trace, 480 buckets, 14 months:
-    // per step 10 + 2 × 80 + 0 + 24 = 194 B → 101,966,400 B
-    // per pair (40 + 14 + 480) × 8 = 4,272 B; per workload (2,000 + 64 + 14 + 1,920) × 8 = 31,984 B
+    // per step 18 + 2 × 80 + 0 + 24 = 202 B → 106,171,200 B
+    // per pair (44 + 14 + 480) × 8 = 4,304 B; per workload (2,000 + 64 + 14 + 1,920) × 8 = 31,984 B
     // per site (6 × 3 × 480 + 6 × 14) × 8 = 69,792 B; base 160 MiB = 167,772,160 B
+    // total 274,123,536 B = 261.4 MiB
     const bytes = streamedRunBytes({ workloads: 1, pairs: 2, sites: 2, steps: 525600, traces: 0, buckets: 480, months: 14 });
-    assert.equal(bytes, 167772160 + 101966400 + 2 * 4272 + 31984 + 2 * 69792);
+    assert.equal(bytes, 167772160 + 106171200 + 2 * 4304 + 31984 + 2 * 69792);
     assert.equal(overBudget(bytes, 'x', { bytes: 2 ** 30, from: 'test' }), undefined);
-    assert.equal(overBudget(bytes, 'the run', { bytes: 100 * 2 ** 20, from: 'test' }), 'the run needs about 257 MiB of memory; the limit is 100 MiB (test)');
+    assert.equal(overBudget(bytes, 'the run', { bytes: 100 * 2 ** 20, from: 'test' }), 'the run needs about 261 MiB of memory; the limit is 100 MiB (test)');
   });
 
   it('HEADROOM_MEMORY_LIMIT takes bytes or a unit; anything else is an error that names it', () => {

@@ -37,18 +37,19 @@ export function monthsSpanned(steps: number, stepSeconds: number): number {
 const BASE_BYTES = 160 * 2 ** 20;
 
 /**
- * Bytes a streamed run holds at its peak. Per step: unserved (8 B) and violations (2 B), per site
+ * Bytes a streamed run holds at its peak. Per step: unserved (8 B, and 8 B more in the replay's
+ * own tally, replay-state.ts) and violations (2 B), per site
  * the utilization of each of 6 resources and up to 4 public instance types (80 B); per distinct
  * trace its resampled series (8 B); the statistics pass holds one workload's base and grown series
- * and simple-statistics' quantile copy (24 B). Per pair about 40 constants and accumulators, its
+ * and simple-statistics' quantile copy (24 B). Per pair about 44 constants, accumulators and tallies, its
  * monthly cost and bucketed series; per workload its model, source positions, generator and report
  * entry (about 16 KB, measured on 10,000 generated workloads) and four bucketed series; the demand
  * chunk is 64 steps × workloads.
  */
 export function streamedRunBytes(s: RunShape): number {
   const nb = s.buckets ?? 0;
-  const perStep = 10 + s.sites * 80 + s.traces * F64 + 3 * F64;
-  const perPair = (40 + s.months + nb) * F64;
+  const perStep = 18 + s.sites * 80 + s.traces * F64 + 3 * F64;
+  const perPair = (44 + s.months + nb) * F64;
   const perWorkload = (2000 + 64 + s.months + 4 * nb) * F64;
   const perSite = (6 * 3 * nb + 6 * s.months) * F64;
   return BASE_BYTES + s.steps * perStep + s.pairs * perPair + s.workloads * perWorkload + s.sites * perSite + (s.traceSamples ?? 0) * 16;
