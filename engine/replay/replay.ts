@@ -20,7 +20,9 @@
  * settle; settle-public.ts: autoscaling lag, quota, costs; both through settle-pair.ts, which
  * also counts each workload's SLO violation once per step), then the demand lost to an outage
  * and the demand series here, and the month and bucket series (replay-series.ts).
- * Nothing is allocated in the loop except on contention steps (allocation.ts).
+ * Nothing is allocated in the loop except on contention steps (allocation.ts). A Replayer holds
+ * the state and steppers for repeated replays of one size (Monte Carlo runs, a thread's next
+ * replay()), so that each runs as fast as a process's first (settle-pair.ts says why).
  */
 import { CalendarMonth } from '../traffic/calendar-months';
 import { Horizon, Model, Placement, ScenarioEvent, Site, Workload } from '../model/model';
