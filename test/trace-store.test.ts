@@ -18,11 +18,13 @@ const arrays = (r: ReturnType<TraceCache['read']>) => {
 };
 
 describe('trace store (on-disk cache of parsed traces)', () => {
-  it('a second process reads the parsed trace from the store, identical, without the CSV', () => {
+  it('a second process reads the parsed trace from the store, identical, without the CSV', async () => {
     const dir = tempWorkspace({ 't.csv': csv(500, 1) });
     const storeDir = path.join(dir, 'store');
     const file = path.join(dir, 't.csv');
-    const first = new TraceCache({ store: TraceStore.open(storeDir) }).read(file);
+    const writer = TraceStore.open(storeDir)!;
+    const first = new TraceCache({ store: writer }).read(file);
+    await writer.flush(); // the main thread writes entries asynchronously
     // one content entry (c-<sha256>.bin: 16-byte header + 17 bytes per row) and one identity entry
     const entries = fs.readdirSync(storeDir).sort();
     assert.equal(entries.length, 2);
@@ -34,30 +36,40 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     assert.deepEqual(arrays(second), arrays(first));
   });
 
-  it('a file rewritten with the same bytes hits its content entry; changed bytes are parsed afresh', () => {
+  it('a file rewritten with the same bytes hits its content entry; changed bytes are parsed afresh', async () => {
     const dir = tempWorkspace({ 't.csv': csv(100, 2) });
     const storeDir = path.join(dir, 'store');
     const file = path.join(dir, 't.csv');
-    const before = arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file));
+    const store = TraceStore.open(storeDir)!;
+    const before = arrays(new TraceCache({ store }).read(file));
+    await store.flush();
+    assert.equal(fs.readdirSync(storeDir).filter((e) => e.startsWith('c-')).length, 1, 'the content entry');
     fs.writeFileSync(file, csv(100, 2)); // same content, new mtime/ctime (as a checkout does)
-    assert.deepEqual(arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file)), before);
+    assert.deepEqual(arrays(new TraceCache({ store }).read(file)), before);
+    await store.flush();
     assert.equal(fs.readdirSync(storeDir).filter((e) => e.startsWith('c-')).length, 1, 'no second content entry');
     fs.writeFileSync(file, csv(100, 3));
     const changed = arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file));
     assert.notDeepEqual(changed.values, before.values);
   });
 
-  it('a damaged entry is ignored, and a trace with problems is not stored', () => {
+  it('a damaged entry is ignored, and a trace with problems is not stored', async () => {
     const dir = tempWorkspace({ 't.csv': csv(50, 4), 'bad.csv': 'timestamp,value\n2027-01-01T00:00:00Z,x\n' });
     const storeDir = path.join(dir, 'store');
     const file = path.join(dir, 't.csv');
-    const good = arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file));
-    for (const e of fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'))) fs.writeFileSync(path.join(storeDir, e), 'HRT1 truncated');
+    const store = TraceStore.open(storeDir)!;
+    const good = arrays(new TraceCache({ store }).read(file));
+    await store.flush();
+    const damaged = fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'));
+    assert.equal(damaged.length, 1);
+    for (const e of damaged) fs.writeFileSync(path.join(storeDir, e), 'HRT1 truncated');
     assert.deepEqual(arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file)), good);
     const contentEntries = () => fs.readdirSync(storeDir).filter((x) => x.startsWith('c-')).length;
     const before = contentEntries();
-    const bad = new TraceCache({ store: TraceStore.open(storeDir) }).read(path.join(dir, 'bad.csv'));
+    const badStore = TraceStore.open(storeDir)!;
+    const bad = new TraceCache({ store: badStore }).read(path.join(dir, 'bad.csv'));
     assert.ok(bad.ok && bad.parsed.problems.length === 1);
+    await badStore.flush();
     assert.equal(contentEntries(), before, 'no content entry for bad.csv');
   });
 

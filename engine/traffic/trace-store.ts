@@ -23,6 +23,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isMainThread } from 'worker_threads';
 import type { ParsedTrace } from './trace-csv';
 import type { TrafficWarning } from './traffic';
 import type { DemandStats } from './demand-statistics';
@@ -91,15 +92,13 @@ function writeAtomic(file: string, data: Uint8Array | string): void {
   }
 }
 
-function encode(p: ParsedTrace): Buffer {
+/** A parsed trace as the pieces of its file (header, times, values, offset flags): views on its arrays, not a copy. */
+function encode(p: ParsedTrace): Uint8Array[] {
   const n = p.wall.length;
-  const buf = Buffer.alloc(HEADER + 17 * n);
-  buf.write(FORMAT, 0, 'latin1');
-  buf.writeUInt32LE(n, 4);
-  Buffer.from(p.wall.buffer, p.wall.byteOffset, 8 * n).copy(buf, HEADER);
-  Buffer.from(p.values.buffer, p.values.byteOffset, 8 * n).copy(buf, HEADER + 8 * n);
-  Buffer.from(p.hasOffset.buffer, p.hasOffset.byteOffset, n).copy(buf, HEADER + 16 * n);
-  return buf;
+  const head = Buffer.alloc(HEADER);
+  head.write(FORMAT, 0, 'latin1');
+  head.writeUInt32LE(n, 4);
+  return [head, new Uint8Array(p.wall.buffer, p.wall.byteOffset, 8 * n), new Uint8Array(p.values.buffer, p.values.byteOffset, 8 * n), new Uint8Array(p.hasOffset.buffer, p.hasOffset.byteOffset, n)];
 }
 
 /**
@@ -221,9 +220,7 @@ export class TraceStore {
 
   /** Stores a resampled series under `key`, asynchronously (flush, or the process before it exits, waits for it). */
   putResampled(key: string, e: ResampledEntry): void {
-    const done = writeAtomicLater(path.join(this.dir, `r-${key}.bin`), encodeResampled(e));
-    this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
+    this.later(path.join(this.dir, `r-${key}.bin`), encodeResampled(e));
   }
 
   /** Resolves when every write started so far has finished. */
@@ -231,13 +228,25 @@ export class TraceStore {
     await Promise.all([...this.pending]);
   }
 
-  /** Remembers a clean parse under its content hash, and the file's identity under that hash. */
+  /** Remembers a clean parse under its content hash, and the file's identity under that hash (asynchronously on the main thread: flush waits). */
   put(absPath: string, st: fs.BigIntStats, hash: string, parsed: ParsedTrace | undefined): void {
-    if (parsed) {
-      if (parsed.problems.length) return;
-      writeAtomic(path.join(this.dir, `c-${hash}.bin`), encode(parsed));
+    const identity = path.join(this.dir, `i-${identityOf(absPath, st)}`);
+    if (parsed?.problems.length) return;
+    if (isMainThread) {
+      // on the main thread the thread pool writes while lint and the replay go on; an identity
+      // read before its content entry lands finds none, and the CSV is read (byIdentity)
+      if (parsed) this.later(path.join(this.dir, `c-${hash}.bin`), encode(parsed));
+      this.later(identity, [Buffer.from(hash, 'latin1')]);
+      return;
     }
-    writeAtomic(path.join(this.dir, `i-${identityOf(absPath, st)}`), hash);
+    if (parsed) writeAtomic(path.join(this.dir, `c-${hash}.bin`), Buffer.concat(encode(parsed)));
+    writeAtomic(identity, hash);
+  }
+
+  private later(file: string, pieces: Uint8Array[]): void {
+    const done = writeAtomicLater(file, pieces);
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
   }
 }
 
