@@ -220,7 +220,7 @@ function countedResources(sites: readonly Site[], c: PairConstants): number[][] 
   });
 }
 
-function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers: (FlavorPacker | undefined)[], zoneLoss: (Float64Array | undefined)[]): SiteState {
+function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers: (FlavorPacker | undefined)[]): SiteState {
   const { sites, pairs } = plan;
   const S = sites.length;
   const siteResources = countedResources(sites, c);
@@ -255,7 +255,7 @@ function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers
       return { count: Float64Array.from(typeNames[i].map((n) => byType.get(n)?.count ?? 0)), hourly: Float64Array.from(typeNames[i].map((n) => byType.get(n)?.hourly ?? 0)) };
     }),
     quotaOf,
-    zoneLoss,
+    zoneLoss: sites.map(() => undefined),
   };
 }
 
@@ -298,14 +298,15 @@ export function bucketSteps(input: Pick<ReplayInput, 'steps' | 'buckets'>): numb
   return input.buckets && input.buckets > 0 ? Math.max(1, Math.ceil(input.steps / input.buckets)) : 0;
 }
 
-export function createReplayState(input: ReplayInput, plan: PairPlan, windows: EventWindows): ReplayState {
+/** The state of a replay before its first run; the run sets its zone losses (Replayer.run: the events are the run's). */
+export function createReplayState(input: ReplayInput, plan: PairPlan): ReplayState {
   const { steps, workloads, horizon: h } = input;
   const { sites, pairs } = plan;
   const P = pairs.length;
   const W = workloads.length;
   const packers = sites.map((s) => (s.type === 'openstack' ? new FlavorPacker(s.aggregates, s.flavors) : undefined));
   const c = pairConstants(input, plan, packers);
-  const ss = siteState(input, plan, c, packers, windows.zoneLoss);
+  const ss = siteState(input, plan, c, packers);
   const perStep = input.perStep !== false;
   const B = bucketSteps(input);
   const months = calendarMonths(h.start, h.step, steps, input.model.settings.timezone);
@@ -376,13 +377,13 @@ function aggregateTotals(site: OpenStackSite, hostCounts: ArrayLike<number>, out
  */
 export function resetForRun(st: ReplayState): void {
   const { res } = st;
-  for (const a of [res.pairPeakInstances, res.pairPeakUtilization, res.pairCost, res.pairServed, res.pairUnserved, res.workloadUnserved, res.workloadViolations, res.workloadCost, res.siteCost, res.siteIdleCost, res.stepUnserved]) a.fill(0);
+  // (the tally's arrays in the result are copied over whole at the end of the run)
+  for (const a of [res.pairCost, res.workloadCost, res.siteCost, res.siteIdleCost]) a.fill(0);
   for (const list of [res.sitePeakAlloc, res.sitePeakNeed, res.sitePeakNeedStep, res.sitePeakNeedAbs, res.siteMonthCost, res.workloadMonthCost, res.pairMonthCost]) for (const a of list) a.fill(0);
   for (const a of res.siteNeedCrossStep) a.fill(-1);
   for (const perSite of res.siteNeedMonthPeak) for (const a of perSite) a.fill(0);
   for (const ss of res.siteSeries) for (const list of [ss.capacity, ss.allocated, ss.needed]) for (const a of list) a.fill(0); // max per bucket
-  res.stepViolations.fill(0);
-  res.sloViolationSteps = 0;
+  res.sloViolationSteps = 0; // (stepViolations is written at every step)
   for (const a of Object.values(st.tally)) a.fill(0);
   for (const a of [st.pairRunAcc, st.wDemandMaxAcc, st.wDemandSumAcc, st.wUnservedAcc, st.wCostMark, st.pCostMark, st.violatedAt, st.lostUnserved, st.overflowIn]) a.fill(0);
   st.violCount[0] = 0;

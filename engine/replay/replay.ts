@@ -192,7 +192,7 @@ export class Replayer {
     // ---- phase 1, the pairs: which workload runs on which site, numbered site by site ----
     this.plan = planPairs(model, placement, workloads);
     // ---- phase 3, what the run holds: per-pair constants, site state, scratch, outputs ----
-    this.st = createReplayState(shape, this.plan, this.windowsOf(shape.events));
+    this.st = createReplayState(shape, this.plan);
     this.order = overflowOrder(this.plan.sites, this.plan.pairs, this.plan.overflowTarget);
     this.stepOpenStack = openStackStepper(this.st);
     this.stepPublic = publicStepper(this.st);
@@ -209,7 +209,7 @@ export class Replayer {
     if (plan.pairs.length !== st.P || input.workloads.length !== st.W || input.steps !== this.shape.steps || input.horizon.step !== st.dt || bucketSteps(input) !== st.B) return false;
     this.shape = input;
     this.plan = plan;
-    refillInPlace(st as unknown as Record<string, unknown>, createReplayState(input, plan, this.windowsOf(input.events)) as unknown as Record<string, unknown>);
+    refillInPlace(st as unknown as Record<string, unknown>, createReplayState(input, plan) as unknown as Record<string, unknown>);
     this.order = overflowOrder(plan.sites, plan.pairs, plan.overflowTarget);
     this.runs = 0;
     return true;
