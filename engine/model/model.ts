@@ -431,6 +431,18 @@ function declaredNames(docs: readonly ValidatedDocument[]): Record<string, Set<s
 
 
 /** A copy of a placement with some workloads' shares replaced (percent per site). */
+/** The (workload, site) pairs some workload placements make (each share, and the overflow target), and the sites they touch. */
+export function placedPairs(wps: Iterable<WorkloadPlacement>): { pairs: number; sites: Set<string> } {
+  let pairs = 0;
+  const sites = new Set<string>();
+  for (const wp of wps) {
+    pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
+    for (const s of wp.shares.keys()) sites.add(s);
+    if (wp.overflowTo) sites.add(wp.overflowTo);
+  }
+  return { pairs, sites };
+}
+
 export function placementWithShares(p: Placement, shares: Record<string, Record<string, number>>): Placement {
   const workloads = new Map(p.workloads);
   for (const [w, s] of Object.entries(shares)) {

@@ -12,7 +12,7 @@ import { TraceCache } from '../traffic/trace-file';
 import { growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
 import { PlanDemand } from '../traffic/demand-stream';
 import { MAX_STEPS, monthsSpanned, overBudget, RunShape, streamedRunBytes, wholeDemandBytes } from '../model/limits';
-import { placementWithShares } from '../model/model';
+import { placedPairs, placementWithShares } from '../model/model';
 import { DemandStats, demandStats } from '../traffic/demand-statistics';
 
 export interface SimulationOptions {
@@ -59,8 +59,7 @@ function warningsOf(plan: RunPlan, source: PlanDemand): Simulation['warnings'] {
 }
 
 /** Demand held whole, per workload: base (before growth) and grown. Unscaled shared traces share their array. */
-export function buildDemand(plan: RunPlan, steps: number): { base: Float64Array[]; demand: Float64Array[]; warnings: Simulation['warnings'] } {
-  const source = demandOf(plan, steps);
+export function buildDemand(plan: RunPlan, steps: number, source = demandOf(plan, steps)): { base: Float64Array[]; demand: Float64Array[]; warnings: Simulation['warnings'] } {
   const base: Float64Array[] = [];
   const demand: Float64Array[] = [];
   const growth = growthSeries(plan.scenario.growthPerMonth, plan.horizon, steps);
@@ -115,34 +114,26 @@ export function demandStatistics(plan: RunPlan, source: PlanDemand, steps: numbe
 /** The shape of a run for the memory estimate (limits.ts). */
 export function runShape(plan: RunPlan, steps: number, buckets: number): RunShape {
   const distinct = new Set([...plan.traces.values()]);
-  let pairs = 0;
-  const sites = new Set<string>();
-  for (const w of plan.workloads) {
-    const wp = plan.placement.workloads.get(w.name);
-    if (!wp) continue;
-    pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
-    for (const s of wp.shares.keys()) sites.add(s);
-    if (wp.overflowTo) sites.add(wp.overflowTo);
-  }
+  const { pairs, sites } = placedPairs(plan.workloads.flatMap((w) => plan.placement.workloads.get(w.name) ?? []));
   let samples = 0;
   for (const t of distinct) samples += t.rows ?? t.times.length;
   return { workloads: plan.workloads.length, pairs, sites: sites.size, steps, traces: distinct.size, traceSamples: samples, buckets, months: monthsSpanned(steps, plan.horizon.step) };
 }
 
 /**
- * The whole-demand arrays, built once on first use: base and grown per workload, less the
- * arrays shared traces share. Refused (SimulationLimitError) when they would pass the budget.
+ * The whole-demand arrays, built once on first use from the run's own demand source: base and
+ * grown per workload, less the arrays shared traces share. Refused (SimulationLimitError) when
+ * they, with the streamed run's estimate, would pass the budget.
  */
-function wholeDemandOnce(plan: RunPlan, steps: number, buckets: number): () => { base: Float64Array[]; demand: Float64Array[] } {
+function wholeDemandOnce(plan: RunPlan, steps: number, streamedBytes: number, source: PlanDemand): () => { base: Float64Array[]; demand: Float64Array[] } {
   let whole: { base: Float64Array[]; demand: Float64Array[] } | undefined;
   return () => {
     if (whole) return whole;
-    const source = demandOf(plan, steps);
     let arrays = 0;
     for (let w = 0; w < source.workloads; w++) arrays += (source.sharedBase(w) ? 0 : 1) + (source.grows ? 1 : 0);
-    const why = overBudget(streamedRunBytes(runShape(plan, steps, buckets)) + wholeDemandBytes(arrays, steps), `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
+    const why = overBudget(streamedBytes + wholeDemandBytes(arrays, steps), `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
     if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
-    return (whole = buildDemand(plan, steps));
+    return (whole = buildDemand(plan, steps, source));
   };
 }
 
@@ -165,7 +156,8 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const steps = stepCount(plan.horizon);
   const buckets = opts.buckets ?? 480;
   if (steps > MAX_STEPS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps; the limit is ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`);
-  const why = overBudget(streamedRunBytes(runShape(plan, steps, buckets)), `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
+  const streamedBytes = streamedRunBytes(runShape(plan, steps, buckets));
+  const why = overBudget(streamedBytes, `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
   if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
   const source = demandOf(plan, steps);
   const stats = demandStatistics(plan, source, steps);
@@ -178,7 +170,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   clock('replay');
   const failover = failoverCheck(analysis.model, plan.placement, plan.workloads, Float64Array.from(stats, (s) => s.demand.peak), plan.scenario.events);
   clock('failover');
-  const whole = wholeDemandOnce(plan, steps, buckets);
+  const whole = wholeDemandOnce(plan, steps, streamedBytes, source);
   return {
     plan, steps, stats, result, failover, warnings: warningsOf(plan, source),
     get baseDemand() {

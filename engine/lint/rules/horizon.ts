@@ -6,6 +6,7 @@
  */
 import { MAX_STEPS, monthsSpanned, overBudget, streamedRunBytes } from '../../model/limits';
 import { Rule, at } from './rule';
+import { placedPairs } from '../../model/model';
 
 export const horizon: Rule = {
   ids: ['horizon-order', 'horizon-too-large'],
@@ -29,13 +30,9 @@ export const horizon: Rule = {
       }
       const pl = sc.placement ? ctx.model.placements.get(sc.placement) : ctx.model.placements.size === 1 ? [...ctx.model.placements.values()][0] : undefined;
       if (!pl) continue;
-      let pairs = 0;
-      const sites = new Set<string>();
+      const { pairs, sites } = placedPairs(pl.workloads.values());
       const traces = new Set<string>();
-      for (const [name, wp] of pl.workloads) {
-        pairs += wp.shares.size + (wp.overflowTo ? 1 : 0);
-        for (const s of wp.shares.keys()) sites.add(s);
-        if (wp.overflowTo) sites.add(wp.overflowTo);
+      for (const name of pl.workloads.keys()) {
         const t = ctx.model.workloads.get(name)?.traffic;
         if (t?.kind === 'trace') traces.add(t.trace);
       }
