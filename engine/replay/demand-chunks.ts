@@ -10,6 +10,7 @@
  */
 import type { ReplayInput } from './replay';
 import type { DemandSource } from '../traffic/demand-stream';
+import { fillGrowth } from '../traffic/traffic';
 
 const CH = 64;
 
@@ -40,7 +41,7 @@ export class DemandChunks {
     this.start = t;
     const len = Math.min(CH, this.steps - t);
     const gk = noise?.growthK ?? 0;
-    if (gk !== 0) for (let k = 0; k < len; k++) growthChunk[k] = Math.exp(gk * (t + k) * this.dt);
+    if (gk !== 0) fillGrowth(growthChunk, gk, t, len, this.dt);
     for (let w = 0; w < W; w++) {
       // a series held whole is read in place; otherwise the source writes this chunk's steps
       let src = this.demand.whole?.(w);

@@ -1,17 +1,17 @@
 /**
  * Demand per workload as a stream of step ranges (issue 18, "Streaming replay"): the replay
  * reads 64 steps of every workload at a time, so no workload's whole series need be held. The
- * values are those of baseDemand (traffic.ts) × growth, computed element by element in the same
- * order (a trace's shared resampled series ÷ countPer × scale; a synthetic profile with its noise
- * drawn in step order; × exp(k·t·Δ), k = ln(1 + perMonth) / month), so a streamed run and one
- * over whole arrays give the same numbers to the bit.
+ * values are a workload's base demand (a trace's shared resampled series ÷ countPer × scale, or
+ * a synthetic profile with its noise drawn in step order; readBase) × growth exp(k·t·Δ), k =
+ * ln(1 + perMonth) / month, computed element by element, so a streamed run and one over whole
+ * arrays (simulate.ts, buildDemand) give the same numbers to the bit.
  *
  * Held in memory: one resampled series per distinct trace (traces shared by workloads are shared
  * here too) and one small generator per synthetic workload.
  */
 import type { Horizon, Workload } from '../model/model';
 import type { TraceSeries } from './trace-file';
-import { growthRate, ResampledTrace, resampledOnce, SyntheticClock, SyntheticProfile, TrafficWarning } from './traffic';
+import { fillGrowth, growthRate, ResampledTrace, resampledOnce, SyntheticClock, SyntheticProfile, TrafficWarning } from './traffic';
 import type { TraceStore } from './trace-store';
 import { DemandStats, demandStats } from './demand-statistics';
 
@@ -129,7 +129,7 @@ export class PlanDemand implements DemandSource {
     return this.k === 0 ? this.sharedBase(w) : undefined;
   }
 
-  /** Base demand (before growth), as baseDemand computes it. */
+  /** Base demand (before growth): the resampled trace ÷ countPer, or the synthetic profile; × scale. */
   readBase(w: number, t0: number, len: number, out: Float64Array): void {
     const syn = this.synthetic[w];
     const scale = this.scale[w];
@@ -154,7 +154,7 @@ export class PlanDemand implements DemandSource {
     if (t0 === this.growthFrom && len <= this.growthLen) return this.growthChunk;
     if (this.growthChunk.length < len) this.growthChunk = new Float64Array(len);
     const g = this.growthChunk;
-    for (let k = 0; k < len; k++) g[k] = Math.exp(this.k * (t0 + k) * this.h.step);
+    fillGrowth(g, this.k, t0, len, this.h.step);
     this.growthFrom = t0;
     this.growthLen = len;
     return g;

@@ -140,7 +140,7 @@ export type TraceRead =
   | { ok: false; kind: 'missing' | 'unreadable'; message: string };
 
 /** The key of a file version in a process (size, modification and change times). */
-function versionKey(st: fs.BigIntStats): string {
+export function versionKey(st: fs.BigIntStats): string {
   return `${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { storedTrace, TraceCache, TraceRead } from './trace-file';
+import { storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
 import { traceStoreDir } from './trace-store';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
@@ -34,11 +34,11 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
     } catch {
       continue; // the rules report it
     }
-    if (!st.isFile() || cache.has(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`)) continue;
+    if (!st.isFile() || cache.has(p, versionKey(st))) continue;
     // known to the on-disk store: reading it there is faster than any worker
     const known = cache.store && storedTrace(cache.store, p, st);
     if (known) {
-      cache.remember(p, `${st.size}:${st.mtimeNs}:${st.ctimeNs}`, { ok: true, parsed: known });
+      cache.remember(p, versionKey(st), { ok: true, parsed: known });
       continue;
     }
     todo.push(p);

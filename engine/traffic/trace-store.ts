@@ -82,8 +82,13 @@ function readAligned(file: string): ArrayBuffer {
   }
 }
 
+/** A temporary name beside `file`, unique to this process and write, renamed over it when written whole. */
+function tempFor(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+}
+
 function writeAtomic(file: string, data: Uint8Array | string): void {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = tempFor(file);
   try {
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
@@ -107,7 +112,7 @@ function encode(p: ParsedTrace): Uint8Array[] {
  * TraceStore.flush, and by the process before it exits).
  */
 async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = tempFor(file);
   try {
     const fh = await fs.promises.open(tmp, 'w');
     try {

@@ -260,12 +260,16 @@ export function growthRate(perMonth: number): number {
   return Math.log1p(perMonth) / SECONDS_PER_MONTH;
 }
 
+/** The growth factors exp(k·t·Δ) of steps t0 … t0 + len − 1 into out[0, len), t at each step's start (k: growthRate). */
+export function fillGrowth(out: Float64Array, k: number, t0: number, len: number, step: number): void {
+  for (let i = 0; i < len; i++) out[i] = Math.exp(k * (t0 + i) * step);
+}
+
 /** Growth factor per step: (1 + perMonth)^((t − start) / month), t at the step start. */
 export function growthSeries(perMonth: number, h: Horizon, steps: number): Float64Array | undefined {
   if (perMonth === 0) return undefined;
   const g = new Float64Array(steps);
-  const k = growthRate(perMonth);
-  for (let i = 0; i < steps; i++) g[i] = Math.exp(k * i * h.step);
+  fillGrowth(g, growthRate(perMonth), 0, steps, h.step);
   return g;
 }
 
