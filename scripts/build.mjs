@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { headroom: 'engine/cli/cli.ts', 'monte-carlo-worker': 'engine/replay/monte-carlo-worker.ts', 'trace-worker': 'engine/traffic/trace-worker.ts', 'diff-worker': 'engine/report/diff-worker.ts' },
+  entryPoints: { headroom: 'engine/cli/cli.ts', 'monte-carlo-worker': 'engine/replay/monte-carlo-worker.ts', 'trace-worker': 'engine/traffic/trace-worker.ts', 'diff-worker': 'engine/report/diff-worker.ts', 'split-replay-worker': 'engine/replay/split-replay-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -51,7 +51,7 @@ fs.copyFileSync('webview/style.css', 'dist/webview/style.css');
 // webview, the schemas (ajv at run time and yamlValidation) and HiGHS's WebAssembly beside them.
 const ext = 'extension/dist';
 await build({
-  entryPoints: { extension: 'extension/src/extension.ts', worker: 'extension/src/worker.ts' },
+  entryPoints: { extension: 'extension/src/extension.ts', worker: 'extension/src/worker.ts', 'split-replay-worker': 'engine/replay/split-replay-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node18',

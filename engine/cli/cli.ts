@@ -19,6 +19,7 @@ import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-
 import { recommend, RecommendOutcome } from '../recommend/recommend';
 import { compare, sideOf } from '../report/comparison';
 import { phaseClock, simulate, Simulation, SimulationLimitError } from '../replay/simulate';
+import { prewarmSplitWorker } from '../replay/split-replay';
 import { formatRecommendation, formatSummary } from '../report/summary';
 import { toCsv, toHtml, toMarkdown } from '../report/report-export';
 import { ImportError, importOpenStackTexts } from '../capacity/openstack-import';
@@ -202,6 +203,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const timings: Record<string, number> | undefined = process.env.HEADROOM_TIMINGS === '1' ? {} : undefined;
   let breaches: Diagnostic[] = [];
   const clock = phaseClock(timings);
+  prewarmSplitWorker(); // loads the engine on a worker while the workspace is analysed (split-replay.ts)
   const code = await emit(io, values.out, async () => {
   const a = await analyzeOrReport(positionals, io);
   clock('analyze');
@@ -365,6 +367,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   if (!values.out) throw new UsageError('--out FILE is required');
   if (values.compare !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--compare puts two scenarios side by side in html or md; --format ${format} has no place for the second one`);
   const outName = values.out;
+  prewarmSplitWorker();
   return emit(io, outName, async () => {
   const a = await analyzeOrReport(positionals, io);
   if (!a) return 1;

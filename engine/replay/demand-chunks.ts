@@ -12,7 +12,9 @@ import type { ReplayInput } from './replay';
 import type { DemandSource } from '../traffic/demand-stream';
 import { fillGrowth } from '../traffic/traffic';
 
-const CH = 64;
+/** Steps per chunk; a source is read in these chunks from step 0 (split-replay.ts reads it the same way). */
+export const CHUNK_STEPS = 64;
+const CH = CHUNK_STEPS;
 
 export class DemandChunks {
   /** The current chunk: rows[(t − start) × W + w]. */

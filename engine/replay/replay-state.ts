@@ -45,6 +45,11 @@ export interface PairConstants {
   priority: Float64Array;
   flavorIdx: Int32Array;
   typeIdx: Int32Array;
+  /**
+   * Public pairs: the slot of typeRunning, coverScratch and commitScratch the pair counts in, its
+   * instance type's, or the site's last slot (never covered by a commitment) for spot and no type.
+   */
+  coverIdx: Int32Array;
   spot: Uint8Array;
   /** On-demand or spot, site currency per hour. */
   priceHourly: Float64Array;
@@ -103,7 +108,10 @@ export interface StepScratch {
   needR: Float64Array;
   flavorDemand: Float64Array[];
   placed: Float64Array[];
-  /** Per public site and instance type: running non-spot instances, the share a commitment covers, its cost per covered instance. */
+  /**
+   * Per public site and instance type: running non-spot instances, the share a commitment covers,
+   * its cost per covered instance; one slot more (coverIdx: spot and no type), never covered.
+   */
   typeRunning: Float64Array[];
   coverScratch: Float64Array[];
   commitScratch: Float64Array[];
@@ -121,6 +129,11 @@ export interface PairTally {
   workloadUnserved: Float64Array;
   workloadViolations: Float64Array;
   stepUnserved: Float64Array;
+  /**
+   * With input.violationBits: bit w of word t × ⌈W / 32⌉ + ⌊w / 32⌋ set when workload w violates
+   * the SLO at step t (split-replay.ts merges two halves' violations with it); else empty.
+   */
+  violationBits: Uint32Array;
 }
 
 export interface ReplayState extends PairConstants, SiteState, StepScratch {
@@ -158,7 +171,7 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
   const c: PairConstants = {
     pw: Int32Array.from(pairs, (x) => x.workload), siteFirst: new Int32Array(S + 1), sitePairs: sites.map(() => []), overflowTarget: Int32Array.from(plan.overflowTarget),
     capacity: F(), capEff: F(), invCapEff: F(), violateAt: F(), minInst: F(), vcpus: F(), req: new Float64Array(P * NR), reqV: F(), reqM: F(), reqD: F(), priority: F(),
-    flavorIdx: new Int32Array(P).fill(-1), typeIdx: new Int32Array(P).fill(-1), spot: new Uint8Array(P), priceHourly: F(), egressPerReq: F(), baseShare: F(),
+    flavorIdx: new Int32Array(P).fill(-1), typeIdx: new Int32Array(P).fill(-1), coverIdx: new Int32Array(P), spot: new Uint8Array(P), priceHourly: F(), egressPerReq: F(), baseShare: F(),
   };
   for (const pr of pairs) c.siteFirst[pr.site + 1]++;
   for (let i = 0; i < S; i++) c.siteFirst[i + 1] += c.siteFirst[i];
@@ -188,6 +201,7 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
       c.req[p * NR] = c.vcpus[p];
       c.req[p * NR + 1] = it?.memoryMiB ?? 0;
       c.spot[p] = wp.purchase === 'spot' ? 1 : 0;
+      c.coverIdx[p] = c.spot[p] || c.typeIdx[p] < 0 ? site.instanceTypes.length : c.typeIdx[p];
       c.priceHourly[p] = it ? (c.spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
       c.egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
     }
@@ -279,7 +293,7 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
     siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(M))),
     siteUtil: sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0))),
     publicTypeRunning: new Map(sites.flatMap((s, i) => (s.type === 'public' ? [[s.name, new Map(typeNames[i].map((n) => [n, new Float64Array(perStep ? steps : 0)]))]] : []))),
-    stepUnserved: new Float64Array(steps), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
+    stepUnserved: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(M)), workloadMonthCost: workloads.map(() => new Float64Array(M)), pairMonthCost: pairs.map(() => new Float64Array(M)), months,
     bucketSize: B,
     siteSeries: sites.map((_, s) => {
@@ -291,6 +305,11 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
     workloadDemandMean: workloads.map(() => new Float64Array(nb)),
     workloadUnservedSeries: workloads.map(() => new Float64Array(nb)),
   };
+}
+
+/** The length of the tally's violationBits: steps × ⌈W / 32⌉ words when asked for, else 0. */
+export function violationWords(input: Pick<ReplayInput, 'steps' | 'workloads' | 'violationBits'>): number {
+  return input.violationBits ? input.steps * Math.ceil(input.workloads.length / 32) : 0;
 }
 
 /** Steps per chart bucket (0: no series). */
@@ -317,10 +336,10 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
     lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
-    typeRunning: ss.typeNames.map((n) => new Float64Array(n.length)),
-    coverScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
-    commitScratch: ss.typeNames.map((n) => new Float64Array(n.length)),
-    tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps) },
+    typeRunning: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
+    coverScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
+    commitScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
+    tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
     W, P, dt: h.step, hours: h.step / SECONDS_PER_HOUR, B, perStep, needLimit: 1 - input.placement.headroomTarget,
     res,
     siteUtilSeries: res.siteUtil,

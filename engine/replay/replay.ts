@@ -32,7 +32,7 @@ import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
-import { applyChanges, bucketSteps, createReplayState, EPS, PairTally, ReplayState, resetForRun } from './replay-state';
+import { applyChanges, bucketSteps, violationWords, createReplayState, EPS, PairTally, ReplayState, resetForRun } from './replay-state';
 import { EventWindows } from './event-windows';
 import { rateFor } from '../capacity/pricing';
 import { openStackStepper, SiteStep } from './settle-openstack';
@@ -62,6 +62,8 @@ export interface ReplayInput {
    * spot prices (not committed ones).
    */
   noise?: { sigma: number; rng: Rng; rho?: number; level?: Float64Array; growthK?: number; priceFactor?: Record<string, number> };
+  /** Record which workloads violate the SLO at which step (the tally's violationBits: split-replay.ts). */
+  violationBits?: boolean;
   /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
   perStep?: boolean;
   onProgress?: (done: number) => void;
@@ -131,6 +133,8 @@ export interface ReplayResult {
   publicTypeRunning: Map<string, Map<string, Float64Array>>;
   /** Per step: total unserved (rate) and number of workloads in violation. */
   stepUnserved: Float64Array;
+  /** With input.violationBits, which workloads violate at which step (replay-state.ts, PairTally); else empty. */
+  violationBits: Uint32Array;
   stepViolations: Uint16Array;
   sloViolationSteps: number;
   /** Cost per site and per workload per calendar month (reporting currency), in `months` order. */
@@ -206,7 +210,7 @@ export class Replayer {
   refill(input: ReplayInput): boolean {
     const plan = planPairs(input.model, input.placement, input.workloads);
     const { st } = this;
-    if (plan.pairs.length !== st.P || input.workloads.length !== st.W || input.steps !== this.shape.steps || input.horizon.step !== st.dt || bucketSteps(input) !== st.B) return false;
+    if (plan.pairs.length !== st.P || input.workloads.length !== st.W || input.steps !== this.shape.steps || input.horizon.step !== st.dt || bucketSteps(input) !== st.B || violationWords(input) !== st.tally.violationBits.length) return false;
     this.shape = input;
     this.plan = plan;
     refillInPlace(st as unknown as Record<string, unknown>, createReplayState(input, plan) as unknown as Record<string, unknown>);

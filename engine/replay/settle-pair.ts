@@ -29,13 +29,15 @@ export type SettlePair = (p: number, t: number, zl: number) => void;
 
 export function pairSettler(st: ReplayState): SettlePair {
   const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally } = st;
-  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved } = tally;
+  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved, violationBits } = tally;
+  const words = violationBits.length ? violationBits.length / st.res.steps : 0;
   /** Workload w violates the SLO at step t: counted once per step, however many of its pairs do. */
   function violate(w: number, t: number): void {
     if (violatedAt[w] !== t + 1) {
       violatedAt[w] = t + 1;
       workloadViolations[w]++;
       violCount[0]++;
+      if (words) violationBits[t * words + (w >>> 5)] |= 1 << (w & 31);
     }
   }
   /** Demand pair p leaves unserved at step t with no overflow target: counted, and the step violates the SLO. */
@@ -77,5 +79,7 @@ export function markViolation(st: ReplayState, w: number, t: number): void {
     st.violatedAt[w] = t + 1;
     st.tally.workloadViolations[w]++;
     st.violCount[0]++;
+    const bits = st.tally.violationBits;
+    if (bits.length) bits[t * (bits.length / st.res.steps) + (w >>> 5)] |= 1 << (w & 31);
   }
 }

@@ -19,7 +19,7 @@ export function publicStepper(st: ReplayState): SiteStep {
   const settlePair = pairSettler(st);
 
   return function stepPublic(s, t, dRow, row, anyDown) {
-    const { siteFirst, D, overflowIn, pw, baseShare, invCapEff, minInst, need, run, typeIdx, spot, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
+    const { siteFirst, D, overflowIn, pw, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const down = siteDown[s] === 1;
@@ -27,6 +27,9 @@ export function publicStepper(st: ReplayState): SiteStep {
     let used = 0;
     const lag = lags[s]!;
     lag.begin(t);
+    const ring = lag.ring; // the lag's ring read and written here, not through a call per pair
+    const writeAt = lag.writeAt - p0;
+    const readAt = lag.readAt - p0;
     const tr = typeRunning[s];
     tr.fill(0);
     for (let p = p0; p < p1; p++) {
@@ -38,18 +41,20 @@ export function publicStepper(st: ReplayState): SiteStep {
       let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
       if (n < minInst[p]) n = minInst[p];
       need[p] = n;
-      const r = lag.shift(t, p - p0, n);
+      ring[writeAt + p] = n;
+      const r = ring[readAt + p]; // n(t − k): autoscaling.ts
       const k = typeIdx[p];
       const v = down || k < 0 ? 0 : r;
       run[p] = v;
       used += v * vcpus[p];
-      if (k >= 0 && !spot[p]) tr[k] += v;
+      tr[coverIdx[p]] += v; // spot and no type in the last slot, not counted
     }
+    lag.end(t);
     const quota = quotaOf[s];
     if (used > quota + EPS) {
       contendQuota(s, quota);
       tr.fill(0);
-      for (let p = p0; p < p1; p++) if (typeIdx[p] >= 0 && !spot[p]) tr[typeIdx[p]] += run[p];
+      for (let p = p0; p < p1; p++) tr[coverIdx[p]] += run[p];
     }
     settle(s, t);
   };
@@ -70,7 +75,7 @@ export function publicStepper(st: ReplayState): SiteStep {
   }
 
   function settle(s: number, t: number): void {
-    const { siteFirst, run, need, vcpus, typeIdx, spot, typeRunning, quotaOf, siteDown, priceHourly, egressPerReq, servedNow, commit, rate, priceMult, coverScratch, commitScratch, typeRunSeries, capUp, hours, dt, res } = st;
+    const { siteFirst, run, need, vcpus, coverIdx, typeRunning, quotaOf, siteDown, priceHourly, egressPerReq, servedNow, commit, rate, priceMult, coverScratch, commitScratch, typeRunSeries, capUp, hours, dt, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -96,17 +101,12 @@ export function publicStepper(st: ReplayState): SiteStep {
       const r = run[p];
       allocV += r * vcpus[p];
       needV += need[p] * vcpus[p];
-      const k = typeIdx[p];
-      let variable = egressPerReq[p] > 0 ? egressPerReq[p] * served * egMult : 0;
-      let c = 0;
-      if (k >= 0 && r > 0) {
-        if (spot[p]) variable += r * priceHourly[p] * odMult;
-        else {
-          const covered = r * covFrac[k];
-          variable += (r - covered) * priceHourly[p] * odMult;
-          c = covered * unitCommit[k];
-        }
-      }
+      // spot and no type: coverIdx's last slot, covered 0 and 0 per covered instance
+      const ci = coverIdx[p];
+      const covered = r * covFrac[ci];
+      let variable = egressPerReq[p] * served * egMult;
+      variable += (r - covered) * priceHourly[p] * odMult;
+      let c = covered * unitCommit[ci];
       c += variable;
       stepCost += variable;
       pairCost[p] += c;

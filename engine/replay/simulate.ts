@@ -5,7 +5,8 @@
  */
 import { Analysis } from '../lint/lint';
 import { failoverCheck, FailoverResult } from './failover';
-import { replay, ReplayResult } from './replay';
+import { ReplayResult } from './replay';
+import { replayBySites } from './split-replay';
 import { planRun, RunPlan } from './scenario-plan';
 import { performance } from 'perf_hooks';
 import { TraceCache } from '../traffic/trace-file';
@@ -22,6 +23,8 @@ export interface SimulationOptions {
   traces?: TraceCache;
   /** Replace some workloads' shares (a recommended placement) before replaying. */
   shares?: Record<string, Record<string, number>>;
+  /** Replay on two threads split by sites (split-replay.ts): undefined when the run is large enough, false never, true whenever it allows. */
+  split?: boolean;
   /** Filled with the seconds each phase took (plan, demand, replay, failover). */
   timings?: Record<string, number>;
 }
@@ -163,13 +166,17 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const stats = demandStatistics(plan, source, steps);
   source.persist(); // written while the replay runs
   clock('demand');
-  const result = replay({
+  let failover: FailoverResult[] = [];
+  const result = replayBySites({
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
     events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
+  }, { split: opts.split, heldBytes: streamedBytes }, () => {
+    // while a worker replays the other part of the sites (split-replay.ts): the N-1 check needs only the peaks
+    clock('replay');
+    failover = failoverCheck(analysis.model, plan.placement, plan.workloads, Float64Array.from(stats, (s) => s.demand.peak), plan.scenario.events);
+    clock('failover');
   });
   clock('replay');
-  const failover = failoverCheck(analysis.model, plan.placement, plan.workloads, Float64Array.from(stats, (s) => s.demand.peak), plan.scenario.events);
-  clock('failover');
   const whole = wholeDemandOnce(plan, steps, streamedBytes, source);
   return {
     plan, steps, stats, result, failover, warnings: warningsOf(plan, source),

@@ -1,0 +1,238 @@
+/**
+ * A run's replay on two threads, split by sites. Sites are coupled within a step only by
+ * overflow (what one leaves unserved goes to another) and outages (a lost site's share moves to
+ * the others: outage-redistribution.ts); without either across the cut, the sites before it and
+ * those from it on replay independently over the same demand. So this thread replays the first
+ * part while a worker thread (split-replay-worker.ts) replays the rest, and result-merge.ts lays
+ * the two results end to end. The cut balances the parts' work: pairs × steps, a public pair
+ * weighted 1.35 (its autoscaling lag and commitment cover; measured 120 against 90 ms per 1,000
+ * pairs over a year hourly). Runs below MIN_PAIR_STEPS, Monte Carlo noise, active-passive
+ * placements and scenarios with outages replay on one thread.
+ *
+ * Whether a run is split depends on the run alone, never on the machine's cores, so a workspace
+ * gives the same numbers everywhere (result-merge.ts: a workload's unserved demand and monthly
+ * cost, summed over both parts, may differ from a one-thread replay's in the last bit). The
+ * worker's demand is copied into SharedArrayBuffers (a trace shared by workloads once), within
+ * the memory budget, else the run is not split. If the worker fails or takes far longer than this
+ * thread's part, its part is replayed here: the result is the same, only later.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { Placement } from '../model/model';
+import { overBudget, wholeDemandBytes } from '../model/limits';
+import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
+import { CHUNK_STEPS } from './demand-chunks';
+import { planPairs, PairPlan } from './pair-plan';
+import { replay, ReplayInput, ReplayResult } from './replay';
+import { mergeSiteHalves } from './result-merge';
+
+/** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
+export const MIN_PAIR_STEPS = 8_000_000;
+const PUBLIC_WEIGHT = 1.35;
+/** The smaller part must carry at least this fraction of the work. */
+const MIN_PART = 0.2;
+
+/** What a worker replays: the run's plain data (no source documents) and its part's placement. */
+export interface SplitJob {
+  input: Omit<ReplayInput, 'demand' | 'onProgress' | 'noise'>;
+  demand: Float64Array[];
+}
+
+export interface SplitOptions {
+  /** undefined: split when the run is large enough; false: never; true: whenever the run allows it (tests). */
+  split?: boolean;
+  /** Bytes the run already holds (limits.ts, streamedRunBytes), for the budget of the worker's demand copy. */
+  heldBytes?: number;
+  /** Told where a split run was cut, and whether the worker's part came from the worker (else it was replayed here). */
+  onSplit?: (cut: number, byWorker: boolean) => void;
+}
+
+/**
+ * The index of the first site the worker replays (in the pair plan's site order), or −1 when the
+ * run is not split.
+ */
+export function siteCut(input: ReplayInput, plan: PairPlan, force = false): number {
+  const S = plan.sites.length;
+  if (S < 2 || input.noise || input.placement.mode !== 'active-active') return -1;
+  if (input.events.some((e) => e.type === 'siteOutage' || e.type === 'zoneOutage')) return -1;
+  if (!force && plan.pairs.length * input.steps < MIN_PAIR_STEPS) return -1;
+  const work = new Float64Array(S);
+  for (const pr of plan.pairs) work[pr.site] += plan.sites[pr.site].type === 'public' ? PUBLIC_WEIGHT : 1;
+  const total = work.reduce((x, y) => x + y, 0);
+  let best = -1;
+  let bestMax = Infinity;
+  let before = 0;
+  for (let k = 1; k < S; k++) {
+    before += work[k - 1];
+    const crosses = plan.overflowTarget.some((q, p) => q >= 0 && plan.pairs[p].site < k !== plan.pairs[q].site < k);
+    if (crosses || Math.min(before, total - before) < MIN_PART * total) continue;
+    const m = Math.max(before, total - before);
+    if (m < bestMax) {
+      bestMax = m;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/** The placement with each workload's shares (and overflow site) kept only at the given sites. */
+export function placementAt(p: Placement, sites: ReadonlySet<string>): Placement {
+  const workloads = new Map([...p.workloads].map(([name, wp]) => [name, {
+    ...wp,
+    shares: new Map([...wp.shares].filter(([s]) => sites.has(s))),
+    overflowTo: wp.overflowTo !== undefined && sites.has(wp.overflowTo) ? wp.overflowTo : undefined,
+  }]));
+  return { ...p, workloads };
+}
+
+/**
+ * The replay of a run, split over two threads by sites when it pays (see the header), else on
+ * this thread. `meanwhile` runs once this thread's part is done, before waiting for the
+ * worker's (after the replay when it is not split): work that does not need the result.
+ */
+export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, meanwhile?: () => void): ReplayResult {
+  const plan = opts.split === false ? undefined : planPairs(input.model, input.placement, input.workloads);
+  const k = plan ? siteCut(input, plan, opts.split === true) : -1;
+  const source = Array.isArray(input.demand) ? new ArrayDemand(input.demand as Float64Array[]) : (input.demand as DemandSource);
+  const worker = plan && k > 0 ? takeWorker() : undefined;
+  const demand = plan && worker ? sharedDemand(source, input.workloads.map((_, w) => plan.wPairs[w].some((p) => plan.pairs[p].site >= k)), input.steps, opts.heldBytes ?? 0) : undefined;
+  if (!plan || !worker || !demand) {
+    worker?.discard();
+    const res = replay(input);
+    meanwhile?.();
+    return res;
+  }
+  const names = (from: number, to: number) => new Set(plan.sites.slice(from, to).map((s) => s.name));
+  const inputB: ReplayInput = { ...input, placement: placementAt(input.placement, names(k, plan.sites.length)), demand, violationBits: true, onProgress: undefined };
+  worker.post(inputB, demand);
+  const t0 = performance.now();
+  const a = replay({ ...input, placement: placementAt(input.placement, names(0, k)), violationBits: true });
+  const ms = performance.now() - t0;
+  meanwhile?.();
+  const fromWorker = worker.result(ms);
+  const b = fromWorker ?? replay(inputB);
+  opts.onSplit?.(k, fromWorker !== undefined);
+  return mergeSiteHalves(a, b, { pairs: plan.pairs, pairsA: plan.pairs.findIndex((x) => x.site >= k), sitesA: k });
+}
+
+/**
+ * The workloads' demand as the replay reads it, in SharedArrayBuffers: a series the source holds
+ * whole once per array (workloads sharing a trace share it), others read in the replay's chunks;
+ * workloads the worker has no pair of get one array of zeros. Undefined past the memory budget.
+ */
+function sharedDemand(source: DemandSource, needed: readonly boolean[], steps: number, heldBytes: number): Float64Array[] | undefined {
+  const held = new Set<Float64Array>();
+  let arrays = 1;
+  for (let w = 0; w < needed.length; w++) {
+    const whole = needed[w] ? source.whole?.(w) : undefined;
+    if (needed[w] && !(whole && held.has(whole))) arrays++;
+    if (whole) held.add(whole);
+  }
+  if (overBudget(heldBytes + wholeDemandBytes(arrays, steps), 'the split replay')) return undefined;
+  const shared = (): Float64Array => new Float64Array(new SharedArrayBuffer(steps * Float64Array.BYTES_PER_ELEMENT));
+  const zeros = shared();
+  const copies = new Map<Float64Array, Float64Array>();
+  const column = new Float64Array(CHUNK_STEPS);
+  return needed.map((need, w) => {
+    if (!need) return zeros;
+    const whole = source.whole?.(w);
+    if (whole) {
+      let copy = copies.get(whole);
+      if (!copy) {
+        copy = shared();
+        copy.set(whole);
+        copies.set(whole, copy);
+      }
+      return copy;
+    }
+    const out = shared();
+    for (let t = 0; t < steps; t += CHUNK_STEPS) {
+      const len = Math.min(CHUNK_STEPS, steps - t);
+      source.read(w, t, len, column);
+      out.set(len === CHUNK_STEPS ? column : column.subarray(0, len), t);
+    }
+    return out;
+  });
+}
+
+function workerScript(): string | undefined {
+  for (const name of ['split-replay-worker.cjs', 'split-replay-worker.js']) {
+    const p = path.join(__dirname, name);
+    if (fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+interface SplitWorker {
+  /** Stops a worker that is not given a part. */
+  discard(): void;
+  /** Hands the worker its part. */
+  post(input: ReplayInput, demand: Float64Array[]): void;
+  /**
+   * Waits for it (this thread's part took ms): its result, or undefined when it failed or is
+   * still running after max(10 s, 4 × ms + 5 s).
+   */
+  result(ms: number): ReplayResult | undefined;
+}
+
+/** A worker started ahead (prewarmSplitWorker), loading the engine while the run is analysed. */
+let spare: SplitWorker | undefined;
+
+/**
+ * Starts a worker now, so that it has loaded the engine when a large run is split (the CLI calls
+ * this before analysing a workspace). It does not keep the process alive, and is not started
+ * where there is no worker script.
+ */
+export function prewarmSplitWorker(): void {
+  spare ??= spawnWorker();
+}
+
+function takeWorker(): SplitWorker | undefined {
+  const w = spare ?? spawnWorker();
+  spare = undefined;
+  return w;
+}
+
+function spawnWorker(): SplitWorker | undefined {
+  const script = workerScript();
+  if (!script) return undefined;
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { workerData: { done, port: port2 }, transferList: [port2 as unknown as MessagePort] });
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  worker.on('error', () => undefined); // seen as no result: the part is replayed here
+  port1.unref();
+  return {
+    discard() {
+      port1.close();
+      void worker.terminate();
+    },
+    post(input, demand) {
+      const { model, placement, horizon, steps, workloads, events, exchangeRates, buckets, perStep } = input;
+      const strip = <T extends { src?: unknown }>(x: T): T => ({ ...x, src: undefined });
+      const job: SplitJob = {
+        input: {
+          model: { sites: new Map([...model.sites].map(([n, s]) => [n, strip(s)])), settings: strip(model.settings) } as ReplayInput['model'],
+          placement: strip(placement), horizon, steps, workloads: workloads.map(strip), events, exchangeRates, buckets, perStep, violationBits: true,
+        },
+        demand,
+      };
+      port1.postMessage(job);
+    },
+    result(ms) {
+      const deadline = performance.now() + Math.max(10_000, 4 * ms + 5_000);
+      while (Atomics.load(done, 0) === 0 && performance.now() < deadline) Atomics.wait(done, 0, 0, 200);
+      const msg = receiveMessageOnPort(port1)?.message as { result?: ReplayResult } | undefined;
+      port1.close();
+      void worker.terminate();
+      return msg?.result;
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The replay split by sites over two threads (engine/replay/split-replay.ts, result-merge.ts)
+ * against the one-thread replay of the same run: per pair and per site to the bit, per workload
+ * sums to rounding, SLO violations counted once per workload and step across the two parts.
+ */
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { analyzePaths } from '../engine/lint/lint';
+import { replay, ReplayInput, ReplayResult } from '../engine/replay/replay';
+import { planPairs } from '../engine/replay/pair-plan';
+import { simulate } from '../engine/replay/simulate';
+import { MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
+import { FIXTURES, tempWorkspace } from './helpers';
+import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+
+/**
+ * Three sites: priv-a overflows to priv-b for `batch` (so the cut cannot fall between them),
+ * pub-c with a 10-minute autoscaling lag, a 40-vCPU quota, a commitment and a spot workload.
+ * Daily swings with noise overload each site at times: unserved demand and violations on all.
+ */
+const WORKSPACE = {
+  'sites.yaml': [
+    smallPrivate('priv-a', 2),
+    smallPrivate('priv-b', 3),
+    publicSite('pub-c', 'autoscaling: { scaleOutDelaySeconds: 600 }\nquota: { vcpus: 40 }\ncommitments:\n  - { instanceType: m.large, count: 3, hourly: 0.06 }'),
+  ].join('---\n'),
+  'workloads.yaml': [
+    ...['api', 'web', 'search', 'feed'].map((n, i) => doc('Workload', n, `unit: rps
+traffic: { synthetic: { baseline: ${120 + 40 * i}, dailyAmplitude: 0.6, noise: 0.15, seed: ${i + 1} } }
+capacityPerInstance: 10
+targetUtilization: 0.7
+minInstances: 1
+priority: ${i % 2}
+flavor: small
+instanceType: m.large`)),
+    constWorkload('batch', 90),
+  ].join('---\n'),
+  'placement.yaml': placement(`api: { shares: { priv-a: 40, priv-b: 30, pub-c: 30 } }
+web: { shares: { priv-a: 20, priv-b: 50, pub-c: 30 } }
+search: { shares: { priv-b: 60, pub-c: 40 } }
+feed: { shares: { priv-a: 50, pub-c: 50 }, purchase: spot }
+batch: { shares: { priv-a: 100 }, overflowTo: priv-b }`),
+  'scenario.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-08T00:00:00Z", step: 5m }'),
+};
+
+function inputOf(dir: string): ReplayInput {
+  const a = analyzePaths([dir], { cwd: dir });
+  const errors = a.diagnostics.filter((d) => d.severity === 'error');
+  assert.equal(errors.length, 0, errors.map((d) => d.message).join('; '));
+  const sim = simulate(a, { split: false });
+  const p = sim.plan;
+  return { model: a.model, placement: p.placement, horizon: p.horizon, steps: sim.steps, workloads: p.workloads, demand: sim.demand, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 96 };
+}
+
+/** Per pair and per site to the bit; per workload sums and the step series to 1e-12 relative (another order of the same terms). */
+function assertSameRun(split: ReplayResult, one: ReplayResult): void {
+  const exact: (keyof ReplayResult)[] = ['pairs', 'pairPeakInstances', 'pairPeakUtilization', 'pairCost', 'pairServed', 'pairUnserved', 'workloadCost', 'workloadViolations', 'siteCost', 'siteIdleCost', 'siteResources', 'sitePeakAlloc', 'sitePeakNeed', 'sitePeakNeedStep', 'siteNeedCrossStep', 'sitePeakNeedAbs', 'siteNeedMonthPeak', 'siteUtil', 'publicTypeRunning', 'stepViolations', 'sloViolationSteps', 'siteMonthCost', 'pairMonthCost', 'months', 'siteSeries', 'pairRunningVcpus', 'workloadDemandMax', 'workloadDemandMean'];
+  for (const k of exact) assert.deepEqual(split[k], one[k], k);
+  assert.deepEqual(split.sites.map((s) => s.name), one.sites.map((s) => s.name));
+  const close = (x: ArrayLike<number>, y: ArrayLike<number>, what: string) => {
+    assert.equal(x.length, y.length, what);
+    for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= 1e-12 * Math.max(1, Math.abs(y[i])), `${what}[${i}]: ${x[i]} vs ${y[i]}`);
+  };
+  close(split.workloadUnserved, one.workloadUnserved, 'workloadUnserved');
+  close(split.stepUnserved, one.stepUnserved, 'stepUnserved');
+  split.workloadMonthCost.forEach((x, w) => close(x, one.workloadMonthCost[w], `workloadMonthCost ${w}`));
+  split.workloadUnservedSeries.forEach((x, w) => close(x, one.workloadUnservedSeries[w], `workloadUnservedSeries ${w}`));
+}
+
+describe('replay split by sites over two threads', function () {
+  this.timeout(120000);
+
+  it('gives the one-thread replay: per pair and per site to the bit, violations counted once per workload and step', () => {
+    const dir = tempWorkspace(WORKSPACE);
+    const input = inputOf(dir);
+    const one = replay(input);
+    // the run exercises the merge: unserved demand and violations at the private sites and the public one
+    const plan = planPairs(input.model, input.placement, input.workloads);
+    const unservedAt = (site: string) => plan.pairs.reduce((x, p, i) => x + (plan.sites[p.site].name === site ? one.pairUnserved[i] : 0), 0);
+    assert.ok(unservedAt('priv-b') > 0 && unservedAt('pub-c') > 0, 'unserved on both sides of the cut');
+    assert.ok(one.sloViolationSteps > 0);
+    let cut = -1;
+    let byWorker = false;
+    const split = replayBySites(input, { split: true, onSplit: (k, w) => ((cut = k), (byWorker = w)) });
+    // sites in model order: priv-a, priv-b, pub-c; batch overflows priv-a → priv-b, so the only cut is before pub-c
+    assert.equal(cut, 2);
+    assert.ok(byWorker, 'the worker thread replayed pub-c');
+    assertSameRun(split, one);
+    // a workload violating at both parts in one step counts once: the steps in violation equal the one-thread count
+    assert.equal(split.sloViolationSteps, one.sloViolationSteps);
+    // and the split run is deterministic
+    assert.deepEqual(replayBySites(input, { split: true }), split);
+  });
+
+  it('simulate splits large runs by itself and gives the same report numbers as one thread', () => {
+    const dir = tempWorkspace({ ...WORKSPACE, 'scenario.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2029-01-01T00:00:00Z", step: 5m }') });
+    const a = analyzePaths([dir], { cwd: dir });
+    // 12 pairs (priv-a 4, priv-b 4 with batch's overflow, pub-c 4) × 210,528 steps (731 days, 2028 being a leap year, × 288 steps of 5 min)
+    // = 2.5 M pair-steps: below MIN_PAIR_STEPS (8 M) the run is not split
+    const plan = planPairs(a.model, a.model.placements.get('p')!, [...a.model.workloads.values()].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    assert.equal(plan.pairs.length, 12);
+    assert.ok(12 * 210_528 < MIN_PAIR_STEPS);
+    const auto = simulate(a);
+    assert.equal(auto.result.violationBits.length, 0, 'not split');
+    const forced = simulate(a, { split: true });
+    assert.equal(forced.result.violationBits.length, 210_528 * 1, 'split: one word of violation bits per step for 5 workloads');
+    assertSameRun(forced.result, auto.result);
+    assert.deepEqual(forced.failover, auto.failover);
+  });
+
+  it('is not split where sites are coupled within a step or the work is too small', () => {
+    const dir = tempWorkspace(WORKSPACE);
+    const input = inputOf(dir);
+    const plan = planPairs(input.model, input.placement, input.workloads);
+    // pair work: priv-a 4 pairs (api, web, feed, batch), priv-b 4 (api, web, search, batch's overflow), pub-c 4 × 1.35 = 5.4;
+    // cut 1 would split batch's overflow, cut 2 gives max(8, 5.4) = 8
+    assert.equal(siteCut(input, plan, true), 2);
+    assert.equal(siteCut(input, plan), -1, '12 pairs × 2,016 steps is below MIN_PAIR_STEPS');
+    // an outage moves a lost site's share to the others
+    assert.equal(siteCut({ ...input, events: [{ type: 'siteOutage', site: 'pub-c', start: input.horizon.start, duration: 3600, index: 0 }] }, plan, true), -1);
+    // active-passive: the standby's role depends on the workload's first site
+    assert.equal(siteCut({ ...input, placement: { ...input.placement, mode: 'active-passive' } }, plan, true), -1);
+    // Monte Carlo noise is drawn workload by workload across all sites
+    assert.equal(siteCut({ ...input, noise: { sigma: 0.1, rng: undefined as never } }, plan, true), -1);
+    // overflow across every possible cut: the toss-hybrid fixture sends batch-report from pangyo to aws-seoul
+    const fix = path.join(FIXTURES, 'toss-hybrid');
+    const fa = analyzePaths([fix], { cwd: fix });
+    const sim = simulate(fa, { split: true });
+    assert.equal(sim.result.violationBits.length, 0, 'not split');
+  });
+
+  it('keeps only the part\'s shares and overflow site in each part\'s placement', () => {
+    const dir = tempWorkspace(WORKSPACE);
+    const input = inputOf(dir);
+    const a = placementAt(input.placement, new Set(['priv-a', 'priv-b']));
+    assert.deepEqual([...a.workloads.get('api')!.shares], [['priv-a', 40], ['priv-b', 30]]);
+    assert.equal(a.workloads.get('batch')!.overflowTo, 'priv-b');
+    const c = placementAt(input.placement, new Set(['pub-c']));
+    assert.deepEqual([...c.workloads.get('batch')!.shares], []);
+    assert.equal(c.workloads.get('batch')!.overflowTo, undefined);
+    assert.equal(c.workloads.get('feed')!.purchase, 'spot');
+  });
+});
