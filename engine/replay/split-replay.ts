@@ -12,9 +12,12 @@
  * Whether a run is split depends on the run alone, never on the machine's cores, so a workspace
  * gives the same numbers everywhere (result-merge.ts: a workload's unserved demand and monthly
  * cost, summed over both parts, may differ from a one-thread replay's in the last bit). The
- * worker's demand is copied into SharedArrayBuffers (a trace shared by workloads once), within
- * the memory budget, else the run is not split. If the worker fails or takes far longer than this
- * thread's part, its part is replayed here: the result is the same, only later.
+ * worker reads a resampled trace in place (its series live in SharedArrayBuffers); other demand
+ * (scaled, grown, synthetic) is copied into them, up to MAX_SPLIT_COPY_BYTES and within the
+ * memory budget, else the run is not split. If the worker
+ * fails or takes far longer than this thread's part, its part is replayed here: the result is
+ * the same, only later. The CLI starts the worker before it analyses the workspace
+ * (prewarmSplitWorker), so that it has loaded the engine when the replay starts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,6 +36,12 @@ export const MIN_PAIR_STEPS = 8_000_000;
 const PUBLIC_WEIGHT = 1.35;
 /** The smaller part must carry at least this fraction of the work. */
 const MIN_PART = 0.2;
+/**
+ * At most this much demand is copied for the worker: past it the run stays on one thread, as
+ * streamed (demand-stream.ts), rather than hold its demand whole (10,000 workloads over a year
+ * at 5 min would be 8.4 GB).
+ */
+export const MAX_SPLIT_COPY_BYTES = 1024 ** 3;
 
 /** What a worker replays: the run's plain data (no source documents) and its part's placement. */
 export interface SplitJob {
@@ -119,18 +128,21 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, meanw
 
 /**
  * The workloads' demand as the replay reads it, in SharedArrayBuffers: a series the source holds
- * whole once per array (workloads sharing a trace share it), others read in the replay's chunks;
+ * whole as it is when shared already, else copied once per array (workloads sharing a trace
+ * share it), others read in the replay's chunks;
  * workloads the worker has no pair of get one array of zeros. Undefined past the memory budget.
  */
 function sharedDemand(source: DemandSource, needed: readonly boolean[], steps: number, heldBytes: number): Float64Array[] | undefined {
+  const inPlace = (a: Float64Array | undefined): a is Float64Array => a !== undefined && a.buffer instanceof SharedArrayBuffer;
   const held = new Set<Float64Array>();
   let arrays = 1;
   for (let w = 0; w < needed.length; w++) {
     const whole = needed[w] ? source.whole?.(w) : undefined;
-    if (needed[w] && !(whole && held.has(whole))) arrays++;
+    if (needed[w] && !inPlace(whole) && !(whole && held.has(whole))) arrays++;
     if (whole) held.add(whole);
   }
-  if (overBudget(heldBytes + wholeDemandBytes(arrays, steps), 'the split replay')) return undefined;
+  const bytes = wholeDemandBytes(arrays, steps);
+  if (bytes > MAX_SPLIT_COPY_BYTES || overBudget(heldBytes + bytes, 'the split replay')) return undefined;
   const shared = (): Float64Array => new Float64Array(new SharedArrayBuffer(steps * Float64Array.BYTES_PER_ELEMENT));
   const zeros = shared();
   const copies = new Map<Float64Array, Float64Array>();
@@ -138,6 +150,7 @@ function sharedDemand(source: DemandSource, needed: readonly boolean[], steps: n
   return needed.map((need, w) => {
     if (!need) return zeros;
     const whole = source.whole?.(w);
+    if (inPlace(whole)) return whole; // a resampled trace, already shared (traffic.ts, trace-store.ts)
     if (whole) {
       let copy = copies.get(whole);
       if (!copy) {

@@ -63,12 +63,16 @@ export function resampledKey(source: string, spec: string): string {
   return createHash('sha256').update(`${RESAMPLED}\0${source}\0${spec}`).digest('hex');
 }
 
-/** A whole file in fresh, 8-byte-aligned memory (a Buffer from readFileSync may sit at any offset of a shared pool). */
-function readAligned(file: string): ArrayBuffer {
+/**
+ * A whole file in fresh, 8-byte-aligned memory (a Buffer from readFileSync may sit at any offset
+ * of a shared pool); in a SharedArrayBuffer when `shared` (a resampled series, which a split
+ * replay's worker reads in place: split-replay.ts).
+ */
+function readAligned(file: string, shared = false): ArrayBuffer {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const ab = new ArrayBuffer(size);
+    const ab = (shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) as ArrayBuffer;
     const view = new Uint8Array(ab);
     let at = 0;
     while (at < size) {
@@ -217,7 +221,7 @@ export class TraceStore {
   /** A resampled series stored under `key` (resampledKey), if any. */
   resampled(key: string): ResampledEntry | undefined {
     try {
-      return decodeResampled(readAligned(path.join(this.dir, `r-${key}.bin`)));
+      return decodeResampled(readAligned(path.join(this.dir, `r-${key}.bin`), true));
     } catch {
       return undefined;
     }

@@ -308,7 +308,8 @@ export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' 
     if (hit && hit.out.length === steps) r = { ...hit, key, stored: true };
     else {
       if (series.times.length === 0) throw new Error('an empty trace cannot be resampled');
-      const out = new Float64Array(steps);
+      // shared memory: a split replay's worker reads it in place (split-replay.ts)
+      const out = new Float64Array(new SharedArrayBuffer(steps * Float64Array.BYTES_PER_ELEMENT));
       r = { out, warnings: resampleTrace(series, h, extend, out), key, stored: false };
     }
     byKey.set(spec, r);
