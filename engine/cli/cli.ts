@@ -19,7 +19,8 @@ import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-
 import { recommend, RecommendOutcome } from '../recommend/recommend';
 import { compare, sideOf } from '../report/comparison';
 import { phaseClock, simulate, Simulation, SimulationLimitError } from '../replay/simulate';
-import { prewarmSplitWorker } from '../replay/split-replay';
+import { likelySplit, prewarmSplitWorker } from '../replay/split-replay';
+import type { Model } from '../model/model';
 import { formatRecommendation, formatSummary } from '../report/summary';
 import { toCsv, toHtml, toMarkdown } from '../report/report-export';
 import { ImportError, importOpenStackTexts } from '../capacity/openstack-import';
@@ -154,8 +155,10 @@ function lint(args: string[], io: Io): number {
 registerCommand('lint', lint, HELP.lint);
 
 /** Lints first (trace files read on worker threads): with errors, prints them to stderr and returns undefined (exit 1). */
-async function analyzeOrReport(paths: string[], io: Io): Promise<Analysis | undefined> {
-  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd });
+/** The analysis, or undefined after printing its errors. With `scenario` (a simulation follows), a large run's replay worker starts once the model is read. */
+async function analyzeOrReport(paths: string[], io: Io, simulating?: { scenario?: string }): Promise<Analysis | undefined> {
+  const onModel = simulating ? (m: Model) => { if (likelySplit(m, simulating.scenario)) prewarmSplitWorker(); } : undefined;
+  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, onModel });
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     io.stderr(formatText(errors));
@@ -203,9 +206,8 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const timings: Record<string, number> | undefined = process.env.HEADROOM_TIMINGS === '1' ? {} : undefined;
   let breaches: Diagnostic[] = [];
   const clock = phaseClock(timings);
-  prewarmSplitWorker(); // loads the engine on a worker while the workspace is analysed (split-replay.ts)
   const code = await emit(io, values.out, async () => {
-  const a = await analyzeOrReport(positionals, io);
+  const a = await analyzeOrReport(positionals, io, { scenario: values.scenario });
   clock('analyze');
   if (!a) return 1;
   let report: Report;
@@ -338,7 +340,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
   const minShare = values['min-share'] === undefined ? undefined : Number(values['min-share']) / 100;
   if (minShare !== undefined && !(minShare > 0 && minShare < 0.5)) throw new UsageError(`--min-share must be a percentage between 0 and 50, got "${values['min-share']}"`);
   const code = await emit(io, values.out, async () => {
-  const a = await analyzeOrReport(positionals, io);
+  const a = await analyzeOrReport(positionals, io, { scenario: values.scenario });
   if (!a) return 1;
   let out: RecommendOutcome;
   try {
@@ -367,9 +369,8 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   if (!values.out) throw new UsageError('--out FILE is required');
   if (values.compare !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--compare puts two scenarios side by side in html or md; --format ${format} has no place for the second one`);
   const outName = values.out;
-  prewarmSplitWorker();
   return emit(io, outName, async () => {
-  const a = await analyzeOrReport(positionals, io);
+  const a = await analyzeOrReport(positionals, io, { scenario: values.scenario });
   if (!a) return 1;
   let report: Report;
   let headroomTarget = 0.2;

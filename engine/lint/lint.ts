@@ -64,10 +64,11 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
  * analyzePaths for the CLI's long runs: the workloads' trace files are read on worker threads
  * (trace-prefetch.ts) between building the model and running the rules, which then find them parsed.
  */
-export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache } = {}): Promise<Analysis> {
+export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache; onModel?: (model: Model) => void } = {}): Promise<Analysis> {
   const ws = loadWorkspace(paths, opts);
   const traces = opts.traces ?? sharedTraceCache;
   const modelled = modelOf(ws.documents, ws.diagnostics, ws.roots, opts.cwd ?? process.cwd());
+  opts.onModel?.(modelled.model); // before the traces are read (the CLI starts a replay worker: split-replay.ts)
   const files: string[] = [];
   const realPaths = new RealPaths();
   for (const w of modelled.model.workloads.values()) {

@@ -43,12 +43,16 @@ export function pickScenario(model: Model, name?: string): Scenario | undefined 
   return model.scenarios.get('default') ?? all[0];
 }
 
+/** The scenario's placement, else the only one, else the one named current, else the first. */
+export function pickPlacement(model: Model, scenario: Scenario | undefined): Placement | undefined {
+  if (scenario?.placement) return model.placements.get(scenario.placement);
+  if (model.placements.size === 1) return [...model.placements.values()][0];
+  return model.placements.get('current') ?? [...model.placements.values()][0];
+}
+
 export function planRun(model: Model, scenarioName: string | undefined, traces: TraceCache): RunPlan {
   const picked = pickScenario(model, scenarioName);
-  let placement: Placement | undefined;
-  if (picked?.placement) placement = model.placements.get(picked.placement);
-  else if (model.placements.size === 1) placement = [...model.placements.values()][0];
-  else placement = model.placements.get('current') ?? [...model.placements.values()][0];
+  const placement = pickPlacement(model, picked);
   if (!placement) throw new PlanError('there is no Placement to simulate: add a Placement document that gives each workload its shares');
   const workloads = [...placement.workloads.keys()].sort().map((n) => model.workloads.get(n)).filter((w): w is Workload => !!w);
   for (const w of workloads) {

@@ -23,7 +23,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import type { Placement } from '../model/model';
+import { Model, Placement, placedPairs, Scenario } from '../model/model';
+import { pickPlacement, pickScenario } from './scenario-plan';
 import { overBudget, wholeDemandBytes } from '../model/limits';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { CHUNK_STEPS } from './demand-chunks';
@@ -194,9 +195,27 @@ interface SplitWorker {
 let spare: SplitWorker | undefined;
 
 /**
+ * Whether the model's run of a scenario will likely be split: its placement's pairs × the steps
+ * of its horizon reach MIN_PAIR_STEPS (a scenario without a horizon takes it from the traces,
+ * not read yet: no). For starting the worker early, before the traces are read and checked.
+ */
+export function likelySplit(model: Model, scenarioName?: string): boolean {
+  let scenario: Scenario | undefined;
+  try {
+    scenario = pickScenario(model, scenarioName);
+  } catch {
+    return false; // the plan reports the unknown name
+  }
+  const placement = pickPlacement(model, scenario);
+  const h = scenario?.horizon;
+  if (!placement || !h || !(h.step > 0)) return false;
+  return placedPairs(placement.workloads.values()).pairs * Math.ceil((h.end - h.start) / h.step) >= MIN_PAIR_STEPS;
+}
+
+/**
  * Starts a worker now, so that it has loaded the engine when a large run is split (the CLI calls
- * this before analysing a workspace). It does not keep the process alive, and is not started
- * where there is no worker script.
+ * this once the model is read and likelySplit says so, while the traces are read and checked).
+ * It does not keep the process alive, and is not started where there is no worker script.
  */
 export function prewarmSplitWorker(): void {
   spare ??= spawnWorker();
