@@ -23,6 +23,17 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const fin = (x: number, f: (v: number) => number) => (Number.isFinite(x) ? f(x) : null);
 
+/** The finite values of a series (utilization is infinite at a step with demand and no capacity up), in order; the series itself when all are. */
+function finiteOnly(a: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) n++;
+  if (n === a.length) return a;
+  const out = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) out[j++] = a[i];
+  return out;
+}
+
 export function buildReport(model: Model, sim: Simulation, opts: { series?: boolean } = {}): Report {
   const { plan, result: res, steps } = sim;
   const h = plan.horizon;
@@ -43,8 +54,9 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     // vCPU, memory and disk always (null where not counted), PCPU, vGPU and PCI devices only where counted
     const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < R_PCPU ? [[key, null]] : []))) as unknown as PerResource;
     const p95 = per((r) => {
-      const finite = Array.from(res.siteUtil[s][r]).filter((x) => Number.isFinite(x));
-      return finite.length ? r4(quantile(finite, 0.95)) : null;
+      const finite = finiteOnly(res.siteUtil[s][r]);
+      // simple-statistics selects on its own copy of a typed array as of an array: no boxed copy
+      return finite.length ? r4(quantile(finite as unknown as number[], 0.95)) : null;
     });
     const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
     let binding: ReportSite['binding'] = null;
