@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { Aggregate, Flavor, NOVA_DEFAULT_ALLOCATION_RATIO, NOVA_DEFAULT_RESERVED, Resources } from '../engine/model/model';
+import fc from 'fast-check';
 import { aggregateInstances, aggregateSchedulable, FlavorPacker, instancesPerHost, placementCapacity } from '../engine/capacity/nova-capacity';
 
 const agg = (over: Partial<Aggregate>): Aggregate => ({
@@ -123,5 +124,39 @@ describe('nova-capacity', () => {
     const placed = new Float64Array(2);
     assert.equal(packer.pack([1, 1], [2, 12], placed), false);
     assert.deepEqual([...placed], [2, 8]);
+  });
+  it('surelyFits never says everything fits where first fit leaves some over, on random sites (fast-check), and says so where demand is well within the hosts', () => {
+    const res = fc.record({ vcpus: fc.integer({ min: 1, max: 64 }), memoryMiB: fc.integer({ min: 1024, max: 65536 }), diskGiB: fc.integer({ min: 0, max: 400 }), vgpus: fc.integer({ min: 0, max: 2 }) });
+    const site = fc.record({
+      hosts: fc.array(fc.record({ host: res, count: fc.integer({ min: 0, max: 12 }), gpuOnly: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+      flavors: fc.array(fc.record({ req: res, gpu: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      demand: fc.array(fc.integer({ min: 0, max: 16 }), { minLength: 4, maxLength: 4 }),
+    });
+    let claimed = 0;
+    fc.assert(fc.property(site, ({ hosts, flavors, demand }) => {
+      const aggs = hosts.map((h, i) => agg({ name: `a${i}`, index: i, hosts: h.count, host: R(h.host.vcpus, h.host.memoryMiB, h.host.diskGiB, { vgpus: h.host.vgpus }), reserved: R(0, 0, 0), traits: h.gpuOnly ? ['CUSTOM_GPU'] : [] }));
+      const fl = flavors.map((f, i) => flavor(`f${i}`, Math.max(1, f.req.vcpus >> 2), f.req.memoryMiB >> 2, f.req.diskGiB >> 2, i, { vgpus: f.gpu ? 1 : 0, ...(f.gpu ? { requiredTraits: ['CUSTOM_GPU'] } : { forbiddenTraits: ['CUSTOM_GPU'] }) }));
+      const packer = new FlavorPacker(aggs, fl);
+      const counts = aggs.map((g) => g.hosts);
+      const d = fl.map((_f, i) => demand[i]);
+      if (!packer.surelyFits(counts, d)) return;
+      claimed++;
+      const placed = new Float64Array(fl.length);
+      assert.equal(packer.packFirstFit(counts, d, placed), true, 'first fit places everything');
+      assert.deepEqual([...placed], d);
+    }), { numRuns: 3000, seed: 17 });
+    assert.ok(claimed > 100, `the fast path was taken ${claimed} times`);
+    // 800 hosts of (64 − 4) × 4.0 = 240 vCPU, 524288 − 16384 = 507,904 MiB, 3,840 − 100 = 3,740 GiB; m1.xlarge 8 / 16,384 / 160:
+    // slack = min(1 − 8/240, 1 − 16384/507904, 1 − 160/3740) = 0.95722, room = 800 × 0.95722 = 765.8; each instance loads
+    // 8/240 + 16384/507904 + 160/3740 = 0.10837, so the bound holds up to 765.8 / 0.10837 = 7,066 instances (5,000: yes;
+    // 15,000: no, though first fit places up to 800 × min(30, 31, 23) = 18,400 of them: the bound is only sufficient)
+    const big = agg({ hosts: 800, host: R(64, 524288, 3840), reserved: R(4, 16384, 100) });
+    const packer = new FlavorPacker([big], [flavor('m1.xlarge', 8, 16384, 160)]);
+    assert.equal(packer.surelyFits([800], [5000]), true);
+    assert.equal(packer.surelyFits([800], [15000]), false);
+    const placed = new Float64Array(1);
+    assert.equal(packer.pack([800], [15000], placed), true);
+    assert.equal(packer.pack([800], [18401], placed), false);
+    assert.deepEqual([...placed], [18400]);
   });
 });

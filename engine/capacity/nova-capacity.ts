@@ -12,7 +12,9 @@
  * allocation ratios {cpu 4.0, ram 1.0, disk 1.0} (initial_*_allocation_ratio since 2023.1).
  * Several flavors on shared hosts are packed host by host, first fit, largest flavor first;
  * hosts of one aggregate are identical, so runs of identical hosts are packed as one block
- * (at most 1 + 2F blocks per aggregate for F flavors), which keeps a packing O(A·F²).
+ * (at most 1 + 2F blocks per aggregate for F flavors), which keeps a packing O(A·F²). A bound
+ * on what first fit can leave over (FlavorPacker.surelyFits) skips the packing where demand is
+ * well within the hosts: the replay packs every site at every step.
  */
 import { Aggregate, Flavor, OpenStackSite, Resources } from '../model/model';
 import { addScaled, flavorRequest, NR, RATIO_FIELD, RESOURCES, ZERO_RESOURCES } from '../model/resource-classes';
@@ -107,6 +109,9 @@ export class FlavorPacker {
   private readonly dims: Int32Array;
   /** allowed[a × F + f]: the flavor's trait specs let it on the aggregate's hosts. */
   private readonly allowed: Uint8Array;
+  /** slack[a × F + f]: min over the classes f asks for of 1 − f_r / host_r (an empty host's share left once f is on it). */
+  private readonly slack: Float64Array;
+  private readonly total: Float64Array; // scratch: the demand's amount per class
 
   constructor(readonly aggregates: readonly Aggregate[], flavors: readonly Flavor[]) {
     this.flavors = [...flavors].sort(compareFlavorsLargestFirst);
@@ -121,6 +126,18 @@ export class FlavorPacker {
     this.rem = new Float64Array(this.flavors.length);
     this.dims = Int32Array.from(RESOURCES.map((_r, i) => i).filter((i) => this.flavors.some((_f, k) => this.req[k * NR + i] > 0)));
     this.allowed = Uint8Array.from(aggregates.flatMap((g) => this.flavors.map((f) => (traitsAllow(g, f) ? 1 : 0))));
+    this.slack = new Float64Array(aggregates.length * this.flavors.length);
+    for (let a = 0; a < aggregates.length; a++) {
+      for (let f = 0; f < this.flavors.length; f++) {
+        let m = 1;
+        for (let r = 0; r < NR; r++) {
+          const q = this.req[f * NR + r];
+          if (q > 0) m = Math.min(m, 1 - q / this.hostFree[a * NR + r]); // −Infinity where the host has none
+        }
+        this.slack[a * this.flavors.length + f] = m;
+      }
+    }
+    this.total = new Float64Array(NR);
   }
 
   /** Index of a flavor name in the packer's (sorted) order, or −1. */
@@ -130,9 +147,62 @@ export class FlavorPacker {
 
   /**
    * Packs demand[f] instances of each flavor (packer order) onto hosts[a] hosts of each
-   * aggregate. Writes placed[f] and returns true when everything fits.
+   * aggregate. Writes placed[f] and returns true when everything fits. The same as packFirstFit,
+   * without packing when surelyFits says everything fits.
    */
   pack(hosts: ArrayLike<number>, demand: ArrayLike<number>, placed: Float64Array): boolean {
+    if (this.surelyFits(hosts, demand)) {
+      for (let f = 0; f < this.flavors.length; f++) placed[f] = demand[f];
+      return true;
+    }
+    return this.packFirstFit(hosts, demand, placed);
+  }
+
+  /**
+   * A sufficient condition for packFirstFit to place every instance. Were some of flavor f left
+   * over, every host f may use would have been too full for one more f when f was packed there,
+   * and used amounts only grow: some class r with used_r > host_r − f_r, so Σ_r used_r / host_r >
+   * slack(a, f) on each such host. Summed over those hosts, with U_r the amount placed of class r
+   * (at most the demand's D_r) and m_r the least host_r among aggregates with hosts:
+   * Σ_r D_r / m_r ≥ Σ_hosts Σ_r used_r / host_r > Σ_a allowed hosts_a × slack(a, f). So when
+   * Σ_r D_r / m_r ≤ Σ_a allowed hosts_a × slack(a, f) for every flavor asked for, nothing is left
+   * over. (test/nova-capacity.test.ts checks it against packFirstFit on random sites.)
+   */
+  surelyFits(hosts: ArrayLike<number>, demand: ArrayLike<number>): boolean {
+    const F = this.flavors.length;
+    const A = this.aggregates.length;
+    const { req, hostFree, dims, total, slack } = this;
+    total.fill(0);
+    for (let f = 0; f < F; f++) {
+      const n = demand[f];
+      if (n > 0) for (let i = 0; i < dims.length; i++) total[dims[i]] += n * req[f * NR + dims[i]];
+    }
+    let load = 0; // Σ_r D_r / m_r
+    for (let i = 0; i < dims.length; i++) {
+      const r = dims[i];
+      if (total[r] === 0) continue;
+      let least = Infinity;
+      for (let a = 0; a < A; a++) if (hosts[a] > 0 && hostFree[a * NR + r] < least) least = hostFree[a * NR + r];
+      if (!(least > 0 && least < Infinity)) return false;
+      load += total[r] / least;
+    }
+    for (let f = 0; f < F; f++) {
+      if (!(demand[f] > 0)) continue;
+      let room = 0;
+      for (let a = 0; a < A; a++) {
+        if (!(hosts[a] > 0) || !this.allowed[a * F + f]) continue;
+        const m = slack[a * F + f];
+        if (!(m > 0)) return false; // f fills (or cannot take) one of these hosts alone: pack
+        room += hosts[a] * m;
+      }
+      // a margin for rounding in the sums above
+      if (!(load <= room * (1 - 1e-9) - 1e-9)) return false;
+    }
+    return true;
+  }
+
+  /** Packs as pack() says, host block by host block, first fit, largest flavor first. */
+  packFirstFit(hosts: ArrayLike<number>, demand: ArrayLike<number>, placed: Float64Array): boolean {
     const F = this.flavors.length;
     const rem = this.rem;
     let left = 0;
