@@ -5,6 +5,7 @@ import * as path from 'path';
 import { analyzePaths } from '../engine/lint/lint';
 import { MAX_YAML_BYTES, UsageError } from '../engine/model/workspace-loader';
 import { lintFiles, PLACEMENT, tempWorkspace, where, WORKLOAD } from './helpers';
+import { assertFinite, firstNonFinite, NonFiniteError } from '../engine/report/finite-check';
 
 describe('bad input', () => {
   it('broken YAML: an unclosed flow mapping, with line and column', () => {
@@ -116,5 +117,16 @@ describe('syntax errors where they are', () => {
     assert.equal(`${d.range.start.line}:${d.range.start.column}`, '4:1');
     assert.match(d.message, /the \{ on line 3, column 11 is never closed/);
     assert.deepEqual(d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`), ['p.yaml:3:11 the flow mapping that is not closed opens here']);
+  });
+});
+
+describe('the last check of a report: every figure finite', () => {
+  it('names the JSON path of the first non-finite figure, in arrays, typed arrays and nested objects, and the workload it belongs to', () => {
+    assert.equal(firstNonFinite({ a: 1, workloads: [{ x: 1 }, { cost: Infinity }] }), 'workloads[1].cost');
+    assert.equal(firstNonFinite({ a: { b: new Float64Array([1, NaN]) } }), 'a.b[1]');
+    assert.equal(firstNonFinite({ x: [[1], [2, -Infinity]] }, 'root'), 'root.x[1][1]');
+    assert.equal(firstNonFinite(NaN), '(value)');
+    assert.equal(firstNonFinite({ ok: [1, 2, new Float64Array(3)], s: 'text', n: null }), undefined);
+    assert.throws(() => assertFinite({ workloads: [{ name: 'api' }, { name: 'batch', cost: NaN } as { name: string }] }), (e: Error) => e instanceof NonFiniteError && /the result workloads\[1\]\.cost \(workload batch\) is not a finite number/.test(e.message));
   });
 });

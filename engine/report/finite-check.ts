@@ -6,26 +6,44 @@
 
 /** JSON path (`workloads[3].cost`) of the first non-finite number in v, or undefined. */
 export function firstNonFinite(v: unknown, at = ''): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : at || '(value)';
+  // the path is kept as a stack of keys and spelled out only for the figure found
+  const keys: (string | number)[] = [];
+  if (!walk(v, keys)) return undefined;
+  let out = at;
+  for (const k of keys) out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
+  return out || '(value)';
+}
+
+/** Whether v holds a non-finite number; if so, `keys` ends as the path to the first one. */
+function walk(v: unknown, keys: (string | number)[]): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const p = firstNonFinite(v[i], `${at}[${i}]`);
-      if (p) return p;
+      keys.push(i);
+      if (walk(v[i], keys)) return true;
+      keys.pop();
     }
-    return undefined;
+    return false;
   }
   if (ArrayBuffer.isView(v)) {
     const a = v as unknown as ArrayLike<number>;
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return `${at}[${i}]`;
-    return undefined;
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i])) {
+        keys.push(i);
+        return true;
+      }
+    }
+    return false;
   }
   if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const p = firstNonFinite(x, at ? `${at}.${k}` : k);
-      if (p) return p;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      keys.push(k);
+      if (walk((v as Record<string, unknown>)[k], keys)) return true;
+      keys.pop();
     }
   }
-  return undefined;
+  return false;
 }
 
 /** Thrown when a report holds a figure that is not a finite number (exit 1). */
