@@ -9,7 +9,7 @@ import { analyzePaths } from '../engine/lint/lint';
 import { replay, ReplayInput, ReplayResult } from '../engine/replay/replay';
 import { planPairs } from '../engine/replay/pair-plan';
 import { simulate } from '../engine/replay/simulate';
-import { MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
+import { likelySplit, MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
@@ -127,6 +127,20 @@ describe('replay split by sites over two threads', function () {
     const fa = analyzePaths([fix], { cwd: fix });
     const sim = simulate(fa, { split: true });
     assert.equal(sim.result.violationBits.length, 0, 'not split');
+  });
+
+  it('the CLI starts the worker early only for runs that will be split: large, and with no synthetic traffic to generate twice', () => {
+    const long = '{ start: "2027-01-01T00:00:00Z", end: "2037-01-01T00:00:00Z", step: 5m }';
+    // 12 pairs × 1,052,064 steps (ten years at 5 min, three leap days) = 12.6 M pair-steps ≥ MIN_PAIR_STEPS
+    const synthetic = analyzePaths([tempWorkspace({ ...WORKSPACE, 'scenario.yaml': scenario('', long) })], {}).model;
+    assert.equal(likelySplit(synthetic), false, 'synthetic traffic');
+    const traced = { ...WORKSPACE, 'scenario.yaml': scenario('', long), 'workloads.yaml': WORKSPACE['workloads.yaml'].replace(/traffic: \{ synthetic: \{[^\n]*\n/g, 'traffic: { trace: t.csv }\n').replace(/traffic: \{ synthetic: \{ baseline: 90 \} \}/, 'traffic: { trace: t.csv }'), 't.csv': 'timestamp,value\n2027-01-01T00:00:00Z,1\n' };
+    const model = analyzePaths([tempWorkspace(traced)], {}).model;
+    assert.equal([...model.workloads.values()].filter((w) => w.traffic.kind === 'trace').length, 5);
+    assert.equal(likelySplit(model), true);
+    assert.equal(likelySplit(model, 'no-such-scenario'), false, 'the plan reports the name');
+    const short = analyzePaths([tempWorkspace({ ...traced, 'scenario.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2028-01-01T00:00:00Z", step: 5m }') })], {}).model;
+    assert.equal(likelySplit(short), false, '12 × 105,120 = 1.3 M pair-steps');
   });
 
   it('keeps only the part\'s shares and overflow site in each part\'s placement', () => {

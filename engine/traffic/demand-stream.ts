@@ -24,6 +24,8 @@ export interface DemandSource {
   read(w: number, t0: number, len: number, out: Float64Array): void;
   /** Workload w's whole series when the source holds it (read in place, no copy); else undefined. */
   whole?(w: number): Float64Array | undefined;
+  /** Whether reading workload w computes its series (a synthetic profile) rather than reading one held in memory. */
+  generated?(w: number): boolean;
 }
 
 /** Demand held whole, one array per workload (Monte Carlo's shared base demand, tests). */
@@ -122,6 +124,10 @@ export class PlanDemand implements DemandSource {
       this.store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats });
       r.stored = true;
     }
+  }
+
+  generated(w: number): boolean {
+    return this.synthetic[w] !== undefined;
   }
 
   /** The shared trace series of workload w when it is its demand as replayed (no growth, countPer or scale). */
