@@ -76,7 +76,9 @@ export function memoryBudget(env: NodeJS.ProcessEnv = process.env): MemoryBudget
 }
 
 /** Undefined when the bytes fit the budget, else the sentence that says why a run is refused. */
-export function overBudget(bytes: number, what: string, budget: MemoryBudget = memoryBudget()): string | undefined {
+export function overBudget(bytes: number, what: string | (() => string), budget: MemoryBudget = memoryBudget()): string | undefined {
   if (bytes <= budget.bytes) return undefined;
-  return `${what} needs about ${formatBytes(bytes)} of memory; the limit is ${formatBytes(budget.bytes)} (${budget.from})`;
+  // `what` may be a function: its numbers are formatted only for the message (the first
+  // toLocaleString of a process sets up ICU's number formats, about 10 ms)
+  return `${typeof what === 'string' ? what : what()} needs about ${formatBytes(bytes)} of memory; the limit is ${formatBytes(budget.bytes)} (${budget.from})`;
 }

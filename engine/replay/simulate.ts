@@ -134,7 +134,7 @@ function wholeDemandOnce(plan: RunPlan, steps: number, streamedBytes: number, so
     if (whole) return whole;
     let arrays = 0;
     for (let w = 0; w < source.workloads; w++) arrays += (source.sharedBase(w) ? 0 : 1) + (source.grows ? 1 : 0);
-    const why = overBudget(streamedBytes + wholeDemandBytes(arrays, steps), `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
+    const why = overBudget(streamedBytes + wholeDemandBytes(arrays, steps), () => `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
     if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
     return (whole = buildDemand(plan, steps, source));
   };
@@ -160,7 +160,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const buckets = opts.buckets ?? 480;
   if (steps > MAX_STEPS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps; the limit is ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`);
   const streamedBytes = streamedRunBytes(runShape(plan, steps, buckets));
-  const why = overBudget(streamedBytes, `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
+  const why = overBudget(streamedBytes, () => `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
   if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
   const source = demandOf(plan, steps);
   const stats = demandStatistics(plan, source, steps);

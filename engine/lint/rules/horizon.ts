@@ -39,7 +39,7 @@ export const horizon: Rule = {
       const bytes = streamedRunBytes({ workloads: pl.workloads.size, pairs, sites: sites.size, steps, traces: traces.size, buckets: 480, months: monthsSpanned(steps, h.step) });
       let why: string | undefined;
       try {
-        why = overBudget(bytes, `a run of ${pl.workloads.size.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps`);
+        why = overBudget(bytes, () => `a run of ${pl.workloads.size.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps`);
       } catch (e) {
         why = (e as Error).message; // a malformed HEADROOM_MEMORY_LIMIT
       }
