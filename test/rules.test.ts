@@ -204,6 +204,12 @@ spec:
       'ws/w4.yaml': w('w4', 'traces/bad.csv'),
       'ws/w5.yaml': w('w5', 'traces/link.csv'),
       'ws/w6.yaml': w('w6', 'traces'),
+      // a folder whose name starts with two dots is inside the workspace (not `..`)
+      'ws/w7.yaml': w('w7', '..dots/ok.csv'),
+      'ws/..dots/ok.csv': 'timestamp,value\n2027-01-01T00:00:00Z,5\n2027-01-01T00:05:00Z,6\n',
+      // and a sibling folder whose name starts with the workspace's is not
+      'ws/w8.yaml': w('w8', '../ws-sibling/x.csv'),
+      'ws-sibling/x.csv': 'timestamp,value\n2027-01-01T00:00:00Z,5\n',
       'ws/traces/bad.csv': 'timestamp,value\n2027-01-01T00:00:00Z,5\n2027-01-01T00:05:00Z,abc\n',
       'secret.csv': 'timestamp,value\n',
     });
@@ -221,6 +227,7 @@ spec:
       'trace-outside-workspace w3.yaml:5:21',
       'trace-outside-workspace w5.yaml:5:21',
       'trace-unreadable w6.yaml:5:21',
+      'trace-outside-workspace w8.yaml:5:21',
     ]);
     const bad = r.diagnostics.find((d) => d.rule === 'trace-malformed')!;
     assert.match(bad.message, /value "abc" is not a finite number/);
