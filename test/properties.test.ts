@@ -6,6 +6,7 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { constWorkload, placement, publicSite, run, scenario, smallPrivate } from './sim-helpers';
+import { sharesAfterLoss, sharesWithout } from '../engine/replay/failover';
 
 interface Case { hosts: number; delay: number; quota: number; loads: { rps: number; noise: number; priv: number; prio: number }[]; outage: boolean }
 
@@ -74,5 +75,26 @@ describe('replay properties', function () {
       const b = JSON.stringify(run({ 'all.yaml': order.map((i) => docs[i]).join('---\n') }).report);
       assert.equal(a, b);
     }), { numRuns: 10, seed: 11 });
+  });
+});
+
+describe('failover shares', () => {
+  it('sharesAfterLoss (arrays, the check\'s loop) gives sharesWithout\'s sites, order and percentages to the bit, in both modes, with and without an overflow site', () => {
+    const sites = ['a', 'b', 'c', 'd'];
+    const arb = fc.record({
+      mode: fc.constantFrom('active-active' as const, 'active-passive' as const),
+      shares: fc.array(fc.tuple(fc.constantFrom(...sites), fc.integer({ min: 0, max: 100 })), { maxLength: 4 }),
+      overflowTo: fc.option(fc.constantFrom(...sites), { nil: undefined }),
+      lost: fc.constantFrom(...sites),
+    });
+    fc.assert(fc.property(arb, ({ mode, shares, overflowTo, lost }) => {
+      const map = new Map(shares);
+      const p = { name: 'p', mode, detectionSeconds: 0, headroomTarget: 0.2, workloads: new Map([['w', { workload: 'w', shares: map, purchase: 'on-demand' as const, overflowTo }]]), src: undefined as never };
+      const want = sharesWithout(p, 'w', lost);
+      const outSites: string[] = [];
+      const outPcts: number[] = [];
+      const k = sharesAfterLoss(mode, [...map.keys()], [...map.values()], overflowTo, lost, outSites, outPcts);
+      assert.deepEqual(outSites.slice(0, k).map((s, j) => [s, outPcts[j]]), [...want]);
+    }), { numRuns: 2000, seed: 5 });
   });
 });

@@ -75,61 +75,134 @@ export function sharesWithout(placement: Placement, workload: string, lost: stri
 
 export function failoverCheck(model: Model, placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, events: readonly ScenarioEvent[] = []): FailoverResult[] {
   const used = new Set<string>();
-  for (const w of workloads) for (const s of placement.workloads.get(w.name)!.shares.keys()) used.add(s);
+  const wps = workloads.map((w) => placement.workloads.get(w.name)!);
+  for (const wp of wps) for (const s of wp.shares.keys()) used.add(s);
+  // per workload, its shares as arrays (read once per lost site), and what one instance takes per site
+  const shareSites = wps.map((wp) => [...wp.shares.keys()]);
+  const sharePcts = wps.map((wp) => [...wp.shares.values()]);
+  const units = new Map<string, (Resources | undefined)[]>();
+  const unitOf = (site: Site, i: number): Resources => {
+    let row = units.get(site.name);
+    if (!row) units.set(site.name, (row = new Array(workloads.length)));
+    return (row[i] ??= unitResources(site, workloads[i]));
+  };
+  const afterSites: string[] = [];
+  const afterPcts: number[] = [];
   const results: FailoverResult[] = [];
   for (const lost of [...used].sort()) {
     const shortfall: Record<string, Shortfall> = {};
     // needs per remaining site
     const perSite = new Map<string, { w: number; n: number }[]>();
-    workloads.forEach((w, i) => {
-      const wp = placement.workloads.get(w.name)!;
-      const shares = sharesWithout(placement, w.name, lost);
+    for (let i = 0; i < workloads.length; i++) {
+      const w = workloads[i];
+      const wp = wps[i];
+      const k = sharesAfterLoss(placement.mode, shareSites[i], sharePcts[i], wp.overflowTo, lost, afterSites, afterPcts);
       const capEff = w.capacityPerInstance * w.targetUtilization;
-      if (shares.size === 0) {
-        const lostSite = model.sites.get(lost)!;
+      if (k === 0) {
         const p = wp.shares.get(lost) ?? 0;
         const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
-        shortfall[w.name] = shortOf(n, unitResources(lostSite, w));
-        return;
+        shortfall[w.name] = shortOf(n, unitOf(model.sites.get(lost)!, i));
+        continue;
       }
-      for (const [s, p] of shares) {
+      for (let j = 0; j < k; j++) {
+        const p = afterPcts[j];
         const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
-        (perSite.get(s) ?? perSite.set(s, []).get(s)!).push({ w: i, n });
+        let list = perSite.get(afterSites[j]);
+        if (!list) perSite.set(afterSites[j], (list = []));
+        list.push({ w: i, n });
       }
       if (wp.shares.has(lost)) shortfall[w.name] ??= { instances: 0, vcpus: 0, memoryMiB: 0 };
-    });
+    }
     for (const [sName, list] of [...perSite].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const site = model.sites.get(sName)!;
-      const need = Float64Array.from(list.map((x) => x.n));
-      const run = new Float64Array(list.length);
-      const prio = Float64Array.from(list.map((x) => workloads[x.w].priority));
-      const idx = list.map((_, i) => i);
-      const units = list.map((x) => unitResources(site, workloads[x.w]));
-      const v = units.map((u) => u.vcpus);
-      if (site.type === 'openstack') {
-        const packer = new FlavorPacker(site.aggregates, site.flavors);
-        const hosts = hostsAfterEvents(site, events);
-        const fi = list.map((x) => packer.indexOf(workloads[x.w].flavor ?? ''));
-        const counts = new Float64Array(packer.flavors.length);
-        const tmp = new Float64Array(packer.flavors.length);
-        allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => {
-          counts.fill(0);
-          for (const i of idx) if (fi[i] >= 0) counts[fi[i]] += out[i];
-          return packer.pack(hosts, counts, tmp) && idx.every((i) => fi[i] >= 0 || out[i] === 0);
-        } });
-      } else {
-        const q = site.quota.vcpus;
-        allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => q === undefined || idx.reduce((m, i) => m + out[i] * v[i], 0) <= q + 1e-9 });
+      const L = list.length;
+      const need = new Float64Array(L);
+      const run = new Float64Array(L);
+      const prio = new Float64Array(L);
+      const idx: number[] = new Array(L);
+      const unit: Resources[] = new Array(L);
+      for (let i = 0; i < L; i++) {
+        const w = workloads[list[i].w];
+        need[i] = list[i].n;
+        prio[i] = w.priority;
+        idx[i] = i;
+        unit[i] = unitOf(site, list[i].w);
       }
-      list.forEach((x, i) => {
+      if (site.type === 'openstack') fitOnHosts(site, list.map((x) => workloads[x.w].flavor ?? ''), hostsAfterEvents(site, events), idx, prio, need, run);
+      else {
+        const q = site.quota.vcpus;
+        allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => {
+          if (q === undefined) return true;
+          let m = 0;
+          for (let i = 0; i < L; i++) m += out[i] * unit[i].vcpus;
+          return m <= q + 1e-9;
+        } });
+      }
+      for (let i = 0; i < L; i++) {
         const short = need[i] - run[i];
-        if (short <= 0) return;
-        const name = workloads[x.w].name;
-        shortfall[name] = shortOf(short, units[i], shortfall[name]);
-      });
+        if (short <= 0) continue;
+        const name = workloads[list[i].w].name;
+        shortfall[name] = shortOf(short, unit[i], shortfall[name]);
+      }
     }
     const sorted = Object.fromEntries(Object.entries(shortfall).sort(([a], [b]) => (a < b ? -1 : 1)));
     results.push({ lostSite: lost, survives: Object.values(sorted).every((s) => s.instances === 0), shortfall: sorted });
   }
   return results;
+}
+
+/**
+ * sharesWithout over arrays, into outSites / outPcts (the same sites, order and percentages):
+ * returns how many. For the check's loop over every workload and lost site, without a Map each.
+ */
+export function sharesAfterLoss(mode: Placement['mode'], sites: readonly string[], pcts: readonly number[], overflowTo: string | undefined, lost: string, outSites: string[], outPcts: number[]): number {
+  let k = 0;
+  if (mode === 'active-passive') {
+    const primary = sites[0];
+    if (primary !== lost) {
+      if (primary === undefined) return 0;
+      outSites[0] = primary;
+      outPcts[0] = 100;
+      return 1;
+    }
+    let tot = 0;
+    let rest = 0;
+    for (let j = 1; j < sites.length; j++) if (sites[j] !== lost) {
+      tot += pcts[j];
+      rest++;
+    }
+    for (let j = 1; j < sites.length; j++) if (sites[j] !== lost) {
+      outSites[k] = sites[j];
+      outPcts[k++] = tot > 0 ? (pcts[j] * 100) / tot : 100 / rest;
+    }
+  } else {
+    let tot = 0;
+    for (let j = 0; j < sites.length; j++) if (sites[j] !== lost && pcts[j] > 0) tot += pcts[j];
+    for (let j = 0; j < sites.length; j++) if (sites[j] !== lost && pcts[j] > 0) {
+      outSites[k] = sites[j];
+      outPcts[k++] = (pcts[j] * 100) / tot;
+    }
+  }
+  if (k === 0 && overflowTo && overflowTo !== lost) {
+    outSites[0] = overflowTo;
+    outPcts[0] = 100;
+    return 1;
+  }
+  return k;
+}
+
+/** What of `need` runs on an OpenStack site's hosts (the contention rule, Nova packing as the test): into `run`. */
+function fitOnHosts(site: OpenStackSite, flavors: readonly string[], hosts: number[], idx: number[], prio: Float64Array, need: Float64Array, run: Float64Array): void {
+  const packer = new FlavorPacker(site.aggregates, site.flavors);
+  const fi = Int32Array.from(flavors, (f) => packer.indexOf(f));
+  const counts = new Float64Array(packer.flavors.length);
+  const tmp = new Float64Array(packer.flavors.length);
+  allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => {
+    counts.fill(0);
+    for (let i = 0; i < fi.length; i++) {
+      if (fi[i] >= 0) counts[fi[i]] += out[i];
+      else if (out[i] !== 0) return false; // no such flavor here: none of it runs
+    }
+    return packer.pack(hosts, counts, tmp);
+  } });
 }
