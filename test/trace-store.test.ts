@@ -25,10 +25,14 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     const writer = TraceStore.open(storeDir)!;
     const first = new TraceCache({ store: writer }).read(file);
     await writer.flush(); // the main thread writes entries asynchronously
-    // one content entry (c-<sha256>.bin: 16-byte header + 17 bytes per row) and one identity entry
+    // one content entry (c-<sha256>.bin: 80-byte header naming the hash + 17 bytes per row) and one identity entry, a hard link to it
     const entries = fs.readdirSync(storeDir).sort();
     assert.equal(entries.length, 2);
-    assert.equal(fs.statSync(path.join(storeDir, entries.find((e) => e.startsWith('c-'))!)).size, 16 + 17 * 500);
+    const content = path.join(storeDir, entries.find((e) => e.startsWith('c-'))!);
+    const identity = path.join(storeDir, entries.find((e) => e.startsWith('i-'))!);
+    assert.equal(fs.statSync(content).size, 80 + 17 * 500);
+    assert.equal(fs.statSync(identity).ino, fs.statSync(content).ino, 'the identity entry is a link to the content entry');
+    assert.equal(fs.readFileSync(content).toString('latin1', 16, 80), path.basename(content).slice(2, 66), 'whose header names its hash');
     const store = TraceStore.open(storeDir)!;
     const st = fs.statSync(file, { bigint: true });
     assert.ok(store.byIdentity(file, st, () => assert.fail('not reparsed')), 'found by identity');
@@ -62,8 +66,12 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     await store.flush();
     const damaged = fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'));
     assert.equal(damaged.length, 1);
-    for (const e of damaged) fs.writeFileSync(path.join(storeDir, e), 'HRT1 truncated');
-    assert.deepEqual(arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file)), good);
+    for (const e of damaged) fs.writeFileSync(path.join(storeDir, e), 'HRT2 truncated'); // the identity entry, its link, too
+    const again = TraceStore.open(storeDir)!;
+    assert.deepEqual(arrays(new TraceCache({ store: again }).read(file)), good);
+    await again.flush();
+    // the damaged identity entry was replaced: a new process finds the trace by identity again
+    assert.ok(TraceStore.open(storeDir)!.byIdentity(file, fs.statSync(file, { bigint: true }), () => assert.fail('not reparsed')));
     const contentEntries = () => fs.readdirSync(storeDir).filter((x) => x.startsWith('c-')).length;
     const before = contentEntries();
     const badStore = TraceStore.open(storeDir)!;
