@@ -95,14 +95,21 @@ function tempFor(file: string): string {
   return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 }
 
-function writeAtomic(file: string, data: Uint8Array | string): void {
+/** Makes `file` under a temporary name with `make`, then renames it over `file`; false (and nothing left) on any failure. */
+function replaceVia(file: string, make: (tmp: string) => void): boolean {
   const tmp = tempFor(file);
   try {
-    fs.writeFileSync(tmp, data);
+    make(tmp);
     fs.renameSync(tmp, file);
+    return true;
   } catch {
     try { fs.unlinkSync(tmp); } catch { /* not created */ }
+    return false;
   }
+}
+
+function writeAtomic(file: string, data: Uint8Array | string): void {
+  replaceVia(file, (tmp) => fs.writeFileSync(tmp, data));
 }
 
 /** A parsed trace as the pieces of its file (header, times, values, offset flags): views on its arrays, not a copy. */
@@ -141,17 +148,11 @@ async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<voi
  * has no links. Never throws: without a content entry to point at, the next run reads the CSV.
  */
 function linkIdentitySync(content: string, identity: string): void {
-  const tmp = tempFor(identity);
+  if (replaceVia(identity, (tmp) => fs.linkSync(content, tmp))) return;
   try {
-    fs.linkSync(content, tmp);
-    fs.renameSync(tmp, identity);
+    writeAtomic(identity, fs.readFileSync(content));
   } catch {
-    try { fs.unlinkSync(tmp); } catch { /* not made */ }
-    try {
-      writeAtomic(identity, fs.readFileSync(content));
-    } catch {
-      // no content entry
-    }
+    // no content entry
   }
 }
 
