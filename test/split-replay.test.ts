@@ -8,6 +8,7 @@ import * as path from 'path';
 import { analyzePaths } from '../engine/lint/lint';
 import { replay, ReplayInput, ReplayResult } from '../engine/replay/replay';
 import { planPairs } from '../engine/replay/pair-plan';
+import { failoverCheck } from '../engine/replay/failover';
 import { simulate } from '../engine/replay/simulate';
 import { likelySplit, MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
 import { FIXTURES, tempWorkspace } from './helpers';
@@ -81,7 +82,7 @@ describe('replay split by sites over two threads', function () {
     assert.ok(one.sloViolationSteps > 0);
     let cut = -1;
     let byWorker = false;
-    const split = replayBySites(input, { split: true, onSplit: (k, w) => ((cut = k), (byWorker = w)) });
+    const split = replayBySites(input, { split: true, onSplit: (k, w) => ((cut = k), (byWorker = w)) }).result;
     // sites in model order: priv-a, priv-b, pub-c; batch overflows priv-a → priv-b, so the only cut is before pub-c
     assert.equal(cut, 2);
     assert.ok(byWorker, 'the worker thread replayed pub-c');
@@ -89,7 +90,25 @@ describe('replay split by sites over two threads', function () {
     // a workload violating at both parts in one step counts once: the steps in violation equal the one-thread count
     assert.equal(split.sloViolationSteps, one.sloViolationSteps);
     // and the split run is deterministic
-    assert.deepEqual(replayBySites(input, { split: true }), split);
+    assert.deepEqual(replayBySites(input, { split: true }).result, split);
+  });
+
+  it('runs the N-1 check on whichever thread is done first, with the result failoverCheck gives', () => {
+    const dir = tempWorkspace(WORKSPACE);
+    const input = inputOf(dir);
+    const peaks = Float64Array.from(input.workloads, (_w, i) => Math.max(...(input.demand as Float64Array[])[i]));
+    const want = failoverCheck(input.model, input.placement, input.workloads, peaks, input.events);
+    assert.ok(want.some((f) => !f.survives), 'a loss this workspace does not survive (the check has something to say)');
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      let by: string | undefined;
+      const { failover } = replayBySites(input, { split: true, onSplit: (_k, _w, checkedBy) => (by = checkedBy) }, peaks);
+      assert.deepEqual(failover, want);
+      seen.add(by!);
+    }
+    assert.ok([...seen].every((b) => b === 'worker' || b === 'here'), [...seen].join());
+    // one thread: after the replay
+    assert.deepEqual(replayBySites(input, { split: false }, peaks).failover, want);
   });
 
   it('simulate splits large runs by itself and gives the same report numbers as one thread', () => {

@@ -4,7 +4,7 @@
  * and the report (report.ts). The CLI, the extension's worker and the tests call this.
  */
 import { Analysis } from '../lint/lint';
-import { failoverCheck, FailoverResult } from './failover';
+import type { FailoverResult } from './failover';
 import { ReplayResult } from './replay';
 import { replayBySites } from './split-replay';
 import { planRun, RunPlan } from './scenario-plan';
@@ -166,17 +166,14 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const stats = demandStatistics(plan, source, steps);
   source.persist(); // written while the replay runs
   clock('demand');
-  let failover: FailoverResult[] = [];
-  const result = replayBySites({
+  const peaks = Float64Array.from(stats, (s) => s.demand.peak);
+  const replayed = replayBySites({
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
     events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
-  }, { split: opts.split, heldBytes: streamedBytes }, () => {
-    // while a worker replays the other part of the sites (split-replay.ts): the N-1 check needs only the peaks
-    clock('replay');
-    failover = failoverCheck(analysis.model, plan.placement, plan.workloads, Float64Array.from(stats, (s) => s.demand.peak), plan.scenario.events);
-    clock('failover');
-  });
-  clock('replay');
+  }, { split: opts.split, heldBytes: streamedBytes, clock }, peaks);
+  const result = replayed.result;
+  const failover = replayed.failover!;
+  clock('replay'); // waiting for a split replay's worker, and putting the parts together
   const whole = wholeDemandOnce(plan, steps, streamedBytes, source);
   return {
     plan, steps, stats, result, failover, warnings: warningsOf(plan, source),

@@ -1,29 +1,47 @@
 /**
  * Worker thread for split-replay.ts: loads the replay, waits for its part of a run's sites on
- * the port it was given, replays it, posts the result, then raises the shared flag the other
- * thread waits on, whatever happens (an error is posted as such, and the part is replayed there).
+ * the port it was given, replays it and posts the result; then, when this thread is done before
+ * the other and takes the N-1 check (flags[CHECK_TAKEN_BY] from 0 to 1), runs it and posts it too.
+ * After each post it raises flags[POSTED] for the other thread, which waits on it, whatever
+ * happens (an error is posted as such, and the other thread does the work itself).
  */
 import { MessagePort, workerData } from 'worker_threads';
 import type { SplitJob } from './split-replay';
 
-const { done, port } = workerData as { done: Int32Array; port: MessagePort };
-let replay: typeof import('./replay').replay | undefined;
+// the flag indices of split-replay.ts (not imported: this file loads the engine in a try below)
+const POSTED = 0;
+const CHECK_TAKEN_BY = 1;
+
+const { flags, port } = workerData as { flags: Int32Array; port: MessagePort };
+let engine: { replay: typeof import('./replay').replay; failoverCheck: typeof import('./failover').failoverCheck } | undefined;
 let loadError: unknown;
 try {
   // required here, so that a failure to load the engine is posted as the job's error
-  ({ replay } = require('./replay') as typeof import('./replay'));
+  engine = { replay: (require('./replay') as typeof import('./replay')).replay, failoverCheck: (require('./failover') as typeof import('./failover')).failoverCheck };
 } catch (e) {
   loadError = e;
 }
+
+function posted(stage: number): void {
+  Atomics.store(flags, POSTED, stage);
+  Atomics.notify(flags, POSTED);
+}
+
 port.once('message', (job: SplitJob) => {
   try {
-    if (!replay) throw loadError;
-    port.postMessage({ result: replay({ ...job.input, demand: job.demand }) });
+    if (!engine) throw loadError;
+    port.postMessage({ result: engine.replay({ ...job.input, demand: job.demand }) });
+    posted(1);
+    const f = job.failover;
+    if (f && Atomics.compareExchange(flags, CHECK_TAKEN_BY, 0, 1) === 0) {
+      const { model, workloads, events } = job.input;
+      port.postMessage({ failover: engine.failoverCheck(model, f.placement, workloads, f.peaks, events) });
+      posted(2);
+    }
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    posted(2);
   } finally {
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
     port.close();
   }
 });

@@ -31,6 +31,7 @@ import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { CHUNK_STEPS } from './demand-chunks';
 import { planPairs, PairPlan } from './pair-plan';
 import { replay, ReplayInput, ReplayResult } from './replay';
+import { failoverCheck, FailoverResult } from './failover';
 import { mergeSiteHalves } from './result-merge';
 
 /** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
@@ -49,15 +50,30 @@ export const MAX_SPLIT_COPY_BYTES = 1024 ** 3;
 export interface SplitJob {
   input: Omit<ReplayInput, 'demand' | 'onProgress' | 'noise'>;
   demand: Float64Array[];
+  /** The N-1 check, for the worker to run should it finish its part first (the whole placement). */
+  failover?: { placement: Placement; peaks: Float64Array };
 }
+
+/**
+ * The flags both threads share: [0] what the worker has posted (0 nothing yet, 1 its part's
+ * replay, 2 the N-1 check too); [1] which thread runs the N-1 check (0 not decided, 1 the
+ * worker, 2 this one), taken with compareExchange by whichever finishes its part first.
+ */
+export const POSTED = 0;
+export const CHECK_TAKEN_BY = 1;
 
 export interface SplitOptions {
   /** undefined: split when the run is large enough; false: never; true: whenever the run allows it (tests). */
   split?: boolean;
   /** Bytes the run already holds (limits.ts, streamedRunBytes), for the budget of the worker's demand copy. */
   heldBytes?: number;
-  /** Told where a split run was cut, and whether the worker's part came from the worker (else it was replayed here). */
-  onSplit?: (cut: number, byWorker: boolean) => void;
+  /**
+   * Told where a split run was cut, whether the worker's part came from the worker (else it was
+   * replayed here), and which thread ran the N-1 check.
+   */
+  onSplit?: (cut: number, byWorker: boolean, checkedBy?: 'worker' | 'here') => void;
+  /** Marks the end of a phase (simulate.ts, phaseClock): 'replay' before the N-1 check here, 'failover' after it. */
+  clock?: (phase: string) => void;
 }
 
 /**
@@ -100,10 +116,17 @@ export function placementAt(p: Placement, sites: ReadonlySet<string>): Placement
 
 /**
  * The replay of a run, split over two threads by sites when it pays (see the header), else on
- * this thread. `meanwhile` runs once this thread's part is done, before waiting for the
- * worker's (after the replay when it is not split): work that does not need the result.
+ * this thread; with `peaks` (each workload's peak demand), also the N-1 check of failover.ts,
+ * run by whichever thread finishes its part of the replay first (on one thread, after it).
  */
-export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, meanwhile?: () => void): ReplayResult {
+export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, peaks?: Float64Array): { result: ReplayResult; failover?: FailoverResult[] } {
+  const check = (): FailoverResult[] | undefined => {
+    if (!peaks) return undefined;
+    opts.clock?.('replay');
+    const f = failoverCheck(input.model, input.placement, input.workloads, peaks, input.events);
+    opts.clock?.('failover');
+    return f;
+  };
   const plan = opts.split === false ? undefined : planPairs(input.model, input.placement, input.workloads);
   const k = plan ? siteCut(input, plan, opts.split === true) : -1;
   const source = Array.isArray(input.demand) ? new ArrayDemand(input.demand as Float64Array[]) : (input.demand as DemandSource);
@@ -111,21 +134,23 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, meanw
   const demand = plan && worker ? sharedDemand(source, input.workloads.map((_, w) => plan.wPairs[w].some((p) => plan.pairs[p].site >= k)), input.steps, opts.heldBytes ?? 0, opts.split === true) : undefined;
   if (!plan || !worker || !demand) {
     worker?.discard();
-    const res = replay(input);
-    meanwhile?.();
-    return res;
+    const result = replay(input);
+    return { result, failover: check() };
   }
   const names = (from: number, to: number) => new Set(plan.sites.slice(from, to).map((s) => s.name));
   const inputB: ReplayInput = { ...input, placement: placementAt(input.placement, names(k, plan.sites.length)), demand, violationBits: true, onProgress: undefined };
-  worker.post(inputB, demand);
+  worker.post(inputB, demand, peaks && { placement: input.placement, peaks });
   const t0 = performance.now();
   const a = replay({ ...input, placement: placementAt(input.placement, names(0, k)), violationBits: true });
   const ms = performance.now() - t0;
-  meanwhile?.();
+  // the N-1 check here, unless the worker, done first, has taken it
+  let failover = peaks && worker.takeCheck() ? check() : undefined;
+  const checkedHere = failover !== undefined;
   const fromWorker = worker.result(ms);
-  const b = fromWorker ?? replay(inputB);
-  opts.onSplit?.(k, fromWorker !== undefined);
-  return mergeSiteHalves(a, b, { pairs: plan.pairs, pairsA: plan.pairs.findIndex((x) => x.site >= k), sitesA: k });
+  const b = fromWorker?.result ?? replay(inputB);
+  if (peaks && !failover) failover = fromWorker?.failover ?? check();
+  opts.onSplit?.(k, fromWorker !== undefined, !peaks ? undefined : checkedHere || !fromWorker?.failover ? 'here' : 'worker');
+  return { result: mergeSiteHalves(a, b, { pairs: plan.pairs, pairsA: plan.pairs.findIndex((x) => x.site >= k), sitesA: k }), failover };
 }
 
 /**
@@ -186,13 +211,15 @@ function workerScript(): string | undefined {
 interface SplitWorker {
   /** Stops a worker that is not given a part. */
   discard(): void;
-  /** Hands the worker its part. */
-  post(input: ReplayInput, demand: Float64Array[]): void;
+  /** Hands the worker its part, and the N-1 check's inputs should it finish first. */
+  post(input: ReplayInput, demand: Float64Array[], failover?: SplitJob['failover']): void;
+  /** Whether this thread runs the N-1 check: true unless the worker, done first, took it. */
+  takeCheck(): boolean;
   /**
-   * Waits for it (this thread's part took ms): its result, or undefined when it failed or is
-   * still running after max(10 s, 4 × ms + 5 s).
+   * Waits for it (this thread's part took ms): its result, and the N-1 check if it took it; or
+   * undefined when it failed or is still running after max(10 s, 4 × ms + 5 s).
    */
-  result(ms: number): ReplayResult | undefined;
+  result(ms: number): { result: ReplayResult; failover?: FailoverResult[] } | undefined;
 }
 
 /** A worker started ahead (prewarmSplitWorker), loading the engine while the run is analysed. */
@@ -236,23 +263,24 @@ function takeWorker(): SplitWorker | undefined {
 function spawnWorker(): SplitWorker | undefined {
   const script = workerScript();
   if (!script) return undefined;
-  const done = new Int32Array(new SharedArrayBuffer(4));
+  const flags = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(script, { workerData: { done, port: port2 }, transferList: [port2 as unknown as MessagePort] });
+    worker = new Worker(script, { workerData: { flags, port: port2 }, transferList: [port2 as unknown as MessagePort] });
   } catch {
     return undefined;
   }
   worker.unref();
   worker.on('error', () => undefined); // seen as no result: the part is replayed here
   port1.unref();
+  let workerChecks = false;
   return {
     discard() {
       port1.close();
       void worker.terminate();
     },
-    post(input, demand) {
+    post(input, demand, failover) {
       const { model, placement, horizon, steps, workloads, events, exchangeRates, buckets, perStep } = input;
       const strip = <T extends { src?: unknown }>(x: T): T => ({ ...x, src: undefined });
       const job: SplitJob = {
@@ -261,16 +289,23 @@ function spawnWorker(): SplitWorker | undefined {
           placement: strip(placement), horizon, steps, workloads: workloads.map(strip), events, exchangeRates, buckets, perStep, violationBits: true,
         },
         demand,
+        failover: failover && { placement: strip(failover.placement), peaks: failover.peaks },
       };
+      workerChecks = failover !== undefined;
       port1.postMessage(job);
     },
+    takeCheck() {
+      return Atomics.compareExchange(flags, CHECK_TAKEN_BY, 0, 2) === 0;
+    },
     result(ms) {
+      const need = workerChecks && Atomics.load(flags, CHECK_TAKEN_BY) === 1 ? 2 : 1;
       const deadline = performance.now() + Math.max(10_000, 4 * ms + 5_000);
-      while (Atomics.load(done, 0) === 0 && performance.now() < deadline) Atomics.wait(done, 0, 0, 200);
-      const msg = receiveMessageOnPort(port1)?.message as { result?: ReplayResult } | undefined;
+      for (let at = Atomics.load(flags, POSTED); at < need && performance.now() < deadline; at = Atomics.load(flags, POSTED)) Atomics.wait(flags, POSTED, at, 200);
+      const first = receiveMessageOnPort(port1)?.message as { result?: ReplayResult } | undefined;
+      const second = need === 2 ? (receiveMessageOnPort(port1)?.message as { failover?: FailoverResult[] } | undefined) : undefined;
       port1.close();
       void worker.terminate();
-      return msg?.result;
+      return first?.result ? { result: first.result, failover: second?.failover } : undefined;
     },
   };
 }
