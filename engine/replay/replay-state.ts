@@ -81,6 +81,8 @@ export interface SiteState {
   siteResources: number[][];
   siteHasDisk: Uint8Array;
   siteHasPcpu: Uint8Array;
+  /** 1 where every pair of an OpenStack site has a flavor there: when all fits, each runs what it needs. */
+  siteFlavored: Uint8Array;
   /** PCPU, vGPU and PCI resources a site is counted in. */
   siteDevices: Int32Array[];
   lags: (LagBank | undefined)[];
@@ -260,6 +262,7 @@ function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers
     siteResources,
     siteHasDisk: Uint8Array.from(siteResources, (list) => (list.includes(R_DISK) ? 1 : 0)),
     siteHasPcpu: Uint8Array.from(siteResources, (list) => (list.includes(R_PCPU) ? 1 : 0)),
+    siteFlavored: Uint8Array.from(sites, (x, i) => (x.type === 'openstack' && c.sitePairs[i].every((p) => c.flavorIdx[p] >= 0) ? 1 : 0)),
     siteDevices: siteResources.map((list) => Int32Array.from(list.filter((r) => r >= R_PCPU))),
     lags: sites.map((site, s) => (site.type === 'public' ? new LagBank(c.sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, input.horizon.step) : undefined)),
     typeNames,

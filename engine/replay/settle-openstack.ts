@@ -71,7 +71,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
    * and disk are summed in the loop itself; PCPU, vGPU and PCI devices only at sites counted in them.
    */
   function settle(s: number, t: number, allFit: boolean): void {
-    const { siteFirst, run, need, flavorIdx, reqV, reqM, reqD, req, vcpus, allocR, needR, zoneLoss, privateStep, schedCpuInstalled, siteDevices, siteHasPcpu, siteHasDisk, capUp, res } = st;
+    const { siteFirst, run, need, flavorIdx, reqV, reqM, reqD, req, vcpus, allocR, needR, zoneLoss, privateStep, schedCpuInstalled, siteDevices, siteHasPcpu, siteHasDisk, siteFlavored, capUp, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -83,22 +83,41 @@ export function openStackStepper(st: ReplayState): SiteStep {
     const nDev = dev.length;
     const pinned = siteHasPcpu[s] === 1; // else every instance's vCPUs are its VCPU
     let allocV = 0, allocM = 0, allocD = 0, needV = 0, needM = 0, needD = 0, allocCpu = 0;
-    for (let p = p0; p < p1; p++) {
-      if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
-      settlePair(p, t, zl);
-      const r = run[p];
-      const n = need[p];
-      const v = r * reqV[p];
-      allocV += v;
-      allocM += r * reqM[p];
-      allocD += r * reqD[p];
-      needV += n * reqV[p];
-      needM += n * reqM[p];
-      needD += n * reqD[p];
-      // Showback by allocated CPUs (VCPU and PCPU: the instance's vCPUs); what is not allocated is idle cost.
-      const cpu = pinned ? r * vcpus[p] : v;
-      allocCpu += cpu;
-      pairCost[p] += perCpu * cpu;
+    if (allFit && siteFlavored[s] === 1) {
+      // every pair runs what it needs: allocated = needed, the same sums in the same order
+      for (let p = p0; p < p1; p++) {
+        const n = need[p];
+        run[p] = n;
+        settlePair(p, t, zl);
+        const v = n * reqV[p];
+        needV += v;
+        needM += n * reqM[p];
+        needD += n * reqD[p];
+        const cpu = pinned ? n * vcpus[p] : v;
+        allocCpu += cpu;
+        pairCost[p] += perCpu * cpu;
+      }
+      allocV = needV;
+      allocM = needM;
+      allocD = needD;
+    } else {
+      for (let p = p0; p < p1; p++) {
+        if (allFit) run[p] = flavorIdx[p] >= 0 ? need[p] : 0;
+        settlePair(p, t, zl);
+        const r = run[p];
+        const n = need[p];
+        const v = r * reqV[p];
+        allocV += v;
+        allocM += r * reqM[p];
+        allocD += r * reqD[p];
+        needV += n * reqV[p];
+        needM += n * reqM[p];
+        needD += n * reqD[p];
+        // Showback by allocated CPUs (VCPU and PCPU: the instance's vCPUs); what is not allocated is idle cost.
+        const cpu = pinned ? r * vcpus[p] : v;
+        allocCpu += cpu;
+        pairCost[p] += perCpu * cpu;
+      }
     }
     // PCPU, vGPU and PCI devices: a second pass, only at sites counted in them
     for (let i = 0; i < nDev; i++) {
