@@ -131,8 +131,8 @@ describe('replay split by sites over two threads', function () {
     const dir = tempWorkspace(WORKSPACE);
     const input = inputOf(dir);
     const plan = planPairs(input.model, input.placement, input.workloads);
-    // pair work: priv-a 4 pairs (api, web, feed, batch), priv-b 4 (api, web, search, batch's overflow), pub-c 4 × 1.35 = 5.4;
-    // cut 1 would split batch's overflow, cut 2 gives max(8, 5.4) = 8
+    // pair work: priv-a 4 pairs (api, web, feed, batch), priv-b 4 (api, web, search, batch's overflow), pub-c 4 × 0.9 = 3.6
+    // (total 11.6); cut 1 would split batch's overflow, cut 2 gives max(8, 3.6) = 8 with the smaller part 31 % ≥ 20 %
     assert.equal(siteCut(input, plan, true), 2);
     assert.equal(siteCut(input, plan), -1, '12 pairs × 2,016 steps is below MIN_PAIR_STEPS');
     // an outage moves a lost site's share to the others
