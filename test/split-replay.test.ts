@@ -9,7 +9,8 @@ import { analyzePaths } from '../engine/lint/lint';
 import { replay, ReplayInput, ReplayResult } from '../engine/replay/replay';
 import { planPairs } from '../engine/replay/pair-plan';
 import { failoverCheck } from '../engine/replay/failover';
-import { simulate } from '../engine/replay/simulate';
+import { runShape, simulate } from '../engine/replay/simulate';
+import { streamedRunBytes } from '../engine/model/limits';
 import { likelySplit, MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
@@ -160,6 +161,25 @@ describe('replay split by sites over two threads', function () {
     assert.equal(likelySplit(model, 'no-such-scenario'), false, 'the plan reports the name');
     const short = analyzePaths([tempWorkspace({ ...traced, 'scenario.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2028-01-01T00:00:00Z", step: 5m }') })], {}).model;
     assert.equal(likelySplit(short), false, '12 × 105,120 = 1.3 M pair-steps');
+  });
+
+  it('is not split when the split\'s own memory (each part\'s violation bits, the worker\'s part of the run) would pass HEADROOM_MEMORY_LIMIT', () => {
+    const dir = tempWorkspace({ ...WORKSPACE, 'scenario.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-04-01T00:00:00Z", step: 5m }') });
+    const a = analyzePaths([dir], { cwd: dir });
+    const one = simulate(a, { split: false, buckets: 0 });
+    const steps = one.steps;
+    const held = streamedRunBytes(runShape(one.plan, steps, 0));
+    // the run itself fits a limit 1 MiB above its estimate; the split needs 3 × steps × 4 B of bits (5 workloads: one word a
+    // step) and the worker's part of the run, about the estimate again without traces: more than 1 MiB
+    const before = process.env.HEADROOM_MEMORY_LIMIT;
+    process.env.HEADROOM_MEMORY_LIMIT = String(held + 2 ** 20);
+    try {
+      assert.equal(simulate(a, { split: true, buckets: 0 }).result.violationBits.length, 0, 'not split');
+    } finally {
+      if (before === undefined) delete process.env.HEADROOM_MEMORY_LIMIT;
+      else process.env.HEADROOM_MEMORY_LIMIT = before;
+    }
+    assert.equal(simulate(a, { split: true, buckets: 0 }).result.violationBits.length, steps, 'split within the default limit');
   });
 
   it('keeps only the part\'s shares and overflow site in each part\'s placement', () => {

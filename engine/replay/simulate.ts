@@ -159,7 +159,8 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const steps = stepCount(plan.horizon);
   const buckets = opts.buckets ?? 480;
   if (steps > MAX_STEPS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps; the limit is ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`);
-  const streamedBytes = streamedRunBytes(runShape(plan, steps, buckets));
+  const shape = runShape(plan, steps, buckets);
+  const streamedBytes = streamedRunBytes(shape);
   const why = overBudget(streamedBytes, () => `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
   if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
   const source = demandOf(plan, steps);
@@ -170,7 +171,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const replayed = replayBySites({
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
     events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
-  }, { split: opts.split, heldBytes: streamedBytes, clock }, peaks);
+  }, { split: opts.split, heldBytes: streamedBytes, workerBytes: streamedRunBytes({ ...shape, traces: 0, traceSamples: 0 }), clock }, peaks);
   const result = replayed.result;
   const failover = replayed.failover!;
   clock('replay'); // waiting for a split replay's worker, and putting the parts together

@@ -33,6 +33,7 @@ import { planPairs, PairPlan } from './pair-plan';
 import { replay, ReplayInput, ReplayResult } from './replay';
 import { failoverCheck, FailoverResult } from './failover';
 import { mergeSiteHalves } from './result-merge';
+import { violationWords } from './replay-state';
 
 /** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
 export const MIN_PAIR_STEPS = 8_000_000;
@@ -67,6 +68,8 @@ export interface SplitOptions {
   split?: boolean;
   /** Bytes the run already holds (limits.ts, streamedRunBytes), for the budget of the worker's demand copy. */
   heldBytes?: number;
+  /** Bytes the worker's replay state and result take (its pairs, sites and workloads), for the same budget. */
+  workerBytes?: number;
   /**
    * Told where a split run was cut, whether the worker's part came from the worker (else it was
    * replayed here), and which thread ran the N-1 check.
@@ -131,7 +134,9 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, peaks
   const k = plan ? siteCut(input, plan, opts.split === true) : -1;
   const source = Array.isArray(input.demand) ? new ArrayDemand(input.demand as Float64Array[]) : (input.demand as DemandSource);
   const worker = plan && k > 0 ? takeWorker() : undefined;
-  const demand = plan && worker ? sharedDemand(source, input.workloads.map((_, w) => plan.wPairs[w].some((p) => plan.pairs[p].site >= k)), input.steps, opts.heldBytes ?? 0, opts.split === true) : undefined;
+  // besides the copied demand, the split holds each part's and the merged violation bits, and the worker's part of the run
+  const splitBytes = 3 * violationWords({ ...input, violationBits: true }) * Uint32Array.BYTES_PER_ELEMENT + (opts.workerBytes ?? 0);
+  const demand = plan && worker ? sharedDemand(source, input.workloads.map((_, w) => plan.wPairs[w].some((p) => plan.pairs[p].site >= k)), input.steps, (opts.heldBytes ?? 0) + splitBytes, opts.split === true) : undefined;
   if (!plan || !worker || !demand) {
     worker?.discard();
     const result = replay(input);
