@@ -61,6 +61,10 @@ describe('trace CSV fast path', () => {
     // 2027-02-31 rolls over to 2027-03-03, as Date.UTC does; +09:00 is 9 hours earlier in UTC
     assert.equal(p.wall[2], Date.UTC(2027, 2, 3) / 1000 - 9 * 3600);
     assert.deepEqual(Array.from(p.hasOffset), [1, 0, 1, 1]);
+    // a comma 20 bytes into the row (where YYYY-MM-DDTHH:MM:SSZ ends) that is not the first: the row goes to the general
+    // reader, which names the extra field, just as it does without the fast path
+    const extra = same('timestamp,value\n2027-01-01T00:00:00Z,5\n1798761600,12345678,9\n2027-01-01 00:00:00,1234567,8\n');
+    assert.equal(extra.problems.length, 2);
   });
 
   it('agrees with the general reader on generated rows of every form', () => {

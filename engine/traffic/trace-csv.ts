@@ -129,17 +129,21 @@ function readRowSlow(line: string, lineNo: number, rows: Rows, problems: TracePr
   rows.push(t.t, t.offset, v);
 }
 
-// Fast-path results, written by the scanners below (no object per row).
-let fastT = 0;
+// Fast-path results, written by the scanners below: no object per row, and the numbers in a
+// typed array (a double stored in a module-level variable is a new heap number each time)
+const scanned = new Float64Array(2);
+const T = 0;
+const V = 1;
 let fastOffset = false;
-let fastV = 0;
+/** The last date scanned (year, month, day) and its days since the epoch: rows of one day share it. */
+const lastDay = new Int32Array([-1, 0, 0, 0]);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** Offsets of the digits in YYYY-MM-DDTHH:MM. */
 const ISO_DIGITS = Uint8Array.of(0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15);
 const d2 = (b: Uint8Array, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
-/** Reads b[i, end) as an unsigned decimal "digits[.digits]" into fastV; false if it is another form. */
+/** Reads b[i, end) as an unsigned decimal "digits[.digits]" into scanned[V]; false if it is another form. */
 function scanDecimal(b: Uint8Array, i: number, end: number): boolean {
   if (i >= end) return false;
   let m = 0, digits = 0, k = 0, seenDot = false, any = false;
@@ -154,11 +158,11 @@ function scanDecimal(b: Uint8Array, i: number, end: number): boolean {
     else return false;
   }
   if (!any || digits > 15 || k > 22) return false;
-  fastV = k ? m / POW10[k] : m;
+  scanned[V] = k ? m / POW10[k] : m;
   return true;
 }
 
-/** Reads b[i, end) as an ISO 8601 time or epoch digits into fastT/fastOffset; false otherwise. */
+/** Reads b[i, end) as an ISO 8601 time or epoch digits into scanned[T] and fastOffset; false otherwise. */
 function scanTime(b: Uint8Array, i: number, end: number): boolean {
   const len = end - i;
   if (len >= 16 && b[i + 4] === 45 && b[i + 7] === 45 && (b[i + 10] === 84 || b[i + 10] === 32) && b[i + 13] === 58) {
@@ -177,7 +181,13 @@ function scanTime(b: Uint8Array, i: number, end: number): boolean {
       }
     }
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return false;
-    let t = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + frac;
+    if (lastDay[0] !== y || lastDay[1] !== mo || lastDay[2] !== d) {
+      lastDay[0] = y;
+      lastDay[1] = mo;
+      lastDay[2] = d;
+      lastDay[3] = daysFromCivil(y, mo, d);
+    }
+    let t = lastDay[3] * 86400 + h * 3600 + mi * 60 + sec + frac;
     fastOffset = false;
     if (p < end) {
       const c = b[p];
@@ -193,27 +203,32 @@ function scanTime(b: Uint8Array, i: number, end: number): boolean {
       } else return false;
     }
     if (!isoInRange(t)) return false;
-    fastT = t;
+    scanned[T] = t;
     return true;
   }
   // epoch seconds (or milliseconds), digits only
   if (!scanDecimal(b, i, end)) return false;
-  const t = fastV > 1e11 ? fastV / 1000 : fastV;
+  const t = scanned[V] > 1e11 ? scanned[V] / 1000 : scanned[V];
   if (!(t >= TRACE_TIME_MIN && t < TRACE_TIME_MAX)) return false;
-  fastT = t;
+  scanned[T] = t;
   fastOffset = true;
   return true;
 }
 
 /**
  * The fast path for a whole row from `i`: `time,value` then a line end (\n, \r\n or the end
- * of the bytes), scanned once. On success sets fastT/fastOffset/fastV and returns the offset
+ * of the bytes), scanned once. On success sets scanned[T], fastOffset and scanned[V] and returns the offset
  * after the line; returns -1 for any other shape (the caller then takes the general reader).
  */
 function scanRow(b: Uint8Array, i: number): number {
   const len = b.length;
-  let comma = i;
-  while (comma < len && comma - i < 40 && b[comma] !== 44 && b[comma] !== 10) comma++;
+  // YYYY-MM-DDTHH:MM:SSZ is 20 bytes: a comma right after them is taken without a search (scanTime
+  // checks all 20, none of which may be a comma, so it is the line's first)
+  let comma = i + 20;
+  if (comma >= len || b[comma] !== 44) {
+    comma = i;
+    while (comma < len && comma - i < 40 && b[comma] !== 44 && b[comma] !== 10) comma++;
+  }
   if (comma >= len || b[comma] !== 44 || !scanTime(b, i, comma)) return -1;
   let j = comma + 1;
   let m = 0, digits = 0, k = 0, seenDot = false, any = false;
@@ -232,7 +247,7 @@ function scanRow(b: Uint8Array, i: number): number {
     if (b[j] === 13) j++;
     if (j < len && b[j] !== 10) return -1;
   }
-  fastV = k ? m / POW10[k] : m;
+  scanned[V] = k ? m / POW10[k] : m;
   return j + 1;
 }
 
@@ -258,7 +273,7 @@ export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean } = {})
     if (fast && header && rows.n < MAX_TRACE_ROWS) {
       const next = scanRow(b, pos);
       if (next > 0) {
-        rows.push(fastT, fastOffset, fastV);
+        rows.push(scanned[T], fastOffset, scanned[V]);
         lineNo++;
         pos = next;
         continue;
