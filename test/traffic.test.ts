@@ -56,6 +56,50 @@ describe('traffic', () => {
     resampleTrace(s, h, 'hold', hold);
     assert.deepEqual([...hold], [1, 2, 2, 2]);
   });
+  it('resamples as a plain search would: the mean of the samples in each step, else the last value, on random irregular traces (fast-check)', () => {
+    const fc = require('fast-check') as typeof import('fast-check');
+    const arb = fc.record({
+      gaps: fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 60 }),
+      values: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 61, maxLength: 61 }),
+      step: fc.constantFrom(60, 300, 900, 3600),
+      startShift: fc.integer({ min: -3000, max: 20000 }),
+      steps: fc.integer({ min: 1, max: 80 }),
+      extend: fc.constantFrom('repeat' as const, 'hold' as const),
+    });
+    fc.assert(fc.property(arb, ({ gaps, values, step, startShift, steps, extend }) => {
+      let t = T0;
+      const rows: [number, number][] = [[t, values[0]]];
+      gaps.forEach((g, i) => rows.push([(t += g), values[i + 1]]));
+      const s = series(rows);
+      const h = { start: T0 + startShift, end: T0 + startShift + steps * step, step };
+      const got = new Float64Array(steps);
+      resampleTrace(s, h, extend, got);
+      // the reference: every step's samples found by a filter over the whole trace
+      const { times, values: v } = s;
+      const n = times.length;
+      const al = alignTrace(times, h);
+      const prefix = new Float64Array(n + 1);
+      for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + v[i];
+      const want = new Float64Array(steps);
+      let prev = v[0];
+      for (let i = 0; i < steps; i++) {
+        let u = h.start + i * step - al.offset;
+        if (u >= al.first - al.offset + al.period) {
+          if (extend === 'hold') {
+            want[i] = prev = v[n - 1];
+            continue;
+          }
+          u = times[0] + ((u - times[0]) % al.period);
+        }
+        const inStep = [...times.keys()].filter((k) => times[k] >= u && times[k] < u + step);
+        const a = inStep.length ? inStep[0] : [...times].findIndex((x) => x >= u) < 0 ? n : [...times].findIndex((x) => x >= u);
+        if (inStep.length) prev = (prefix[a + inStep.length] - prefix[a]) / inStep.length;
+        else if (i === 0) prev = a > 0 ? v[a - 1] : v[0];
+        want[i] = prev;
+      }
+      assert.deepEqual([...got], [...want]);
+    }), { numRuns: 500, seed: 3 });
+  });
   it('shifts a trace from another year by whole weeks, keeping weekday and time of day', () => {
     // trace starts Tue 2014-07-01 00:00Z; horizon Fri 2027-01-01: shift so it starts in the week before
     const first = Date.UTC(2014, 6, 1) / 1000;

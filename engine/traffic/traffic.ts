@@ -98,10 +98,15 @@ function prefixScratch(n: number): Float64Array {
 }
 
 /** First index ≥ from with times[index] ≥ u (times sorted). */
-function lowerBoundFrom(times: Float64Array, n: number, from: number, u: number): number {
-  let i = from;
-  while (i < n && times[i] < u) i++;
-  return i;
+/** The first index of times[0, n) at or after u (times ascending), by binary search. */
+function lowerBound(times: Float64Array, n: number, u: number): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -116,38 +121,34 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
   prefix[0] = 0;
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
   const al = alignTrace(times, h);
-  const lowerBound = (u: number) => {
-    let lo = 0, hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  // lowerBound from a cursor: steps move forward through the trace, so the next bound is a few
-  // samples on (a gallop from the cursor, a binary search only after a wrap-around)
-  let cursor = 0;
-  const boundFrom = (u: number) => {
-    if (cursor > 0 && times[cursor - 1] >= u) cursor = lowerBound(u);
-    else while (cursor < n && times[cursor] < u) cursor++;
-    return cursor;
-  };
+  // a and b: the first samples at or after the step's start and end in trace time; both only move
+  // forward as the steps do, so each is a scan of a few samples from where it was, and a binary
+  // search only after the trace wraps around (extend: repeat)
+  const step = h.step;
+  const hStart = h.start;
+  const offset = al.offset;
+  const t0 = times[0];
+  const period = al.period;
+  const end0 = al.first - al.offset + period;
+  let a = 0;
+  let b = 0;
   let prev = values[0];
-  const end0 = al.first - al.offset + al.period;
   for (let i = 0; i < steps; i++) {
-    let t = h.start + i * h.step - al.offset; // in trace time
+    let t = hStart + i * step - offset; // in trace time
     if (t >= end0) {
       if (extend === 'hold') {
         out[i] = values[n - 1];
         prev = out[i];
         continue;
       }
-      t = times[0] + ((t - times[0]) % al.period);
+      t = t0 + ((t - t0) % period);
     }
-    const a = boundFrom(t);
-    const b = lowerBoundFrom(times, n, a, t + h.step);
-    cursor = a;
+    if (a > 0 && times[a - 1] >= t) a = lowerBound(times, n, t); // wrapped around
+    else while (a < n && times[a] < t) a++;
+    const u = t + step;
+    if (b < a) b = a;
+    else if (b > 0 && times[b - 1] >= u) b = a; // wrapped around
+    while (b < n && times[b] < u) b++;
     if (b > a) prev = (prefix[b] - prefix[a]) / (b - a);
     else if (i === 0 && a > 0) prev = values[a - 1];
     else if (i === 0) prev = values[0];
