@@ -65,8 +65,12 @@ describe('traffic', () => {
       startShift: fc.integer({ min: -3000, max: 20000 }),
       steps: fc.integer({ min: 1, max: 80 }),
       extend: fc.constantFrom('repeat' as const, 'hold' as const),
+      // sampled exactly every step, in phase (the arithmetic path), or not
+      even: fc.boolean(),
     });
-    fc.assert(fc.property(arb, ({ gaps, values, step, startShift, steps, extend }) => {
+    fc.assert(fc.property(arb, ({ gaps: random, values, step, startShift: shift, steps, extend, even }) => {
+      const gaps = even ? random.map(() => step) : random;
+      const startShift = even ? shift - (((shift % step) + step) % step) : shift;
       let t = T0;
       const rows: [number, number][] = [[t, values[0]]];
       gaps.forEach((g, i) => rows.push([(t += g), values[i + 1]]));
@@ -98,7 +102,7 @@ describe('traffic', () => {
         want[i] = prev;
       }
       assert.deepEqual([...got], [...want]);
-    }), { numRuns: 500, seed: 3 });
+    }), { numRuns: 1000, seed: 3 });
   });
   it('shifts a trace from another year by whole weeks, keeping weekday and time of day', () => {
     // trace starts Tue 2014-07-01 00:00Z; horizon Fri 2027-01-01: shift so it starts in the week before

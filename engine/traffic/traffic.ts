@@ -66,7 +66,17 @@ export function sampleInterval(times: Float64Array): number {
     m = kthSmallest(d, Math.floor(d.length / 2));
   }
   intervals.set(times, m);
+  if (even) evenlySpaced.add(times);
   return m;
+}
+
+/** Traces whose every spacing is the same (sampleInterval found them so). */
+const evenlySpaced = new WeakSet<Float64Array>();
+
+/** The spacing of a trace sampled at exactly one interval, else 0. */
+function evenSpacing(times: Float64Array): number {
+  const m = sampleInterval(times);
+  return evenlySpaced.has(times) ? m : 0;
 }
 
 export interface TraceAlignment { offset: number; period: number; first: number; last: number }
@@ -110,30 +120,17 @@ function lowerBound(times: Float64Array, n: number, u: number): number {
 }
 
 /**
- * Resamples a trace onto the horizon: out[i] = mean of samples in step i, else out[i − 1].
- * Returns the gaps longer than 3 × max(step, sample interval), in trace time.
+ * The general resampling loop (resampleTrace): a and b, the first samples at or after the step's
+ * start and end in trace time, only move forward as the steps do, so each is a scan of a few
+ * samples from where it was, and a binary search only after the trace wraps around (repeat).
  */
-export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', out: Float64Array): TrafficWarning[] {
-  const { times, values } = series;
+function resampleBySearch(times: Float64Array, values: Float64Array, hStart: number, step: number, offset: number, period: number, end0: number, extend: 'repeat' | 'hold' | 'error', prefix: Float64Array, out: Float64Array): void {
   const n = times.length;
-  const steps = out.length;
-  const prefix = prefixScratch(n + 1);
-  prefix[0] = 0;
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
-  const al = alignTrace(times, h);
-  // a and b: the first samples at or after the step's start and end in trace time; both only move
-  // forward as the steps do, so each is a scan of a few samples from where it was, and a binary
-  // search only after the trace wraps around (extend: repeat)
-  const step = h.step;
-  const hStart = h.start;
-  const offset = al.offset;
   const t0 = times[0];
-  const period = al.period;
-  const end0 = al.first - al.offset + period;
   let a = 0;
   let b = 0;
   let prev = values[0];
-  for (let i = 0; i < steps; i++) {
+  for (let i = 0; i < out.length; i++) {
     let t = hStart + i * step - offset; // in trace time
     if (t >= end0) {
       if (extend === 'hold') {
@@ -154,6 +151,47 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
     else if (i === 0) prev = values[0];
     out[i] = prev;
   }
+}
+
+/**
+ * Resamples a trace onto the horizon: out[i] = mean of samples in step i, else out[i − 1].
+ * Returns the gaps longer than 3 × max(step, sample interval), in trace time.
+ */
+export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', out: Float64Array): TrafficWarning[] {
+  const { times, values } = series;
+  const n = times.length;
+  const steps = out.length;
+  const prefix = prefixScratch(n + 1);
+  prefix[0] = 0;
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
+  const al = alignTrace(times, h);
+  const step = h.step;
+  const hStart = h.start;
+  const offset = al.offset;
+  const t0 = times[0];
+  const period = al.period;
+  const end0 = al.first - al.offset + period;
+  // A trace sampled exactly every step, in phase with the steps, all in whole seconds: each step
+  // holds exactly the sample at index (t − t0) / step, found by arithmetic (the exports of a
+  // monitoring system at the run's step). The same result as the search below, to the bit.
+  if (evenSpacing(times) === step && Number.isInteger(t0) && Number.isInteger(step) && Number.isInteger(hStart) && Number.isInteger(offset) && (hStart - offset - t0) % step === 0) {
+    let prev = values[0];
+    for (let i = 0; i < steps; i++) {
+      let t = hStart + i * step - offset;
+      if (t >= end0) {
+        if (extend === 'hold') {
+          out[i] = values[n - 1];
+          prev = out[i];
+          continue;
+        }
+        t = t0 + ((t - t0) % period);
+      }
+      const k = (t - t0) / step;
+      if (k >= 0) prev = prefix[k + 1] - prefix[k]; // the mean of its one sample, as the search gives it
+      else if (i === 0) prev = values[0];
+      out[i] = prev;
+    }
+  } else resampleBySearch(times, values, hStart, step, offset, period, end0, extend, prefix, out);
   const warnings: TrafficWarning[] = [];
   const limit = 3 * Math.max(h.step, sampleInterval(times));
   for (let i = 1; i < n && warnings.length < 50; i++) {
