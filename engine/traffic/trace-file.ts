@@ -94,13 +94,15 @@ class SeriesOnUse implements TraceSeries {
 }
 
 function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
-  const n = p.wall.length;
+  // the arrays read once (a stored parse's are getters: trace-store.ts)
+  const { wall, hasOffset, values: parsedValues } = p;
+  const n = wall.length;
   let allUtc = timezone === 'UTC';
-  for (let i = 0; i < n && !allUtc; i++) if (!p.hasOffset[i]) break; else if (i === n - 1) allUtc = true;
-  let utc = p.wall;
+  for (let i = 0; i < n && !allUtc; i++) if (!hasOffset[i]) break; else if (i === n - 1) allUtc = true;
+  let utc = wall;
   if (!allUtc) {
     utc = new Float64Array(n);
-    for (let i = 0; i < n; i++) utc[i] = p.hasOffset[i] ? p.wall[i] : wallToUtc(timezone, p.wall[i]);
+    for (let i = 0; i < n; i++) utc[i] = hasOffset[i] ? wall[i] : wallToUtc(timezone, wall[i]);
   }
   let unsorted = false;
   let strictly = true;
@@ -109,7 +111,7 @@ function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
     if (utc[i] === utc[i - 1]) strictly = false;
   }
   // sorted with no duplicate times (the common export): the parsed arrays are the series, no copy
-  if (!unsorted && strictly) return { times: utc, values: p.values, duplicates: 0, unsorted: false };
+  if (!unsorted && strictly) return { times: utc, values: parsedValues, duplicates: 0, unsorted: false };
   let order: Uint32Array | undefined;
   if (unsorted) {
     order = new Uint32Array(n);
@@ -124,10 +126,10 @@ function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
     if (m > 0 && utc[i] === times[m - 1]) {
       count++;
       dup++;
-      values[m - 1] += (p.values[i] - values[m - 1]) / count; // running mean
+      values[m - 1] += (parsedValues[i] - values[m - 1]) / count; // running mean
     } else {
       times[m] = utc[i];
-      values[m] = p.values[i];
+      values[m] = parsedValues[i];
       count = 1;
       m++;
     }
