@@ -72,18 +72,22 @@ export function readRegularBytes(file: string, maxBytes: number): { ok: true; da
   try {
     const fst = fs.fstatSync(fd);
     if (!fst.isFile()) return { ok: false, kind: 'not-regular', message: `is ${fileKind(fst)}, not a regular file` };
-    // read to the cap, not to the size stat reported: a file can grow while it is read
+    // read to the cap, not to the size stat reported: a file can grow while it is read. The first
+    // read asks for one byte more than the size, so a file that did not grow is read whole in one
+    // buffer, kept as it is (a short read of a regular file is its end); past that, 1 MiB pieces.
     const chunks: Buffer[] = [];
     let total = 0;
+    let want = fst.size + 1;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes + 1 - total)));
       const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+      if (n > 0) chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       total += n;
       if (total > maxBytes) return tooLarge();
+      if (n < buf.length) break;
+      want = 1 << 20;
     }
-    return { ok: true, data: Buffer.concat(chunks, total) };
+    return { ok: true, data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) };
   } catch (e) {
     return { ok: false, kind: 'unreadable', message: (e as NodeJS.ErrnoException).code ?? String(e) };
   } finally {
