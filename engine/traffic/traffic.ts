@@ -120,40 +120,6 @@ function lowerBound(times: Float64Array, n: number, u: number): number {
 }
 
 /**
- * The general resampling loop (resampleTrace): a and b, the first samples at or after the step's
- * start and end in trace time, only move forward as the steps do, so each is a scan of a few
- * samples from where it was, and a binary search only after the trace wraps around (repeat).
- */
-function resampleBySearch(times: Float64Array, values: Float64Array, hStart: number, step: number, offset: number, period: number, end0: number, extend: 'repeat' | 'hold' | 'error', prefix: Float64Array, out: Float64Array): void {
-  const n = times.length;
-  const t0 = times[0];
-  let a = 0;
-  let b = 0;
-  let prev = values[0];
-  for (let i = 0; i < out.length; i++) {
-    let t = hStart + i * step - offset; // in trace time
-    if (t >= end0) {
-      if (extend === 'hold') {
-        out[i] = values[n - 1];
-        prev = out[i];
-        continue;
-      }
-      t = t0 + ((t - t0) % period);
-    }
-    if (a > 0 && times[a - 1] >= t) a = lowerBound(times, n, t); // wrapped around
-    else while (a < n && times[a] < t) a++;
-    const u = t + step;
-    if (b < a) b = a;
-    else if (b > 0 && times[b - 1] >= u) b = a; // wrapped around
-    while (b < n && times[b] < u) b++;
-    if (b > a) prev = (prefix[b] - prefix[a]) / (b - a);
-    else if (i === 0 && a > 0) prev = values[a - 1];
-    else if (i === 0) prev = values[0];
-    out[i] = prev;
-  }
-}
-
-/**
  * Resamples a trace onto the horizon: out[i] = mean of samples in step i, else out[i − 1].
  * Returns the gaps longer than 3 × max(step, sample interval), in trace time.
  */
@@ -171,27 +137,42 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
   const t0 = times[0];
   const period = al.period;
   const end0 = al.first - al.offset + period;
-  // A trace sampled exactly every step, in phase with the steps, all in whole seconds: each step
-  // holds exactly the sample at index (t − t0) / step, found by arithmetic (the exports of a
-  // monitoring system at the run's step). The same result as the search below, to the bit.
-  if (evenSpacing(times) === step && Number.isInteger(t0) && Number.isInteger(step) && Number.isInteger(hStart) && Number.isInteger(offset) && (hStart - offset - t0) % step === 0) {
-    let prev = values[0];
-    for (let i = 0; i < steps; i++) {
-      let t = hStart + i * step - offset;
-      if (t >= end0) {
-        if (extend === 'hold') {
-          out[i] = values[n - 1];
-          prev = out[i];
-          continue;
-        }
-        t = t0 + ((t - t0) % period);
+  // A trace sampled exactly every step, in phase with the steps, all in whole seconds (a monitoring
+  // export at the run's step): each step holds exactly the sample at index (t − t0) / step, found
+  // by arithmetic, the same result as the search to the bit. Otherwise a and b, the first samples
+  // at or after the step's start and end in trace time, only move forward as the steps do: each a
+  // scan of a few samples from where it was, a binary search only after the trace wraps around.
+  const arithmetic = evenSpacing(times) === step && Number.isInteger(t0) && Number.isInteger(step) && Number.isInteger(hStart) && Number.isInteger(offset) && (hStart - offset - t0) % step === 0;
+  let a = 0;
+  let b = 0;
+  let prev = values[0];
+  for (let i = 0; i < steps; i++) {
+    let t = hStart + i * step - offset; // in trace time
+    if (t >= end0) {
+      if (extend === 'hold') {
+        out[i] = values[n - 1];
+        prev = out[i];
+        continue;
       }
-      const k = (t - t0) / step;
-      if (k >= 0) prev = prefix[k + 1] - prefix[k]; // the mean of its one sample, as the search gives it
-      else if (i === 0) prev = values[0];
-      out[i] = prev;
+      t = t0 + ((t - t0) % period);
     }
-  } else resampleBySearch(times, values, hStart, step, offset, period, end0, extend, prefix, out);
+    if (arithmetic) {
+      const k = (t - t0) / step;
+      if (k >= 0) prev = prefix[k + 1] - prefix[k]; // the mean of its one sample
+      else if (i === 0) prev = values[0];
+    } else {
+      if (a > 0 && times[a - 1] >= t) a = lowerBound(times, n, t); // wrapped around
+      else while (a < n && times[a] < t) a++;
+      const u = t + step;
+      if (b < a) b = a;
+      else if (b > 0 && times[b - 1] >= u) b = a; // wrapped around
+      while (b < n && times[b] < u) b++;
+      if (b > a) prev = (prefix[b] - prefix[a]) / (b - a);
+      else if (i === 0 && a > 0) prev = values[a - 1];
+      else if (i === 0) prev = values[0];
+    }
+    out[i] = prev;
+  }
   const warnings: TrafficWarning[] = [];
   const limit = 3 * Math.max(h.step, sampleInterval(times));
   for (let i = 1; i < n && warnings.length < 50; i++) {
