@@ -154,8 +154,11 @@ function lint(args: string[], io: Io): number {
 }
 registerCommand('lint', lint, HELP.lint);
 
-/** Lints first (trace files read on worker threads): with errors, prints them to stderr and returns undefined (exit 1). */
-/** The analysis, or undefined after printing its errors. With `scenario` (a simulation follows), a large run's replay worker starts once the model is read. */
+/**
+ * Lints first (trace files read on worker threads): with errors, prints them to stderr and
+ * returns undefined (exit 1). With `simulating` (a simulation follows), a large run's replay
+ * worker starts once the model is read (split-replay.ts).
+ */
 async function analyzeOrReport(paths: string[], io: Io, simulating?: { scenario?: string }): Promise<Analysis | undefined> {
   const onModel = simulating ? (m: Model) => { if (likelySplit(m, simulating.scenario)) prewarmSplitWorker(); } : undefined;
   const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, onModel });

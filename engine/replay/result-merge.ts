@@ -39,7 +39,7 @@ export function mergeSiteHalves(a: ReplayResult, b: ReplayResult, shape: MergeSh
   const pairCost = cat(a.pairCost, b.pairCost);
   const workloadCost = new Float64Array(W);
   for (let p = 0; p < shape.pairs.length; p++) workloadCost[shape.pairs[p].workload] += pairCost[p];
-  const { workloadViolations, stepViolations, sloViolationSteps, violationBits } = unionOfViolations(a.violationBits, b.violationBits, steps, W);
+  const { workloadViolations, stepViolations, sloViolationSteps, violationBits } = unionOfViolations(a.violationBits, b.violationBits, steps, W, words);
   return {
     steps,
     sites: [...a.sites, ...b.sites],
@@ -82,8 +82,7 @@ export function mergeSiteHalves(a: ReplayResult, b: ReplayResult, shape: MergeSh
 }
 
 /** Per workload the steps it violates at in either half, per step the workloads that do, and the steps with any. */
-function unionOfViolations(x: Uint32Array, y: Uint32Array, steps: number, W: number) {
-  const words = Math.ceil(W / 32);
+function unionOfViolations(x: Uint32Array, y: Uint32Array, steps: number, W: number, words: number) {
   const violationBits = new Uint32Array(x.length);
   const workloadViolations = new Float64Array(W);
   const stepViolations = new Uint16Array(steps);

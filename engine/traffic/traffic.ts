@@ -107,7 +107,6 @@ function prefixScratch(n: number): Float64Array {
   return scratch;
 }
 
-/** First index ≥ from with times[index] ≥ u (times sorted). */
 /** The first index of times[0, n) at or after u (times ascending), by binary search. */
 function lowerBound(times: Float64Array, n: number, u: number): number {
   let lo = 0, hi = n;
