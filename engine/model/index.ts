@@ -15,3 +15,4 @@ export * from './units';
 export * from './file-access';
 export * from './limits';
 export * from './resource-classes';
+export * from './worker-scripts';

@@ -16,8 +16,7 @@
  * numbers for any number of workers (runs are handed out through a shared counter) or shards.
  * Base demand (before growth) is shared with the workers through SharedArrayBuffers.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { workerScript } from '../model/worker-scripts';
 import { quantileSorted } from 'simple-statistics';
 import { Worker } from 'worker_threads';
 import type { Horizon, Model, MonteCarloSpec, Placement, ScenarioEvent, Workload } from '../model/model';
@@ -177,7 +176,7 @@ export async function runMonteCarloRuns(job: MonteCarloJob, baseDemand: readonly
   }
   const counter = new Int32Array(new SharedArrayBuffer(4));
   await Promise.all(Array.from({ length: Math.min(workers, indices.length) }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(workerScript(), { workerData: { job, shared, counter, indices } });
+    const w = new Worker(monteCarloWorker(), { workerData: { job, shared, counter, indices } });
     w.on('message', (m: { r?: number; outcome?: RunOutcome; end?: boolean }) => {
       if (m.r !== undefined && m.outcome) out.set(m.r, m.outcome);
       if (m.end) resolve();
@@ -188,12 +187,10 @@ export async function runMonteCarloRuns(job: MonteCarloJob, baseDemand: readonly
   return out;
 }
 
-function workerScript(): string {
-  for (const name of ['monte-carlo-worker.cjs', 'monte-carlo-worker.js']) {
-    const p = path.join(__dirname, name);
-    if (fs.existsSync(p)) return p;
-  }
-  throw new Error(`monte-carlo worker script not found next to ${__filename}`);
+function monteCarloWorker(): string {
+  const script = workerScript(__dirname, 'monte-carlo-worker');
+  if (!script) throw new Error(`monte-carlo worker script not found next to ${__filename}`);
+  return script;
 }
 
 function toShared(demand: readonly Float64Array[]): Float64Array[] {
@@ -246,7 +243,7 @@ export async function runMonteCarlo(job: MonteCarloJob, baseDemand: readonly Flo
   // stored by index: the results are the same for any number of workers and any timing.
   const counter = new Int32Array(new SharedArrayBuffer(4));
   await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(workerScript(), { workerData: { job, shared, counter } });
+    const w = new Worker(monteCarloWorker(), { workerData: { job, shared, counter } });
     w.on('message', (m: { r?: number; outcome?: RunOutcome; end?: boolean }) => {
       if (m.r !== undefined && m.outcome) {
         outcomes[m.r] = m.outcome;

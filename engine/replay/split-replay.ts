@@ -20,8 +20,7 @@
  * the model is read (likelySplit, prewarmSplitWorker), so that it has loaded the engine by the
  * time the replay starts. The N-1 check runs on whichever thread is done with its part first.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { workerScript } from '../model/worker-scripts';
 import { performance } from 'perf_hooks';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { Model, Placement, placedPairs, Scenario } from '../model/model';
@@ -205,14 +204,6 @@ function sharedDemand(source: DemandSource, needed: readonly boolean[], steps: n
   });
 }
 
-function workerScript(): string | undefined {
-  for (const name of ['split-replay-worker.cjs', 'split-replay-worker.js']) {
-    const p = path.join(__dirname, name);
-    if (fs.existsSync(p)) return p;
-  }
-  return undefined;
-}
-
 interface SplitWorker {
   /** Stops a worker that is not given a part. */
   discard(): void;
@@ -266,7 +257,7 @@ function takeWorker(): SplitWorker | undefined {
 }
 
 function spawnWorker(): SplitWorker | undefined {
-  const script = workerScript();
+  const script = workerScript(__dirname, 'split-replay-worker');
   if (!script) return undefined;
   const flags = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();

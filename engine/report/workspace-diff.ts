@@ -7,6 +7,7 @@
  * and removed. A git revision is read with git itself (`git archive` into a temporary folder):
  * the user's working tree and index are never touched.
  */
+import { workerScript } from '../model/worker-scripts';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -87,17 +88,9 @@ export async function runSide(paths: string[], cwd: string, scenario: string | u
   return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim), headroomTarget: sim.plan.placement.headroomTarget };
 }
 
-function sideWorkerScript(): string | undefined {
-  for (const name of ['diff-worker.cjs', 'diff-worker.js']) {
-    const p = path.join(__dirname, name);
-    if (fs.existsSync(p)) return p;
-  }
-  return undefined;
-}
-
 /** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
 function runSideElsewhere(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
-  const script = sideWorkerScript();
+  const script = workerScript(__dirname, 'diff-worker');
   if (!script) return runSide(paths, cwd, scenario);
   return new Promise((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths, cwd, scenario } });

@@ -4,23 +4,15 @@
  * a shared counter, so a busy core takes fewer. Few or small files are left to the caller's own
  * thread: starting a worker costs more than parsing them.
  */
+import { workerScript } from '../model/worker-scripts';
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
 import { traceStoreDir } from './trace-store';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
 const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
-
-function workerScript(): string | undefined {
-  for (const name of ['trace-worker.cjs', 'trace-worker.js']) {
-    const p = path.join(__dirname, name);
-    if (fs.existsSync(p)) return p;
-  }
-  return undefined;
-}
 
 /** Returns how many files were read on worker threads. */
 export async function prefetchTraces(cache: TraceCache, absPaths: readonly string[], opts: { workers?: number; minBytes?: number } = {}): Promise<number> {
@@ -44,7 +36,7 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
     todo.push(p);
     bytes += Number(st.size);
   }
-  const script = workerScript();
+  const script = workerScript(__dirname, 'trace-worker');
   if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) return 0;
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const storeDir = cache.store ? traceStoreDir() ?? null : null;
