@@ -443,6 +443,16 @@ export function placedPairs(wps: Iterable<WorkloadPlacement>): { pairs: number; 
   return { pairs, sites };
 }
 
+/** A model object without its source document: plain data that crosses to a worker thread. */
+export function withoutSource<T extends { src?: unknown }>(x: T): T {
+  return { ...x, src: undefined };
+}
+
+/** What a replay reads of the model (its sites and settings), without source documents, for a worker thread. */
+export function modelForWorker(model: Pick<Model, 'sites' | 'settings'>): Pick<Model, 'sites' | 'settings'> {
+  return { sites: new Map([...model.sites].map(([k, v]) => [k, withoutSource(v)])), settings: withoutSource(model.settings) };
+}
+
 export function placementWithShares(p: Placement, shares: Record<string, Record<string, number>>): Placement {
   const workloads = new Map(p.workloads);
   for (const [w, s] of Object.entries(shares)) {

@@ -19,7 +19,7 @@
 import { workerScript } from '../model/worker-scripts';
 import { quantileSorted } from 'simple-statistics';
 import { Worker } from 'worker_threads';
-import type { Horizon, Model, MonteCarloSpec, Placement, ScenarioEvent, Workload } from '../model/model';
+import { Horizon, Model, modelForWorker, MonteCarloSpec, Placement, ScenarioEvent, withoutSource, Workload } from '../model/model';
 import { Replayer, ReplayResult } from './replay';
 import { Rng } from './rng';
 import type { RunPlan } from './scenario-plan';
@@ -70,11 +70,10 @@ export type MonteCarloJob = { context: ReplayContext } & Pick<MonteCarloSpec, 'r
 
 /** The plan of a simulation as a ReplayContext (source documents left behind). */
 export function replayContext(model: Model, plan: Pick<RunPlan, 'placement' | 'workloads' | 'horizon' | 'scenario' | 'exchangeRates'>): ReplayContext {
-  const strip = <T extends { src?: unknown }>(x: T): T => ({ ...x, src: undefined });
   return {
-    model: { sites: new Map([...model.sites].map(([k, v]) => [k, strip(v)])), settings: strip(model.settings) },
-    placement: strip(plan.placement),
-    workloads: plan.workloads.map(strip),
+    model: modelForWorker(model),
+    placement: withoutSource(plan.placement),
+    workloads: plan.workloads.map(withoutSource),
     horizon: plan.horizon,
     events: plan.scenario.events,
     exchangeRates: plan.exchangeRates,

@@ -23,7 +23,7 @@
 import { workerScript } from '../model/worker-scripts';
 import { performance } from 'perf_hooks';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { Model, Placement, placedPairs, Scenario } from '../model/model';
+import { Model, modelForWorker, Placement, placedPairs, Scenario, withoutSource } from '../model/model';
 import { pickPlacement, pickScenario } from './scenario-plan';
 import { overBudget, wholeDemandBytes } from '../model/limits';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
@@ -278,14 +278,13 @@ function spawnWorker(): SplitWorker | undefined {
     },
     post(input, demand, failover) {
       const { model, placement, horizon, steps, workloads, events, exchangeRates, buckets, perStep } = input;
-      const strip = <T extends { src?: unknown }>(x: T): T => ({ ...x, src: undefined });
       const job: SplitJob = {
         input: {
-          model: { sites: new Map([...model.sites].map(([n, s]) => [n, strip(s)])), settings: strip(model.settings) } as ReplayInput['model'],
-          placement: strip(placement), horizon, steps, workloads: workloads.map(strip), events, exchangeRates, buckets, perStep, violationBits: true,
+          model: modelForWorker(model) as ReplayInput['model'],
+          placement: withoutSource(placement), horizon, steps, workloads: workloads.map(withoutSource), events, exchangeRates, buckets, perStep, violationBits: input.violationBits,
         },
         demand,
-        failover: failover && { placement: strip(failover.placement), peaks: failover.peaks },
+        failover: failover && { placement: withoutSource(failover.placement), peaks: failover.peaks },
       };
       workerChecks = failover !== undefined;
       port1.postMessage(job);
