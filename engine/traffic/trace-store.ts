@@ -128,17 +128,26 @@ function encode(p: ParsedTrace, hash: string): Uint8Array[] {
  * TraceStore.flush, and by the process before it exits).
  */
 async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<void> {
-  const tmp = tempFor(file);
-  try {
+  await replaceLater(file, async (tmp) => {
     const fh = await fs.promises.open(tmp, 'w');
     try {
       await fh.writev(pieces);
     } finally {
       await fh.close();
     }
+  });
+}
+
+/** replaceVia on the thread pool: resolves to false (and nothing left) on any failure, never rejects. */
+async function replaceLater(file: string, make: (tmp: string) => Promise<void>): Promise<boolean> {
+  const tmp = tempFor(file);
+  try {
+    await make(tmp);
     await fs.promises.rename(tmp, file);
+    return true;
   } catch {
     await fs.promises.unlink(tmp).catch(() => undefined);
+    return false;
   }
 }
 
@@ -157,17 +166,11 @@ function linkIdentitySync(content: string, identity: string): void {
 }
 
 async function linkIdentity(content: string, identity: string): Promise<void> {
-  const tmp = tempFor(identity);
+  if (await replaceLater(identity, (tmp) => fs.promises.link(content, tmp))) return;
   try {
-    await fs.promises.link(content, tmp);
-    await fs.promises.rename(tmp, identity);
+    await writeAtomicLater(identity, [await fs.promises.readFile(content)]);
   } catch {
-    await fs.promises.unlink(tmp).catch(() => undefined);
-    try {
-      await writeAtomicLater(identity, [await fs.promises.readFile(content)]);
-    } catch {
-      // no content entry
-    }
+    // no content entry
   }
 }
 
@@ -175,11 +178,19 @@ function magic(ab: ArrayBuffer, format: string): boolean {
   return ab.byteLength >= 16 && Buffer.from(ab, 0, 4).toString('latin1') === format;
 }
 
-function decode(ab: ArrayBuffer): ParsedTrace | undefined {
-  if (!magic(ab, FORMAT)) return undefined;
-  const n = new DataView(ab).getUint32(4, true);
-  if (ab.byteLength !== HEADER + 17 * n) return undefined;
-  return { wall: new Float64Array(ab, HEADER, n), values: new Float64Array(ab, HEADER + 8 * n, n), hasOffset: new Uint8Array(ab, HEADER + 16 * n, n), problems: [] };
+/** A content entry's header: its row count and hash, when the magic and hash are well formed. */
+function headerOf(head: Buffer): { n: number; hash: string } | undefined {
+  if (head.length < HEADER || head.toString('latin1', 0, 4) !== FORMAT) return undefined;
+  const hash = head.toString('latin1', 16, 80);
+  return /^[0-9a-f]{64}$/.test(hash) ? { n: head.readUInt32LE(4), hash } : undefined;
+}
+
+/** A content entry's parse, its arrays viewed in place, when the header names `hash` and the size fits. */
+function decode(ab: ArrayBuffer, hash: string): ParsedTrace | undefined {
+  const h = headerOf(Buffer.from(ab, 0, Math.min(HEADER, ab.byteLength)));
+  if (!h || h.hash !== hash || ab.byteLength !== HEADER + 17 * h.n) return undefined;
+  const n = h.n;
+  return { wall: new Float64Array(ab, HEADER, n), values: new Float64Array(ab, HEADER + 8 * n, n), hasOffset: new Uint8Array(ab, HEADER + 16 * n, n), problems: [], hash };
 }
 
 /** A resampled entry as the pieces of its file (header and statistics, series, warnings): written as they are, not copied into one buffer. */
@@ -243,11 +254,9 @@ export class TraceStore {
       // the index entry is the content entry (a link) or a copy: its header names the hash
       fd = fs.openSync(path.join(this.dir, `i-${identityOf(absPath, st)}`), 'r');
       const head = Buffer.alloc(HEADER);
-      if (fs.readSync(fd, head, 0, HEADER, 0) !== HEADER || head.toString('latin1', 0, 4) !== FORMAT) return undefined;
-      const n = head.readUInt32LE(4);
-      const hash = head.toString('latin1', 16, 80);
-      if (!/^[0-9a-f]{64}$/.test(hash) || fs.fstatSync(fd).size !== HEADER + 17 * n) return undefined;
-      return new StoredTrace(this, hash, n, reparse);
+      const h = fs.readSync(fd, head, 0, HEADER, 0) === HEADER ? headerOf(head) : undefined;
+      if (!h || fs.fstatSync(fd).size !== HEADER + 17 * h.n) return undefined;
+      return new StoredTrace(this, h.hash, h.n, reparse);
     } catch {
       return undefined;
     } finally {
@@ -257,11 +266,7 @@ export class TraceStore {
 
   byContent(hash: string): ParsedTrace | undefined {
     try {
-      const ab = readAligned(path.join(this.dir, `c-${hash}.bin`));
-      const p = decode(ab);
-      if (!p || Buffer.from(ab, 16, 64).toString('latin1') !== hash) return undefined;
-      p.hash = hash;
-      return p;
+      return decode(readAligned(path.join(this.dir, `c-${hash}.bin`)), hash);
     } catch {
       return undefined;
     }
