@@ -35,10 +35,4 @@ export class LagBank {
   end(t: number): void {
     if (t === 0) for (let s = 1; s <= this.k; s++) this.ring.copyWithin(s * this.size, 0, this.size);
   }
-
-  /** Records n(t) for member i and returns r(t) = n(t − k) (n(0) while t < k), between begin(t) and end(t). */
-  shift(i: number, n: number): number {
-    this.ring[this.writeAt + i] = n;
-    return this.ring[this.readAt + i];
-  }
 }

@@ -50,7 +50,6 @@ export interface PairConstants {
    * instance type's, or the site's last slot (never covered by a commitment) for spot and no type.
    */
   coverIdx: Int32Array;
-  spot: Uint8Array;
   /** On-demand or spot, site currency per hour. */
   priceHourly: Float64Array;
   /** Site currency per request. */
@@ -173,7 +172,7 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
   const c: PairConstants = {
     pw: Int32Array.from(pairs, (x) => x.workload), siteFirst: new Int32Array(S + 1), sitePairs: sites.map(() => []), overflowTarget: Int32Array.from(plan.overflowTarget),
     capacity: F(), capEff: F(), invCapEff: F(), violateAt: F(), minInst: F(), vcpus: F(), req: new Float64Array(P * NR), reqV: F(), reqM: F(), reqD: F(), priority: F(),
-    flavorIdx: new Int32Array(P).fill(-1), typeIdx: new Int32Array(P).fill(-1), coverIdx: new Int32Array(P), spot: new Uint8Array(P), priceHourly: F(), egressPerReq: F(), baseShare: F(),
+    flavorIdx: new Int32Array(P).fill(-1), typeIdx: new Int32Array(P).fill(-1), coverIdx: new Int32Array(P), priceHourly: F(), egressPerReq: F(), baseShare: F(),
   };
   for (const pr of pairs) c.siteFirst[pr.site + 1]++;
   for (let i = 0; i < S; i++) c.siteFirst[i + 1] += c.siteFirst[i];
@@ -202,9 +201,9 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
       c.vcpus[p] = it?.vcpus ?? 0;
       c.req[p * NR] = c.vcpus[p];
       c.req[p * NR + 1] = it?.memoryMiB ?? 0;
-      c.spot[p] = wp.purchase === 'spot' ? 1 : 0;
-      c.coverIdx[p] = c.spot[p] || c.typeIdx[p] < 0 ? site.instanceTypes.length : c.typeIdx[p];
-      c.priceHourly[p] = it ? (c.spot[p] ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
+      const spot = wp.purchase === 'spot';
+      c.coverIdx[p] = spot || c.typeIdx[p] < 0 ? site.instanceTypes.length : c.typeIdx[p];
+      c.priceHourly[p] = it ? (spot ? it.pricing.spotHourly ?? it.pricing.onDemandHourly : it.pricing.onDemandHourly) : 0;
       c.egressPerReq[p] = egressPerRequest(site, wl.egressGiBPerMillionRequests, wl.unit);
     }
   }
