@@ -80,6 +80,17 @@ describe('trace CSV fast path', () => {
       same('timestamp,value\n' + rows.map(([t, v]) => `${t},${v}`).join('\n') + '\n');
     }), { numRuns: 400, seed: 42 });
   });
+
+  it('agrees with the general reader when rows share a day (the date is computed once per day) among rows it declines', () => {
+    // two days and one impossible date, so that consecutive rows mostly repeat the date bytes the
+    // fast path compares, with malformed times and values in between
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const row = fc.record({ day: fc.constantFrom('2027-03-14', '2027-03-15', '2027-13-15', '2027-03-1x'), h: fc.integer({ min: 0, max: 25 }), mi: fc.integer({ min: 0, max: 60 }), s: fc.integer({ min: 0, max: 61 }), off: fc.constantFrom('Z', '', '+09:00', '-0500', '+9', 'ZZ'), v: fc.constantFrom('1', '2.5', '0.125', '', '-1', '1e2', '12345678901234567') })
+      .map((x) => `${x.day}T${pad(x.h)}:${pad(x.mi)}:${pad(x.s)}${x.off},${x.v}`);
+    fc.assert(fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), (rows) => {
+      same('timestamp,value\n' + rows.join('\r\n'));
+    }), { numRuns: 300, seed: 7 });
+  });
 });
 
 describe('time-zone offsets', () => {

@@ -129,126 +129,108 @@ function readRowSlow(line: string, lineNo: number, rows: Rows, problems: TracePr
   rows.push(t.t, t.offset, v);
 }
 
-// Fast-path results, written by the scanners below: no object per row, and the numbers in a
-// typed array (a double stored in a module-level variable is a new heap number each time)
-const scanned = new Float64Array(2);
-const T = 0;
-const V = 1;
-let fastOffset = false;
-/** The last date scanned (year, month, day) and its days since the epoch: rows of one day share it. */
-const lastDay = new Int32Array([-1, 0, 0, 0]);
-
 const isDigit = (c: number) => c >= 48 && c <= 57;
-/** Offsets of the digits in YYYY-MM-DDTHH:MM. */
-const ISO_DIGITS = Uint8Array.of(0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15);
 const d2 = (b: Uint8Array, i: number) => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
-/** Reads b[i, end) as an unsigned decimal "digits[.digits]" into scanned[V]; false if it is another form. */
-function scanDecimal(b: Uint8Array, i: number, end: number): boolean {
-  if (i >= end) return false;
-  let m = 0, digits = 0, k = 0, seenDot = false, any = false;
-  for (; i < end; i++) {
-    const c = b[i];
-    if (isDigit(c)) {
-      if (digits > 0 || c !== 48) digits++;
-      m = m * 10 + (c - 48);
-      if (seenDot) k++;
-      any = true;
-    } else if (c === 46 && !seenDot) seenDot = true;
-    else return false;
-  }
-  if (!any || digits > 15 || k > 22) return false;
-  scanned[V] = k ? m / POW10[k] : m;
-  return true;
-}
-
-/** Reads b[i, end) as an ISO 8601 time or epoch digits into scanned[T] and fastOffset; false otherwise. */
-function scanTime(b: Uint8Array, i: number, end: number): boolean {
-  const len = end - i;
-  if (len >= 16 && b[i + 4] === 45 && b[i + 7] === 45 && (b[i + 10] === 84 || b[i + 10] === 32) && b[i + 13] === 58) {
-    for (let k = 0; k < ISO_DIGITS.length; k++) if (!isDigit(b[i + ISO_DIGITS[k]])) return false;
-    const y = d2(b, i) * 100 + d2(b, i + 2), mo = d2(b, i + 5), d = d2(b, i + 8), h = d2(b, i + 11), mi = d2(b, i + 14);
-    let p = i + 16, sec = 0, frac = 0;
-    if (p < end && b[p] === 58) {
-      if (p + 3 > end || !isDigit(b[p + 1]) || !isDigit(b[p + 2])) return false;
-      sec = d2(b, p + 1);
-      p += 3;
-      if (p < end && b[p] === 46) {
-        let m = 0, k = 0;
-        for (p++; p < end && isDigit(b[p]); p++) { m = m * 10 + (b[p] - 48); k++; }
-        if (k === 0 || k > 15) return false;
-        frac = m / POW10[k];
-      }
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return false;
-    if (lastDay[0] !== y || lastDay[1] !== mo || lastDay[2] !== d) {
-      lastDay[0] = y;
-      lastDay[1] = mo;
-      lastDay[2] = d;
-      lastDay[3] = daysFromCivil(y, mo, d);
-    }
-    let t = lastDay[3] * 86400 + h * 3600 + mi * 60 + sec + frac;
-    fastOffset = false;
-    if (p < end) {
-      const c = b[p];
-      if (c === 90 && p + 1 === end) fastOffset = true;
-      else if (c === 43 || c === 45) {
-        const rest = end - p - 1;
-        let oh: number, om: number;
-        if (rest === 5 && b[p + 3] === 58 && isDigit(b[p + 1]) && isDigit(b[p + 2]) && isDigit(b[p + 4]) && isDigit(b[p + 5])) { oh = d2(b, p + 1); om = d2(b, p + 4); }
-        else if (rest === 4 && isDigit(b[p + 1]) && isDigit(b[p + 2]) && isDigit(b[p + 3]) && isDigit(b[p + 4])) { oh = d2(b, p + 1); om = d2(b, p + 3); }
-        else return false;
-        t -= (c === 45 ? -1 : 1) * (oh * 3600 + om * 60);
-        fastOffset = true;
-      } else return false;
-    }
-    if (!isoInRange(t)) return false;
-    scanned[T] = t;
-    return true;
-  }
-  // epoch seconds (or milliseconds), digits only
-  if (!scanDecimal(b, i, end)) return false;
-  const t = scanned[V] > 1e11 ? scanned[V] / 1000 : scanned[V];
-  if (!(t >= TRACE_TIME_MIN && t < TRACE_TIME_MAX)) return false;
-  scanned[T] = t;
-  fastOffset = true;
-  return true;
-}
-
 /**
- * The fast path for a whole row from `i`: `time,value` then a line end (\n, \r\n or the end
- * of the bytes), scanned once. On success sets scanned[T], fastOffset and scanned[V] and returns the offset
- * after the line; returns -1 for any other shape (the caller then takes the general reader).
+ * The fast path: reads rows from `pos` while they have an ordinary shape, straight into `rows`,
+ * and returns where it stopped (the start of the first row it does not take, which the general
+ * reader then reads). One loop with everything inline: the per-row work is a few byte compares
+ * and multiply-adds. The date is computed once per day: rows of a day share its 10 bytes, which
+ * are compared as two 32-bit words and a 16-bit one (DataView reads, unaligned is fine).
  */
-function scanRow(b: Uint8Array, i: number): number {
+function fastRows(b: Uint8Array, dv: DataView, pos: number, rows: Rows, maxRows: number): number {
   const len = b.length;
-  // YYYY-MM-DDTHH:MM:SSZ is 20 bytes: a comma right after them is taken without a search (scanTime
-  // checks all 20, none of which may be a comma, so it is the line's first)
-  let comma = i + 20;
-  if (comma >= len || b[comma] !== 44) {
-    comma = i;
-    while (comma < len && comma - i < 40 && b[comma] !== 44 && b[comma] !== 10) comma++;
+  let dayA = 0, dayB = 0, dayC = -1, dayBase = 0;
+  while (pos < len && rows.n < maxRows) {
+    const i = pos;
+    let t: number;
+    let offset = true;
+    let j: number; // the comma after the time
+    if (i + 16 < len && b[i + 4] === 45 && b[i + 7] === 45 && (b[i + 10] === 84 || b[i + 10] === 32) && b[i + 13] === 58) {
+      // YYYY-MM-DD[T ]HH:MM[:SS[.f]][Z|±HH[:]MM]
+      const A = dv.getInt32(i, true), B = dv.getInt32(i + 4, true), C = dv.getUint16(i + 8, true);
+      if (A !== dayA || B !== dayB || C !== dayC) {
+        const y0 = b[i] - 48, y1 = b[i + 1] - 48, y2 = b[i + 2] - 48, y3 = b[i + 3] - 48;
+        const m0 = b[i + 5] - 48, m1 = b[i + 6] - 48, d0 = b[i + 8] - 48, d1 = b[i + 9] - 48;
+        // (x >>> 0) > 9: x is not a digit (a byte below '0' wraps to a large unsigned number)
+        if ((y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (m0 >>> 0) > 9 || (m1 >>> 0) > 9 || (d0 >>> 0) > 9 || (d1 >>> 0) > 9) break;
+        const mo = m0 * 10 + m1, d = d0 * 10 + d1;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31) break;
+        dayBase = daysFromCivil(((y0 * 10 + y1) * 10 + y2) * 10 + y3, mo, d) * 86400;
+        dayA = A;
+        dayB = B;
+        dayC = C;
+      }
+      const h0 = b[i + 11] - 48, h1 = b[i + 12] - 48, n0 = b[i + 14] - 48, n1 = b[i + 15] - 48;
+      if ((h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (n0 >>> 0) > 9 || (n1 >>> 0) > 9) break;
+      const h = h0 * 10 + h1, mi = n0 * 10 + n1;
+      let sec = 0, frac = 0;
+      j = i + 16;
+      if (b[j] === 58) {
+        if (j + 3 > len) break;
+        const s0 = b[j + 1] - 48, s1 = b[j + 2] - 48;
+        if ((s0 >>> 0) > 9 || (s1 >>> 0) > 9) break;
+        sec = s0 * 10 + s1;
+        j += 3;
+        if (j < len && b[j] === 46) {
+          let m = 0, k = 0;
+          for (j++; j < len && isDigit(b[j]); j++) { m = m * 10 + (b[j] - 48); k++; }
+          if (k === 0 || k > 15) break;
+          frac = m / POW10[k];
+        }
+      }
+      if (h > 24 || mi > 59 || sec > 60) break;
+      t = dayBase + h * 3600 + mi * 60 + sec + frac;
+      const c = b[j];
+      if (c === 90) j++; // Z
+      else if (c === 43 || c === 45) {
+        let oh: number, om: number;
+        if (b[j + 3] === 58 && isDigit(b[j + 1]) && isDigit(b[j + 2]) && isDigit(b[j + 4]) && isDigit(b[j + 5])) { oh = d2(b, j + 1); om = d2(b, j + 4); j += 6; }
+        else if (isDigit(b[j + 1]) && isDigit(b[j + 2]) && isDigit(b[j + 3]) && isDigit(b[j + 4])) { oh = d2(b, j + 1); om = d2(b, j + 3); j += 5; }
+        else break;
+        t -= (c === 45 ? -1 : 1) * (oh * 3600 + om * 60);
+      } else offset = false;
+      if (b[j] !== 44 || !isoInRange(t)) break;
+    } else {
+      // epoch seconds (or milliseconds): digits[.digits]
+      let m = 0, digits = 0, k = 0, seenDot = false, any = false;
+      for (j = i; j < len; j++) {
+        const x = b[j] - 48;
+        if ((x >>> 0) <= 9) {
+          if (digits > 0 || x !== 0) digits++;
+          m = m * 10 + x;
+          if (seenDot) k++;
+          any = true;
+        } else if (x === -2 && !seenDot) seenDot = true; // '.'
+        else break;
+      }
+      if (b[j] !== 44 || !any || digits > 15 || k > 22) break;
+      const v = k ? m / POW10[k] : m;
+      t = v > 1e11 ? v / 1000 : v;
+      if (!(t >= TRACE_TIME_MIN && t < TRACE_TIME_MAX)) break;
+    }
+    // the value: digits[.digits], then \n, \r\n or the end of the bytes
+    let m = 0, digits = 0, k = 0, seenDot = false, any = false;
+    for (j++; j < len; j++) {
+      const x = b[j] - 48;
+      if ((x >>> 0) <= 9) {
+        if (digits > 0 || x !== 0) digits++;
+        m = m * 10 + x;
+        if (seenDot) k++;
+        any = true;
+      } else if (x === -2 && !seenDot) seenDot = true; // '.'
+      else break;
+    }
+    if (!any || digits > 15 || k > 22) break;
+    if (j < len) {
+      if (b[j] === 13) j++;
+      if (j < len && b[j] !== 10) break;
+    }
+    rows.push(t, offset, k ? m / POW10[k] : m);
+    pos = j + 1;
   }
-  if (comma >= len || b[comma] !== 44 || !scanTime(b, i, comma)) return -1;
-  let j = comma + 1;
-  let m = 0, digits = 0, k = 0, seenDot = false, any = false;
-  for (; j < len; j++) {
-    const c = b[j];
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 || c !== 48) digits++;
-      m = m * 10 + (c - 48);
-      if (seenDot) k++;
-      any = true;
-    } else if (c === 46 && !seenDot) seenDot = true;
-    else break;
-  }
-  if (!any || digits > 15 || k > 22) return -1;
-  if (j < len) {
-    if (b[j] === 13) j++;
-    if (j < len && b[j] !== 10) return -1;
-  }
-  scanned[V] = k ? m / POW10[k] : m;
-  return j + 1;
+  return pos;
 }
 
 function isBlank(b: Uint8Array, i: number, end: number): boolean {
@@ -269,15 +251,13 @@ export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean } = {})
   let pos = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   let lineNo = 0;
   let header = false;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   while (pos < b.length && problems.length < MAX_PROBLEMS) {
     if (fast && header && rows.n < MAX_TRACE_ROWS) {
-      const next = scanRow(b, pos);
-      if (next > 0) {
-        rows.push(scanned[T], fastOffset, scanned[V]);
-        lineNo++;
-        pos = next;
-        continue;
-      }
+      const n0 = rows.n;
+      pos = fastRows(b, dv, pos, rows, MAX_TRACE_ROWS);
+      lineNo += rows.n - n0;
+      if (pos >= b.length) break;
     }
     let end = b.indexOf(10, pos);
     if (end < 0) end = b.length;
