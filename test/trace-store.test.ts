@@ -10,6 +10,9 @@ import { doc, placement, scenario, smallPrivate } from './sim-helpers';
 import { TraceStore } from '../engine/traffic/trace-store';
 import { prefetchTraces } from '../engine/traffic/trace-prefetch';
 import { tempWorkspace } from './helpers';
+import { resamplePlan } from '../engine/replay/scenario-plan';
+import { resampledOnce } from '../engine/traffic/traffic';
+import { toSeries } from '../engine/traffic/trace-file';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
 const arrays = (r: ReturnType<TraceCache['read']>) => {
@@ -147,6 +150,33 @@ describe('trace store: resampled series', () => {
     assert.equal(none.stats[0].base.peak, 330);
     assert.equal(doctored.stats[0].base.peak, 660);
     assert.equal(doctored.result.pairPeakInstances[0], 66); // ceil(660 / 10)
+  });
+
+  it('the trace workers resample each trace for the run as they parse it: the run adopts their series, stored, and its result is the same to the bit', async () => {
+    const dir = tempWorkspace(files);
+    const storeDir = path.join(dir, 'store');
+    const reference = runWith(dir, null);
+    const traces = new TraceCache({ store: TraceStore.open(storeDir)! });
+    const a = analyzePaths([dir], { cwd: dir, traces: new TraceCache({ store: null }) });
+    const plan = resamplePlan(a.model)!;
+    // s.csv is read by a and b in UTC with extend repeat (one spec), t.csv by c in Asia/Seoul
+    assert.deepEqual([...plan.specs.values()].map((s) => s.map((x) => `${x.timezone}/${x.extend}`)).sort(), [['Asia/Seoul/repeat'], ['UTC/repeat']]);
+    assert.equal(plan.steps, 48);
+    assert.equal(await prefetchTraces(traces, [...plan.specs.keys()], { workers: 2, minBytes: 0, resample: plan }), 2);
+    // the workers wrote the two resampled entries before they finished, in this cache's folder (they
+    // once wrote to the default one: traceStoreDir, not the cache's)
+    assert.equal(resampledEntries(storeDir).length, 2);
+    for (const [file, specs] of plan.specs) {
+      const read = traces.read(file);
+      assert.ok(read.ok);
+      const r = resampledOnce(toSeries(read.parsed, specs[0].timezone), plan.horizon, 'repeat', 48);
+      assert.equal(r.stored, true, 'adopted from a worker (a series resampled here would not be stored yet)');
+      assert.ok(r.out.buffer instanceof SharedArrayBuffer, 'in shared memory, not copied');
+      assert.deepEqual(r.stats, demandStats(r.out));
+    }
+    const ahead = simulate(analyzePaths([dir], { cwd: dir, traces }), { traces });
+    assert.deepEqual(ahead.result, reference.result);
+    assert.deepEqual(ahead.stats, reference.stats);
   });
 
   it('a damaged entry is treated as absent and written anew; a trace whose stored parse vanishes is read from its CSV again', async () => {

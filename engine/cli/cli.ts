@@ -13,7 +13,7 @@ import { Diagnostic, hasErrors } from '../lint/diagnostics';
 import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from '../lint/lint';
 import { CurrencyError } from '../capacity/pricing';
 import { buildReport, Report } from '../report/report';
-import { PlanError } from '../replay/scenario-plan';
+import { PlanError, resamplePlan } from '../replay/scenario-plan';
 import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from '../replay/monte-carlo';
 import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-carlo-shard';
 import { recommend, RecommendOutcome } from '../recommend/recommend';
@@ -161,7 +161,8 @@ registerCommand('lint', lint, HELP.lint);
  */
 async function analyzeOrReport(paths: string[], io: Io, simulating?: { scenario?: string }): Promise<Analysis | undefined> {
   const onModel = simulating ? (m: Model) => { if (likelySplit(m, simulating.scenario)) prewarmSplitWorker(); } : undefined;
-  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, onModel });
+  const resample = simulating ? (m: Model) => resamplePlan(m, simulating.scenario) : undefined;
+  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, onModel, resample });
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     io.stderr(formatText(errors));

@@ -8,6 +8,7 @@ import { buildModel, Model } from '../model/model';
 import { RULE_SET } from './rules';
 import { RealPaths, resolveTracePath } from './rules/trace-files';
 import { prefetchTraces } from '../traffic/trace-prefetch';
+import type { ResamplePlan } from '../traffic/resample-ahead';
 import { validateDocument, ValidatedDocument } from '../model/schema-validation';
 import { SourceDocument } from '../model/source-document';
 import { TraceCache } from '../traffic/trace-file';
@@ -62,9 +63,10 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 
 /**
  * analyzePaths for the CLI's long runs: the workloads' trace files are read on worker threads
- * (trace-prefetch.ts) between building the model and running the rules, which then find them parsed.
+ * (trace-prefetch.ts) between building the model and running the rules, which then find them parsed;
+ * with `resample`, the workers also resample them for the run that follows (resample-ahead.ts).
  */
-export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache; onModel?: (model: Model) => void } = {}): Promise<Analysis> {
+export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache; onModel?: (model: Model) => void; resample?: (model: Model) => ResamplePlan | undefined } = {}): Promise<Analysis> {
   const ws = loadWorkspace(paths, opts);
   const traces = opts.traces ?? sharedTraceCache;
   const modelled = modelOf(ws.documents, ws.diagnostics, ws.roots, opts.cwd ?? process.cwd());
@@ -76,7 +78,7 @@ export async function analyzePathsPrefetched(paths: readonly string[], opts: { c
     const r = resolveTracePath(w, modelled.model.roots, realPaths);
     if (r.ok) files.push(r.abs);
   }
-  await prefetchTraces(traces, files);
+  await prefetchTraces(traces, files, { resample: opts.resample?.(modelled.model) });
   return checkModel(modelled, ws.files, traces);
 }
 

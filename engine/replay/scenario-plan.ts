@@ -9,7 +9,8 @@ import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START,
 import { TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
 import type { TraceStore } from '../traffic/trace-store';
 import { RealPaths, resolveTracePath } from '../lint/rules/trace-files';
-import { traceCovers } from '../traffic/traffic';
+import { stepCount, traceCovers } from '../traffic/traffic';
+import type { ResamplePlan, ResampleSpec } from '../traffic/resample-ahead';
 import { nearest } from '../model/suggest';
 
 export class PlanError extends Error {
@@ -94,4 +95,34 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
   }
   if (diagnostics.length) throw new PlanError('traces do not cover the horizon', diagnostics);
   return { scenario, placement, horizon, workloads, traces: series, exchangeRates: { ...model.settings.exchangeRates, ...scenario.exchangeRates }, store: traces.store };
+}
+
+/**
+ * How the run of `scenarioName` will read its trace files, known from the model alone, so that the
+ * trace workers can resample them as they parse them (resample-ahead.ts): undefined when the
+ * scenario names no horizon (the default one starts at the first trace time) or cannot be picked.
+ */
+export function resamplePlan(model: Model, scenarioName?: string): ResamplePlan | undefined {
+  let scenario: Scenario | undefined;
+  try {
+    scenario = pickScenario(model, scenarioName);
+  } catch {
+    return undefined; // planRun reports the unknown name
+  }
+  const placement = pickPlacement(model, scenario);
+  const horizon = scenario?.horizon;
+  if (!placement || !horizon || !(horizon.step > 0) || !(horizon.end > horizon.start)) return undefined;
+  const specs = new Map<string, ResampleSpec[]>();
+  const realPaths = new RealPaths();
+  for (const name of placement.workloads.keys()) {
+    const w = model.workloads.get(name);
+    if (w?.traffic.kind !== 'trace') continue;
+    const r = resolveTracePath(w, model.roots, realPaths);
+    if (!r.ok) continue;
+    const list = specs.get(r.abs) ?? [];
+    const { timezone, extend } = w.traffic;
+    if (!list.some((s) => s.timezone === timezone && s.extend === extend)) list.push({ timezone, extend });
+    specs.set(r.abs, list);
+  }
+  return { horizon, steps: stepCount(horizon), specs };
 }

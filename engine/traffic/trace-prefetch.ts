@@ -2,20 +2,22 @@
  * Reads many trace files at once on worker threads (trace-worker.ts), ahead of the lint rules
  * and the replay, which then find them in the TraceCache. Each worker takes the next file from
  * a shared counter, so a busy core takes fewer. Few or small files are left to the caller's own
- * thread: starting a worker costs more than parsing them.
+ * thread: starting a worker costs more than parsing them. Given the run's resample plan, the
+ * workers also resample each trace for it (resample-ahead.ts).
  */
 import { workerScript } from '../model/worker-scripts';
 import * as fs from 'fs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
-import { traceStoreDir } from './trace-store';
+import { adoptAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
+import type { ResampledTrace } from './traffic';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
 const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
 
 /** Returns how many files were read on worker threads. */
-export async function prefetchTraces(cache: TraceCache, absPaths: readonly string[], opts: { workers?: number; minBytes?: number } = {}): Promise<number> {
+export async function prefetchTraces(cache: TraceCache, absPaths: readonly string[], opts: { workers?: number; minBytes?: number; resample?: ResamplePlan } = {}): Promise<number> {
   const workers = opts.workers ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
   const todo: string[] = [];
   let bytes = 0;
@@ -39,12 +41,16 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
   const script = workerScript(__dirname, 'trace-worker');
   if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) return 0;
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const storeDir = cache.store ? traceStoreDir() ?? null : null;
+  const storeDir = cache.store?.dir ?? null;
+  const plan = opts.resample;
+  const specs: ResampleSpec[][] | undefined = plan && todo.map((p) => plan.specs.get(p) ?? []);
+  const ahead = plan && { horizon: plan.horizon, steps: plan.steps, specs };
   await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(script, { workerData: { paths: todo, counter, storeDir } });
-    w.on('message', (m: { end?: boolean; i: number; key?: string; read: TraceRead }) => {
+    const w = new Worker(script, { workerData: { paths: todo, counter, storeDir, ahead } });
+    w.on('message', (m: { end?: boolean; i: number; key?: string; read: TraceRead; resampled?: (ResampledTrace | null)[] }) => {
       if (m.end) return;
       if (m.key !== undefined) cache.remember(todo[m.i], m.key, m.read);
+      if (plan && specs && m.read.ok && m.resampled) adoptAhead(m.read.parsed, specs[m.i], plan.horizon, plan.steps, m.resampled);
     });
     w.on('error', reject);
     w.on('exit', () => resolve());

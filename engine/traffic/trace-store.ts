@@ -17,7 +17,8 @@
  * warnings and the statistics of the series (demand-statistics.ts), keyed by the SHA-256 of the
  * content hash, the time zone its naive times are read in, and the horizon, step and extend mode:
  * a second run over the same traces and horizon neither resamples nor measures them again. These
- * are written asynchronously, while the replay runs.
+ * are written by the trace workers as they parse (resample-ahead.ts), or on the main thread
+ * asynchronously, while the replay runs.
  *
  * Every write is atomic (temporary file, rename); a damaged entry is treated as absent. Entries
  * are read into 8-byte-aligned memory and viewed in place, not copied.
@@ -231,7 +232,7 @@ function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
 export class TraceStore {
   private readonly pending = new Set<Promise<void>>();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(readonly dir: string) {}
 
   static open(dir = traceStoreDir()): TraceStore | undefined {
     if (!dir) return undefined;
@@ -281,9 +282,14 @@ export class TraceStore {
     }
   }
 
-  /** Stores a resampled series under `key`, asynchronously (flush, or the process before it exits, waits for it). */
+  /**
+   * Stores a resampled series under `key`: on the main thread asynchronously (flush, or the
+   * process before it exits, waits for it), on a worker thread (resample-ahead.ts) at once.
+   */
   putResampled(key: string, e: ResampledEntry): void {
-    this.later(path.join(this.dir, `r-${key}.bin`), encodeResampled(e));
+    const file = path.join(this.dir, `r-${key}.bin`);
+    if (isMainThread) this.later(file, encodeResampled(e));
+    else writeAtomic(file, Buffer.concat(encodeResampled(e)));
   }
 
   /** Resolves when every write started so far has finished. */

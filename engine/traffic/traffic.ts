@@ -317,9 +317,8 @@ export const RESAMPLED_VERSION = 1;
  * later, with its statistics, by PlanDemand.persist).
  */
 export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number, store?: TraceStore): ResampledTrace {
-  let byKey = resampled.get(series);
-  if (!byKey) resampled.set(series, (byKey = new Map()));
-  const spec = `${h.start}/${h.end}/${h.step}/${extend}/${steps}/v${RESAMPLED_VERSION}`;
+  const byKey = resampledOf(series);
+  const spec = specOf(h, extend, steps);
   let r = byKey.get(spec);
   if (!r) {
     const key = store && series.source ? resampledKey(series.source, spec) : undefined;
@@ -334,4 +333,21 @@ export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' 
     byKey.set(spec, r);
   }
   return r;
+}
+
+function resampledOf(series: TraceSeries): Map<string, ResampledTrace> {
+  let byKey = resampled.get(series);
+  if (!byKey) resampled.set(series, (byKey = new Map()));
+  return byKey;
+}
+
+function specOf(h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number): string {
+  return `${h.start}/${h.end}/${h.step}/${extend}/${steps}/v${RESAMPLED_VERSION}`;
+}
+
+/** Takes a series resampled elsewhere (a trace worker: resample-ahead.ts) as resampledOnce's result for its horizon, extend mode and steps. */
+export function adoptResampled(series: TraceSeries, h: Horizon, extend: 'repeat' | 'hold' | 'error', steps: number, r: ResampledTrace): void {
+  const byKey = resampledOf(series);
+  const spec = specOf(h, extend, steps);
+  if (!byKey.has(spec)) byKey.set(spec, r);
 }
