@@ -2,6 +2,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createHash } from 'crypto';
 import { ParsedTrace, TraceCache } from '../engine/traffic/trace-file';
 import { analyzePaths } from '../engine/lint/lint';
 import { simulate } from '../engine/replay/simulate';
@@ -21,43 +22,64 @@ const arrays = (r: ReturnType<TraceCache['read']>) => {
 };
 
 describe('trace store (on-disk cache of parsed traces)', () => {
-  it('a second process reads the parsed trace from the store, identical, without the CSV', async () => {
+  it('a second process knows a clean trace by its identity without reading the CSV; its rows are parsed from the CSV when first used', async () => {
     const dir = tempWorkspace({ 't.csv': csv(500, 1) });
     const storeDir = path.join(dir, 'store');
     const file = path.join(dir, 't.csv');
     const writer = TraceStore.open(storeDir)!;
     const first = new TraceCache({ store: writer }).read(file);
     await writer.flush(); // the main thread writes entries asynchronously
-    // one content entry (c-<sha256>.bin: 80-byte header naming the hash + 17 bytes per row) and one identity entry, a hard link to it
-    const entries = fs.readdirSync(storeDir).sort();
-    assert.equal(entries.length, 2);
-    const content = path.join(storeDir, entries.find((e) => e.startsWith('c-'))!);
-    const identity = path.join(storeDir, entries.find((e) => e.startsWith('i-'))!);
-    assert.equal(fs.statSync(content).size, 80 + 17 * 500);
-    assert.equal(fs.statSync(identity).ino, fs.statSync(content).ino, 'the identity entry is a link to the content entry');
-    assert.equal(fs.readFileSync(content).toString('latin1', 16, 80), path.basename(content).slice(2, 66), 'whose header names its hash');
+    // read but not resampled: one identity entry of its own, 80 bytes (magic, rows, 8 unused, the
+    // content hash in 64 hex digits), and no entry of the parsed rows
+    const entries = fs.readdirSync(storeDir);
+    assert.equal(entries.length, 1);
+    assert.match(entries[0], /^i-[0-9a-f]{64}$/);
+    const bytes = fs.readFileSync(path.join(storeDir, entries[0]));
+    assert.equal(bytes.length, 80);
+    assert.equal(bytes.toString('latin1', 0, 4), 'HRI1');
+    assert.equal(bytes.readUInt32LE(4), 500);
+    assert.equal(bytes.toString('latin1', 16, 80), createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     const store = TraceStore.open(storeDir)!;
     const st = fs.statSync(file, { bigint: true });
-    assert.ok(store.byIdentity(file, st, () => assert.fail('not reparsed')), 'found by identity');
-    const second = new TraceCache({ store }).read(file);
-    assert.deepEqual(arrays(second), arrays(first));
+    let reparsed = 0;
+    const reparse = (): ParsedTrace => {
+      reparsed++;
+      const r = new TraceCache({ store: null }).read(file);
+      return r.ok ? r.parsed : assert.fail('unreadable');
+    };
+    const known = store.byIdentity(file, st, reparse)!;
+    assert.ok(known, 'found by identity');
+    assert.equal(known.rows, 500);
+    assert.deepEqual(known.problems, [], 'known to parse cleanly');
+    assert.equal(reparsed, 0, 'the CSV is not read until the rows are used');
+    assert.deepEqual(arrays({ ok: true, parsed: known }), arrays(first));
+    assert.equal(reparsed, 1);
   });
 
-  it('a file rewritten with the same bytes hits its content entry; changed bytes are parsed afresh', async () => {
+  it('a file rewritten with the same bytes misses its identity but hits its resampled entry; changed bytes are resampled afresh', async () => {
     const dir = tempWorkspace({ 't.csv': csv(100, 2) });
     const storeDir = path.join(dir, 'store');
     const file = path.join(dir, 't.csv');
+    const h = { start: 1798761600, end: 1798761600 + 100 * 3600, step: 3600 };
+    const resample = (store: TraceStore) => {
+      const r = new TraceCache({ store }).read(file);
+      assert.ok(r.ok);
+      return resampledOnce(toSeries(r.parsed, 'UTC'), h, 'hold', 100, store);
+    };
     const store = TraceStore.open(storeDir)!;
-    const before = arrays(new TraceCache({ store }).read(file));
+    const before = resample(store);
+    assert.equal(before.stored, false, 'resampled here');
+    before.stats = demandStats(before.out);
+    store.putResampled(before.key!, { out: before.out, warnings: before.warnings, stats: before.stats, origin: before.origin! });
     await store.flush();
-    assert.equal(fs.readdirSync(storeDir).filter((e) => e.startsWith('c-')).length, 1, 'the content entry');
     fs.writeFileSync(file, csv(100, 2)); // same content, new mtime/ctime (as a checkout does)
-    assert.deepEqual(arrays(new TraceCache({ store }).read(file)), before);
-    await store.flush();
-    assert.equal(fs.readdirSync(storeDir).filter((e) => e.startsWith('c-')).length, 1, 'no second content entry');
+    const again = resample(TraceStore.open(storeDir)!);
+    assert.equal(again.stored, true, 'found by content');
+    assert.deepEqual(Array.from(again.out), Array.from(before.out));
     fs.writeFileSync(file, csv(100, 3));
-    const changed = arrays(new TraceCache({ store: TraceStore.open(storeDir) }).read(file));
-    assert.notDeepEqual(changed.values, before.values);
+    const changed = resample(TraceStore.open(storeDir)!);
+    assert.equal(changed.stored, false, 'new content, resampled afresh');
+    assert.notDeepEqual(Array.from(changed.out), Array.from(before.out));
   });
 
   it('a damaged entry is ignored, and a trace with problems is not stored', async () => {
@@ -67,21 +89,31 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     const store = TraceStore.open(storeDir)!;
     const good = arrays(new TraceCache({ store }).read(file));
     await store.flush();
-    const damaged = fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'));
+    const damaged = fs.readdirSync(storeDir).filter((x) => x.startsWith('i-'));
     assert.equal(damaged.length, 1);
-    for (const e of damaged) fs.writeFileSync(path.join(storeDir, e), 'HRT2 truncated'); // the identity entry, its link, too
+    const st = fs.statSync(file, { bigint: true });
+    for (const e of damaged) fs.writeFileSync(path.join(storeDir, e), 'HRI1 truncated');
+    assert.equal(TraceStore.open(storeDir)!.byIdentity(file, st, () => assert.fail('not reparsed')), undefined, 'a truncated identity entry is absent');
+    for (const e of damaged) {
+      const b = Buffer.alloc(80);
+      b.write('HRI1', 0, 'latin1');
+      b.write('not a hash', 16, 'latin1');
+      fs.writeFileSync(path.join(storeDir, e), b);
+    }
+    assert.equal(TraceStore.open(storeDir)!.byIdentity(file, st, () => assert.fail('not reparsed')), undefined, 'so is one whose hash is not 64 hex digits');
     const again = TraceStore.open(storeDir)!;
     assert.deepEqual(arrays(new TraceCache({ store: again }).read(file)), good);
     await again.flush();
     // the damaged identity entry was replaced: a new process finds the trace by identity again
     assert.ok(TraceStore.open(storeDir)!.byIdentity(file, fs.statSync(file, { bigint: true }), () => assert.fail('not reparsed')));
-    const contentEntries = () => fs.readdirSync(storeDir).filter((x) => x.startsWith('c-')).length;
-    const before = contentEntries();
+    const entries = () => fs.readdirSync(storeDir).length;
+    const before = entries();
     const badStore = TraceStore.open(storeDir)!;
     const bad = new TraceCache({ store: badStore }).read(path.join(dir, 'bad.csv'));
     assert.ok(bad.ok && bad.parsed.problems.length === 1);
     await badStore.flush();
-    assert.equal(contentEntries(), before, 'no content entry for bad.csv');
+    assert.equal(entries(), before, 'nothing stored for a trace with problems');
+    assert.equal(badStore.byIdentity(path.join(dir, 'bad.csv'), fs.statSync(path.join(dir, 'bad.csv'), { bigint: true }), () => assert.fail('not reparsed')), undefined);
   });
 
   it('reads on worker threads give the same traces as reading one by one', async () => {
@@ -164,8 +196,18 @@ describe('trace store: resampled series', () => {
     assert.equal(plan.steps, 48);
     assert.equal(await prefetchTraces(traces, [...plan.specs.keys()], { workers: 2, minBytes: 0, resample: plan }), 2);
     // the workers wrote the two resampled entries before they finished, in this cache's folder (they
-    // once wrote to the default one: traceStoreDir, not the cache's)
+    // once wrote to the default one: traceStoreDir, not the cache's), and each file's identity as a
+    // hard link to its entry, whose header names the content hash
     assert.equal(resampledEntries(storeDir).length, 2);
+    const identities = fs.readdirSync(storeDir).filter((e) => e.startsWith('i-'));
+    assert.equal(identities.length, 2);
+    const inodes = new Set(resampledEntries(storeDir).map((e) => fs.statSync(path.join(storeDir, e)).ino));
+    for (const e of identities) assert.ok(inodes.has(fs.statSync(path.join(storeDir, e)).ino), `${e} is a link to a resampled entry`);
+    for (const file of plan.specs.keys()) {
+      const known = TraceStore.open(storeDir)!.byIdentity(file, fs.statSync(file, { bigint: true }), () => assert.fail('not reparsed'));
+      assert.equal(known?.hash, createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+      assert.equal(known?.rows, 48);
+    }
     for (const [file, specs] of plan.specs) {
       const read = traces.read(file);
       assert.ok(read.ok);
@@ -179,14 +221,14 @@ describe('trace store: resampled series', () => {
     assert.deepEqual(ahead.stats, reference.stats);
   });
 
-  it('a damaged entry is treated as absent and written anew; a trace whose stored parse vanishes is read from its CSV again', async () => {
+  it('a damaged entry is treated as absent and written anew; a trace known by identity is parsed from its CSV when its rows are used', async () => {
     const dir = tempWorkspace(files);
     const storeDir = path.join(dir, 'store');
     const store = TraceStore.open(storeDir)!;
     const reference = runWith(dir, null);
     runWith(dir, store);
     await store.flush();
-    for (const e of resampledEntries(storeDir)) fs.writeFileSync(path.join(storeDir, e), 'HRR1 truncated');
+    for (const e of resampledEntries(storeDir)) fs.writeFileSync(path.join(storeDir, e), 'HRR2 truncated');
     const again = TraceStore.open(storeDir)!;
     assert.deepEqual(runWith(dir, again).result, reference.result);
     await again.flush();
@@ -195,12 +237,12 @@ describe('trace store: resampled series', () => {
     for (const e of resampledEntries(storeDir)) {
       const f = path.join(storeDir, e);
       const bytes = fs.readFileSync(f);
-      bytes.writeDoubleLE(1e9, 16 + 8 * 6 + 8 * 3); // the fourth step's value, after the header and six statistics
+      bytes.writeDoubleLE(1e9, 128 + 8 * 3); // the fourth step's value, after the 128-byte header (16 bytes, six statistics, the 64-digit content hash)
       fs.writeFileSync(f, bytes);
       assert.equal(again.resampled(e.slice(2, -4)), undefined, `${e} refused`);
     }
     assert.deepEqual(runWith(dir, TraceStore.open(storeDir)!).result, reference.result);
-    // known by identity, then its c- entry removed before the arrays are used: the CSV is parsed again
+    // known by identity (a link to a resampled entry) after the run: its rows, when used, are parsed from the CSV
     const file = path.join(dir, 's.csv');
     const st = fs.statSync(file, { bigint: true });
     const reparse = (): ParsedTrace => {
@@ -209,7 +251,6 @@ describe('trace store: resampled series', () => {
     };
     const lazy = again.byIdentity(file, st, reparse)!;
     assert.ok(lazy, 'known by identity');
-    for (const e of fs.readdirSync(storeDir).filter((x) => x.startsWith('c-'))) fs.unlinkSync(path.join(storeDir, e));
     assert.equal(lazy.wall.length, 48);
     assert.equal(lazy.values[23], 330);
   });

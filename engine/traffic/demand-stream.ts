@@ -119,9 +119,9 @@ export class PlanDemand implements DemandSource {
     if (!this.store) return;
     for (const tr of this.trace) {
       const r = tr?.resampled;
-      if (!r || r.stored || !r.key) continue;
+      if (!r || r.stored || !r.key || !r.origin) continue;
       r.stats ??= demandStats(r.out);
-      this.store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats });
+      this.store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats, origin: r.origin });
       r.stored = true;
     }
   }

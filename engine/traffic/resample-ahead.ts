@@ -35,10 +35,7 @@ export function resampleAhead(parsed: ParsedTrace, specs: readonly ResampleSpec[
     try {
       const r = resampledOnce(toSeries(parsed, s.timezone), horizon, s.extend, steps, store);
       r.stats ??= demandStats(r.out);
-      if (store && r.key && !r.stored) {
-        store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats });
-        r.stored = true;
-      }
+      if (store && r.key && r.origin && !r.stored) r.stored = store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats, origin: r.origin });
       return r;
     } catch {
       return null;

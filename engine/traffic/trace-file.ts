@@ -41,6 +41,8 @@ export interface TraceSeries {
   unsorted: boolean;
   /** The file's content hash and the time zone it was read in, when known: the trace store's key for its resampled series. */
   source?: string;
+  /** The file's content hash, when known. */
+  hash?: string;
   /** The rows it was built from (an upper bound of its samples), known without building it. */
   rows?: number;
 }
@@ -62,10 +64,14 @@ export function toSeries(p: ParsedTrace, timezone: string): TraceSeries {
 
 class SeriesOnUse implements TraceSeries {
   readonly source?: string;
+  readonly hash?: string;
   private built?: TraceSeries;
 
   constructor(private readonly p: ParsedTrace, private readonly timezone: string) {
-    if (p.hash) this.source = `${p.hash}\0${timezone}`;
+    if (p.hash) {
+      this.hash = p.hash;
+      this.source = `${p.hash}\0${timezone}`;
+    }
   }
 
   private get series(): TraceSeries {
@@ -160,12 +166,16 @@ export function storedTrace(store: TraceStore, absPath: string, st: fs.BigIntSta
   });
 }
 
+/** A file just read and parsed cleanly through the store (not known by identity): what TraceStore.putIdentity remembers of it. */
+export interface FreshTrace { st: fs.BigIntStats; origin: { hash: string; rows: number } }
+
 /**
- * Reads and parses one trace file: the on-disk store first (by identity, then by content),
- * else the CSV, remembered in the store when it parsed cleanly. `key` is undefined when the
- * file could not be examined.
+ * Reads and parses one trace file: known to the store by identity (no CSV read), else the CSV,
+ * hashed when there is a store. `key` is undefined when the file could not be examined; `fresh`
+ * is set for a clean parse the store does not know yet, which the caller remembers
+ * (TraceStore.putIdentity: the main thread at once, a trace worker once it has resampled it).
  */
-export function readTraceFile(absPath: string, store: TraceStore | undefined): { key?: string; read: TraceRead } {
+export function readTraceFile(absPath: string, store: TraceStore | undefined): { key?: string; read: TraceRead; fresh?: FreshTrace } {
   let st: fs.BigIntStats;
   try {
     st = fs.statSync(absPath, { bigint: true });
@@ -180,13 +190,11 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined): {
   if (known) return { key, read: { ok: true, parsed: known } };
   const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
   if (!bytes.ok) return { key, read: { ok: false, kind: bytes.kind === 'missing' ? 'missing' : 'unreadable', message: bytes.message } };
-  if (!store) return { key, read: { ok: true, parsed: parseTraceBytes(bytes.data) } };
-  const hash = contentHash(bytes.data);
-  const same = store.byContent(hash);
-  const parsed = same ?? parseTraceBytes(bytes.data);
-  parsed.hash = hash;
-  store.put(absPath, st, hash, same ? undefined : parsed);
-  return { key, read: { ok: true, parsed } };
+  const parsed = parseTraceBytes(bytes.data);
+  if (!store) return { key, read: { ok: true, parsed } };
+  parsed.hash = contentHash(bytes.data);
+  const fresh = parsed.problems.length ? undefined : { st, origin: { hash: parsed.hash, rows: parsed.wall.length } };
+  return { key, read: { ok: true, parsed }, fresh };
 }
 
 /**
@@ -212,6 +220,7 @@ export class TraceCache {
     const hit = this.entries.get(absPath);
     if (hit && key !== undefined && hit.key === key) return hit.read;
     const got = readTraceFile(absPath, this.store);
+    if (got.fresh) this.store?.putIdentity(absPath, got.fresh.st, got.fresh.origin);
     if (got.key !== undefined) this.entries.set(absPath, { key: got.key, read: got.read });
     return got.read;
   }

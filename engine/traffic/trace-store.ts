@@ -1,24 +1,27 @@
 /**
- * An on-disk cache of parsed trace files, so a second run over unchanged traces skips parsing:
- * `$HEADROOM_TRACE_CACHE`, else `$XDG_CACHE_HOME/headroom/traces` (`~/.cache/headroom/traces`);
- * `HEADROOM_TRACE_CACHE=off` turns it off. Safe to delete at any time; never inside a workspace.
- *
- * Entries are keyed by the file's content (SHA-256 of its bytes): `c-<hash>.bin` holds the parsed
- * rows (wall times, values, offset flags) of a trace that parsed without problems, after a header
- * that names the hash. So the CSV need not even be read again, an index entry `i-<identity>`
- * maps the file's identity — real path, size, modification and change times in nanoseconds,
- * inode and device, which any write changes — to that entry, as git's index does: a hard link to
- * the content entry (its header gives the hash), or where links cannot be made a copy of it.
- * (Creating a file costs about 270 µs on the development VM's ext4, a link 5 µs: a link saves a
- * thousand file creations on a thousand traces.) A file rewritten with the same bytes (a checkout)
- * misses the identity, is read and hashed, and still hits its content entry.
+ * An on-disk cache of what a run makes of its trace files, so a second run over unchanged traces
+ * neither parses nor resamples them: `$HEADROOM_TRACE_CACHE`, else
+ * `$XDG_CACHE_HOME/headroom/traces` (`~/.cache/headroom/traces`); `HEADROOM_TRACE_CACHE=off` turns
+ * it off. Safe to delete at any time; never inside a workspace.
  *
  * `r-<key>.bin` holds a trace resampled onto a run's steps (traffic.ts, resampleTrace), its
  * warnings and the statistics of the series (demand-statistics.ts), keyed by the SHA-256 of the
- * content hash, the time zone its naive times are read in, and the horizon, step and extend mode:
- * a second run over the same traces and horizon neither resamples nor measures them again. These
- * are written by the trace workers as they parse (resample-ahead.ts), or on the main thread
+ * file's content hash (SHA-256 of its bytes), the time zone its naive times are read in, and the
+ * horizon, step and extend mode; its header names the content hash and the trace's row count.
+ * They are written by the trace workers as they parse (resample-ahead.ts), or on the main thread
  * asynchronously, while the replay runs.
+ *
+ * So that the CSV need not even be read again, an index entry `i-<identity>` maps the file's
+ * identity — real path, size, modification and change times in nanoseconds, inode and device,
+ * which any write changes — to its content hash, as git's index does: a hard link to one of the
+ * trace's resampled entries (its header names the hash), or, for a trace read but not resampled
+ * (lint, the editor, a small run), an 80-byte file of just the hash and row count. Only clean
+ * parses get one, so a file known by identity is known to parse cleanly; its rows are parsed
+ * from the CSV only if a run needs them (a horizon or step it has not been resampled for). A file
+ * rewritten with the same bytes (a checkout) misses its identity, is read, hashed and parsed, and
+ * still hits its resampled entries. (There is no entry of the parsed rows themselves: writing a
+ * thousand of them cost a cold run about 0.3 s on the development VM, more than parsing again
+ * the rare run that needs them.)
  *
  * Every write is atomic (temporary file, rename); a damaged entry is treated as absent. Entries
  * are read into 8-byte-aligned memory and viewed in place, not copied.
@@ -32,19 +35,24 @@ import type { ParsedTrace } from './trace-csv';
 import type { TrafficWarning } from './traffic';
 import type { DemandStats } from './demand-statistics';
 
-const FORMAT = 'HRT2';
-/** Magic, row count, 8 bytes unused, the content hash in 64 hex digits: 80 bytes, so the arrays after it stay 8-byte aligned. */
-const HEADER = 80;
-const RESAMPLED = 'HRR1';
-/** The statistics of a resampled entry, in this order, after its 16-byte header. */
+/** Part of every identity key: a store written by another layout is not read. */
+const FORMAT = 'HRT3';
+/** An identity entry of its own: magic, row count, 8 bytes unused, the content hash in 64 hex digits. */
+const IDENTITY = 'HRI1';
+const I_SIZE = 80;
+const RESAMPLED = 'HRR2';
+/** The statistics of a resampled entry, in this order, from byte 16 of its header. */
 const STAT_FIELDS = ['peak', 'p95', 'mean', 'median', 'coefficientOfVariation', 'peakToMedian'] as const;
-const R_HEADER = 16 + 8 * STAT_FIELDS.length;
+/** Magic, steps, warnings' byte length, the trace's rows; the statistics; the content hash in 64 hex digits (from byte 64). */
+const R_HEADER = 16 + 8 * STAT_FIELDS.length + 64;
 
-/** A trace resampled onto a run's steps, with its warnings and the statistics of the series. */
+/** A trace resampled onto a run's steps, with its warnings, the statistics of the series, and the trace it came from. */
 export interface ResampledEntry {
   out: Float64Array;
   warnings: TrafficWarning[];
   stats: DemandStats;
+  /** The trace's content hash and row count. */
+  origin: { hash: string; rows: number };
 }
 
 export function traceStoreDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -69,15 +77,15 @@ export function resampledKey(source: string, spec: string): string {
 }
 
 /**
- * A whole file in fresh, 8-byte-aligned memory (a Buffer from readFileSync may sit at any offset
- * of a shared pool); in a SharedArrayBuffer when `shared` (a resampled series, which a split
- * replay's worker reads in place: split-replay.ts).
+ * A whole file in fresh, 8-byte-aligned shared memory (a Buffer from readFileSync may sit at any
+ * offset of a shared pool; a split replay's worker reads a resampled series in place:
+ * split-replay.ts).
  */
-function readAligned(file: string, shared = false): ArrayBuffer {
+function readAligned(file: string): ArrayBuffer {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const ab = (shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) as ArrayBuffer;
+    const ab = new SharedArrayBuffer(size) as unknown as ArrayBuffer;
     const view = new Uint8Array(ab);
     let at = 0;
     while (at < size) {
@@ -109,18 +117,8 @@ function replaceVia(file: string, make: (tmp: string) => void): boolean {
   }
 }
 
-function writeAtomic(file: string, data: Uint8Array | string): void {
-  replaceVia(file, (tmp) => fs.writeFileSync(tmp, data));
-}
-
-/** A parsed trace as the pieces of its file (header, times, values, offset flags): views on its arrays, not a copy. */
-function encode(p: ParsedTrace, hash: string): Uint8Array[] {
-  const n = p.wall.length;
-  const head = Buffer.alloc(HEADER);
-  head.write(FORMAT, 0, 'latin1');
-  head.writeUInt32LE(n, 4);
-  head.write(hash, 16, 'latin1');
-  return [head, new Uint8Array(p.wall.buffer, p.wall.byteOffset, 8 * n), new Uint8Array(p.values.buffer, p.values.byteOffset, 8 * n), new Uint8Array(p.hasOffset.buffer, p.hasOffset.byteOffset, n)];
+function writeAtomic(file: string, data: Uint8Array | string): boolean {
+  return replaceVia(file, (tmp) => fs.writeFileSync(tmp, data));
 }
 
 /**
@@ -128,8 +126,8 @@ function encode(p: ParsedTrace, hash: string): Uint8Array[] {
  * pool writes. The pieces must not change until it is done (the store's writes are awaited by
  * TraceStore.flush, and by the process before it exits).
  */
-async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<void> {
-  await replaceLater(file, async (tmp) => {
+async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<boolean> {
+  return replaceLater(file, async (tmp) => {
     const fh = await fs.promises.open(tmp, 'w');
     try {
       await fh.writev(pieces);
@@ -152,68 +150,55 @@ async function replaceLater(file: string, make: (tmp: string) => Promise<void>):
   }
 }
 
-/**
- * The index entry `identity` as a hard link to the content entry (made under a temporary name and
- * renamed over any entry there, a damaged one included), or a copy of it where the file system
- * has no links. Never throws: without a content entry to point at, the next run reads the CSV.
- */
-function linkIdentitySync(content: string, identity: string): void {
-  if (replaceVia(identity, (tmp) => fs.linkSync(content, tmp))) return;
-  try {
-    writeAtomic(identity, fs.readFileSync(content));
-  } catch {
-    // no content entry
+function isHash(h: string): boolean {
+  return /^[0-9a-f]{64}$/.test(h);
+}
+
+/** An identity entry of its own (no resampled entry to link to): the hash and row count. */
+function encodeIdentity(hash: string, rows: number): Buffer {
+  const b = Buffer.alloc(I_SIZE);
+  b.write(IDENTITY, 0, 'latin1');
+  b.writeUInt32LE(rows, 4);
+  b.write(hash, 16, 'latin1');
+  return b;
+}
+
+/** What an identity entry (either form) says of the trace, when its header is well formed and its size fits it. */
+function originOf(head: Buffer, size: number): { hash: string; rows: number } | undefined {
+  const magic = head.toString('latin1', 0, 4);
+  if (magic === IDENTITY && size === I_SIZE && head.length >= I_SIZE) {
+    const hash = head.toString('latin1', 16, 80);
+    return isHash(hash) ? { hash, rows: head.readUInt32LE(4) } : undefined;
   }
-}
-
-async function linkIdentity(content: string, identity: string): Promise<void> {
-  if (await replaceLater(identity, (tmp) => fs.promises.link(content, tmp))) return;
-  try {
-    await writeAtomicLater(identity, [await fs.promises.readFile(content)]);
-  } catch {
-    // no content entry
+  if (magic === RESAMPLED && head.length >= R_HEADER && size === R_HEADER + 8 * head.readUInt32LE(4) + head.readUInt32LE(8)) {
+    const hash = head.toString('latin1', 64, R_HEADER);
+    return isHash(hash) ? { hash, rows: head.readUInt32LE(12) } : undefined;
   }
+  return undefined;
 }
 
-function magic(ab: ArrayBuffer, format: string): boolean {
-  return ab.byteLength >= 16 && Buffer.from(ab, 0, 4).toString('latin1') === format;
-}
-
-/** A content entry's header: its row count and hash, when the magic and hash are well formed. */
-function headerOf(head: Buffer): { n: number; hash: string } | undefined {
-  if (head.length < HEADER || head.toString('latin1', 0, 4) !== FORMAT) return undefined;
-  const hash = head.toString('latin1', 16, 80);
-  return /^[0-9a-f]{64}$/.test(hash) ? { n: head.readUInt32LE(4), hash } : undefined;
-}
-
-/** A content entry's parse, its arrays viewed in place, when the header names `hash` and the size fits. */
-function decode(ab: ArrayBuffer, hash: string): ParsedTrace | undefined {
-  const h = headerOf(Buffer.from(ab, 0, Math.min(HEADER, ab.byteLength)));
-  if (!h || h.hash !== hash || ab.byteLength !== HEADER + 17 * h.n) return undefined;
-  const n = h.n;
-  return { wall: new Float64Array(ab, HEADER, n), values: new Float64Array(ab, HEADER + 8 * n, n), hasOffset: new Uint8Array(ab, HEADER + 16 * n, n), problems: [], hash };
-}
-
-/** A resampled entry as the pieces of its file (header and statistics, series, warnings): written as they are, not copied into one buffer. */
+/** A resampled entry as the pieces of its file (header, series, warnings): written as they are, not copied into one buffer. */
 function encodeResampled(e: ResampledEntry): Uint8Array[] {
   const n = e.out.length;
   const warnings = Buffer.from(JSON.stringify(e.warnings), 'utf8');
-  const head = new ArrayBuffer(R_HEADER);
-  const dv = new DataView(head);
-  Buffer.from(head).write(RESAMPLED, 0, 'latin1');
-  dv.setUint32(4, n, true);
-  dv.setUint32(8, warnings.length, true);
-  STAT_FIELDS.forEach((k, i) => dv.setFloat64(16 + 8 * i, e.stats[k], true));
-  return [new Uint8Array(head), new Uint8Array(e.out.buffer, e.out.byteOffset, 8 * n), warnings];
+  const head = Buffer.alloc(R_HEADER);
+  head.write(RESAMPLED, 0, 'latin1');
+  head.writeUInt32LE(n, 4);
+  head.writeUInt32LE(warnings.length, 8);
+  head.writeUInt32LE(e.origin.rows, 12);
+  STAT_FIELDS.forEach((k, i) => head.writeDoubleLE(e.stats[k], 16 + 8 * i));
+  head.write(e.origin.hash, 64, 'latin1');
+  return [head, new Uint8Array(e.out.buffer, e.out.byteOffset, 8 * n), warnings];
 }
 
 function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
-  if (!magic(ab, RESAMPLED)) return undefined;
-  const dv = new DataView(ab);
-  const n = dv.getUint32(4, true);
-  const wlen = dv.getUint32(8, true);
-  if (ab.byteLength !== R_HEADER + 8 * n + wlen) return undefined;
-  const stats = Object.fromEntries(STAT_FIELDS.map((k, i) => [k, dv.getFloat64(16 + 8 * i, true)])) as unknown as DemandStats;
+  if (ab.byteLength < R_HEADER) return undefined;
+  const head = Buffer.from(ab, 0, R_HEADER);
+  const origin = originOf(head, ab.byteLength);
+  if (!origin || head.toString('latin1', 0, 4) !== RESAMPLED) return undefined;
+  const n = head.readUInt32LE(4);
+  const wlen = head.readUInt32LE(8);
+  const stats = Object.fromEntries(STAT_FIELDS.map((k, i) => [k, head.readDoubleLE(16 + 8 * i)])) as unknown as DemandStats;
   const warnings = JSON.parse(Buffer.from(ab, R_HEADER + 8 * n, wlen).toString('utf8')) as TrafficWarning[];
   if (!Array.isArray(warnings)) return undefined;
   const out = new Float64Array(ab, R_HEADER, n);
@@ -225,12 +210,12 @@ function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
     if (!(v >= 0 && v < Infinity)) return undefined;
     if (v > peak) peak = v;
   }
-  return peak === stats.peak ? { out, warnings, stats } : undefined;
+  return peak === stats.peak ? { out, warnings, stats, origin } : undefined;
 }
 
 /** The cache of one process: a folder, or nothing when turned off or not creatable. */
 export class TraceStore {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<unknown>>();
 
   private constructor(readonly dir: string) {}
 
@@ -246,18 +231,17 @@ export class TraceStore {
 
   /**
    * The parsed trace for a file whose identity was seen before, without reading the CSV: a clean
-   * parse whose arrays are read from the store when first used (a run that finds its resampled
-   * series here never reads them). `reparse` reads the CSV again should the entry vanish first.
+   * parse whose arrays are parsed from the CSV (`reparse`) when first used, which a run that
+   * finds its resampled series here never does.
    */
   byIdentity(absPath: string, st: fs.BigIntStats, reparse: () => ParsedTrace): ParsedTrace | undefined {
     let fd: number | undefined;
     try {
-      // the index entry is the content entry (a link) or a copy: its header names the hash
-      fd = fs.openSync(path.join(this.dir, `i-${identityOf(absPath, st)}`), 'r');
-      const head = Buffer.alloc(HEADER);
-      const h = fs.readSync(fd, head, 0, HEADER, 0) === HEADER ? headerOf(head) : undefined;
-      if (!h || fs.fstatSync(fd).size !== HEADER + 17 * h.n) return undefined;
-      return new StoredTrace(this, h.hash, h.n, reparse);
+      fd = fs.openSync(this.identityFile(absPath, st), 'r');
+      const head = Buffer.alloc(R_HEADER);
+      const got = fs.readSync(fd, head, 0, R_HEADER, 0);
+      const origin = originOf(head.subarray(0, got), fs.fstatSync(fd).size);
+      return origin && new StoredTrace(origin.hash, origin.rows, reparse);
     } catch {
       return undefined;
     } finally {
@@ -265,18 +249,10 @@ export class TraceStore {
     }
   }
 
-  byContent(hash: string): ParsedTrace | undefined {
-    try {
-      return decode(readAligned(path.join(this.dir, `c-${hash}.bin`)), hash);
-    } catch {
-      return undefined;
-    }
-  }
-
   /** A resampled series stored under `key` (resampledKey), if any. */
   resampled(key: string): ResampledEntry | undefined {
     try {
-      return decodeResampled(readAligned(path.join(this.dir, `r-${key}.bin`), true));
+      return decodeResampled(readAligned(this.resampledFile(key)));
     } catch {
       return undefined;
     }
@@ -285,11 +261,27 @@ export class TraceStore {
   /**
    * Stores a resampled series under `key`: on the main thread asynchronously (flush, or the
    * process before it exits, waits for it), on a worker thread (resample-ahead.ts) at once.
+   * Returns whether it was written (false on the main thread, where it is not yet known).
    */
-  putResampled(key: string, e: ResampledEntry): void {
-    const file = path.join(this.dir, `r-${key}.bin`);
-    if (isMainThread) this.later(file, encodeResampled(e));
-    else writeAtomic(file, Buffer.concat(encodeResampled(e)));
+  putResampled(key: string, e: ResampledEntry): boolean {
+    const file = this.resampledFile(key);
+    if (isMainThread) {
+      this.track(writeAtomicLater(file, encodeResampled(e)));
+      return false;
+    }
+    return writeAtomic(file, Buffer.concat(encodeResampled(e)));
+  }
+
+  /**
+   * Remembers that the file (at its identity) holds the clean trace with this hash: a link to the
+   * resampled entry `linkTo` when there is one (a worker that has just written or found it), else
+   * an identity entry of its own, asynchronously on the main thread. Never throws.
+   */
+  putIdentity(absPath: string, st: fs.BigIntStats, origin: { hash: string; rows: number }, linkTo?: string): void {
+    const identity = this.identityFile(absPath, st);
+    if (linkTo !== undefined && replaceVia(identity, (tmp) => fs.linkSync(this.resampledFile(linkTo), tmp))) return;
+    if (isMainThread) this.track(writeAtomicLater(identity, [encodeIdentity(origin.hash, origin.rows)]));
+    else writeAtomic(identity, encodeIdentity(origin.hash, origin.rows));
   }
 
   /** Resolves when every write started so far has finished. */
@@ -297,45 +289,29 @@ export class TraceStore {
     await Promise.all([...this.pending]);
   }
 
-  /**
-   * Remembers a clean parse under its content hash (unless `parsed` is undefined: the entry is
-   * there already), and the file's identity as a link to it (asynchronously on the main thread:
-   * flush waits).
-   */
-  put(absPath: string, st: fs.BigIntStats, hash: string, parsed: ParsedTrace | undefined): void {
-    const identity = path.join(this.dir, `i-${identityOf(absPath, st)}`);
-    const content = path.join(this.dir, `c-${hash}.bin`);
-    if (parsed?.problems.length) return;
-    if (isMainThread) {
-      // on the main thread the thread pool writes while lint and the replay go on; an identity
-      // read before its entry lands finds none, and the CSV is read (byIdentity)
-      const written = parsed ? writeAtomicLater(content, encode(parsed, hash)) : Promise.resolve();
-      this.track(written.then(() => linkIdentity(content, identity)));
-      return;
-    }
-    if (parsed) writeAtomic(content, Buffer.concat(encode(parsed, hash)));
-    linkIdentitySync(content, identity);
+  private identityFile(absPath: string, st: fs.BigIntStats): string {
+    return path.join(this.dir, `i-${identityOf(absPath, st)}`);
   }
 
-  private later(file: string, pieces: Uint8Array[]): void {
-    this.track(writeAtomicLater(file, pieces));
+  private resampledFile(key: string): string {
+    return path.join(this.dir, `r-${key}.bin`);
   }
 
-  private track(done: Promise<void>): void {
+  private track(done: Promise<unknown>): void {
     this.pending.add(done);
     void done.then(() => this.pending.delete(done));
   }
 }
 
-/** A clean parse kept in the store, read from it on first use of its arrays (TraceStore.byIdentity). */
+/** A clean parse known to the store by its file's identity, parsed from the CSV on first use of its arrays (TraceStore.byIdentity). */
 class StoredTrace implements ParsedTrace {
   readonly problems = [];
   private data?: ParsedTrace;
 
-  constructor(private readonly store: TraceStore, readonly hash: string, readonly rows: number, private readonly reparse: () => ParsedTrace) {}
+  constructor(readonly hash: string, readonly rows: number, private readonly reparse: () => ParsedTrace) {}
 
   private get loaded(): ParsedTrace {
-    return (this.data ??= this.store.byContent(this.hash) ?? this.reparse());
+    return (this.data ??= this.reparse());
   }
 
   get wall(): Float64Array {

@@ -16,6 +16,8 @@ for (;;) {
   const got = readTraceFile(paths[i], store);
   // before the parse's arrays are handed over (transferred) below
   const resampled = ahead && got.read.ok && !got.read.parsed.problems.length && ahead.specs[i].length ? resampleAhead(got.read.parsed, ahead.specs[i], ahead.horizon, ahead.steps, store) : undefined;
+  // the file's identity: a link to a resampled entry just written or found, else an entry of its own
+  if (got.fresh) store?.putIdentity(paths[i], got.fresh.st, got.fresh.origin, resampled?.find((r) => r?.stored && r.key)?.key);
   // a plain object (a parse read from the store is a class whose arrays load on first use)
   const read: TraceRead = got.read.ok ? { ok: true, parsed: { wall: got.read.parsed.wall, values: got.read.parsed.values, hasOffset: got.read.parsed.hasOffset, problems: got.read.parsed.problems, hash: got.read.parsed.hash } } : got.read;
   const transfer = read.ok ? [read.parsed.wall.buffer, read.parsed.values.buffer, read.parsed.hasOffset.buffer] : [];

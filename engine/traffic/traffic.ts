@@ -300,6 +300,8 @@ export interface ResampledTrace {
   stats?: DemandStats;
   key?: string;
   stored: boolean;
+  /** The trace's content hash and row count, named in its store entry (trace-store.ts). */
+  origin?: { hash: string; rows: number };
 }
 
 const resampled = new WeakMap<TraceSeries, Map<string, ResampledTrace>>();
@@ -328,7 +330,8 @@ export function resampledOnce(series: TraceSeries, h: Horizon, extend: 'repeat' 
       if (series.times.length === 0) throw new Error('an empty trace cannot be resampled');
       // shared memory: a split replay's worker reads it in place (split-replay.ts)
       const out = new Float64Array(new SharedArrayBuffer(steps * Float64Array.BYTES_PER_ELEMENT));
-      r = { out, warnings: resampleTrace(series, h, extend, out), key, stored: false };
+      const origin = series.hash ? { hash: series.hash, rows: series.rows ?? series.times.length } : undefined;
+      r = { out, warnings: resampleTrace(series, h, extend, out), key, stored: false, origin };
     }
     byKey.set(spec, r);
   }
