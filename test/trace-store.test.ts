@@ -8,7 +8,7 @@ import { analyzePaths } from '../engine/lint/lint';
 import { simulate } from '../engine/replay/simulate';
 import { demandStats } from '../engine/traffic/demand-statistics';
 import { doc, placement, scenario, smallPrivate } from './sim-helpers';
-import { TraceStore } from '../engine/traffic/trace-store';
+import { KnownTrace, TraceStore } from '../engine/traffic/trace-store';
 import { prefetchTraces } from '../engine/traffic/trace-prefetch';
 import { tempWorkspace } from './helpers';
 import { resamplePlan } from '../engine/replay/scenario-plan';
@@ -211,8 +211,13 @@ describe('trace store: resampled series', () => {
     for (const [file, specs] of plan.specs) {
       const read = traces.read(file);
       assert.ok(read.ok);
+      // resampled for every use the run makes of it: the rows stayed on the worker, and are parsed
+      // from the CSV if anything asks for them
+      assert.ok(read.parsed instanceof KnownTrace, 'no rows sent');
+      assert.equal(read.parsed.rows, 48);
       const r = resampledOnce(toSeries(read.parsed, specs[0].timezone), plan.horizon, 'repeat', 48);
       assert.equal(r.stored, true, 'adopted from a worker (a series resampled here would not be stored yet)');
+      assert.deepEqual(arrays(read), arrays(new TraceCache({ store: null }).read(file)));
       assert.ok(r.out.buffer instanceof SharedArrayBuffer, 'in shared memory, not copied');
       assert.deepEqual(r.stats, demandStats(r.out));
     }

@@ -153,17 +153,21 @@ export function versionKey(st: fs.BigIntStats): string {
 }
 
 /**
- * A trace file known to the store by its identity (TraceStore.byIdentity), read from there when
- * first used; should the entry vanish before that, the CSV is read again, and must still parse
- * cleanly (the lint that passed it saw a clean parse).
+ * Parses a trace file known to parse cleanly (known to the store, or parsed on a worker), when its
+ * rows are first used; it must still parse cleanly (the lint that passed it saw a clean parse).
  */
-export function storedTrace(store: TraceStore, absPath: string, st: fs.BigIntStats): ParsedTrace | undefined {
-  return store.byIdentity(absPath, st, () => {
+export function reparseOf(absPath: string): () => ParsedTrace {
+  return () => {
     const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
     const parsed = bytes.ok ? parseTraceBytes(bytes.data) : undefined;
-    if (!parsed || parsed.problems.length) throw new Error(`trace ${absPath} changed while it was being read, and its cached parse is gone; run again`);
+    if (!parsed || parsed.problems.length) throw new Error(`trace ${absPath} changed while it was being read; run again`);
     return parsed;
-  });
+  };
+}
+
+/** A trace file known to the store by its identity (TraceStore.byIdentity): its rows are parsed when first used. */
+export function storedTrace(store: TraceStore, absPath: string, st: fs.BigIntStats): ParsedTrace | undefined {
+  return store.byIdentity(absPath, st, reparseOf(absPath));
 }
 
 /** A file just read and parsed cleanly through the store (not known by identity): what TraceStore.putIdentity remembers of it. */

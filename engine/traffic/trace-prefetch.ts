@@ -9,7 +9,8 @@ import { workerScript } from '../model/worker-scripts';
 import * as fs from 'fs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
-import { storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
+import { reparseOf, storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
+import { KnownTrace } from './trace-store';
 import { adoptAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
 import type { ResampledTrace } from './traffic';
 
@@ -47,10 +48,12 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
   const ahead = plan && { horizon: plan.horizon, steps: plan.steps, specs };
   await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths: todo, counter, storeDir, ahead } });
-    w.on('message', (m: { end?: boolean; i: number; key?: string; read: TraceRead; resampled?: (ResampledTrace | null)[] }) => {
+    w.on('message', (m: { end?: boolean; i: number; key?: string; read?: TraceRead; known?: { hash: string; rows: number }; resampled?: (ResampledTrace | null)[] }) => {
       if (m.end) return;
-      if (m.key !== undefined) cache.remember(todo[m.i], m.key, m.read);
-      if (plan && specs && m.read.ok && m.resampled) adoptAhead(m.read.parsed, specs[m.i], plan.horizon, plan.steps, m.resampled);
+      // a trace the worker resampled for every use the run makes of it comes without its rows (trace-worker.ts)
+      const read: TraceRead = m.known ? { ok: true, parsed: new KnownTrace(m.known.hash, m.known.rows, reparseOf(todo[m.i])) } : m.read!;
+      if (m.key !== undefined) cache.remember(todo[m.i], m.key, read);
+      if (plan && specs && read.ok && m.resampled) adoptAhead(read.parsed, specs[m.i], plan.horizon, plan.steps, m.resampled);
     });
     w.on('error', reject);
     w.on('exit', () => resolve());

@@ -241,7 +241,7 @@ export class TraceStore {
       const head = Buffer.alloc(R_HEADER);
       const got = fs.readSync(fd, head, 0, R_HEADER, 0);
       const origin = originOf(head.subarray(0, got), fs.fstatSync(fd).size);
-      return origin && new StoredTrace(origin.hash, origin.rows, reparse);
+      return origin && new KnownTrace(origin.hash, origin.rows, reparse);
     } catch {
       return undefined;
     } finally {
@@ -303,8 +303,12 @@ export class TraceStore {
   }
 }
 
-/** A clean parse known to the store by its file's identity, parsed from the CSV on first use of its arrays (TraceStore.byIdentity). */
-class StoredTrace implements ParsedTrace {
+/**
+ * A trace known to parse cleanly, by its content hash and row count, whose rows are parsed from
+ * the CSV on first use of its arrays: a file known to the store by identity (TraceStore.byIdentity),
+ * or one a trace worker has parsed and resampled for the run (trace-prefetch.ts).
+ */
+export class KnownTrace implements ParsedTrace {
   readonly problems = [];
   private data?: ParsedTrace;
 

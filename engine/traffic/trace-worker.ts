@@ -18,9 +18,17 @@ for (;;) {
   const resampled = ahead && got.read.ok && !got.read.parsed.problems.length && ahead.specs[i].length ? resampleAhead(got.read.parsed, ahead.specs[i], ahead.horizon, ahead.steps, store) : undefined;
   // the file's identity: a link to a resampled entry just written or found, else an entry of its own
   if (got.fresh) store?.putIdentity(paths[i], got.fresh.st, got.fresh.origin, resampled?.find((r) => r?.stored && r.key)?.key);
-  // a plain object (a parse read from the store is a class whose arrays load on first use)
-  const read: TraceRead = got.read.ok ? { ok: true, parsed: { wall: got.read.parsed.wall, values: got.read.parsed.values, hasOffset: got.read.parsed.hasOffset, problems: got.read.parsed.problems, hash: got.read.parsed.hash } } : got.read;
-  const transfer = read.ok ? [read.parsed.wall.buffer, read.parsed.values.buffer, read.parsed.hasOffset.buffer] : [];
+  const parsed = got.read.ok ? got.read.parsed : undefined;
+  // resampled for every way the run reads it, and no coverage check to come (extend: error reads the
+  // times): the run needs the resampled series alone, so the parse's rows stay here rather than be
+  // held by the main thread for the whole run (parsed again from the CSV should anything use them)
+  if (parsed?.hash && resampled?.every((r) => r !== null) && ahead!.specs[i].every((s) => s.extend !== 'error')) {
+    parentPort!.postMessage({ i, key: got.key, known: { hash: parsed.hash, rows: parsed.wall.length }, resampled });
+    continue;
+  }
+  // a plain object (a parse known to the store is a class whose arrays load on first use)
+  const read: TraceRead = parsed ? { ok: true, parsed: { wall: parsed.wall, values: parsed.values, hasOffset: parsed.hasOffset, problems: parsed.problems, hash: parsed.hash } } : got.read;
+  const transfer = parsed ? [parsed.wall.buffer, parsed.values.buffer, parsed.hasOffset.buffer] : [];
   parentPort!.postMessage({ i, key: got.key, read, resampled }, [...new Set(transfer)] as ArrayBuffer[]);
 }
 parentPort!.postMessage({ end: true });
