@@ -10,7 +10,7 @@ import { replay } from '../engine/replay/replay';
 import { buildDemand, simulate, SimulationLimitError } from '../engine/replay/simulate';
 import { ArrayDemand, PlanDemand } from '../engine/traffic/demand-stream';
 import type { Workload } from '../engine/model/model';
-import { demandStats } from '../engine/traffic/demand-statistics';
+import { demandStats, orderStatistics } from '../engine/traffic/demand-statistics';
 import { synthesize } from '../engine/traffic/traffic';
 import { Rng } from '../engine/replay/rng';
 import * as ss from 'simple-statistics';
@@ -94,6 +94,34 @@ describe('streaming replay', function () {
       assert.equal(st.peak, Math.max(...d));
     }
     assert.throws(() => demandStats(new Float64Array(0)), /empty series/);
+  });
+
+  it('the quantiles by bucket counting equal simple-statistics\' quickselect on every shape of series', () => {
+    const fc = require('fast-check') as typeof import('fast-check');
+    // shapes: uniform, heavy-tailed (a few huge values squeeze the rest into the first buckets, so the
+    // wanted buckets hold most values and the library's selection answers), few distinct values
+    // (ties across the ranks), a constant series, and tiny ones
+    const series = fc.oneof(
+      fc.array(fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 3000 }),
+      fc.tuple(fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 2000 }), fc.array(fc.double({ min: 1e9, max: 1e12, noNaN: true }), { maxLength: 3 })).map(([a, b]) => [...a, ...b]),
+      fc.array(fc.constantFrom(0, 1, 2.5, 1e3, 7), { minLength: 1, maxLength: 3000 }),
+      fc.tuple(fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 1, max: 500 })).map(([v, n]) => Array(n).fill(v) as number[]),
+    ).map((a) => Float64Array.from(a, (v) => (Object.is(v, -0) ? 0 : v)));
+    fc.assert(fc.property(series, (d) => {
+      const st = demandStats(d);
+      const [median, p95] = ss.quantile(d as unknown as number[], [0.5, 0.95]) as number[];
+      assert.ok(Object.is(st.median, median), `median ${st.median} vs ${median}`);
+      assert.ok(Object.is(st.p95, p95), `p95 ${st.p95} vs ${p95}`);
+    }), { numRuns: 300, seed: 11 });
+    // and the bucket counting is what answers an ordinary series: every rank of a sorted copy
+    const rng = new Rng(9);
+    const d = Float64Array.from({ length: 8760 }, () => 100 + 50 * rng.next());
+    const sorted = d.slice().sort();
+    const ranks = [0, 1, 4379, 4380, 8321, 8322, 8759];
+    const at = orderStatistics(d, sorted[0], sorted[8759], ranks);
+    assert.ok(at, 'answered by the buckets');
+    for (const r of ranks) assert.equal(at(r), sorted[r], `rank ${r}`);
+    assert.equal(orderStatistics(new Float64Array([3, 3, 3]), 3, 3, [1]), undefined, 'no width: the library answers');
   });
 
   it('the whole demand arrays are built only when asked for, once', () => {

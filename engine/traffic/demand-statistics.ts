@@ -1,11 +1,16 @@
 /**
  * Summary statistics of one demand series (format.md, "Classification"): peak, p95 and median
- * (simple-statistics' quantile, quickselect on its own copy), mean, coefficient of variation
- * (population standard deviation / mean) and peak / median. Exact over the whole series: the
- * replay streams, so simulate.ts generates one workload's series at a time for these. The mean
- * and deviation are simple-statistics' own formulas (mean: Kahan–Babuška–Neumaier compensated
- * sum / n; standardDeviation: sqrt(Σ(x − mean)² / n)) in one pass each instead of three, with
- * the same result to the bit (test/streaming.test.ts).
+ * (simple-statistics' quantile: type 7, (n − 1)·p, linear between the order statistics around it),
+ * mean, coefficient of variation (population standard deviation / mean) and peak / median. Exact
+ * over the whole series: the replay streams, so simulate.ts generates one workload's series at a
+ * time for these. The mean and deviation are simple-statistics' own formulas (mean:
+ * Kahan–Babuška–Neumaier compensated sum / n; standardDeviation: sqrt(Σ(x − mean)² / n)) in one
+ * pass each instead of three, with the same result to the bit (test/streaming.test.ts). The
+ * order statistics the quantiles need are found by counting the values into buckets between the
+ * minimum and the maximum (bucket order is value order), then sorting only the values of the
+ * buckets that hold those ranks: two passes instead of a copy and two quickselects, the same
+ * numbers (test/demand-statistics.test.ts), and simple-statistics' own quantile where the buckets
+ * do not spread the values.
  */
 import { quantile } from 'simple-statistics';
 
@@ -19,20 +24,20 @@ export interface DemandStats {
 }
 
 /**
- * Summary statistics of a demand series. O(n) (quickselect quantiles in simple-statistics).
+ * Summary statistics of a demand series. O(n).
  * @throws Error on an empty series
  */
 export function demandStats(d: Float64Array): DemandStats {
   if (d.length === 0) throw new Error('demandStats: empty series');
-  // simple-statistics reads typed arrays as they are (quantile selects on its own copy): no boxed copy
-  const arr = d as unknown as number[];
   const n = d.length;
   let peak = d[0] > -Infinity ? d[0] : -Infinity;
+  let low = d[0];
   let sum = d[0];
   let correction = 0;
   for (let i = 1; i < n; i++) {
     const x = d[i];
     if (x > peak) peak = x;
+    if (x < low) low = x;
     const next = sum + x;
     if (Math.abs(sum) >= Math.abs(x)) correction += sum - next + x;
     else correction += x - next + sum;
@@ -45,7 +50,95 @@ export function demandStats(d: Float64Array): DemandStats {
     squares += dev * dev;
   }
   const sd = n > 1 ? Math.sqrt(squares / n) : 0;
-  const [median, p95] = quantile(arr, [0.5, 0.95]) as number[];
+  const [median, p95] = quantiles(d, low, peak, m);
   return { peak, p95, mean: m, median, coefficientOfVariation: m > 0 ? sd / m : 0, peakToMedian: median > 0 ? peak / median : peak > 0 ? Infinity : 1 };
 }
 
+const QUANTILES = [0.5, 0.95];
+const BUCKETS = 4096;
+const counts = new Int32Array(BUCKETS);
+const wanted = new Uint8Array(BUCKETS);
+let gathered = new Float64Array(0);
+
+/** simple-statistics' quantile(d, [0.5, 0.95]); `mean` only to know the values are all numbers (it is NaN otherwise). */
+function quantiles(d: Float64Array, min: number, max: number, mean: number): number[] {
+  const n = d.length;
+  const ranks: number[] = [];
+  for (const p of QUANTILES) {
+    const idx = (n - 1) * p;
+    ranks.push(Math.floor(idx), Math.ceil(idx));
+  }
+  const at = Number.isFinite(mean) ? orderStatistics(d, min, max, ranks) : undefined;
+  // simple-statistics reads typed arrays as they are (quantile selects on its own copy): no boxed copy
+  if (!at) return quantile(d as unknown as number[], QUANTILES) as number[];
+  return QUANTILES.map((p, i) => {
+    // quantileSorted (type 7), step for step
+    const idx = (n - 1) * p;
+    if (p === 1) return at(n - 1);
+    if (p === 0) return at(0);
+    const lower = ranks[2 * i], upper = ranks[2 * i + 1];
+    if (idx % 1 !== 0) return at(lower) + (idx - lower) * (at(upper) - at(lower));
+    return at(idx);
+  });
+}
+
+/**
+ * The values of d at the given ranks of its ascending order (0-based), as a lookup, by counting d
+ * into BUCKETS buckets of equal width between min and max; undefined when the values span no
+ * width or the buckets holding the ranks hold more than a quarter of them (too few distinct
+ * buckets to pay). Equal values share a bucket, so a rank's value is the same as in a full sort
+ * (−0 and +0 compare equal there as in any selection; no demand figure tells them apart).
+ */
+export function orderStatistics(d: Float64Array, min: number, max: number, ranks: readonly number[]): ((rank: number) => number) | undefined {
+  const n = d.length;
+  const span = max - min;
+  if (!(span > 0 && span < Infinity)) return undefined;
+  const scale = BUCKETS / span;
+  const top = BUCKETS - 1;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const b = ((d[i] - min) * scale) | 0;
+    counts[b < top ? b : top]++;
+  }
+  // the bucket of each rank, and the first rank in it
+  const bucketOf = new Map<number, number>();
+  const firstRank = new Map<number, number>();
+  let cum = 0;
+  let r = 0;
+  const sorted = [...new Set(ranks)].sort((a, b) => a - b);
+  for (let b = 0; b < BUCKETS && r < sorted.length; b++) {
+    const next = cum + counts[b];
+    while (r < sorted.length && sorted[r] < next) {
+      bucketOf.set(sorted[r], b);
+      firstRank.set(b, cum);
+      r++;
+    }
+    cum = next;
+  }
+  const buckets = [...new Set(bucketOf.values())].sort((a, b) => a - b);
+  let size = 0;
+  for (const b of buckets) size += counts[b];
+  if (size > n / 4) return undefined;
+  if (gathered.length < size) gathered = new Float64Array(Math.max(size, 2 * gathered.length));
+  // each wanted bucket's values, laid out in bucket order, then sorted together (a bucket's values
+  // all sort before the next bucket's)
+  const start = new Map<number, number>();
+  let at = 0;
+  for (const b of buckets) {
+    start.set(b, at);
+    at += counts[b];
+  }
+  wanted.fill(0);
+  for (const b of buckets) wanted[b] = 1;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[i];
+    const b0 = ((v - min) * scale) | 0;
+    if (wanted[b0 < top ? b0 : top]) gathered[k++] = v;
+  }
+  const part = gathered.subarray(0, size).sort();
+  return (rank: number) => {
+    const b = bucketOf.get(rank)!;
+    return part[start.get(b)! + rank - firstRank.get(b)!];
+  };
+}
