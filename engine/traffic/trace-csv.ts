@@ -285,8 +285,9 @@ export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean } = {})
   const n = rows.n;
   if (!header) problems.push({ line: 1, column: 1, endColumn: 1, message: 'file is empty; expected a "timestamp,value" header and rows' });
   else if (n === 0 && problems.length === 0) problems.push({ line: Math.max(1, lineNo), column: 1, endColumn: 1, message: 'no data rows after the header' });
-  // exact-size views when the estimate was close, copies otherwise (no long-lived slack)
-  const fit = <T extends Float64Array | Uint8Array>(a: T): T => (a.length - n > n / 8 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
+  // exact-size views when the estimate was within half the rows (rows of 24 to 36 bytes, ordinary
+  // exports), copies otherwise (no large long-lived slack)
+  const fit = <T extends Float64Array | Uint8Array>(a: T): T => (a.length - n > n / 2 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
   return { wall: fit(rows.wall), values: fit(rows.values), hasOffset: fit(rows.hasOffset), problems };
 }
 
