@@ -193,44 +193,50 @@ function fastRows(b: Uint8Array, dv: DataView, pos: number, rows: Rows, maxRows:
       } else offset = false;
       if (b[j] !== 44 || !isoInRange(t)) break;
     } else {
-      // epoch seconds (or milliseconds): digits[.digits]
-      let m = 0, digits = 0, k = 0, seenDot = false, any = false;
-      for (j = i; j < len; j++) {
-        const x = b[j] - 48;
-        if ((x >>> 0) <= 9) {
-          if (digits > 0 || x !== 0) digits++;
-          m = m * 10 + x;
-          if (seenDot) k++;
-          any = true;
-        } else if (x === -2 && !seenDot) seenDot = true; // '.'
-        else break;
-      }
-      if (b[j] !== 44 || !any || digits > 15 || k > 22) break;
-      const v = k ? m / POW10[k] : m;
+      // epoch seconds (or milliseconds)
+      j = decimalAt(b, i, len);
+      if (j < 0 || b[j] !== 44) break;
+      const v = decimal[0];
       t = v > 1e11 ? v / 1000 : v;
       if (!(t >= TRACE_TIME_MIN && t < TRACE_TIME_MAX)) break;
     }
-    // the value: digits[.digits], then \n, \r\n or the end of the bytes
-    let m = 0, digits = 0, k = 0, seenDot = false, any = false;
-    for (j++; j < len; j++) {
-      const x = b[j] - 48;
-      if ((x >>> 0) <= 9) {
-        if (digits > 0 || x !== 0) digits++;
-        m = m * 10 + x;
-        if (seenDot) k++;
-        any = true;
-      } else if (x === -2 && !seenDot) seenDot = true; // '.'
-      else break;
-    }
-    if (!any || digits > 15 || k > 22) break;
+    // the value, then \n, \r\n or the end of the bytes
+    j = decimalAt(b, j + 1, len);
+    if (j < 0) break;
     if (j < len) {
       if (b[j] === 13) j++;
       if (j < len && b[j] !== 10) break;
     }
-    rows.push(t, offset, k ? m / POW10[k] : m);
+    rows.push(t, offset, decimal[0]);
     pos = j + 1;
   }
   return pos;
+}
+
+/** decimalAt's value (a typed array: a double kept in a module-level variable would be a new heap number each time). */
+const decimal = new Float64Array(1);
+
+/**
+ * Reads an unsigned decimal `digits[.digits]` from b[i] into decimal[0], as m / 10^k (exact: see
+ * the header), and returns where it ends; -1 for none, or for more than 15 significant digits or
+ * 22 decimals (the general reader takes those).
+ */
+function decimalAt(b: Uint8Array, i: number, len: number): number {
+  let m = 0, digits = 0, k = 0, seenDot = false, any = false;
+  let j = i;
+  for (; j < len; j++) {
+    const x = b[j] - 48;
+    if ((x >>> 0) <= 9) {
+      if (digits > 0 || x !== 0) digits++;
+      m = m * 10 + x;
+      if (seenDot) k++;
+      any = true;
+    } else if (x === -2 && !seenDot) seenDot = true; // '.'
+    else break;
+  }
+  if (!any || digits > 15 || k > 22) return -1;
+  decimal[0] = k ? m / POW10[k] : m;
+  return j;
 }
 
 function isBlank(b: Uint8Array, i: number, end: number): boolean {
