@@ -430,7 +430,6 @@ function declaredNames(docs: readonly ValidatedDocument[]): Record<string, Set<s
 }
 
 
-/** A copy of a placement with some workloads' shares replaced (percent per site). */
 /** The (workload, site) pairs some workload placements make (each share, and the overflow target), and the sites they touch. */
 export function placedPairs(wps: Iterable<WorkloadPlacement>): { pairs: number; sites: Set<string> } {
   let pairs = 0;
@@ -453,6 +452,7 @@ export function modelForWorker(model: Pick<Model, 'sites' | 'settings'>): Pick<M
   return { sites: new Map([...model.sites].map(([k, v]) => [k, withoutSource(v)])), settings: withoutSource(model.settings) };
 }
 
+/** A copy of a placement with some workloads' shares replaced (percent per site). */
 export function placementWithShares(p: Placement, shares: Record<string, Record<string, number>>): Placement {
   const workloads = new Map(p.workloads);
   for (const [w, s] of Object.entries(shares)) {
