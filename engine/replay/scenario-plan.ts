@@ -98,23 +98,34 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
 }
 
 /**
- * How the run of `scenarioName` will read its trace files, known from the model alone, so that the
- * trace workers can resample them as they parse them (resample-ahead.ts): undefined when the
- * scenario names no horizon (the default one starts at the first trace time) or cannot be picked.
+ * The placement, horizon and steps the run of `scenarioName` will use, when the model alone tells
+ * them: for work started before the traces are read (resamplePlan; split-replay.ts, likelySplit).
+ * Undefined when the scenario names no valid horizon (the default one starts at the first trace
+ * time), there is no placement, or the name is unknown (planRun reports that).
  */
-export function resamplePlan(model: Model, scenarioName?: string): ResamplePlan | undefined {
+export function plannedRun(model: Model, scenarioName?: string): { placement: Placement; horizon: Horizon; steps: number } | undefined {
   let scenario: Scenario | undefined;
   try {
     scenario = pickScenario(model, scenarioName);
   } catch {
-    return undefined; // planRun reports the unknown name
+    return undefined;
   }
   const placement = pickPlacement(model, scenario);
   const horizon = scenario?.horizon;
   if (!placement || !horizon || !(horizon.step > 0) || !(horizon.end > horizon.start)) return undefined;
+  return { placement, horizon, steps: stepCount(horizon) };
+}
+
+/**
+ * How the run of `scenarioName` will read its trace files, known from the model alone (plannedRun),
+ * so that the trace workers can resample them as they parse them (resample-ahead.ts).
+ */
+export function resamplePlan(model: Model, scenarioName?: string): ResamplePlan | undefined {
+  const run = plannedRun(model, scenarioName);
+  if (!run) return undefined;
   const specs = new Map<string, ResampleSpec[]>();
   const realPaths = new RealPaths();
-  for (const name of placement.workloads.keys()) {
+  for (const name of run.placement.workloads.keys()) {
     const w = model.workloads.get(name);
     if (w?.traffic.kind !== 'trace') continue;
     const r = resolveTracePath(w, model.roots, realPaths);
@@ -124,5 +135,5 @@ export function resamplePlan(model: Model, scenarioName?: string): ResamplePlan 
     if (!list.some((s) => s.timezone === timezone && s.extend === extend)) list.push({ timezone, extend });
     specs.set(r.abs, list);
   }
-  return { horizon, steps: stepCount(horizon), specs };
+  return { horizon: run.horizon, steps: run.steps, specs };
 }

@@ -23,8 +23,8 @@
 import { workerScript } from '../model/worker-scripts';
 import { performance } from 'perf_hooks';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { Model, modelForWorker, Placement, placedPairs, Scenario, withoutSource } from '../model/model';
-import { pickPlacement, pickScenario } from './scenario-plan';
+import { Model, modelForWorker, Placement, placedPairs, withoutSource } from '../model/model';
+import { plannedRun } from './scenario-plan';
 import { overBudget, wholeDemandBytes } from '../model/limits';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { CHUNK_STEPS } from './demand-chunks';
@@ -228,17 +228,11 @@ let spare: SplitWorker | undefined;
  * early, before the traces are read and checked.
  */
 export function likelySplit(model: Model, scenarioName?: string): boolean {
-  let scenario: Scenario | undefined;
-  try {
-    scenario = pickScenario(model, scenarioName);
-  } catch {
-    return false; // the plan reports the unknown name
-  }
-  const placement = pickPlacement(model, scenario);
-  const h = scenario?.horizon;
-  if (!placement || !h || !(h.step > 0)) return false;
+  const run = plannedRun(model, scenarioName);
+  if (!run) return false;
+  const { placement, steps } = run;
   if ([...placement.workloads.keys()].some((w) => model.workloads.get(w)?.traffic.kind === 'synthetic')) return false;
-  return placedPairs(placement.workloads.values()).pairs * Math.ceil((h.end - h.start) / h.step) >= MIN_PAIR_STEPS;
+  return placedPairs(placement.workloads.values()).pairs * steps >= MIN_PAIR_STEPS;
 }
 
 /**
