@@ -13,7 +13,7 @@ export { MAX_TRACE_ROWS, parseTraceBytes, parseTraceCsv, TRACE_TIME_MAX, TRACE_T
 export type { ParsedTrace, TraceProblem } from './trace-csv';
 import { parseTraceBytes, ParsedTrace } from './trace-csv';
 import { ZoneOffsets } from './zone-offsets';
-import { contentHash, TraceStore } from './trace-store';
+import { contentHash, TraceOrigin, TraceStore } from './trace-store';
 
 export { checkTimeZone, zoneOffsetSeconds } from './zone-offsets';
 
@@ -171,7 +171,7 @@ export function storedTrace(store: TraceStore, absPath: string, st: fs.BigIntSta
 }
 
 /** A file just read and parsed cleanly through the store (not known by identity): what TraceStore.putIdentity remembers of it. */
-export interface FreshTrace { st: fs.BigIntStats; origin: { hash: string; rows: number } }
+export interface FreshTrace { st: fs.BigIntStats; origin: TraceOrigin }
 
 /**
  * Reads and parses one trace file: known to the store by identity (no CSV read), else the CSV,

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { reparseOf, storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
-import { KnownTrace } from './trace-store';
+import { KnownTrace, TraceOrigin } from './trace-store';
 import { adoptAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
 import type { ResampledTrace } from './traffic';
 
@@ -48,7 +48,7 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
   const ahead = plan && { horizon: plan.horizon, steps: plan.steps, specs };
   await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths: todo, counter, storeDir, ahead } });
-    w.on('message', (m: { end?: boolean; i: number; key?: string; read?: TraceRead; known?: { hash: string; rows: number }; resampled?: (ResampledTrace | null)[] }) => {
+    w.on('message', (m: { end?: boolean; i: number; key?: string; read?: TraceRead; known?: TraceOrigin; resampled?: (ResampledTrace | null)[] }) => {
       if (m.end) return;
       // a trace the worker resampled for every use the run makes of it comes without its rows (trace-worker.ts)
       const read: TraceRead = m.known ? { ok: true, parsed: new KnownTrace(m.known.hash, m.known.rows, reparseOf(todo[m.i])) } : m.read!;

@@ -46,13 +46,18 @@ const STAT_FIELDS = ['peak', 'p95', 'mean', 'median', 'coefficientOfVariation', 
 /** Magic, steps, warnings' byte length, the trace's rows; the statistics; the content hash in 64 hex digits (from byte 64). */
 const R_HEADER = 16 + 8 * STAT_FIELDS.length + 64;
 
+/** Which trace a store entry is of: the content hash of its file, and its row count. */
+export interface TraceOrigin {
+  hash: string;
+  rows: number;
+}
+
 /** A trace resampled onto a run's steps, with its warnings, the statistics of the series, and the trace it came from. */
 export interface ResampledEntry {
   out: Float64Array;
   warnings: TrafficWarning[];
   stats: DemandStats;
-  /** The trace's content hash and row count. */
-  origin: { hash: string; rows: number };
+  origin: TraceOrigin;
 }
 
 export function traceStoreDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -164,7 +169,7 @@ function encodeIdentity(hash: string, rows: number): Buffer {
 }
 
 /** What an identity entry (either form) says of the trace, when its header is well formed and its size fits it. */
-function originOf(head: Buffer, size: number): { hash: string; rows: number } | undefined {
+function originOf(head: Buffer, size: number): TraceOrigin | undefined {
   const magic = head.toString('latin1', 0, 4);
   if (magic === IDENTITY && size === I_SIZE && head.length >= I_SIZE) {
     const hash = head.toString('latin1', 16, 80);
@@ -283,7 +288,7 @@ export class TraceStore {
    * resampled entry `linkTo` when there is one (a worker that has just written or found it), else
    * an identity entry of its own, asynchronously on the main thread. Never throws.
    */
-  putIdentity(absPath: string, st: fs.BigIntStats, origin: { hash: string; rows: number }, linkTo?: string): void {
+  putIdentity(absPath: string, st: fs.BigIntStats, origin: TraceOrigin, linkTo?: string): void {
     const identity = this.identityFile(absPath, st);
     if (linkTo !== undefined && replaceVia(identity, (tmp) => fs.linkSync(this.resampledFile(linkTo), tmp))) return;
     if (isMainThread) this.track(writeAtomicLater(identity, [encodeIdentity(origin.hash, origin.rows)]));

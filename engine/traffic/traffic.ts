@@ -14,7 +14,7 @@ import { Horizon, Traffic } from '../model/model';
 import { Rng } from '../replay/rng';
 import { TraceSeries, zoneOffsetSeconds } from './trace-file';
 import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
-import { resampledKey, TraceStore } from './trace-store';
+import { resampledKey, TraceOrigin, TraceStore } from './trace-store';
 import type { DemandStats } from './demand-statistics';
 
 const WEEK = 7 * SECONDS_PER_DAY;
@@ -300,8 +300,8 @@ export interface ResampledTrace {
   stats?: DemandStats;
   key?: string;
   stored: boolean;
-  /** The trace's content hash and row count, named in its store entry (trace-store.ts). */
-  origin?: { hash: string; rows: number };
+  /** The trace it was resampled from, named in its store entry. */
+  origin?: TraceOrigin;
 }
 
 const resampled = new WeakMap<TraceSeries, Map<string, ResampledTrace>>();
