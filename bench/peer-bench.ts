@@ -38,12 +38,29 @@ function toNewYorkTime(dir: string): void {
     }
     fs.writeFileSync(path.join(tdir, f), out.join('\n') + '\n');
   }
+  // the generator writes `traffic:` as a block with `trace:` under it; a shape it no longer has must fail here, not quietly read the traces as UTC
   const wl = path.join(dir, 'workloads.yaml');
-  fs.writeFileSync(wl, fs.readFileSync(wl, 'utf8').replace(/traffic: \{ trace: ([^ ,}]+)/g, 'traffic: { timezone: America/New_York, trace: $1'));
+  const yaml = fs.readFileSync(wl, 'utf8');
+  const zoned = yaml.replace(/^(\s+)trace: (\S+)$/gm, '$1timezone: America/New_York\n$1trace: $2');
+  if (zoned === yaml) throw new Error(`${wl}: no \`trace:\` line to give a time zone`);
+  fs.writeFileSync(wl, zoned);
+}
+
+interface Costed { name: string; cost: number }
+interface Figures { totals: { cost: number }; workloads: Costed[]; sites: Costed[] }
+
+/** How closely the two tools' figures agree: the largest relative difference of the total and of each site's and workload's cost. */
+function agreement(peer: Figures, ours: Figures): string {
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+  const worst = (ps: Costed[], os: Costed[]) => Math.max(...ps.map((p) => rel(os.find((o) => o.name === p.name)?.cost ?? NaN, p.cost)));
+  // the report's money has two decimals, so a workload costing ~10⁶ agrees to ~1e-9 at best
+  return `total cost ${rel(ours.totals.cost, peer.totals.cost).toExponential(1)}, sites ${worst(peer.sites, ours.sites).toExponential(1)}, workloads ${worst(peer.workloads, ours.workloads).toExponential(1)} (largest relative difference)`;
 }
 
 export async function benchPeer(): Promise<void> {
   const hasPython = spawnSync('python3', ['-c', 'import numpy, yaml'], { encoding: 'utf8' }).status === 0;
+  // the peer reads naive times in a time zone with pandas (tz_localize)
+  const hasPandas = spawnSync('python3', ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0;
   if (!fs.existsSync(path.join(PEER, 'peer_replay.py'))) {
     console.log(`peer: ${PEER} is not here (it ships in ../shared/tools/peer); skipped`);
     return;
@@ -67,6 +84,10 @@ export async function benchPeer(): Promise<void> {
   const headroom = path.join(ROOT, 'bin', 'headroom.js');
   try {
     for (const [i, c] of cases.entries()) {
+      if (c.ny && !hasPandas) {
+        console.log(`${c.name}: skipped (the peer reads time zones with pandas, not installed; Debian: python3-pandas)`);
+        continue;
+      }
       const ws = path.join(base, `ws-${i}`);
       const gen = spawnSync(process.execPath, [path.join(PEER, 'gen_trace_ws.js'), ws, ...c.args], { cwd: ROOT, encoding: 'utf8' });
       if (gen.status !== 0) throw new Error(`generator failed: ${gen.stderr}`);
@@ -81,7 +102,7 @@ export async function benchPeer(): Promise<void> {
         runs.warm.push(wall(process.execPath, [headroom, 'simulate', ws, '--json', '--no-series', '--out', out], env));
         fs.rmSync(cache, { recursive: true, force: true });
       }
-      const m = (rs: Run[], k: keyof Run) => median(rs.map((x) => x[k]));
+      const m = (rs: Run[], k: 'seconds' | 'rssMiB' | 'core') => median(rs.map((x) => x[k]));
       const peer = m(runs.peer, 'seconds');
       console.log(`${c.name}:`);
       console.log(`  peer ${peer.toFixed(2)} s, ${m(runs.peer, 'rssMiB').toFixed(0)} MiB, replay core ${m(runs.peer, 'core').toFixed(2)} s`);
@@ -89,6 +110,7 @@ export async function benchPeer(): Promise<void> {
         const ours = m(runs[k], 'seconds');
         console.log(`  headroom ${k} ${ours.toFixed(2)} s, ${m(runs[k], 'rssMiB').toFixed(0)} MiB, replay ${m(runs[k], 'core').toFixed(2)} s: ${(peer / ours).toFixed(2)}× the peer's speed (target ≥ 2), replay core ${(m(runs.peer, 'core') / m(runs[k], 'core')).toFixed(2)}× (target ≥ 1), RSS ${(m(runs[k], 'rssMiB') / m(runs.peer, 'rssMiB')).toFixed(2)}× the peer's (target < 1)`);
       }
+      console.log(`  agreement: ${agreement(JSON.parse(runs.peer[0].stdout), JSON.parse(fs.readFileSync(out, 'utf8')))}`);
       fs.rmSync(ws, { recursive: true, force: true });
     }
   } finally {

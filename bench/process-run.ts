@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'child_process';
 
-export interface Run { seconds: number; rssMiB: number; core: number }
+export interface Run { seconds: number; rssMiB: number; core: number; stdout: string }
 
 export function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
   const t0 = process.hrtime.bigint();
@@ -14,6 +14,6 @@ export function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   const rssMiB = Number(/__RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
   const core = Number(/replay core ([\d.]+) s/.exec(r.stderr)?.[1] ?? /replay ([\d.]+) s/.exec(r.stderr)?.[1] ?? NaN);
-  return { seconds, rssMiB, core };
+  return { seconds, rssMiB, core, stdout: r.stdout };
 }
 
