@@ -21,6 +21,24 @@ describe('trace-file', () => {
     // Seoul has no DST: always UTC+9
     assert.equal(wallToUtc('Asia/Seoul', Date.UTC(2027, 0, 1, 9) / 1000), Date.UTC(2027, 0, 1) / 1000);
   });
+  it('reads a wall-clock hour repeated when DST ends at its first occurrence, and moves a time in the spring-forward gap forward', () => {
+    // New York, 2027-11-07: 02:00 EDT falls back to 01:00 EST, so 01:00 happens twice; its first
+    // occurrence is 01:00 EDT = 05:00Z (the second would be 06:00Z). 00:00 EDT = 04:00Z, 02:00 EST = 07:00Z
+    const text = 'timestamp,value\n2027-11-07T00:00:00,10\n2027-11-07T01:00:00,20\n2027-11-07T01:00:00,40\n2027-11-07T02:00:00,50\n';
+    const p = parseTraceCsv(text);
+    const wall = [...p.wall];
+    const s = toSeries(p, 'America/New_York');
+    const h = (hour: number) => Date.UTC(2027, 10, 7, hour) / 1000;
+    assert.deepEqual([...s.times], [h(4), h(5), h(7)]);
+    // the two 01:00 rows averaged: (20 + 40) / 2 = 30
+    assert.deepEqual([...s.values], [10, 30, 50]);
+    assert.equal(s.duplicates, 1);
+    assert.deepEqual([...p.wall], wall, 'the parse itself is left as it was (its series is built beside it)');
+    // 2027-03-14: 02:00 EST springs to 03:00 EDT; 02:30 does not exist and moves forward by the hour
+    // to 03:30 EDT = 07:30Z, the instant 03:30 EDT itself also is
+    assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 2, 14, 2, 30) / 1000), Date.UTC(2027, 2, 14, 7, 30) / 1000);
+    assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 2, 14, 3, 30) / 1000), Date.UTC(2027, 2, 14, 7, 30) / 1000);
+  });
   it('averages duplicate timestamps and sorts rows out of order', () => {
     const s = toSeries(parseTraceCsv('timestamp,value\n300,10\n0,4\n300,20\n600,7\n'), 'UTC');
     assert.deepEqual([...s.times], [0, 300, 600]);
