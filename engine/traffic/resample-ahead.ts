@@ -4,12 +4,13 @@
  * the trace for each time zone and extend mode the run reads it in (traffic.ts, resampledOnce),
  * measures the statistics (demand-statistics.ts) and writes the trace store's entry; the main
  * thread adopts the results (in shared memory, not copied) as resampledOnce's own. Only for a
- * run whose horizon is known before the traces are read (the scenario names it).
+ * run whose horizon is known before the traces are read (the scenario names it). Files too few
+ * or small for workers are read the same way on the main thread.
  */
 import type { Horizon } from '../model/model';
 import type { ParsedTrace } from './trace-csv';
-import { toSeries } from './trace-file';
-import type { TraceStore } from './trace-store';
+import { readTraceFile, toSeries, TraceRead } from './trace-file';
+import type { TraceOrigin, TraceStore } from './trace-store';
 import { adoptResampled, ResampledTrace, resampledOnce } from './traffic';
 import { demandStats } from './demand-statistics';
 
@@ -35,7 +36,10 @@ export function resampleAhead(parsed: ParsedTrace, specs: readonly ResampleSpec[
     try {
       const r = resampledOnce(toSeries(parsed, s.timezone), horizon, s.extend, steps, store);
       r.stats ??= demandStats(r.out);
-      if (store && r.key && r.origin && !r.stored) r.stored = store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats, origin: r.origin });
+      if (store && r.key && r.origin && !r.stored) {
+        store.putResampled(r.key, { out: r.out, warnings: r.warnings, stats: r.stats, origin: r.origin });
+        r.stored = true;
+      }
       return r;
     } catch {
       return null;
@@ -49,4 +53,30 @@ export function adoptAhead(parsed: ParsedTrace, specs: readonly ResampleSpec[], 
     const r = results[i];
     if (r) adoptResampled(toSeries(parsed, s.timezone), horizon, s.extend, steps, r);
   });
+}
+
+/**
+ * One trace file read for a run: its version key, and either the parse or, when the trace was
+ * resampled for every way the run reads it, only its origin (the rows are not needed again).
+ */
+export interface AheadRead {
+  key?: string;
+  read?: TraceRead;
+  known?: TraceOrigin;
+  resampled?: (ResampledTrace | null)[];
+}
+
+/** Reads, parses and resamples one trace file for the run, and records it in the store. */
+export function readAhead(absPath: string, store: TraceStore | undefined, run?: { horizon: Horizon; steps: number; specs: readonly ResampleSpec[] }): AheadRead {
+  const got = readTraceFile(absPath, store);
+  const parsed = got.read.ok ? got.read.parsed : undefined;
+  const specs = run?.specs;
+  const resampled = parsed && !parsed.problems.length && specs?.length ? resampleAhead(parsed, specs, run!.horizon, run!.steps, store) : undefined;
+  // the file's identity: a link to a resampled entry just written or found, else an entry of its own
+  if (got.fresh) store?.putIdentity(absPath, got.fresh.st, got.fresh.origin, resampled?.find((r) => r?.stored && r.key)?.key);
+  // resampled for every way the run reads it, and no coverage check to come (extend: error reads
+  // the times): the run needs the resampled series alone, so the rows are not kept for the whole
+  // run (parsed again from the CSV should anything use them)
+  if (parsed?.hash && resampled?.every((r) => r !== null) && specs!.every((s) => s.extend !== 'error')) return { key: got.key, known: { hash: parsed.hash, rows: parsed.wall.length }, resampled };
+  return { key: got.key, read: got.read, resampled };
 }

@@ -3,16 +3,16 @@
  * and the replay, which then find them in the TraceCache. Each worker takes the next file from
  * a shared counter, so a busy core takes fewer. Few or small files are left to the caller's own
  * thread: starting a worker costs more than parsing them. Given the run's resample plan, the
- * workers also resample each trace for it (resample-ahead.ts).
+ * workers also resample each trace for it (resample-ahead.ts), and so does this thread for the
+ * files it keeps.
  */
 import { workerScript } from '../model/worker-scripts';
 import * as fs from 'fs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { reparseOf, storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
-import { KnownTrace, TraceOrigin } from './trace-store';
-import { adoptAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
-import type { ResampledTrace } from './traffic';
+import { KnownTrace } from './trace-store';
+import { adoptAhead, AheadRead, readAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
 const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
@@ -39,21 +39,28 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
     todo.push(p);
     bytes += Number(st.size);
   }
-  const script = workerScript(__dirname, 'trace-worker');
-  if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) return 0;
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const storeDir = cache.store?.dir ?? null;
   const plan = opts.resample;
   const specs: ResampleSpec[][] | undefined = plan && todo.map((p) => plan.specs.get(p) ?? []);
+  const take = (i: number, m: AheadRead) => {
+    // a trace resampled for every use the run makes of it comes without its rows (resample-ahead.ts)
+    const read: TraceRead = m.known ? { ok: true, parsed: new KnownTrace(m.known.hash, m.known.rows, reparseOf(todo[i])) } : m.read!;
+    if (m.key !== undefined) cache.remember(todo[i], m.key, read);
+    if (plan && specs && read.ok && m.resampled) adoptAhead(read.parsed, specs[i], plan.horizon, plan.steps, m.resampled);
+  };
+  const script = workerScript(__dirname, 'trace-worker');
+  if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) {
+    // not worth workers: a run's traces are read and resampled here the same way, now, so that
+    // each parse's rows can go once resampled; without a run the rules read each when they need it
+    if (plan && specs) todo.forEach((p, i) => take(i, readAhead(p, cache.store, { horizon: plan.horizon, steps: plan.steps, specs: specs[i] })));
+    return 0;
+  }
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const storeDir = cache.store?.dir ?? null;
   const ahead = plan && { horizon: plan.horizon, steps: plan.steps, specs };
   await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths: todo, counter, storeDir, ahead } });
-    w.on('message', (m: { end?: boolean; i: number; key?: string; read?: TraceRead; known?: TraceOrigin; resampled?: (ResampledTrace | null)[] }) => {
-      if (m.end) return;
-      // a trace the worker resampled for every use the run makes of it comes without its rows (trace-worker.ts)
-      const read: TraceRead = m.known ? { ok: true, parsed: new KnownTrace(m.known.hash, m.known.rows, reparseOf(todo[m.i])) } : m.read!;
-      if (m.key !== undefined) cache.remember(todo[m.i], m.key, read);
-      if (plan && specs && read.ok && m.resampled) adoptAhead(read.parsed, specs[m.i], plan.horizon, plan.steps, m.resampled);
+    w.on('message', (m: AheadRead & { end?: boolean; i: number }) => {
+      if (!m.end) take(m.i, m);
     });
     w.on('error', reject);
     w.on('exit', () => resolve());

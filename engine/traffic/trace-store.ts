@@ -221,6 +221,8 @@ function decodeResampled(ab: ArrayBuffer): ResampledEntry | undefined {
 /** The cache of one process: a folder, or nothing when turned off or not creatable. */
 export class TraceStore {
   private readonly pending = new Set<Promise<unknown>>();
+  /** Resampled entries being written on the main thread, by file: an identity links to one once it is there. */
+  private readonly writing = new Map<string, Promise<boolean>>();
 
   private constructor(readonly dir: string) {}
 
@@ -277,7 +279,9 @@ export class TraceStore {
   putResampled(key: string, e: ResampledEntry): boolean {
     const file = this.resampledFile(key);
     if (isMainThread) {
-      this.track(writeAtomicLater(file, encodeResampled(e)));
+      const written = writeAtomicLater(file, encodeResampled(e));
+      this.writing.set(file, written);
+      this.track(written.finally(() => this.writing.delete(file)));
       return false;
     }
     return writeAtomic(file, Buffer.concat(encodeResampled(e)));
@@ -285,14 +289,21 @@ export class TraceStore {
 
   /**
    * Remembers that the file (at its identity) holds the clean trace with this hash: a link to the
-   * resampled entry `linkTo` when there is one (a worker that has just written or found it), else
-   * an identity entry of its own, asynchronously on the main thread. Never throws.
+   * resampled entry `linkTo` when there is one (found, or written by this thread: on the main
+   * thread once its asynchronous write is done), else an identity entry of its own. Never throws.
    */
   putIdentity(absPath: string, st: fs.BigIntStats, origin: TraceOrigin, linkTo?: string): void {
     const identity = this.identityFile(absPath, st);
-    if (linkTo !== undefined && replaceVia(identity, (tmp) => fs.linkSync(this.resampledFile(linkTo), tmp))) return;
-    if (isMainThread) this.track(writeAtomicLater(identity, [encodeIdentity(origin.hash, origin.rows)]));
-    else writeAtomic(identity, encodeIdentity(origin.hash, origin.rows));
+    const link = () => linkTo !== undefined && replaceVia(identity, (tmp) => fs.linkSync(this.resampledFile(linkTo), tmp));
+    if (!isMainThread) {
+      if (!link()) writeAtomic(identity, encodeIdentity(origin.hash, origin.rows));
+      return;
+    }
+    const before = linkTo === undefined ? undefined : this.writing.get(this.resampledFile(linkTo));
+    this.track((async () => {
+      await before;
+      if (!link()) await writeAtomicLater(identity, [encodeIdentity(origin.hash, origin.rows)]);
+    })());
   }
 
   /** Resolves when every write started so far has finished. */

@@ -299,6 +299,7 @@ export interface ResampledTrace {
   /** The statistics of `out`, once measured (or read with it from the store). */
   stats?: DemandStats;
   key?: string;
+  /** In the store, or being written there (the main thread writes asynchronously; TraceStore.flush). */
   stored: boolean;
   /** The trace it was resampled from, named in its store entry. */
   origin?: TraceOrigin;
