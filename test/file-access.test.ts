@@ -9,6 +9,7 @@ import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ReadScratch, readRegularBytes } from '../engine/model/file-access';
 import { run } from './cli-lint.test';
 import { tempWorkspace } from './helpers';
 import { constWorkload, placement, scenario, smallPrivate } from './sim-helpers';
@@ -127,5 +128,28 @@ describe('special input files', () => {
     const r = await run(['lint', '.'], dir);
     assert.equal(r.code, 1);
     assert.match(r.out, /utf16\.yaml:1:1: error: utf16\.yaml is not UTF-8 text .* \[file-encoding\]/);
+  });
+});
+
+describe('reading many files through one scratch buffer', () => {
+  it('each read gives that file\'s bytes whole, the buffer grows as needed, and a file over its limit gets a buffer of its own', () => {
+    const dir = tempWorkspace({ 'a.csv': 'x'.repeat(10), 'b.csv': 'y'.repeat(3000), 'c.csv': 'z'.repeat(5000), 'd.csv': 'w'.repeat(20) });
+    const scratch = new ReadScratch(4096);
+    const read = (f: string) => {
+      const r = readRegularBytes(path.join(dir, f), 1 << 20, scratch);
+      assert.ok(r.ok);
+      return r.data;
+    };
+    assert.equal(read('a.csv').toString(), 'x'.repeat(10));
+    // 3,000 bytes + the one more the first read asks for: the scratch grows to 3,001 (twice 11 is less)
+    assert.equal(read('b.csv').toString(), 'y'.repeat(3000));
+    assert.equal(scratch.buf.length, 3001);
+    // 5,001 is over the 4,096 kept: a buffer of its own, and the scratch stays as it was
+    const c = read('c.csv');
+    assert.equal(c.toString(), 'z'.repeat(5000));
+    assert.notEqual(c.buffer, scratch.buf.buffer);
+    assert.equal(scratch.buf.length, 3001);
+    // a smaller file after a larger one: its own length, not the scratch's
+    assert.equal(read('d.csv').toString(), 'w'.repeat(20));
   });
 });

@@ -52,7 +52,16 @@ export function readRegularFile(file: string, maxBytes: number): ReadResult {
   return { ok: true, text };
 }
 
-export function readRegularBytes(file: string, maxBytes: number): { ok: true; data: Buffer } | ReadFailure {
+/**
+ * A buffer one caller reads file after file into (readRegularBytes), so that reading many files
+ * does not leave a buffer per file for the collector; what is read is valid until the next read.
+ */
+export class ReadScratch {
+  buf = Buffer.alloc(0);
+  constructor(readonly keepUpTo: number) {}
+}
+
+export function readRegularBytes(file: string, maxBytes: number, scratch?: ReadScratch): { ok: true; data: Buffer } | ReadFailure {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -79,7 +88,12 @@ export function readRegularBytes(file: string, maxBytes: number): { ok: true; da
     let total = 0;
     let want = fst.size + 1;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes + 1 - total)));
+      const size = Math.max(1, Math.min(want, maxBytes + 1 - total));
+      let buf: Buffer;
+      if (scratch && total === 0 && size <= scratch.keepUpTo) {
+        if (scratch.buf.length < size) scratch.buf = Buffer.allocUnsafe(Math.min(scratch.keepUpTo, Math.max(size, 2 * scratch.buf.length)));
+        buf = scratch.buf.subarray(0, size);
+      } else buf = Buffer.allocUnsafe(size);
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n > 0) chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       total += n;

@@ -5,7 +5,7 @@
  * averaged; rows out of order are sorted. Errors carry the CSV line and column.
  */
 import * as fs from 'fs';
-import { fileKind, readRegularBytes } from '../model/file-access';
+import { fileKind, ReadScratch, readRegularBytes } from '../model/file-access';
 
 export const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 
@@ -18,6 +18,9 @@ import { contentHash, TraceOrigin, TraceStore } from './trace-store';
 export { checkTimeZone, zoneOffsetSeconds } from './zone-offsets';
 
 const zones = new Map<string, ZoneOffsets>();
+
+/** Trace bytes are parsed and hashed, never kept: one buffer for all files of up to 16 MiB on a thread. */
+const scratch = new ReadScratch(16 * 1024 * 1024);
 
 /** Wall-clock seconds in tz → UTC seconds. Times in a spring-forward gap move forward by the gap. */
 export function wallToUtc(tz: string, wall: number): number {
@@ -124,7 +127,8 @@ function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((x, y) => utc[x] - utc[y] || x - y);
   }
-  const times = new Float64Array(n);
+  // in order, the converted times are compacted in place (index m never passes j); the parse's own arrays are never written
+  const times = !order && utc !== wall ? utc : new Float64Array(n);
   const values = new Float64Array(n);
   let m = 0, dup = 0, count = 0;
   for (let j = 0; j < n; j++) {
@@ -140,7 +144,9 @@ function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
       m++;
     }
   }
-  return { times: times.slice(0, m), values: values.slice(0, m), duplicates: dup, unsorted };
+  // views, not copies, unless duplicates left much of the arrays unused
+  const fit = (a: Float64Array) => (n - m > m / 2 ? a.slice(0, m) : a.subarray(0, m));
+  return { times: fit(times), values: fit(values), duplicates: dup, unsorted };
 }
 
 export type TraceRead =
@@ -158,7 +164,7 @@ export function versionKey(st: fs.BigIntStats): string {
  */
 export function reparseOf(absPath: string): () => ParsedTrace {
   return () => {
-    const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
+    const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES, scratch);
     const parsed = bytes.ok ? parseTraceBytes(bytes.data) : undefined;
     if (!parsed || parsed.problems.length) throw new Error(`trace ${absPath} changed while it was being read; run again`);
     return parsed;
@@ -192,7 +198,7 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined): {
   if (st.size > BigInt(MAX_TRACE_BYTES)) return { key, read: { ok: false, kind: 'unreadable', message: `is ${(Number(st.size) / 1048576).toFixed(0)} MiB; traces are read up to ${MAX_TRACE_BYTES / 1048576} MiB` } };
   const known = store && storedTrace(store, absPath, st);
   if (known) return { key, read: { ok: true, parsed: known } };
-  const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES);
+  const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES, scratch);
   if (!bytes.ok) return { key, read: { ok: false, kind: bytes.kind === 'missing' ? 'missing' : 'unreadable', message: bytes.message } };
   const parsed = parseTraceBytes(bytes.data);
   if (!store) return { key, read: { ok: true, parsed } };
