@@ -6,7 +6,7 @@
  */
 import { Diagnostic } from '../lint/diagnostics';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START, Horizon, Model, Placement, Scenario, Workload } from '../model/model';
-import { TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
+import { TraceCache, TraceRead, TraceSeries, toSeries } from '../traffic/trace-file';
 import type { TraceStore } from '../traffic/trace-store';
 import { RealPaths, resolveTracePath } from '../lint/rules/trace-files';
 import { stepCount, traceCovers } from '../traffic/traffic';
@@ -67,11 +67,14 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
   const series = new Map<string, TraceSeries>();
   const diagnostics: Diagnostic[] = [];
   const realPaths = new RealPaths();
+  // one read per file in this pass (workloads share traces; each read checks the file's version)
+  const reads = new Map<string, TraceRead>();
   for (const w of workloads) {
     if (w.traffic.kind !== 'trace') continue;
     const r = resolveTracePath(w, model.roots, realPaths);
     if (!r.ok) throw new PlanError(r.message);
-    const read = traces.read(r.abs);
+    let read = reads.get(r.abs);
+    if (!read) reads.set(r.abs, (read = traces.read(r.abs)));
     if (!read.ok || read.parsed.problems.length) throw new PlanError(`trace of ${w.name} cannot be used`);
     series.set(w.name, toSeries(read.parsed, w.traffic.timezone));
   }
