@@ -83,29 +83,46 @@ export interface ValidatedDocument {
   valid: boolean;
 }
 
-/** Converts unit strings in place; returns diagnostics and the set of converted-or-failed paths. */
+/**
+ * The document's value copied with its unit strings converted to numbers (the document's own
+ * value stays as read); a string that does not convert is kept, with a diagnostic, and its path
+ * added to `failed`. `p` is the path walked so far (pushed and popped, copied only for a diagnostic).
+ */
 function convertUnits(src: SourceDocument, value: unknown, p: (string | number)[], out: Diagnostic[], failed: Set<string>): unknown {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = convertUnits(src, value[i], [...p, i], out, failed);
-    return value;
-  }
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    for (const k of Object.keys(obj)) {
-      const unit = fieldUnit(k);
-      const v = obj[k];
-      if (unit && typeof v === 'string') {
-        const r = convertQuantity(v, unit);
-        if (r.ok) obj[k] = r.value;
-        else {
-          failed.add(pointer([...p, k]));
-          out.push({ file: src.file, range: src.rangeOf([...p, k]), severity: 'error', rule: 'invalid-unit', message: `${k}: ${r.message}` });
-        }
-      } else obj[k] = convertUnits(src, v, [...p, k], out, failed);
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      p.push(i);
+      copy[i] = convertUnits(src, value[i], p, out, failed);
+      p.pop();
     }
-    return obj;
+    return copy;
   }
-  return value;
+  if (!value || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value); // a YAML timestamp's Date, say
+  const obj = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    const unit = fieldUnit(k);
+    const v = obj[k];
+    p.push(k);
+    let c: unknown;
+    if (unit && typeof v === 'string') {
+      const r = convertQuantity(v, unit);
+      if (r.ok) c = r.value;
+      else {
+        c = v;
+        failed.add(pointer(p));
+        out.push({ file: src.file, range: src.rangeOf([...p]), severity: 'error', rule: 'invalid-unit', message: `${k}: ${r.message}` });
+      }
+    } else c = convertUnits(src, v, p, out, failed);
+    p.pop();
+    // a key named __proto__ is data here, an own property (as the parser made it), never the prototype
+    if (k === '__proto__') Object.defineProperty(copy, k, { value: c, writable: true, enumerable: true, configurable: true });
+    else copy[k] = c;
+  }
+  return copy;
 }
 
 function pointer(p: readonly (string | number)[]): string {
@@ -248,7 +265,7 @@ export function looksLikeOurs(api: string): boolean {
 
 /** Validates one document. Documents that are not headroom.dev at all return undefined. */
 export function validateDocument(src: SourceDocument, out: Diagnostic[]): ValidatedDocument | undefined {
-  const value = structuredCloneIfShared(src.value);
+  const value = src.value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     out.push({ file: src.file, range: src.rangeOf([]), severity: 'error', rule: 'invalid-value', message: 'a Headroom document must be a mapping with apiVersion, kind, metadata and spec' });
     return undefined;
@@ -291,19 +308,19 @@ export function validateDocument(src: SourceDocument, out: Diagnostic[]): Valida
         message: type === undefined ? 'Site spec is missing "type" (openstack or public)' : `Site spec.type must be "openstack" or "public", got ${show(type)}` + (guess ? `; did you mean "${guess}"?` : ''),
         fixes: guess ? [{ title: `Change to ${guess}`, edits: [{ file: src.file, range: src.rangeOf(['spec', 'type']), newText: guess }] }] : undefined,
       });
-      return { source: src, kind, name: metaName(obj), value: obj, valid: false };
+      return { source: src, kind, name: metaName(obj), value: structuredClone(obj), valid: false };
     }
   }
   const diags: Diagnostic[] = [];
   const failed = new Set<string>();
-  convertUnits(src, obj, [], diags, failed);
+  const converted = convertUnits(src, obj, [], diags, failed) as Record<string, unknown>;
   const validate = getValidators().get(key)!;
-  const ok = validate(obj) as boolean;
+  const ok = validate(converted) as boolean;
   if (!ok) {
     for (const e of validate.errors ?? []) {
       if (failed.has(e.instancePath)) continue;
       if (e.schemaPath.includes('/oneOf/')) continue; // the branches' own errors; the oneOf error says it better
-      const d = mapError(src, e, obj);
+      const d = mapError(src, e, converted);
       if (d) diags.push(d);
     }
   }
@@ -315,12 +332,7 @@ export function validateDocument(src: SourceDocument, out: Diagnostic[]): Valida
     seen.add(k);
     out.push(d);
   }
-  return { source: src, kind: kind as Kind, name: metaName(obj), value: obj, valid: !diags.some((d) => d.severity === 'error') };
-}
-
-/** Validation converts units in place; the document's own value stays as read. */
-function structuredCloneIfShared(v: unknown): unknown {
-  return v && typeof v === 'object' ? structuredClone(v) : v;
+  return { source: src, kind: kind as Kind, name: metaName(converted), value: converted, valid: !diags.some((d) => d.severity === 'error') };
 }
 
 function metaName(obj: Record<string, unknown>): string {
