@@ -10,7 +10,7 @@ import { replay } from '../engine/replay/replay';
 import { buildDemand, simulate, SimulationLimitError } from '../engine/replay/simulate';
 import { ArrayDemand, PlanDemand } from '../engine/traffic/demand-stream';
 import type { Workload } from '../engine/model/model';
-import { demandStats, orderStatistics } from '../engine/traffic/demand-statistics';
+import { demandStats, orderStatistics, quantilesOf } from '../engine/traffic/demand-statistics';
 import { synthesize } from '../engine/traffic/traffic';
 import { Rng } from '../engine/replay/rng';
 import * as ss from 'simple-statistics';
@@ -112,6 +112,10 @@ describe('streaming replay', function () {
       const [median, p95] = ss.quantile(d as unknown as number[], [0.5, 0.95]) as number[];
       assert.ok(Object.is(st.median, median), `median ${st.median} vs ${median}`);
       assert.ok(Object.is(st.p95, p95), `p95 ${st.p95} vs ${p95}`);
+      // any probabilities, as the report's utilization p95 asks
+      const ps = [0, 0.1, 0.95, 0.99, 1];
+      const want = ss.quantile(d as unknown as number[], ps) as number[];
+      quantilesOf(d, ps).forEach((q, i) => assert.ok(Object.is(q, want[i]), `p${ps[i]}: ${q} vs ${want[i]}`));
     }), { numRuns: 300, seed: 11 });
     // and the bucket counting is what answers an ordinary series: every rank of a sorted copy
     const rng = new Rng(9);

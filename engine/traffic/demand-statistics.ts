@@ -60,18 +60,30 @@ const counts = new Int32Array(BUCKETS);
 const wanted = new Uint8Array(BUCKETS);
 let gathered = new Float64Array(0);
 
-/** simple-statistics' quantile(d, [0.5, 0.95]); `mean` only to know the values are all numbers (it is NaN otherwise). */
-function quantiles(d: Float64Array, min: number, max: number, mean: number): number[] {
+/** simple-statistics' quantile(d, ps), to the bit, by bucket counting (orderStatistics) where it pays: for a series of finite values (a utilization's, say). */
+export function quantilesOf(d: Float64Array, ps: readonly number[]): number[] {
+  let min = Infinity, max = -Infinity, sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const x = d[i];
+    if (x < min) min = x;
+    if (x > max) max = x;
+    sum += x;
+  }
+  return quantiles(d, min, max, sum, ps);
+}
+
+/** simple-statistics' quantile(d, ps); `total` (a sum or mean) only to know the values are all finite numbers. */
+function quantiles(d: Float64Array, min: number, max: number, total: number, ps: readonly number[] = QUANTILES): number[] {
   const n = d.length;
   const ranks: number[] = [];
-  for (const p of QUANTILES) {
+  for (const p of ps) {
     const idx = (n - 1) * p;
     ranks.push(Math.floor(idx), Math.ceil(idx));
   }
-  const at = Number.isFinite(mean) ? orderStatistics(d, min, max, ranks) : undefined;
+  const at = Number.isFinite(total) ? orderStatistics(d, min, max, ranks) : undefined;
   // simple-statistics reads typed arrays as they are (quantile selects on its own copy): no boxed copy
-  if (!at) return quantile(d as unknown as number[], QUANTILES) as number[];
-  return QUANTILES.map((p, i) => {
+  if (!at) return quantile(d as unknown as number[], ps as number[]) as number[];
+  return ps.map((p, i) => {
     // quantileSorted (type 7), step for step
     const idx = (n - 1) * p;
     if (p === 1) return at(n - 1);
