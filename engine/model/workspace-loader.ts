@@ -143,13 +143,20 @@ export const MAX_NESTING = 256;
 
 /** Offset of the bracket that opens level MAX_NESTING + 1 (outside quotes and comments), or 0. */
 function tooDeep(text: string): number {
+  // fewer openers in all than the limit (every real file): no level can pass it
+  let openers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) openers++;
+  }
+  if (openers <= MAX_NESTING) return 0;
   let depth = 0;
-  let quote = '';
+  let quote = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote) {
-      if (c === 92 && quote === '"') i++; // backslash escape
-      else if (String.fromCharCode(c) === quote) quote = '';
+      if (c === 92 && quote === 34) i++; // backslash escape
+      else if (c === quote) quote = 0;
       continue;
     }
     if (c === 91 || c === 123) { // [ {
@@ -159,7 +166,7 @@ function tooDeep(text: string): number {
     } else if (c === 34 || c === 39) { // " '
       // a quote opens a scalar only at its start (after a space, bracket, comma or colon)
       const prev = i > 0 ? text[i - 1] : ' ';
-      if (/[\s[{,:]/.test(prev)) quote = String.fromCharCode(c);
+      if (/[\s[{,:]/.test(prev)) quote = c;
     } else if (c === 35 && (i === 0 || /\s/.test(text[i - 1]))) { // # comment to the end of the line
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl;

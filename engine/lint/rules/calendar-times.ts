@@ -13,18 +13,29 @@ export const calendarTimes: Rule = {
   check(ctx) {
     for (const doc of ctx.docs) {
       if (!doc.valid) continue;
-      const walk = (v: unknown, p: (string | number)[]): void => {
-        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-        else if (v && typeof v === 'object') {
-          for (const [k, x] of Object.entries(v)) {
+      // the path walked so far, pushed and popped (copied only for a diagnostic)
+      const p: (string | number)[] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) {
+            p.push(i);
+            walk(v[i]);
+            p.pop();
+          }
+        } else if (v && typeof v === 'object') {
+          for (const k in v) {
+            if (!Object.hasOwn(v, k)) continue;
+            const x = (v as Record<string, unknown>)[k];
+            p.push(k);
             if (TIME_KEYS.has(k) && typeof x === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(x)) {
               const problem = calendarProblem(x);
-              if (problem) ctx.report(at(doc.source, [...p, k], 'invalid-value', 'error', problem));
-            } else walk(x, [...p, k]);
+              if (problem) ctx.report(at(doc.source, [...p], 'invalid-value', 'error', problem));
+            } else walk(x);
+            p.pop();
           }
         }
       };
-      walk(doc.value, []);
+      walk(doc.value);
     }
   },
 };
