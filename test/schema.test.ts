@@ -22,6 +22,20 @@ describe('schemas', () => {
     const bad = one('pangyo.yaml', t);
     assert.deepEqual(byRule(bad.diagnostics, 'invalid-unit').map(where), [loc('pangyo.yaml', t, 13, '"128')]);
   });
+  it('the validated document is a copy with units converted: the parsed value stays as read, and a __proto__ key stays data', () => {
+    const t = OPENSTACK.replace('memoryMiB: 131072', 'memoryMiB: "128 GiB"').replace('metadata: { name: pangyo }', 'metadata: { name: pangyo, labels: { __proto__: { polluted: yes }, team: infra } }');
+    assert.notEqual(t, OPENSTACK.replace('memoryMiB: 131072', 'memoryMiB: "128 GiB"'), 'the labels went in');
+    const a = one('pangyo.yaml', t);
+    const doc = a.documents.find((d) => d.name === 'pangyo')!;
+    const spec = doc.value.spec as { aggregates: { host: { memoryMiB: unknown } }[] };
+    assert.equal(spec.aggregates[0].host.memoryMiB, 131072);
+    const read = doc.source.value as { spec: { aggregates: { host: { memoryMiB: unknown } }[] } };
+    assert.equal(read.spec.aggregates[0].host.memoryMiB, '128 GiB', 'the document as read is not converted');
+    const labels = (doc.value.metadata as { labels: Record<string, unknown> }).labels;
+    assert.equal(Object.getPrototypeOf(labels), Object.prototype, 'the key did not become the prototype');
+    assert.ok(Object.hasOwn(labels, '__proto__'));
+    assert.equal((labels as { polluted?: unknown }).polluted, undefined);
+  });
   it('Site public: a missing required field names the field and offers to add it', () => {
     const t = PUBLIC.replace('      vcpus: 2\n', '');
     const a = one('aws.yaml', t);
