@@ -30,28 +30,53 @@ export interface DemandStats {
 export function demandStats(d: Float64Array): DemandStats {
   if (d.length === 0) throw new Error('demandStats: empty series');
   const n = d.length;
+  // each pass over the series is a function of its own: V8 compiles a hot loop while it runs (on-stack
+  // replacement), and code after it in the same function, never run yet, throws that code away and
+  // runs on in the interpreter (ten 5-minute years, the first statistics of a process: 26 → 23 ms)
+  const sum = rangeAndSum(d);
+  const peak = range[0], low = range[1];
+  const m = sum / n;
+  const squares = squaredDeviations(d, m);
+  const sd = n > 1 ? Math.sqrt(squares / n) : 0;
+  const [median, p95] = quantiles(d, low, peak, m);
+  return { peak, p95, mean: m, median, coefficientOfVariation: m > 0 ? sd / m : 0, peakToMedian: median > 0 ? peak / median : peak > 0 ? Infinity : 1 };
+}
+
+/** The largest and the smallest value of the series rangeAndSum last read. */
+const range = new Float64Array(2);
+
+/**
+ * The sum of the series (Neumaier's compensated summation), and its range into `range`, written as
+ * it changes inside the loop: a store after the loop would be code the compiled loop has never
+ * seen run, and V8 would throw the compiled code away there.
+ */
+function rangeAndSum(d: Float64Array): number {
+  const n = d.length;
   let peak = d[0] > -Infinity ? d[0] : -Infinity;
   let low = d[0];
+  range[0] = peak;
+  range[1] = low;
   let sum = d[0];
   let correction = 0;
   for (let i = 1; i < n; i++) {
     const x = d[i];
-    if (x > peak) peak = x;
-    if (x < low) low = x;
+    if (x > peak) range[0] = peak = x;
+    if (x < low) range[1] = low = x;
     const next = sum + x;
     if (Math.abs(sum) >= Math.abs(x)) correction += sum - next + x;
     else correction += x - next + sum;
     sum = next;
   }
-  const m = (sum + correction) / n;
+  return sum + correction;
+}
+
+function squaredDeviations(d: Float64Array, m: number): number {
   let squares = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < d.length; i++) {
     const dev = d[i] - m;
     squares += dev * dev;
   }
-  const sd = n > 1 ? Math.sqrt(squares / n) : 0;
-  const [median, p95] = quantiles(d, low, peak, m);
-  return { peak, p95, mean: m, median, coefficientOfVariation: m > 0 ? sd / m : 0, peakToMedian: median > 0 ? peak / median : peak > 0 ? Infinity : 1 };
+  return squares;
 }
 
 const QUANTILES = [0.5, 0.95];
@@ -107,13 +132,7 @@ export function orderStatistics(d: Float64Array, min: number, max: number, ranks
   if (!(span > 0 && span < Infinity)) return undefined;
   const scale = BUCKETS / span;
   const top = BUCKETS - 1;
-  // a value's bucket, ((v − min) · scale) | 0 capped at the top one, is written out here and in the
-  // gathering below (a shared closure made the whole 50 % slower); both must place values alike
-  counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const b = ((d[i] - min) * scale) | 0;
-    counts[b < top ? b : top]++;
-  }
+  countBuckets(d, min, scale, top);
   // each rank's place among the values of the buckets that hold ranks, laid out in bucket order
   // (a bucket's values all sort before the next bucket's), and those buckets marked
   const sorted = [...new Set(ranks)].sort((x, y) => x - y);
@@ -133,12 +152,29 @@ export function orderStatistics(d: Float64Array, min: number, max: number, ranks
   }
   if (size > n / 4) return undefined;
   if (gathered.length < size) gathered = new Float64Array(Math.max(size, 2 * gathered.length));
+  gatherWanted(d, min, scale, top);
+  const part = gathered.subarray(0, size).sort();
+  return (rank: number) => part[place.get(rank)!];
+}
+
+// a value's bucket, ((v − min) · scale) | 0 capped at the top one, is written out in both loops
+// below (a shared closure made the whole 50 % slower); both must place values alike. Each loop is
+// a function of its own, as in demandStats.
+
+function countBuckets(d: Float64Array, min: number, scale: number, top: number): void {
+  counts.fill(0);
+  for (let i = 0; i < d.length; i++) {
+    const b = ((d[i] - min) * scale) | 0;
+    counts[b < top ? b : top]++;
+  }
+}
+
+/** The values of the wanted buckets into gathered, in series order. */
+function gatherWanted(d: Float64Array, min: number, scale: number, top: number): void {
   let k = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < d.length; i++) {
     const v = d[i];
     const b = ((v - min) * scale) | 0;
     if (wanted[b < top ? b : top]) gathered[k++] = v;
   }
-  const part = gathered.subarray(0, size).sort();
-  return (rank: number) => part[place.get(rank)!];
 }
