@@ -7,7 +7,7 @@
  * calendar month's cost per pair and workload, closed when the month ends.
  */
 import type { ReplayState } from './replay-state';
-import { EPS } from './replay-state';
+import { BUCKET, EPS, MONTH } from './replay-state';
 
 /** One step of resource r of site s: allocated against the capacity up, needed against the installed capacity. */
 export function resourcePoint(st: ReplayState, s: number, t: number, r: number, alloc: number, needed: number): void {
@@ -24,14 +24,15 @@ export function resourcePoint(st: ReplayState, s: number, t: number, r: number, 
   }
   if (needed > res.sitePeakNeedAbs[s][r]) res.sitePeakNeedAbs[s][r] = needed;
   const mp = res.siteNeedMonthPeak[s][r];
-  if (needed > mp[st.month]) mp[st.month] = needed;
+  const m = st.cursor[MONTH];
+  if (needed > mp[m]) mp[m] = needed;
   if (q > st.needLimit + EPS && res.siteNeedCrossStep[s][r] < 0) res.siteNeedCrossStep[s][r] = t;
 }
 
 /** One step of resource r of site s into the chart bucket (max per bucket). */
 export function siteSeriesPoint(st: ReplayState, s: number, r: number, capacity: number, alloc: number, needed: number): void {
   const ss = st.res.siteSeries[s];
-  const b = st.bucket;
+  const b = st.cursor[BUCKET];
   if (capacity > ss.capacity[r][b]) ss.capacity[r][b] = capacity;
   if (alloc > ss.allocated[r][b]) ss.allocated[r][b] = alloc;
   if (needed > ss.needed[r][b]) ss.needed[r][b] = needed;

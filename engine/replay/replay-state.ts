@@ -158,9 +158,17 @@ export interface ReplayState extends PairConstants, SiteState, StepScratch {
   wCostMark: Float64Array;
   pCostMark: Float64Array;
   wPairs: number[][];
-  month: number;
-  bucket: number;
+  /**
+   * The month and the chart bucket being filled, at MONTH and BUCKET: in a typed array, because V8
+   * compiles a field that has not been written since the object was made as a constant, and the
+   * first new month would throw away the compiled settle functions that read it.
+   */
+  cursor: Int32Array;
 }
+
+/** Where in ReplayState.cursor the month being filled is, and the chart bucket. */
+export const MONTH = 0;
+export const BUCKET = 1;
 
 function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacker | undefined)[]): PairConstants {
   const { placement, workloads } = input;
@@ -349,8 +357,7 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
     pairRunAcc: new Float64Array(P), wDemandMaxAcc: new Float64Array(W), wDemandSumAcc: new Float64Array(W), wUnservedAcc: new Float64Array(W),
     wCostMark: new Float64Array(W), pCostMark: new Float64Array(P),
     wPairs: plan.wPairs,
-    month: 0,
-    bucket: 0,
+    cursor: new Int32Array(2),
   };
 }
 
@@ -408,6 +415,5 @@ export function resetForRun(st: ReplayState): void {
   for (const a of Object.values(st.tally)) a.fill(0);
   for (const a of [st.pairRunAcc, st.wDemandMaxAcc, st.wDemandSumAcc, st.wUnservedAcc, st.wCostMark, st.pCostMark, st.violatedAt, st.lostUnserved, st.overflowIn]) a.fill(0);
   st.violCount[0] = 0;
-  st.month = 0;
-  st.bucket = 0;
+  st.cursor.fill(0);
 }

@@ -32,7 +32,7 @@ import { eventWindows } from './event-windows';
 import { DemandChunks } from './demand-chunks';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
-import { applyChanges, bucketSteps, violationWords, createReplayState, EPS, PairTally, ReplayState, resetForRun } from './replay-state';
+import { applyChanges, BUCKET, bucketSteps, violationWords, createReplayState, EPS, MONTH, PairTally, ReplayState, resetForRun } from './replay-state';
 import { EventWindows } from './event-windows';
 import { rateFor } from '../capacity/pricing';
 import { openStackStepper, SiteStep } from './settle-openstack';
@@ -234,7 +234,7 @@ export class Replayer {
     if (this.runs++ > 0) resetForRun(st);
     st.zoneLoss = windows.zoneLoss;
     sites.forEach((site, s) => { st.rate[s] = rateFor(site.currency, model.settings.reportingCurrency, input.exchangeRates); });
-    const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc } = st;
+    const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc, cursor } = st;
     const { workloadUnserved, stepUnserved } = st.tally;
     const S = sites.length;
     // demand, read in chunks of steps, step-major (demand-chunks.ts)
@@ -257,14 +257,14 @@ export class Replayer {
         anyDown = false;
         for (let s = 0; s < S; s++) if (siteDown[s]) anyDown = true;
       }
-      if (t >= nextMonthStep && st.month < months - 1) {
-        closeMonth(st, st.month);
-        st.month++;
-        nextMonthStep = st.month + 1 < months ? calendar[st.month + 1].startStep : steps;
+      if (t >= nextMonthStep && cursor[MONTH] < months - 1) {
+        closeMonth(st, cursor[MONTH]);
+        const m = ++cursor[MONTH];
+        nextMonthStep = m + 1 < months ? calendar[m + 1].startStep : steps;
       }
       if (B && t > 0 && t % B === 0) {
-        flushBucket(st, st.bucket, B);
-        st.bucket++;
+        flushBucket(st, cursor[BUCKET], B);
+        cursor[BUCKET]++;
       }
       const row = chunks.rowOf(t);
 
@@ -304,8 +304,8 @@ export class Replayer {
       if (stepViol > 0) res.sloViolationSteps++;
       if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
     }
-    closeMonth(st, st.month);
-    if (B) flushBucket(st, st.bucket, steps - st.bucket * B);
+    closeMonth(st, cursor[MONTH]);
+    if (B) flushBucket(st, cursor[BUCKET], steps - cursor[BUCKET] * B);
     // the tally settlePair kept (replay-state.ts) into the result
     const { tally } = st;
     for (const k of Object.keys(tally) as (keyof PairTally)[]) res[k].set(tally[k]);

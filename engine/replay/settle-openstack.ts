@@ -9,7 +9,7 @@
  */
 import { allocateByPriority } from '../capacity/allocation';
 import { NR, R_DISK, R_MEMORY, R_VCPU } from '../model/resource-classes';
-import { EPS, ReplayState } from './replay-state';
+import { EPS, MONTH, ReplayState } from './replay-state';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
 
@@ -132,7 +132,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     }
     res.siteIdleCost[s] += stepCost - perCpu * allocCpu;
     res.siteCost[s] += stepCost;
-    res.siteMonthCost[s][st.month] += stepCost;
+    res.siteMonthCost[s][st.cursor[MONTH]] += stepCost;
     const disk = siteHasDisk[s];
     resourcePoint(st, s, t, R_VCPU, allocV, needV);
     resourcePoint(st, s, t, R_MEMORY, allocM, needM);

@@ -8,7 +8,7 @@
  * rest pay on-demand or spot × the price multiplier, plus egress per request served.
  */
 import { allocateByPriority } from '../capacity/allocation';
-import { EPS, ReplayState } from './replay-state';
+import { EPS, MONTH, ReplayState } from './replay-state';
 import { R_VCPU } from '../model/resource-classes';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
@@ -114,7 +114,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     }
     res.siteIdleCost[s] += stepCost - shown;
     res.siteCost[s] += stepCost;
-    res.siteMonthCost[s][st.month] += stepCost;
+    res.siteMonthCost[s][st.cursor[MONTH]] += stepCost;
     const q = quotaOf[s];
     if (q !== Infinity) {
       capUp[s][R_VCPU] = siteDown[s] ? 0 : q;
