@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseTraceCsv, toSeries, wallToUtc } from '../engine/traffic/trace-file';
+import { checkTimeZone, parseTraceCsv, toSeries, wallToUtc } from '../engine/traffic/trace-file';
 import { FIXTURES } from './helpers';
 
 describe('trace-file', () => {
@@ -38,6 +38,10 @@ describe('trace-file', () => {
     // to 03:30 EDT = 07:30Z, the instant 03:30 EDT itself also is
     assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 2, 14, 2, 30) / 1000), Date.UTC(2027, 2, 14, 7, 30) / 1000);
     assert.equal(wallToUtc('America/New_York', Date.UTC(2027, 2, 14, 3, 30) / 1000), Date.UTC(2027, 2, 14, 7, 30) / 1000);
+  });
+  it('takes any time zone name Intl takes: canonical ones from ICU\'s list, aliases and other spellings through Intl itself', () => {
+    for (const z of ['America/New_York', 'Asia/Seoul', 'US/Eastern', 'america/new_york', 'Etc/GMT+9', 'EST5EDT']) assert.doesNotThrow(() => checkTimeZone(z), z);
+    for (const z of ['Mars/Olympus', 'America/NewYork', '']) assert.throws(() => checkTimeZone(z), RangeError, z);
   });
   it('averages duplicate timestamps and sorts rows out of order', () => {
     const s = toSeries(parseTraceCsv('timestamp,value\n300,10\n0,4\n300,20\n600,7\n'), 'UTC');

@@ -10,10 +10,15 @@
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+let canonicalZones: Set<string> | undefined;
+
 /** Throws RangeError for a name that is not an IANA time zone. */
 export function checkTimeZone(tz: string): void {
   if (tz === 'UTC') return; // always valid; a first Intl.DateTimeFormat sets up ICU's zone data, about 10 ms
-  zoneFormatter(tz);
+  // a canonical name is in ICU's list (about 1 ms to get); an alias (US/Eastern) or another
+  // spelling of a name (america/new_york) is left to Intl.DateTimeFormat, which takes them too
+  canonicalZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (!canonicalZones.has(tz)) zoneFormatter(tz);
 }
 
 function zoneFormatter(tz: string): Intl.DateTimeFormat {

@@ -44,7 +44,7 @@ export class RealPaths {
     if (this.known.has(p)) return this.known.get(p);
     let real: string | undefined;
     try {
-      real = fs.realpathSync(p);
+      real = fs.realpathSync.native(p); // realpath(3): a third of the JavaScript walk's time
     } catch {
       real = undefined;
     }
