@@ -18,6 +18,8 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const PEER = path.resolve(ROOT, '..', 'shared', 'tools', 'peer');
 const ROUNDS = Number(process.env.HEADROOM_PEER_ROUNDS ?? 3);
+/** Only the cases whose name this matches (e.g. HEADROOM_PEER_ONLY='sharing'), to look at one closely. */
+const ONLY = process.env.HEADROOM_PEER_ONLY ? new RegExp(process.env.HEADROOM_PEER_ONLY) : undefined;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -84,6 +86,7 @@ export async function benchPeer(): Promise<void> {
   const headroom = path.join(ROOT, 'bin', 'headroom.js');
   try {
     for (const [i, c] of cases.entries()) {
+      if (ONLY && !ONLY.test(c.name)) continue;
       if (c.ny && !hasPandas) {
         console.log(`${c.name}: skipped (the peer reads time zones with pandas, not installed; Debian: python3-pandas)`);
         continue;
