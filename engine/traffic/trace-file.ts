@@ -102,40 +102,67 @@ class SeriesOnUse implements TraceSeries {
   }
 }
 
+// Each loop below is a function of its own: V8 compiles a long loop while it runs (on-stack
+// replacement), and code after it in the same function that had never run threw that code away
+// again, at every trace (as sampleInterval did: traffic.ts, evenlyBy).
+
 function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
   // the arrays read once (a stored parse's are getters: trace-store.ts)
   const { wall, hasOffset, values: parsedValues } = p;
   const n = wall.length;
-  let allUtc = timezone === 'UTC';
-  for (let i = 0; i < n && !allUtc; i++) if (!hasOffset[i]) break; else if (i === n - 1) allUtc = true;
-  let utc = wall;
-  if (!allUtc) {
-    utc = new Float64Array(n);
-    for (let i = 0; i < n; i++) utc[i] = hasOffset[i] ? wall[i] : wallToUtc(timezone, wall[i]);
-  }
-  let unsorted = false;
-  let strictly = true;
-  for (let i = 1; i < n; i++) {
-    if (utc[i] < utc[i - 1]) { unsorted = true; break; }
-    if (utc[i] === utc[i - 1]) strictly = false;
-  }
+  const utc = (timezone === 'UTC' || everyOffset(hasOffset)) && n > 0 ? wall : toUtc(wall, hasOffset, timezone);
+  const order = orderOf(utc);
   // sorted with no duplicate times (the common export): the parsed arrays are the series, no copy
-  if (!unsorted && strictly) return { times: utc, values: parsedValues, duplicates: 0, unsorted: false };
-  let order: Uint32Array | undefined;
-  if (unsorted) {
-    order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((x, y) => utc[x] - utc[y] || x - y);
+  if (order === STRICTLY_ASCENDING) return { times: utc, values: parsedValues, duplicates: 0, unsorted: false };
+  let sorted: Uint32Array | undefined;
+  if (order === UNSORTED) {
+    sorted = new Uint32Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = i;
+    sorted.sort((x, y) => utc[x] - utc[y] || x - y);
   }
   // in order, the converted times are compacted in place (index m never passes j); the parse's own arrays are never written
-  const times = !order && utc !== wall ? utc : new Float64Array(n);
+  const times = !sorted && utc !== wall ? utc : new Float64Array(n);
   const values = new Float64Array(n);
-  let m = 0, dup = 0, count = 0;
-  for (let j = 0; j < n; j++) {
-    const i = order ? order[j] : j;
+  const m = mergeDuplicates(utc, parsedValues, sorted, times, values);
+  // views, not copies, unless duplicates left much of the arrays unused
+  const fit = (a: Float64Array) => (n - m > m / 2 ? a.slice(0, m) : a.subarray(0, m));
+  return { times: fit(times), values: fit(values), duplicates: n - m, unsorted: order === UNSORTED };
+}
+
+function everyOffset(hasOffset: Uint8Array): boolean {
+  for (let i = 0; i < hasOffset.length; i++) if (!hasOffset[i]) return false;
+  return true;
+}
+
+/** The rows' times in UTC: wall-clock times without offset read in timezone. */
+function toUtc(wall: Float64Array, hasOffset: Uint8Array, timezone: string): Float64Array {
+  const utc = new Float64Array(wall.length);
+  for (let i = 0; i < wall.length; i++) utc[i] = hasOffset[i] ? wall[i] : wallToUtc(timezone, wall[i]);
+  return utc;
+}
+
+const STRICTLY_ASCENDING = 0, WITH_DUPLICATES = 1, UNSORTED = 2;
+
+/** Whether times ascend strictly, ascend with repeats, or are out of order somewhere. */
+function orderOf(times: Float64Array): number {
+  let order = STRICTLY_ASCENDING;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] < times[i - 1]) return UNSORTED;
+    if (times[i] === times[i - 1]) order = WITH_DUPLICATES;
+  }
+  return order;
+}
+
+/**
+ * The rows (in the order `sorted` gives, else as they are) into times and values, rows of equal
+ * time averaged into one; returns how many there are.
+ */
+function mergeDuplicates(utc: Float64Array, parsedValues: Float64Array, sorted: Uint32Array | undefined, times: Float64Array, values: Float64Array): number {
+  let m = 0, count = 0;
+  for (let j = 0; j < utc.length; j++) {
+    const i = sorted ? sorted[j] : j;
     if (m > 0 && utc[i] === times[m - 1]) {
       count++;
-      dup++;
       values[m - 1] += (parsedValues[i] - values[m - 1]) / count; // running mean
     } else {
       times[m] = utc[i];
@@ -144,9 +171,7 @@ function buildSeries(p: ParsedTrace, timezone: string): TraceSeries {
       m++;
     }
   }
-  // views, not copies, unless duplicates left much of the arrays unused
-  const fit = (a: Float64Array) => (n - m > m / 2 ? a.slice(0, m) : a.subarray(0, m));
-  return { times: fit(times), values: fit(values), duplicates: dup, unsorted };
+  return m;
 }
 
 export type TraceRead =
