@@ -8,14 +8,15 @@
  * warnings and the statistics of the series (demand-statistics.ts), keyed by the SHA-256 of the
  * file's content hash (SHA-256 of its bytes), the time zone its naive times are read in, and the
  * horizon, step and extend mode; its header names the content hash and the trace's row count.
- * They are written by the trace workers as they parse (resample-ahead.ts), or on the main thread
- * asynchronously, while the replay runs.
+ * They are written by the thread that parses the trace, as it does (resample-ahead.ts: a trace
+ * worker at once, the main thread asynchronously), or by the main thread while the replay runs.
  *
  * So that the CSV need not even be read again, an index entry `i-<identity>` maps the file's
  * identity — real path, size, modification and change times in nanoseconds, inode and device,
  * which any write changes — to its content hash, as git's index does: a hard link to one of the
- * trace's resampled entries (its header names the hash), or, for a trace read but not resampled
- * (lint, the editor, a small run), an 80-byte file of just the hash and row count. Only clean
+ * trace's resampled entries (its header names the hash; on the main thread made once that
+ * entry's asynchronous write is done), or, for a trace read but not resampled (lint, the editor),
+ * an 80-byte file of just the hash and row count. Only clean
  * parses get one, so a file known by identity is known to parse cleanly; its rows are parsed
  * from the CSV only if a run needs them (a horizon or step it has not been resampled for). A file
  * rewritten with the same bytes (a checkout) misses its identity, is read, hashed and parsed, and
