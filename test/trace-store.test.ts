@@ -13,6 +13,7 @@ import { prefetchTraces } from '../engine/traffic/trace-prefetch';
 import { tempWorkspace } from './helpers';
 import { resamplePlan } from '../engine/replay/scenario-plan';
 import { resampledOnce } from '../engine/traffic/traffic';
+import { isPackName, MAX_PACKS, PackWriter, readPackIndex, readPacked } from '../engine/traffic/trace-pack';
 import { toSeries } from '../engine/traffic/trace-file';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
@@ -198,14 +199,24 @@ describe('trace store: resampled series', () => {
     assert.equal(await prefetchTraces(traces, [...plan.specs.keys()], { workers: 2, minBytes: onWorkers ? 0 : Infinity, resample: plan }), onWorkers ? 2 : 0);
     // this thread writes asynchronously; the workers have written before they finish
     if (!onWorkers) await traces.store!.flush();
-    // the two resampled entries are in this cache's folder (the workers once wrote to the default
-    // one: traceStoreDir, not the cache's), and each file's identity is a hard link to its entry
-    // (on this thread, made once the entry's write is done), whose header names the content hash
-    assert.equal(resampledEntries(storeDir).length, 2);
-    const identities = fs.readdirSync(storeDir).filter((e) => e.startsWith('i-'));
-    assert.equal(identities.length, 2);
-    const inodes = new Set(resampledEntries(storeDir).map((e) => fs.statSync(path.join(storeDir, e)).ino));
-    for (const e of identities) assert.ok(inodes.has(fs.statSync(path.join(storeDir, e)).ino), `${e} is a link to a resampled entry`);
+    // the two resampled entries and the two identities are in this cache's folder (the workers once
+    // wrote to the default one: traceStoreDir, not the cache's)
+    if (onWorkers) {
+      // each worker's in one pack (trace-pack.ts), no file per trace: one pack or two, as the two
+      // workers took the two files
+      const names = fs.readdirSync(storeDir);
+      assert.ok(names.length >= 1 && names.length <= 2 && names.every(isPackName), names.join(', '));
+      const index = readPackIndex(storeDir);
+      assert.equal(index.resampled.size, 2);
+      assert.equal(index.identities.size, 2);
+    } else {
+      // each file's identity a hard link to its entry, made once the entry's write is done
+      assert.equal(resampledEntries(storeDir).length, 2);
+      const identities = fs.readdirSync(storeDir).filter((e) => e.startsWith('i-'));
+      assert.equal(identities.length, 2);
+      const inodes = new Set(resampledEntries(storeDir).map((e) => fs.statSync(path.join(storeDir, e)).ino));
+      for (const e of identities) assert.ok(inodes.has(fs.statSync(path.join(storeDir, e)).ino), `${e} is a link to a resampled entry`);
+    }
     for (const file of plan.specs.keys()) {
       const known = TraceStore.open(storeDir)!.byIdentity(file, fs.statSync(file, { bigint: true }), () => assert.fail('not reparsed'));
       assert.equal(known?.hash, createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
@@ -222,6 +233,8 @@ describe('trace store: resampled series', () => {
       assert.equal(r.stored, true, 'adopted from the read ahead (a series resampled only now would not be stored yet)');
       assert.deepEqual(arrays(read), arrays(new TraceCache({ store: null }).read(file)));
       assert.ok(r.out.buffer instanceof SharedArrayBuffer, 'in shared memory (from a worker: not copied)');
+      // and a new process finds it in the store, the same to the bit
+      assert.deepEqual(TraceStore.open(storeDir)!.resampled(r.key!)?.out, r.out);
       assert.deepEqual(r.stats, demandStats(r.out));
     }
     const ahead = simulate(analyzePaths([dir], { cwd: dir, traces }), { traces });
@@ -261,5 +274,105 @@ describe('trace store: resampled series', () => {
     assert.ok(lazy, 'known by identity');
     assert.equal(lazy.wall.length, 48);
     assert.equal(lazy.values[23], 330);
+  });
+});
+
+describe('trace store: packs (what a trace worker stores, one file per worker)', () => {
+  const hex = (c: string) => c.repeat(64);
+  const origin = { hash: hex('c'), rows: 48 };
+
+  it('a pack holds its entries and identities once it is finished, and only then; its entries read back byte for byte', () => {
+    const dir = tempWorkspace({});
+    const w = new PackWriter(dir);
+    const a = Buffer.from('first entry, 20 b..');
+    const b = Buffer.from('second, in two pieces');
+    assert.ok(w.resampled(hex('a'), [a]));
+    assert.ok(w.resampled(hex('b'), [b.subarray(0, 7), b.subarray(7)]));
+    w.identity(hex('1'), origin);
+    // written so far under a temporary name: a reader sees no pack
+    assert.deepEqual(fs.readdirSync(dir).filter(isPackName), []);
+    assert.equal(readPackIndex(dir).resampled.size, 0);
+    w.finish();
+    const names = fs.readdirSync(dir);
+    assert.equal(names.length, 1, 'the pack alone, no temporary file left');
+    assert.ok(isPackName(names[0]));
+    const index = readPackIndex(dir);
+    // entries from byte 8 (after "HRP1" and 4 unused bytes), one after the other
+    assert.deepEqual(index.resampled.get(hex('a')), { file: path.join(dir, names[0]), offset: 8, length: a.length });
+    assert.deepEqual(index.resampled.get(hex('b')), { file: path.join(dir, names[0]), offset: 8 + a.length, length: b.length });
+    assert.deepEqual(Buffer.from(readPacked(index.resampled.get(hex('b'))!)), b);
+    assert.deepEqual(index.identities.get(hex('1')), origin);
+    // the store reads them: the identity as a known trace; an entry whose bytes are no resampled
+    // series (these two) as absent, without throwing
+    const store = TraceStore.open(dir)!;
+    assert.equal(store.resampled(hex('a')), undefined);
+    // size: 8 + 19 + 21 bytes of entries, 3 index records of 80, a trailer of 16
+    assert.equal(fs.statSync(path.join(dir, names[0])).size, 8 + 19 + 21 + 3 * 80 + 16);
+  });
+
+  it('a pack cut short or with a foreign trailer is skipped, the others still read', () => {
+    const dir = tempWorkspace({});
+    for (const k of ['1', '2']) {
+      const w = new PackWriter(dir);
+      w.identity(hex(k), origin);
+      w.finish();
+    }
+    const [first] = fs.readdirSync(dir).filter(isPackName).sort();
+    const file = path.join(dir, first);
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+    assert.equal(readPackIndex(dir).identities.size, 1, 'the cut pack skipped');
+    const foreign = Buffer.from(bytes);
+    foreign.write('XXXX', foreign.length - 4, 'latin1');
+    fs.writeFileSync(file, foreign);
+    assert.equal(readPackIndex(dir).identities.size, 1, 'a trailer without its mark skipped');
+    fs.writeFileSync(file, bytes);
+    assert.equal(readPackIndex(dir).identities.size, 2, 'restored, both read');
+  });
+
+  it('only a store opened packed (the trace workers\') packs; on another worker thread (the diff\'s base, the editor\'s analysis) each entry is its own file at once', async () => {
+    const dir = tempWorkspace({});
+    const { Worker } = await import('worker_threads');
+    const code = `
+      const { TraceStore } = require(${JSON.stringify(require.resolve('../engine/traffic/trace-store'))});
+      const fs = require('fs');
+      const store = TraceStore.open(${JSON.stringify(dir)});
+      const st = fs.statSync(${JSON.stringify(dir)}, { bigint: true });
+      store.putIdentity(${JSON.stringify(path.join(dir, 'x.csv'))}, st, { hash: '${'c'.repeat(64)}', rows: 48 });`;
+    await new Promise<void>((resolve, reject) => new Worker(code, { eval: true }).on('error', reject).on('exit', () => resolve()));
+    const names = fs.readdirSync(dir);
+    assert.equal(names.length, 1);
+    assert.ok(names[0].startsWith('i-'), names[0]);
+  });
+
+  it('a pack left unfinished (its worker killed) is removed once an hour old; a newer one may still be being written', () => {
+    const dir = tempWorkspace({});
+    fs.writeFileSync(path.join(dir, 'pack-old.hrp.tmp'), 'HRP1');
+    fs.writeFileSync(path.join(dir, 'pack-new.hrp.tmp'), 'HRP1');
+    const twoHoursAgo = Date.now() / 1000 - 7200;
+    fs.utimesSync(path.join(dir, 'pack-old.hrp.tmp'), twoHoursAgo, twoHoursAgo);
+    readPackIndex(dir);
+    assert.deepEqual(fs.readdirSync(dir), ['pack-new.hrp.tmp']);
+  });
+
+  it(`past ${MAX_PACKS} packs the oldest are deleted when the store is read`, () => {
+    const dir = tempWorkspace({});
+    const now = Date.now() / 1000;
+    const id = (k: number) => k.toString(16).padStart(64, '0');
+    for (let k = 0; k < MAX_PACKS + 2; k++) {
+      const before = new Set(fs.readdirSync(dir));
+      const w = new PackWriter(dir);
+      w.identity(id(k), origin);
+      w.finish();
+      // the pack with identity k is k minutes older than the newest (identity 0)
+      const made = fs.readdirSync(dir).find((n) => !before.has(n))!;
+      fs.utimesSync(path.join(dir, made), now - 60 * k, now - 60 * k);
+    }
+    const index = readPackIndex(dir);
+    assert.equal(index.identities.size, MAX_PACKS);
+    assert.equal(fs.readdirSync(dir).filter(isPackName).length, MAX_PACKS);
+    // the two oldest, identities MAX_PACKS and MAX_PACKS + 1, are gone; the newest stays
+    assert.ok(index.identities.has(id(0)));
+    assert.ok(!index.identities.has(id(MAX_PACKS)) && !index.identities.has(id(MAX_PACKS + 1)));
   });
 });

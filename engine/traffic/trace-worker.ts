@@ -9,7 +9,7 @@ import { TraceStore } from './trace-store';
 import { readAhead, ResampleSpec } from './resample-ahead';
 
 const { paths, counter, storeDir, ahead } = workerData as { paths: string[]; counter: Int32Array; storeDir: string | null; ahead?: { horizon: Horizon; steps: number; specs: ResampleSpec[][] } };
-const store = storeDir ? TraceStore.open(storeDir) : undefined;
+const store = storeDir ? TraceStore.open(storeDir, { packed: true }) : undefined;
 for (;;) {
   const i = Atomics.add(counter, 0, 1);
   if (i >= paths.length) break;
@@ -24,4 +24,6 @@ for (;;) {
   const transfer = [parsed.wall.buffer, parsed.values.buffer, parsed.hasOffset.buffer];
   parentPort!.postMessage({ i, ...got, read }, [...new Set(transfer)] as ArrayBuffer[]);
 }
+// what this worker stored, in one pack (trace-pack.ts), whole before the run goes on
+store?.finishPack();
 parentPort!.postMessage({ end: true });
