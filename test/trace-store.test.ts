@@ -14,6 +14,8 @@ import { tempWorkspace } from './helpers';
 import { resamplePlan } from '../engine/replay/scenario-plan';
 import { resampledOnce } from '../engine/traffic/traffic';
 import { isPackName, MAX_PACKS, PackWriter, readPackIndex, readPacked } from '../engine/traffic/trace-pack';
+import { parseTraceBytes, RowScratch } from '../engine/traffic/trace-csv';
+import { readAhead } from '../engine/traffic/resample-ahead';
 import { toSeries } from '../engine/traffic/trace-file';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
@@ -274,6 +276,24 @@ describe('trace store: resampled series', () => {
     assert.ok(lazy, 'known by identity');
     assert.equal(lazy.wall.length, 48);
     assert.equal(lazy.values[23], 330);
+  });
+});
+
+describe('reading file after file into one RowScratch', () => {
+  it('a parse the reader keeps is copied out of the scratch; the next file parsed into it leaves it as it was', () => {
+    // kept.csv has a malformed row (a parse with problems is returned, not resampled); next.csv is clean
+    const dir = tempWorkspace({ 'kept.csv': 'timestamp,value\n1798761600,5\n1798765200,oops\n1798768800,7\n', 'next.csv': csv(48, 3) });
+    const rows = new RowScratch();
+    const kept = readAhead(path.join(dir, 'kept.csv'), undefined, undefined, rows);
+    assert.ok(kept.read?.ok);
+    const p = kept.read.parsed;
+    assert.equal(p.problems.length, 1);
+    assert.ok(!rows.holds(p.wall) && !rows.holds(p.values) && !rows.holds(p.hasOffset), 'its own arrays');
+    const next = parseTraceBytes(fs.readFileSync(path.join(dir, 'next.csv')), { into: rows });
+    assert.ok(rows.holds(next.wall), 'the next parse is in the scratch');
+    // the two good rows of kept.csv, untouched by next.csv's 48
+    assert.deepEqual([...p.wall], [1798761600, 1798768800]);
+    assert.deepEqual([...p.values], [5, 7]);
   });
 });
 

@@ -8,7 +8,7 @@
  * or small for workers are read the same way on the main thread.
  */
 import type { Horizon } from '../model/model';
-import type { ParsedTrace } from './trace-csv';
+import type { ParsedTrace, RowScratch } from './trace-csv';
 import { readTraceFile, toSeries, TraceRead } from './trace-file';
 import type { TraceOrigin, TraceStore } from './trace-store';
 import { adoptResampled, ResampledTrace, resampledOnce } from './traffic';
@@ -66,9 +66,12 @@ export interface AheadRead {
   resampled?: (ResampledTrace | null)[];
 }
 
-/** Reads, parses and resamples one trace file for the run, and records it in the store. */
-export function readAhead(absPath: string, store: TraceStore | undefined, run?: { horizon: Horizon; steps: number; specs: readonly ResampleSpec[] }): AheadRead {
-  const got = readTraceFile(absPath, store);
+/**
+ * Reads, parses and resamples one trace file for the run, and records it in the store. `rows`:
+ * parse into these arrays (RowScratch), valid until the next read; a parse returned is copied out.
+ */
+export function readAhead(absPath: string, store: TraceStore | undefined, run?: { horizon: Horizon; steps: number; specs: readonly ResampleSpec[] }, rows?: RowScratch): AheadRead {
+  const got = readTraceFile(absPath, store, rows);
   const parsed = got.read.ok ? got.read.parsed : undefined;
   const specs = run?.specs;
   const resampled = parsed && !parsed.problems.length && specs?.length ? resampleAhead(parsed, specs, run!.horizon, run!.steps, store) : undefined;
@@ -78,5 +81,10 @@ export function readAhead(absPath: string, store: TraceStore | undefined, run?: 
   // the times): the run needs the resampled series alone, so the rows are not kept for the whole
   // run (parsed again from the CSV should anything use them)
   if (parsed?.hash && resampled?.every((r) => r !== null) && specs!.every((s) => s.extend !== 'error')) return { key: got.key, known: { hash: parsed.hash, rows: parsed.wall.length }, resampled };
-  return { key: got.key, read: got.read, resampled };
+  return { key: got.key, read: rows && parsed && rows.holds(parsed.wall) ? { ok: true, parsed: copiedOut(parsed) } : got.read, resampled };
+}
+
+/** A parse whose arrays are its own (not a RowScratch's). */
+function copiedOut(p: ParsedTrace): ParsedTrace {
+  return { wall: p.wall.slice(), values: p.values.slice(), hasOffset: p.hasOffset.slice(), problems: p.problems, hash: p.hash };
 }

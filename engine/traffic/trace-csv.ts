@@ -75,15 +75,38 @@ function parseTimestamp(s: string): { t: number; offset: boolean } | undefined {
 }
 
 /** Output arrays that grow by doubling. */
+/**
+ * Row arrays one caller parses file after file into (parseTraceBytes, `into`), so that a run
+ * reading many traces it keeps only resampled does not leave three arrays per file for the
+ * collector; a parse into them is valid until the next one (resample-ahead.ts copies one it keeps).
+ */
+export class RowScratch {
+  wall: Float64Array = new Float64Array(0);
+  values: Float64Array = new Float64Array(0);
+  hasOffset: Uint8Array = new Uint8Array(0);
+
+  /** Whether a's memory is this scratch's (a parse into it, not yet copied out). */
+  holds(a: Float64Array | Uint8Array): boolean {
+    return a.buffer === this.wall.buffer || a.buffer === this.values.buffer || a.buffer === this.hasOffset.buffer;
+  }
+}
+
 class Rows {
   n = 0;
   wall: Float64Array;
   values: Float64Array;
   hasOffset: Uint8Array;
-  constructor(capacity: number) {
-    this.wall = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
-    this.hasOffset = new Uint8Array(capacity);
+  constructor(capacity: number, private readonly scratch?: RowScratch) {
+    if (scratch && scratch.wall.length >= capacity) {
+      this.wall = scratch.wall;
+      this.values = scratch.values;
+      this.hasOffset = scratch.hasOffset;
+    } else {
+      this.wall = new Float64Array(capacity);
+      this.values = new Float64Array(capacity);
+      this.hasOffset = new Uint8Array(capacity);
+      this.keep();
+    }
   }
   push(t: number, offset: boolean, v: number): void {
     if (this.n === this.wall.length) this.grow();
@@ -96,6 +119,14 @@ class Rows {
     const c = this.wall.length * 2;
     const g = <T extends Float64Array | Uint8Array>(a: T, C: new (n: number) => T): T => { const b = new C(c); b.set(a); return b; };
     this.wall = g(this.wall, Float64Array); this.values = g(this.values, Float64Array); this.hasOffset = g(this.hasOffset, Uint8Array);
+    this.keep();
+  }
+  /** The arrays become the scratch's, for the next parse. */
+  private keep(): void {
+    if (!this.scratch) return;
+    this.scratch.wall = this.wall;
+    this.scratch.values = this.values;
+    this.scratch.hasOffset = this.hasOffset;
   }
 }
 
@@ -250,10 +281,10 @@ const decoder = new TextDecoder('utf-8');
  * Parses a trace file's bytes. Problems are collected (at most 20), never thrown. `general`
  * turns the fast path off (the tests compare both paths bit for bit).
  */
-export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean } = {}): ParsedTrace {
+export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean; into?: RowScratch } = {}): ParsedTrace {
   const fast = !opts.general;
   const problems: TraceProblem[] = [];
-  const rows = new Rows(Math.max(16, Math.ceil(b.length / 24)));
+  const rows = new Rows(Math.max(16, Math.ceil(b.length / 24)), opts.into);
   let pos = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   let lineNo = 0;
   let header = false;
@@ -293,7 +324,8 @@ export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean } = {})
   else if (n === 0 && problems.length === 0) problems.push({ line: Math.max(1, lineNo), column: 1, endColumn: 1, message: 'no data rows after the header' });
   // exact-size views when the estimate was within half the rows (rows of 24 to 36 bytes, ordinary
   // exports), copies otherwise (no large long-lived slack)
-  const fit = <T extends Float64Array | Uint8Array>(a: T): T => (a.length - n > n / 2 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
+  // views, not copies, unless the arrays are much larger than the rows (into a scratch: always views)
+  const fit = <T extends Float64Array | Uint8Array>(a: T): T => (!opts.into && a.length - n > n / 2 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
   return { wall: fit(rows.wall), values: fit(rows.values), hasOffset: fit(rows.hasOffset), problems };
 }
 

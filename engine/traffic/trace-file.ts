@@ -11,7 +11,7 @@ export const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 
 export { MAX_TRACE_ROWS, parseTraceBytes, parseTraceCsv, TRACE_TIME_MAX, TRACE_TIME_MIN } from './trace-csv';
 export type { ParsedTrace, TraceProblem } from './trace-csv';
-import { parseTraceBytes, ParsedTrace } from './trace-csv';
+import { parseTraceBytes, ParsedTrace, RowScratch } from './trace-csv';
 import { ZoneOffsets } from './zone-offsets';
 import { contentHash, TraceOrigin, TraceStore } from './trace-store';
 
@@ -210,7 +210,7 @@ export interface FreshTrace { st: fs.BigIntStats; origin: TraceOrigin }
  * is set for a clean parse the store does not know yet, which the caller remembers
  * (TraceStore.putIdentity: the main thread at once, a trace worker once it has resampled it).
  */
-export function readTraceFile(absPath: string, store: TraceStore | undefined): { key?: string; read: TraceRead; fresh?: FreshTrace } {
+export function readTraceFile(absPath: string, store: TraceStore | undefined, rows?: RowScratch): { key?: string; read: TraceRead; fresh?: FreshTrace } {
   let st: fs.BigIntStats;
   try {
     st = fs.statSync(absPath, { bigint: true });
@@ -225,7 +225,7 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined): {
   if (known) return { key, read: { ok: true, parsed: known } };
   const bytes = readRegularBytes(absPath, MAX_TRACE_BYTES, scratch);
   if (!bytes.ok) return { key, read: { ok: false, kind: bytes.kind === 'missing' ? 'missing' : 'unreadable', message: bytes.message } };
-  const parsed = parseTraceBytes(bytes.data);
+  const parsed = parseTraceBytes(bytes.data, { into: rows });
   if (!store) return { key, read: { ok: true, parsed } };
   parsed.hash = contentHash(bytes.data);
   const fresh = parsed.problems.length ? undefined : { st, origin: { hash: parsed.hash, rows: parsed.wall.length } };

@@ -12,6 +12,7 @@ import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { reparseOf, storedTrace, TraceCache, TraceRead, versionKey } from './trace-file';
 import { KnownTrace } from './trace-store';
+import { RowScratch } from './trace-csv';
 import { adoptAhead, AheadRead, readAhead, ResamplePlan, ResampleSpec } from './resample-ahead';
 
 /** Below this many bytes to parse, workers do not pay for themselves. */
@@ -51,7 +52,8 @@ export async function prefetchTraces(cache: TraceCache, absPaths: readonly strin
   if (!script || workers < 2 || todo.length < 2 || bytes < (opts.minBytes ?? MIN_PARALLEL_BYTES)) {
     // not worth workers: a run's traces are read and resampled here the same way, now, so that
     // each parse's rows can go once resampled; without a run the rules read each when they need it
-    if (plan && specs) todo.forEach((p, i) => take(i, readAhead(p, cache.store, { horizon: plan.horizon, steps: plan.steps, specs: specs[i] })));
+    const rows = new RowScratch();
+    if (plan && specs) todo.forEach((p, i) => take(i, readAhead(p, cache.store, { horizon: plan.horizon, steps: plan.steps, specs: specs[i] }, rows)));
     return 0;
   }
   const counter = new Int32Array(new SharedArrayBuffer(4));

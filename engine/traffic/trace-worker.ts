@@ -7,13 +7,16 @@ import type { Horizon } from '../model/model';
 import type { TraceRead } from './trace-file';
 import { TraceStore } from './trace-store';
 import { readAhead, ResampleSpec } from './resample-ahead';
+import { RowScratch } from './trace-csv';
 
 const { paths, counter, storeDir, ahead } = workerData as { paths: string[]; counter: Int32Array; storeDir: string | null; ahead?: { horizon: Horizon; steps: number; specs: ResampleSpec[][] } };
 const store = storeDir ? TraceStore.open(storeDir, { packed: true }) : undefined;
+// each file parsed into the same arrays: a trace the run needs only resampled leaves no garbage (a parse sent on is copied out)
+const rows = new RowScratch();
 for (;;) {
   const i = Atomics.add(counter, 0, 1);
   if (i >= paths.length) break;
-  const got = readAhead(paths[i], store, ahead && { horizon: ahead.horizon, steps: ahead.steps, specs: ahead.specs[i] });
+  const got = readAhead(paths[i], store, ahead && { horizon: ahead.horizon, steps: ahead.steps, specs: ahead.specs[i] }, rows);
   const parsed = got.read?.ok ? got.read.parsed : undefined;
   if (!parsed) {
     parentPort!.postMessage({ i, ...got });
