@@ -10,7 +10,7 @@
 import type { Horizon } from '../model/model';
 import type { ParsedTrace, RowScratch } from './trace-csv';
 import { readTraceFile, toSeries, TraceRead } from './trace-file';
-import type { TraceOrigin, TraceStore } from './trace-store';
+import { KnownTrace, TraceOrigin, TraceStore } from './trace-store';
 import { adoptResampled, ResampledTrace, resampledOnce } from './traffic';
 import { demandStats } from './demand-statistics';
 
@@ -81,7 +81,9 @@ export function readAhead(absPath: string, store: TraceStore | undefined, run?: 
   // the times): the run needs the resampled series alone, so the rows are not kept for the whole
   // run (parsed again from the CSV should anything use them)
   if (parsed?.hash && resampled?.every((r) => r !== null) && specs!.every((s) => s.extend !== 'error')) return { key: got.key, known: { hash: parsed.hash, rows: parsed.wall.length }, resampled };
-  return { key: got.key, read: rows && parsed && rows.holds(parsed.wall) ? { ok: true, parsed: copiedOut(parsed) } : got.read, resampled };
+  // (a trace known to the store by identity was not parsed, and reading its arrays would parse it)
+  const inScratch = rows && parsed && !(parsed instanceof KnownTrace) && rows.holds(parsed.wall);
+  return { key: got.key, read: inScratch ? { ok: true, parsed: copiedOut(parsed) } : got.read, resampled };
 }
 
 /** A parse whose arrays are its own (not a RowScratch's). */
