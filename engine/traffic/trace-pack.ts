@@ -39,6 +39,8 @@ export function isPackName(name: string): boolean {
 /** Appends entries to a temporary file as they come; `finish` writes the index and gives the pack its name. */
 export class PackWriter {
   private fd: number | undefined;
+  /** Set when a write failed: the pack is given up, and what comes after is not stored. */
+  private failed = false;
   private offset = 8;
   private readonly index: Buffer[] = [];
   private readonly tmp: string;
@@ -106,7 +108,7 @@ export class PackWriter {
 
   private open(): number | undefined {
     if (this.fd !== undefined) return this.fd;
-    if (this.offset < 0) return undefined; // abandoned
+    if (this.failed) return undefined;
     try {
       this.fd = fs.openSync(this.tmp, 'wx');
       const head = Buffer.alloc(8);
@@ -125,7 +127,7 @@ export class PackWriter {
       try { fs.unlinkSync(this.tmp); } catch { /* not there */ }
     }
     this.fd = undefined;
-    this.offset = -1;
+    this.failed = true;
   }
 }
 
