@@ -208,17 +208,28 @@ function readOne(file: string, index: PackIndex): void {
 
 /** The bytes of a packed entry in fresh, 8-byte-aligned shared memory (as the store reads an entry of its own). */
 export function readPacked(e: PackedEntry): ArrayBuffer {
-  const fd = fs.openSync(e.file, 'r');
+  return readShared(e.file, e.offset, e.length);
+}
+
+/**
+ * `length` bytes of a file from `offset` (to its end when no length is given) in fresh,
+ * 8-byte-aligned shared memory: a Buffer from readFileSync may sit at any offset of a shared pool,
+ * and a split replay's worker reads a resampled series in place (split-replay.ts). Empty when the
+ * file holds fewer bytes.
+ */
+export function readShared(file: string, offset = 0, length?: number): ArrayBuffer {
+  const fd = fs.openSync(file, 'r');
   try {
-    const ab = new SharedArrayBuffer(e.length) as unknown as ArrayBuffer;
+    const size = length ?? fs.fstatSync(fd).size - offset;
+    const ab = new SharedArrayBuffer(size) as unknown as ArrayBuffer;
     const view = new Uint8Array(ab);
     let at = 0;
-    while (at < e.length) {
-      const n = fs.readSync(fd, view, at, e.length - at, e.offset + at);
+    while (at < size) {
+      const n = fs.readSync(fd, view, at, size - at, offset + at);
       if (n === 0) break;
       at += n;
     }
-    return at === e.length ? ab : new ArrayBuffer(0);
+    return at === size ? ab : new ArrayBuffer(0);
   } finally {
     fs.closeSync(fd);
   }

@@ -19,8 +19,8 @@
  * which any write changes — to its content hash, as git's index does: a hard link to one of the
  * trace's resampled entries (its header names the hash; on the main thread made once that
  * entry's asynchronous write is done), or, for a trace read but not resampled (lint, the editor),
- * an 80-byte file of just the hash and row count. Only clean
- * parses get one, so a file known by identity is known to parse cleanly; its rows are parsed
+ * an 80-byte file of just the hash and row count; a trace worker's are records in its pack. Only
+ * clean parses get one, so a file known by identity is known to parse cleanly; its rows are parsed
  * from the CSV only if a run needs them (a horizon or step it has not been resampled for). A file
  * rewritten with the same bytes (a checkout) misses its identity, is read, hashed and parsed, and
  * still hits its resampled entries. (There is no entry of the parsed rows themselves: writing a
@@ -39,7 +39,7 @@ import { performance } from 'perf_hooks';
 import type { ParsedTrace } from './trace-csv';
 import type { TrafficWarning } from './traffic';
 import type { DemandStats } from './demand-statistics';
-import { PackIndex, PackWriter, readPackIndex, readPacked } from './trace-pack';
+import { PackIndex, PackWriter, readPackIndex, readPacked, readShared } from './trace-pack';
 
 /** How old the index of the packs may be before a miss reads it again. */
 const PACK_INDEX_TTL_MS = 10_000;
@@ -88,29 +88,6 @@ export function contentHash(bytes: Uint8Array): string {
 /** The store key of a series resampled from `source` (content hash and time zone) with `spec` (horizon, extend, steps). */
 export function resampledKey(source: string, spec: string): string {
   return createHash('sha256').update(`${RESAMPLED}\0${source}\0${spec}`).digest('hex');
-}
-
-/**
- * A whole file in fresh, 8-byte-aligned shared memory (a Buffer from readFileSync may sit at any
- * offset of a shared pool; a split replay's worker reads a resampled series in place:
- * split-replay.ts).
- */
-function readAligned(file: string): ArrayBuffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const ab = new SharedArrayBuffer(size) as unknown as ArrayBuffer;
-    const view = new Uint8Array(ab);
-    let at = 0;
-    while (at < size) {
-      const n = fs.readSync(fd, view, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? ab : new ArrayBuffer(0);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** A temporary name beside `file`, unique to this process and write, renamed over it when written whole. */
@@ -295,7 +272,7 @@ export class TraceStore {
     // object, against 2 µs for the check); an entry removed in between is still caught below
     if (!fs.existsSync(file)) return undefined;
     try {
-      return decodeResampled(readAligned(file));
+      return decodeResampled(readShared(file));
     } catch {
       return undefined;
     }
