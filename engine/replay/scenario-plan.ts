@@ -6,7 +6,7 @@
  */
 import { Diagnostic } from '../lint/diagnostics';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START, Horizon, Model, Placement, Scenario, Workload } from '../model/model';
-import { TraceCache, TraceRead, TraceSeries, toSeries } from '../traffic/trace-file';
+import { passReader, TraceCache, TraceSeries, toSeries } from '../traffic/trace-file';
 import type { TraceStore } from '../traffic/trace-store';
 import { RealPaths, resolveTracePath } from '../lint/rules/trace-files';
 import { stepCount, traceCovers } from '../traffic/traffic';
@@ -67,16 +67,14 @@ export function planRun(model: Model, scenarioName: string | undefined, traces: 
   const series = new Map<string, TraceSeries>();
   const diagnostics: Diagnostic[] = [];
   const realPaths = new RealPaths();
-  // one read per file in this pass (workloads share traces; each read checks the file's version)
-  const reads = new Map<string, TraceRead>();
+  const read = passReader(traces);
   for (const w of workloads) {
     if (w.traffic.kind !== 'trace') continue;
     const r = resolveTracePath(w, model.roots, realPaths);
     if (!r.ok) throw new PlanError(r.message);
-    let read = reads.get(r.abs);
-    if (!read) reads.set(r.abs, (read = traces.read(r.abs)));
-    if (!read.ok || read.parsed.problems.length) throw new PlanError(`trace of ${w.name} cannot be used`);
-    series.set(w.name, toSeries(read.parsed, w.traffic.timezone));
+    const got = read(r.abs);
+    if (!got.ok || got.parsed.problems.length) throw new PlanError(`trace of ${w.name} cannot be used`);
+    series.set(w.name, toSeries(got.parsed, w.traffic.timezone));
   }
   const scenario: Scenario = picked ?? { name: 'default', growthPerMonth: 0, exchangeRates: {}, events: [] };
   let horizon = scenario.horizon;

@@ -233,6 +233,19 @@ export function readTraceFile(absPath: string, store: TraceStore | undefined, ro
 }
 
 /**
+ * TraceCache.read for one pass over the workloads (the lint rule, the run's plan): each file read,
+ * and its version checked, once however many workloads share it.
+ */
+export function passReader(cache: TraceCache): (absPath: string) => TraceRead {
+  const reads = new Map<string, TraceRead>();
+  return (absPath) => {
+    let read = reads.get(absPath);
+    if (!read) reads.set(absPath, (read = cache.read(absPath)));
+    return read;
+  };
+}
+
+/**
  * Trace files read and parsed once per file version in a process, and through the on-disk
  * TraceStore across processes (`store: null` turns that off). `prefetch` reads many files on
  * worker threads ahead of the rules and the replay, which then find them here.

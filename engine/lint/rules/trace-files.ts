@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { displayPath } from '../../model/workspace-loader';
-import { checkTimeZone, TraceRead } from '../../traffic/trace-file';
+import { checkTimeZone, passReader } from '../../traffic/trace-file';
 import { Workload } from '../../model/model';
 import { Rule, RuleContext, at, relatedDoc } from './rule';
 
@@ -70,8 +70,7 @@ export function resolveTracePath(w: Workload, roots: readonly string[], realPath
 
 export function checkTraces(ctx: RuleContext): void {
   const realPaths = new RealPaths();
-  // one read per file in this pass (workloads share traces; each read checks the file's version)
-  const reads = new Map<string, TraceRead>();
+  const readTrace = passReader(ctx.traces);
   for (const w of ctx.model.workloads.values()) {
     if (w.traffic.kind !== 'trace') continue;
     const p = ['spec', 'traffic', 'trace'];
@@ -85,8 +84,7 @@ export function checkTraces(ctx: RuleContext): void {
       ctx.report(at(w.src, p, 'trace-outside-workspace', 'error', r.message));
       continue;
     }
-    let read = reads.get(r.abs);
-    if (!read) reads.set(r.abs, (read = ctx.traces.read(r.abs)));
+    const read = readTrace(r.abs);
     if (!read.ok) {
       ctx.report(at(w.src, p, read.kind === 'missing' ? 'trace-missing' : 'trace-unreadable', 'error', `trace "${w.traffic.trace}" ${read.kind === 'missing' ? 'does not exist' : 'cannot be read'} (${read.message})`));
       continue;
