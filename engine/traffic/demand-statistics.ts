@@ -9,7 +9,7 @@
  * order statistics the quantiles need are found by counting the values into buckets between the
  * minimum and the maximum (bucket order is value order), then sorting only the values of the
  * buckets that hold those ranks: two passes instead of a copy and two quickselects, the same
- * numbers (test/demand-statistics.test.ts), and simple-statistics' own quantile where the buckets
+ * numbers (test/streaming.test.ts), and simple-statistics' own quantile where the buckets
  * do not spread the values.
  */
 import { quantile } from 'simple-statistics';

@@ -74,7 +74,6 @@ function parseTimestamp(s: string): { t: number; offset: boolean } | undefined {
   return { t, offset: off !== undefined };
 }
 
-/** Output arrays that grow by doubling. */
 /**
  * Row arrays one caller parses file after file into (parseTraceBytes, `into`), so that a run
  * reading many traces it keeps only resampled does not leave three arrays per file for the
@@ -91,6 +90,7 @@ export class RowScratch {
   }
 }
 
+/** Output arrays that grow by doubling (kept in a RowScratch when given one). */
 class Rows {
   n = 0;
   wall: Float64Array;
@@ -323,8 +323,8 @@ export function parseTraceBytes(b: Uint8Array, opts: { general?: boolean; into?:
   if (!header) problems.push({ line: 1, column: 1, endColumn: 1, message: 'file is empty; expected a "timestamp,value" header and rows' });
   else if (n === 0 && problems.length === 0) problems.push({ line: Math.max(1, lineNo), column: 1, endColumn: 1, message: 'no data rows after the header' });
   // exact-size views when the estimate was within half the rows (rows of 24 to 36 bytes, ordinary
-  // exports), copies otherwise (no large long-lived slack)
-  // views, not copies, unless the arrays are much larger than the rows (into a scratch: always views)
+  // exports), copies otherwise (no large long-lived slack); into a scratch, always views (a parse
+  // that is kept is copied out of it: resample-ahead.ts)
   const fit = <T extends Float64Array | Uint8Array>(a: T): T => (!opts.into && a.length - n > n / 2 ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
   return { wall: fit(rows.wall), values: fit(rows.values), hasOffset: fit(rows.hasOffset), problems };
 }
