@@ -199,8 +199,16 @@ describe('memory limit', function () {
       assert.equal(byRule(a.diagnostics, 'horizon-too-large').length, 0);
       const sim = simulate(a);
       assert.equal(sim.result.steps, 525600);
-      assert.throws(() => sim.demand, (e: unknown) => e instanceof SimulationLimitError && /holding the demand of 40 workloads over 525,600 steps whole .* needs about 4\d\d MiB of memory; the limit is 350 MiB/.test((e as Error).message));
-      // through the CLI: one line and exit 1, nothing written, for Monte Carlo and recommend alike
+      const refused = (e: unknown) => e instanceof SimulationLimitError && /holding the demand of 40 workloads over 525,600 steps whole .* needs about 4\d\d MiB of memory; the limit is 350 MiB/.test((e as Error).message);
+      assert.throws(() => sim.demand, refused);
+      // a caller that says it will hold the demand is refused before the replay: the replay's
+      // progress never starts
+      let progressed = false;
+      assert.throws(() => simulate(a, { holdDemand: true, onProgress: () => (progressed = true) }), refused);
+      assert.equal(progressed, false);
+      assert.throws(() => simulate(a, { holdDemand: () => true, onProgress: () => (progressed = true) }), refused);
+      assert.equal(progressed, false);
+      // through the CLI (which asks so): one line and exit 1, nothing written, for Monte Carlo and recommend alike
       for (const args of [['simulate', a.dir, '--runs', '4', '--seed', '1', '--json'], ['recommend', a.dir, '--json']]) {
         const r = await cli(args);
         assert.equal(r.code, 1, `${args[0]}: ${r.err}`);

@@ -13,7 +13,7 @@ import { Diagnostic, hasErrors } from '../lint/diagnostics';
 import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from '../lint/lint';
 import { CurrencyError } from '../capacity/pricing';
 import { buildReport, Report } from '../report/report';
-import { PlanError, resamplePlan } from '../replay/scenario-plan';
+import { PlanError, resamplePlan, RunPlan } from '../replay/scenario-plan';
 import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from '../replay/monte-carlo';
 import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-carlo-shard';
 import { recommend, RecommendOutcome } from '../recommend/recommend';
@@ -218,7 +218,9 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   let sim: Simulation;
   try {
     // --no-series: no chart buckets are kept at all (the report would drop them)
-    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings, buckets: values['no-series'] ? 0 : undefined });
+    // Monte Carlo (--runs, or the scenario's) holds demand whole: refused before the replay when it would not fit
+    const holdDemand = runs !== undefined || ((plan: RunPlan) => !!plan.scenario.monteCarlo);
+    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings, buckets: values['no-series'] ? 0 : undefined, holdDemand });
     clock('simulate');
     report = buildReport(a.model, sim, { series: !values['no-series'] });
     clock('report');

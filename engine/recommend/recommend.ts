@@ -71,7 +71,7 @@ async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Pr
 
 export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promise<RecommendOutcome> {
   opts.onProgress?.('simulating the current placement');
-  const current = simulate(a, { scenario: opts.scenario });
+  const current = simulate(a, { scenario: opts.scenario, holdDemand: true }); // the optimizer reads its demand whole
   const model = a.model;
   const plan = current.plan;
   const base: OptimizeInput = {

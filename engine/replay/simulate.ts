@@ -27,6 +27,12 @@ export interface SimulationOptions {
   split?: boolean;
   /** Filled with the seconds each phase took (plan, demand, replay, failover). */
   timings?: Record<string, number>;
+  /**
+   * The caller will read the whole demand (the optimizer, Monte Carlo): its memory is checked
+   * before the replay, so a run that cannot go on is refused at once, not after replaying. A
+   * function decides from the plan (the scenario may ask for Monte Carlo).
+   */
+  holdDemand?: boolean | ((plan: RunPlan) => boolean);
 }
 
 /** Statistics of one workload's demand: before growth (the classification's input) and as replayed. */
@@ -123,19 +129,23 @@ export function runShape(plan: RunPlan, steps: number, buckets: number): RunShap
   return { workloads: plan.workloads.length, pairs, sites: sites.size, steps, traces: distinct.size, traceSamples: samples, buckets, months: monthsSpanned(steps, plan.horizon.step) };
 }
 
+/** Refuses (SimulationLimitError) whole-demand arrays that, with the streamed run's estimate, would pass the budget. */
+function checkWholeDemand(plan: RunPlan, steps: number, streamedBytes: number, source: PlanDemand): void {
+  let arrays = 0;
+  for (let w = 0; w < source.workloads; w++) arrays += (source.sharedBase(w) ? 0 : 1) + (source.grows ? 1 : 0);
+  const why = overBudget(streamedBytes + wholeDemandBytes(arrays, steps), () => `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
+  if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
+}
+
 /**
  * The whole-demand arrays, built once on first use from the run's own demand source: base and
- * grown per workload, less the arrays shared traces share. Refused (SimulationLimitError) when
- * they, with the streamed run's estimate, would pass the budget.
+ * grown per workload, less the arrays shared traces share, after checkWholeDemand.
  */
 function wholeDemandOnce(plan: RunPlan, steps: number, streamedBytes: number, source: PlanDemand): () => { base: Float64Array[]; demand: Float64Array[] } {
   let whole: { base: Float64Array[]; demand: Float64Array[] } | undefined;
   return () => {
     if (whole) return whole;
-    let arrays = 0;
-    for (let w = 0; w < source.workloads; w++) arrays += (source.sharedBase(w) ? 0 : 1) + (source.grows ? 1 : 0);
-    const why = overBudget(streamedBytes + wholeDemandBytes(arrays, steps), () => `holding the demand of ${plan.workloads.length.toLocaleString('en-US')} workloads over ${steps.toLocaleString('en-US')} steps whole (the optimizer and Monte Carlo read every step)`);
-    if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
+    checkWholeDemand(plan, steps, streamedBytes, source);
     return (whole = buildDemand(plan, steps, source));
   };
 }
@@ -164,6 +174,8 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const why = overBudget(streamedBytes, () => `the run (${plan.workloads.length.toLocaleString('en-US')} workloads, ${steps.toLocaleString('en-US')} steps)`);
   if (why) throw new SimulationLimitError(`${why}. Use a longer step or a shorter horizon`);
   const source = demandOf(plan, steps);
+  const holds = typeof opts.holdDemand === 'function' ? opts.holdDemand(plan) : opts.holdDemand;
+  if (holds) checkWholeDemand(plan, steps, streamedBytes, source);
   const stats = demandStatistics(plan, source, steps);
   source.persist(); // written while the replay runs
   clock('demand');
