@@ -44,12 +44,16 @@ export class ReportPanel {
   /** Called when the panel's "Re-run" button is pressed (set by the extension). */
   static onRerun?: (scenario: string | undefined) => void;
 
-  /** Opens the panel or brings it forward: only when the user asked for the report. */
+  /**
+   * Opens the panel beside the editor or brings it forward: only when the user asked for the
+   * report. The focus stays where it was (as Markdown's preview to the side does), so typing goes
+   * on in the YAML while the report shows its result; the webview never asks for focus as it loads.
+   */
   static show(extensionUri: vscode.Uri, message?: ReportMessage): ReportPanel {
     if (!ReportPanel.current) {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Headroom report', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] });
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Headroom report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] });
       ReportPanel.current = new ReportPanel(panel, extensionUri);
-    } else ReportPanel.current.panel.reveal(ReportPanel.current.panel.viewColumn ?? vscode.ViewColumn.Beside);
+    } else ReportPanel.current.panel.reveal(ReportPanel.current.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
     if (message) ReportPanel.current.post(message);
     return ReportPanel.current;
   }
@@ -73,7 +77,7 @@ export class ReportPanel {
     return !!ReportPanel.current;
   }
 
-  /** Whether the open panel's webview has finished loading (it may take focus until then). */
+  /** Whether the open panel's webview has finished loading (its script said 'ready'). */
   static get isLoaded(): boolean {
     return !!ReportPanel.current?.loaded;
   }

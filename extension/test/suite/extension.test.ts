@@ -195,17 +195,17 @@ describe('Headroom in VS Code', () => {
 
   it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change', async () => {
     const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean } }>('headroom.headroom-vscode')!.exports;
-    await vscode.commands.executeCommand('headroom.openReport', 'fx-shock');
-    assert.equal(api.state().scenario, 'fx-shock');
-    assert.ok(api.state().reportOpen);
-    // the report asked for focus when it opened; let its webview finish loading before the
-    // editor takes the focus back, so the check below is about the save, not about the load
-    const loaded = Date.now() + 60000;
-    while (!api.state().reportLoaded && Date.now() < loaded) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(api.state().reportLoaded, 'the report webview loaded');
     const uri = file('placement.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('headroom.openReport', 'fx-shock');
+    assert.equal(api.state().scenario, 'fx-shock');
+    assert.ok(api.state().reportOpen);
+    const loaded = Date.now() + 60000;
+    while (!api.state().reportLoaded && Date.now() < loaded) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(api.state().reportLoaded, 'the report webview loaded');
+    // the report opened beside the editor without taking the focus
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath, 'the editor kept the focus when the report opened');
     const cfg = vscode.workspace.getConfiguration('headroom');
     await cfg.update('simulateOnSave', true, vscode.ConfigurationTarget.Global);
     try {
