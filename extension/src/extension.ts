@@ -461,7 +461,10 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
         return undefined;
       }
       noteAgainstHead(r);
-      ReportPanel.show(ctx.extensionUri, { type: 'report', report: r.report, headroomTarget: r.headroomTarget });
+      // the working tree's report, with its comparison: the current result, so the panel, status
+      // bar and lenses agree, and it goes out of date on the next change like any other
+      showResult(r, 'compared with HEAD');
+      ReportPanel.show(ctx.extensionUri, lastReport);
       return r.diff;
     }),
     vscode.commands.registerCommand('headroom.showRecommendations', async (given?: string) => {
