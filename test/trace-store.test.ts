@@ -17,8 +17,12 @@ import { isPackName, MAX_PACKS, PackWriter, readPackIndex, readPacked } from '..
 import { parseTraceBytes, RowScratch } from '../engine/traffic/trace-csv';
 import { readAhead } from '../engine/traffic/resample-ahead';
 import { toSeries } from '../engine/traffic/trace-file';
+import { storeLimit, sweepIfDue, sweepStore } from '../engine/traffic/trace-store-sweep';
+import { run as cli } from './cli-lint.test';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
+/** The store's entries, its sweep marker (.swept: trace-store-sweep.ts) aside. */
+const storeNames = (dir: string) => fs.readdirSync(dir).filter((n) => !n.startsWith('.'));
 const arrays = (r: ReturnType<TraceCache['read']>) => {
   assert.ok(r.ok);
   return { wall: Array.from(r.parsed.wall), values: Array.from(r.parsed.values), hasOffset: Array.from(r.parsed.hasOffset) };
@@ -34,7 +38,7 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     await writer.flush(); // the main thread writes entries asynchronously
     // read but not resampled: one identity entry of its own, 80 bytes (magic, rows, 8 unused, the
     // content hash in 64 hex digits), and no entry of the parsed rows
-    const entries = fs.readdirSync(storeDir);
+    const entries = storeNames(storeDir);
     assert.equal(entries.length, 1);
     assert.match(entries[0], /^i-[0-9a-f]{64}$/);
     const bytes = fs.readFileSync(path.join(storeDir, entries[0]));
@@ -109,7 +113,7 @@ describe('trace store (on-disk cache of parsed traces)', () => {
     await again.flush();
     // the damaged identity entry was replaced: a new process finds the trace by identity again
     assert.ok(TraceStore.open(storeDir)!.byIdentity(file, fs.statSync(file, { bigint: true }), () => assert.fail('not reparsed')));
-    const entries = () => fs.readdirSync(storeDir).length;
+    const entries = () => storeNames(storeDir).length;
     const before = entries();
     const badStore = TraceStore.open(storeDir)!;
     const bad = new TraceCache({ store: badStore }).read(path.join(dir, 'bad.csv'));
@@ -206,7 +210,7 @@ describe('trace store: resampled series', () => {
     if (onWorkers) {
       // each worker's in one pack (trace-pack.ts), no file per trace: one pack or two, as the two
       // workers took the two files
-      const names = fs.readdirSync(storeDir);
+      const names = storeNames(storeDir);
       assert.ok(names.length >= 1 && names.length <= 2 && names.every(isPackName), names.join(', '));
       const index = readPackIndex(storeDir);
       assert.equal(index.resampled.size, 2);
@@ -394,5 +398,74 @@ describe('trace store: packs (what a trace worker stores, one file per worker)',
     // the two oldest, identities MAX_PACKS and MAX_PACKS + 1, are gone; the newest stays
     assert.ok(index.identities.has(id(0)));
     assert.ok(!index.identities.has(id(MAX_PACKS)) && !index.identities.has(id(MAX_PACKS + 1)));
+  });
+});
+
+describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
+  const hex = (k: number) => k.toString(16).padStart(64, '0');
+  const write = (dir: string, name: string, bytes: number, ageSeconds: number) => {
+    fs.writeFileSync(path.join(dir, name), Buffer.alloc(bytes, 1));
+    const at = Date.now() / 1000 - ageSeconds;
+    fs.utimesSync(path.join(dir, name), at, at);
+  };
+
+  it('removes earlier layouts and old temporaries, then the oldest entries past the limit down to 3/4 of it; linked names go together; other files are never touched', () => {
+    const dir = tempWorkspace({});
+    write(dir, `r-${hex(1)}.bin`, 400, 3 * 3600); // oldest: 400 B, with its identity linked to it
+    fs.linkSync(path.join(dir, `r-${hex(1)}.bin`), path.join(dir, `i-${hex(2)}`));
+    write(dir, `r-${hex(3)}.bin`, 400, 2 * 3600);
+    write(dir, `r-${hex(4)}.bin`, 400, 3600);
+    write(dir, 'pack-1-a.hrp', 100, 0);
+    write(dir, `c-${hex(5)}.bin`, 50, 0); // an earlier layout: removed whatever its age
+    write(dir, `r-${hex(6)}.bin.123.abc.tmp`, 30, 2 * 3600); // a killed process's temporary file
+    write(dir, `r-${hex(7)}.bin.124.def.tmp`, 30, 0); // one being written
+    write(dir, 'notes.txt', 10, 5 * 3600);
+    write(dir, 'r-not-a-key.bin', 10, 5 * 3600);
+    fs.mkdirSync(path.join(dir, `r-${hex(8)}.bin`)); // a folder with an entry's name
+    // entries: 400 (two names, one file) + 400 + 400 + 100 = 1,300 B against a limit of 1,000:
+    // the oldest go until at most 750 are left, r-1 with i-2 (900 left) then r-3 (500 left)
+    const r = sweepStore(dir, 1000);
+    assert.deepEqual(r, { removed: 5, freedBytes: 50 + 30 + 400 + 400, keptBytes: 500 });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['notes.txt', 'pack-1-a.hrp', `r-${hex(4)}.bin`, `r-${hex(7)}.bin.124.def.tmp`, `r-${hex(8)}.bin`, 'r-not-a-key.bin'].sort());
+    // within the limit, nothing more goes
+    assert.deepEqual(sweepStore(dir, 1000), { removed: 0, freedBytes: 0, keptBytes: 500 });
+  });
+
+  it('sweeps at most once an hour (its .swept marker); a malformed HEADROOM_TRACE_CACHE_MAX sweeps nothing', () => {
+    const dir = tempWorkspace({});
+    write(dir, `r-${hex(1)}.bin`, 400, 3600);
+    write(dir, `r-${hex(2)}.bin`, 400, 0);
+    const env = { HEADROOM_TRACE_CACHE_MAX: '500' };
+    assert.equal(sweepIfDue(dir, Date.now(), { HEADROOM_TRACE_CACHE_MAX: 'lots' }), undefined);
+    assert.equal(storeNames(dir).length, 2);
+    assert.throws(() => storeLimit({ HEADROOM_TRACE_CACHE_MAX: 'lots' }), /HEADROOM_TRACE_CACHE_MAX="lots" is not a size/);
+    assert.equal(storeLimit({}), 2 * 1024 ** 3);
+    assert.equal(storeLimit({ HEADROOM_TRACE_CACHE_MAX: '1.5KiB' }), 1536);
+    // 800 B against a limit of 500: the oldest go until at most 375 B are left, so both (the
+    // newer's 400 B alone is still more)
+    assert.deepEqual(sweepIfDue(dir, Date.now(), env), { removed: 2, freedBytes: 800, keptBytes: 0 });
+    write(dir, `r-${hex(3)}.bin`, 600, 0);
+    assert.equal(sweepIfDue(dir, Date.now(), env), undefined, 'swept less than an hour ago');
+    assert.deepEqual(sweepIfDue(dir, Date.now() + 3600_000 + 1000, env), { removed: 1, freedBytes: 600, keptBytes: 0 });
+  });
+
+  it('a store read by a process is swept first; a trace worker\'s (packed) store is not; the CLI refuses a malformed limit', async () => {
+    const dir = tempWorkspace({});
+    write(dir, `c-${hex(9)}.bin`, 50, 0);
+    TraceStore.open(dir, { packed: true })!.resampled(hex(1));
+    assert.deepEqual(storeNames(dir), [`c-${hex(9)}.bin`]);
+    TraceStore.open(dir)!.resampled(hex(1));
+    assert.deepEqual(storeNames(dir), []);
+    assert.ok(fs.existsSync(path.join(dir, '.swept')));
+    const before = process.env.HEADROOM_TRACE_CACHE_MAX;
+    process.env.HEADROOM_TRACE_CACHE_MAX = '2 gigs';
+    try {
+      const r = await cli(['lint', dir]);
+      assert.equal(r.code, 2);
+      assert.equal(r.err, 'headroom: HEADROOM_TRACE_CACHE_MAX="2 gigs" is not a size (bytes, or a number with KiB, MiB, GiB or TiB)\n');
+    } finally {
+      if (before === undefined) delete process.env.HEADROOM_TRACE_CACHE_MAX;
+      else process.env.HEADROOM_TRACE_CACHE_MAX = before;
+    }
   });
 });

@@ -14,6 +14,7 @@ import { analyzePaths, analyzePathsPrefetched, Analysis, lintSiteText } from '..
 import { CurrencyError } from '../capacity/pricing';
 import { buildReport, Report } from '../report/report';
 import { PlanError, resamplePlan, RunPlan } from '../replay/scenario-plan';
+import { storeLimit } from '../traffic/trace-store-sweep';
 import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from '../replay/monte-carlo';
 import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-carlo-shard';
 import { recommend, RecommendOutcome } from '../recommend/recommend';
@@ -500,6 +501,12 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
     }
     const fn = commands.get(cmd);
     if (!fn) throw new UsageError(`unknown command "${cmd}"; run \`headroom help\``);
+    // the trace store's size limit, read by the store when it sweeps: a malformed one is said now, not ignored there
+    try {
+      storeLimit();
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     return await fn(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof OutputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -62,16 +62,24 @@ export function wholeDemandBytes(arrays: number, steps: number): number {
 
 export interface MemoryBudget { bytes: number; from: string }
 
+/**
+ * A size set in the environment variable `name`: bytes, or a number with B, KiB, MiB, GiB or TiB
+ * (1.5GiB, 800MiB); undefined when unset or blank. A malformed value is an error that names it.
+ */
+export function sizeFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(raw);
+  if (!m) throw new Error(`${name}=${JSON.stringify(raw)} is not a size (bytes, or a number with KiB, MiB, GiB or TiB)`);
+  const unit = (m[2] ?? 'B').toLowerCase();
+  const mult = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }[unit]!;
+  return Number(m[1]) * mult;
+}
+
 /** HEADROOM_MEMORY_LIMIT, else half of the machine's memory. A malformed value is an error. */
 export function memoryBudget(env: NodeJS.ProcessEnv = process.env): MemoryBudget {
-  const raw = env.HEADROOM_MEMORY_LIMIT?.trim();
-  if (raw) {
-    const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(raw);
-    if (!m) throw new Error(`HEADROOM_MEMORY_LIMIT=${JSON.stringify(raw)} is not a size (bytes, or a number with KiB, MiB, GiB or TiB)`);
-    const unit = (m[2] ?? 'B').toLowerCase();
-    const mult = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }[unit]!;
-    return { bytes: Number(m[1]) * mult, from: 'HEADROOM_MEMORY_LIMIT' };
-  }
+  const bytes = sizeFromEnv('HEADROOM_MEMORY_LIMIT', env);
+  if (bytes !== undefined) return { bytes, from: 'HEADROOM_MEMORY_LIMIT' };
   return { bytes: Math.floor(os.totalmem() / 2), from: "half of this machine's memory; set HEADROOM_MEMORY_LIMIT to change it" };
 }
 

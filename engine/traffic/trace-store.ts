@@ -28,7 +28,8 @@
  * the rare run that needs them.)
  *
  * Every write is atomic (temporary file, rename); a damaged entry is treated as absent. Entries
- * are read into 8-byte-aligned memory and viewed in place, not copied.
+ * are read into 8-byte-aligned memory and viewed in place, not copied. The store is kept within
+ * a size by trace-store-sweep.ts (HEADROOM_TRACE_CACHE_MAX, default 2 GiB; oldest entries first).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -40,6 +41,7 @@ import type { ParsedTrace } from './trace-csv';
 import type { TrafficWarning } from './traffic';
 import type { DemandStats } from './demand-statistics';
 import { PackIndex, PackWriter, readPackIndex, readPacked, readShared } from './trace-pack';
+import { sweepIfDue } from './trace-store-sweep';
 
 /** How old the index of the packs may be before a miss reads it again. */
 const PACK_INDEX_TTL_MS = 10_000;
@@ -339,6 +341,8 @@ export class TraceStore {
    */
   private packs(afterMiss = false): PackIndex {
     const now = performance.now();
+    // the first read of a process keeps the store within its size (at most hourly; not on a trace worker, the run's own)
+    if (!this.packIndex && !this.packed) sweepIfDue(this.dir);
     if (!this.packIndex || (afterMiss && now - this.packIndexAt > PACK_INDEX_TTL_MS)) {
       this.packIndex = readPackIndex(this.dir);
       this.packIndexAt = now;

@@ -1,0 +1,125 @@
+/**
+ * Keeps the trace store (trace-store.ts), a cache, within a size. Entries are keyed by content,
+ * so nothing ever replaces them: a trace edited every day, or a horizon moved, leaves its old
+ * entries behind. At most once an hour (the modification time of the store's `.swept` marker),
+ * a process that reads the store first sweeps it, as ccache and pip bound theirs:
+ *
+ * - files of an earlier layout (a letter, a dash and 64 hex digits other than the `r-` and `i-`
+ *   entries read now) are removed, and so are a process's temporary entry files an hour old
+ *   (killed while writing; a pack's are trace-pack.ts's);
+ * - when what is left passes the limit, `HEADROOM_TRACE_CACHE_MAX` (bytes, or a number with KiB,
+ *   MiB, GiB or TiB; default 2 GiB), the entries written longest ago are removed until it is
+ *   within three quarters of it. Names linked to one file (an identity and the resampled entry
+ *   it links to) count once and go together.
+ *
+ * Only names the store makes are ever touched, so a mistaken HEADROOM_TRACE_CACHE (a home folder,
+ * say) loses no file of its own. A process reading an entry another removes meanwhile treats it
+ * as absent, as it does a damaged one.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { sizeFromEnv } from '../model/limits';
+
+export const SWEEP_EVERY_MS = 3600_000;
+export const DEFAULT_STORE_BYTES = 2 * 1024 ** 3;
+const MARKER = '.swept';
+
+/** An entry read now: a resampled series (`r-<key>.bin`), a file identity (`i-<identity>`), or a pack. */
+const CURRENT = /^(?:r-[0-9a-f]{64}\.bin|i-[0-9a-f]{64}|pack-[0-9a-z-]+\.hrp)$/;
+/** An entry of an earlier layout of the store. */
+const EARLIER = /^[a-z]-[0-9a-f]{64}(?:\.bin)?$/;
+/** A temporary entry file (trace-store.ts, tempFor: the entry's name, pid, a random part). */
+const TEMPORARY = /^[a-z]-[0-9a-f]{64}(?:\.bin)?\.\d+\.[0-9a-z]+\.tmp$/;
+
+export interface SweepResult {
+  /** Names removed. */
+  removed: number;
+  /** Bytes those removals gave back. */
+  freedBytes: number;
+  /** Bytes the store's entries take after the sweep. */
+  keptBytes: number;
+}
+
+/** HEADROOM_TRACE_CACHE_MAX, else DEFAULT_STORE_BYTES. A malformed value is an error that names it. */
+export function storeLimit(env: NodeJS.ProcessEnv = process.env): number {
+  return sizeFromEnv('HEADROOM_TRACE_CACHE_MAX', env) ?? DEFAULT_STORE_BYTES;
+}
+
+/**
+ * Sweeps the store when its last sweep is SWEEP_EVERY_MS old or there was none; the marker is
+ * claimed first, so processes started together rarely both sweep. Undefined when not due, or
+ * when the limit is malformed (the CLI reports that before any run) or the folder not writable.
+ */
+export function sweepIfDue(dir: string, now = Date.now(), env: NodeJS.ProcessEnv = process.env): SweepResult | undefined {
+  const marker = path.join(dir, MARKER);
+  try {
+    if (now - fs.statSync(marker).mtimeMs < SWEEP_EVERY_MS) return undefined;
+  } catch {
+    /* never swept */
+  }
+  let limit: number;
+  try {
+    limit = storeLimit(env);
+    fs.writeFileSync(marker, '');
+  } catch {
+    return undefined;
+  }
+  return sweepStore(dir, limit, now);
+}
+
+interface Held { names: string[]; bytes: number; writtenAt: number }
+
+/** One sweep (see the header): earlier layouts and old temporaries out, then the oldest entries past the limit. */
+export function sweepStore(dir: string, limitBytes: number, now = Date.now()): SweepResult {
+  const out: SweepResult = { removed: 0, freedBytes: 0, keptBytes: 0 };
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return out;
+  }
+  const remove = (list: readonly string[]): boolean => {
+    let all = true;
+    for (const n of list) {
+      try {
+        fs.unlinkSync(path.join(dir, n));
+        out.removed++;
+      } catch {
+        all = false; // gone already, or not ours to remove
+      }
+    }
+    return all;
+  };
+  const files = new Map<string, Held>(); // by device and inode: linked names are one file
+  for (const name of names) {
+    const current = CURRENT.test(name);
+    if (!current && !EARLIER.test(name) && !TEMPORARY.test(name)) continue; // not a name the store makes
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    if (!current) {
+      // an earlier layout, or a temporary file an hour old; a newer one may still be being written
+      if ((EARLIER.test(name) || now - st.mtimeMs > SWEEP_EVERY_MS) && remove([name]) && st.nlink <= 1) out.freedBytes += st.size;
+      continue;
+    }
+    const id = `${st.dev}:${st.ino}`;
+    const held = files.get(id);
+    if (held) held.names.push(name);
+    else files.set(id, { names: [name], bytes: st.size, writtenAt: st.mtimeMs });
+  }
+  for (const f of files.values()) out.keptBytes += f.bytes;
+  if (out.keptBytes <= limitBytes) return out;
+  // oldest first; ties by name, so the order is the same on every machine
+  const oldest = [...files.values()].sort((a, b) => a.writtenAt - b.writtenAt || (a.names[0] < b.names[0] ? -1 : 1));
+  for (const f of oldest) {
+    if (out.keptBytes <= 0.75 * limitBytes) break;
+    if (!remove(f.names)) continue;
+    out.keptBytes -= f.bytes;
+    out.freedBytes += f.bytes;
+  }
+  return out;
+}
