@@ -72,6 +72,34 @@ function keepCodeCache() {
     fs.renameSync(tmp, cacheFile);
   } catch {
     fs.rmSync(tmp, { force: true });
+    return;
+  }
+  dropStaleCodeCaches();
+}
+
+/**
+ * A new file is written once per bundle, Node version and command, so the folder would grow with
+ * every upgrade: when one is written, the files of other bundles a week old go (a version still
+ * in use writes its own again, once), and temporary files an hour old (a run killed while
+ * writing). Only names this launcher makes are touched.
+ */
+function dropStaleCodeCaches() {
+  const now = Date.now();
+  let names;
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^cli-([0-9a-f]{40})-[a-z][a-z-]{0,30}\.bin(\.\d+\.tmp)?$/.exec(name);
+    if (!m || (m[1] === key && !m[2])) continue;
+    const file = path.join(folder, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs > (m[2] ? 3600e3 : 7 * 86400e3)) fs.unlinkSync(file);
+    } catch {
+      /* gone already */
+    }
   }
 }
 

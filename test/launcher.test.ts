@@ -58,6 +58,28 @@ describe('the headroom executable', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('writing a new file drops other bundles\' files a week old and temporary files an hour old; nothing else', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-code-'));
+    const aged = (name: string, seconds: number) => {
+      fs.writeFileSync(path.join(dir, name), 'x');
+      const at = Date.now() / 1000 - seconds;
+      fs.utimesSync(path.join(dir, name), at, at);
+    };
+    const other = (c: string) => `cli-${c.repeat(40)}-lint.bin`;
+    aged(other('a'), 8 * 86400); // another bundle's, 8 days old: dropped
+    aged(other('b'), 6 * 86400); // 6 days old: kept (that version may still be in use)
+    aged(`${other('c')}.123.tmp`, 2 * 3600); // a killed run's temporary file: dropped
+    aged(`${other('d')}.124.tmp`, 60); // one being written: kept
+    aged('notes.txt', 30 * 86400); // not the launcher's: kept
+    const r = headroom(['lint', FIX], { HEADROOM_CODE_CACHE: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const names = fs.readdirSync(dir);
+    const mine = names.filter((n) => /^cli-[0-9a-f]{40}-lint\.bin$/.test(n) && n !== other('b'));
+    assert.equal(mine.length, 1, names.join(', '));
+    assert.deepEqual(names.sort(), [mine[0], other('b'), `${other('d')}.124.tmp`, 'notes.txt'].sort());
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('HEADROOM_CODE_CACHE=off writes nothing, and the default folder is under XDG_CACHE_HOME', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-xdg-'));
     const off = headroom(['lint', FIX], { HEADROOM_CODE_CACHE: 'off', XDG_CACHE_HOME: home });
