@@ -17,7 +17,7 @@ import { isPackName, MAX_PACKS, PackWriter, readPackIndex, readPacked } from '..
 import { parseTraceBytes, RowScratch } from '../engine/traffic/trace-csv';
 import { readAhead } from '../engine/traffic/resample-ahead';
 import { toSeries } from '../engine/traffic/trace-file';
-import { storeLimit, sweepIfDue, sweepStore } from '../engine/traffic/trace-store-sweep';
+import { MAX_ENTRIES, storeLimit, sweepIfDue, sweepStore } from '../engine/traffic/trace-store-sweep';
 import { run as cli } from './cli-lint.test';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
@@ -429,6 +429,15 @@ describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
     assert.deepEqual(fs.readdirSync(dir).sort(), ['notes.txt', 'pack-1-a.hrp', `r-${hex(4)}.bin`, `r-${hex(7)}.bin.124.def.tmp`, `r-${hex(8)}.bin`, 'r-not-a-key.bin'].sort());
     // within the limit, nothing more goes
     assert.deepEqual(sweepStore(dir, 1000), { removed: 0, freedBytes: 0, keptBytes: 500 });
+  });
+
+  it('past the most names (10,000; 4 here) the oldest go too, down to 3/4 of it, however small they are', () => {
+    const dir = tempWorkspace({});
+    for (let k = 1; k <= 6; k++) write(dir, `i-${hex(k)}`, 80, 3600 * (10 - k)); // i-1 the oldest
+    // 6 names against at most 4: the oldest go until 3 are left (i-4, i-5, i-6); size is no bound here
+    assert.deepEqual(sweepStore(dir, 1e9, Date.now(), 4), { removed: 3, freedBytes: 240, keptBytes: 240 });
+    assert.deepEqual(storeNames(dir).sort(), [4, 5, 6].map((k) => `i-${hex(k)}`));
+    assert.equal(MAX_ENTRIES, 10_000);
   });
 
   it('sweeps at most once an hour (its .swept marker); a malformed HEADROOM_TRACE_CACHE_MAX sweeps nothing', () => {

@@ -10,7 +10,10 @@
  * - when what is left passes the limit, `HEADROOM_TRACE_CACHE_MAX` (bytes, or a number with KiB,
  *   MiB, GiB or TiB; default 2 GiB), the entries written longest ago are removed until it is
  *   within three quarters of it. Names linked to one file (an identity and the resampled entry
- *   it links to) count once and go together.
+ *   it links to) count once and go together;
+ * - so do entries past MAX_ENTRIES names, down to three quarters of that: identity entries are
+ *   80 bytes, so size alone would let them pile up, and every run lists the folder (trace-pack.ts
+ *   finds the packs so): 7,700 names took 5–18 ms to list on the development VM.
  *
  * Only names the store makes are ever touched, so a mistaken HEADROOM_TRACE_CACHE (a home folder,
  * say) loses no file of its own. A process reading an entry another removes meanwhile treats it
@@ -22,6 +25,7 @@ import { sizeFromEnv } from '../model/limits';
 
 export const SWEEP_EVERY_MS = 3600_000;
 export const DEFAULT_STORE_BYTES = 2 * 1024 ** 3;
+export const MAX_ENTRIES = 10_000;
 const MARKER = '.swept';
 
 /** An entry read now: a resampled series (`r-<key>.bin`), a file identity (`i-<identity>`), or a pack. */
@@ -69,8 +73,8 @@ export function sweepIfDue(dir: string, now = Date.now(), env: NodeJS.ProcessEnv
 
 interface Held { names: string[]; bytes: number; writtenAt: number }
 
-/** One sweep (see the header): earlier layouts and old temporaries out, then the oldest entries past the limit. */
-export function sweepStore(dir: string, limitBytes: number, now = Date.now()): SweepResult {
+/** One sweep (see the header): earlier layouts and old temporaries out, then the oldest entries past the limits. */
+export function sweepStore(dir: string, limitBytes: number, now = Date.now(), maxEntries = MAX_ENTRIES): SweepResult {
   const out: SweepResult = { removed: 0, freedBytes: 0, keptBytes: 0 };
   let names: string[];
   try {
@@ -111,15 +115,22 @@ export function sweepStore(dir: string, limitBytes: number, now = Date.now()): S
     if (held) held.names.push(name);
     else files.set(id, { names: [name], bytes: st.size, writtenAt: st.mtimeMs });
   }
-  for (const f of files.values()) out.keptBytes += f.bytes;
-  if (out.keptBytes <= limitBytes) return out;
+  let keptNames = 0;
+  for (const f of files.values()) {
+    out.keptBytes += f.bytes;
+    keptNames += f.names.length;
+  }
+  const overSize = out.keptBytes > limitBytes;
+  const overCount = keptNames > maxEntries;
+  if (!overSize && !overCount) return out;
   // oldest first; ties by name, so the order is the same on every machine
   const oldest = [...files.values()].sort((a, b) => a.writtenAt - b.writtenAt || (a.names[0] < b.names[0] ? -1 : 1));
   for (const f of oldest) {
-    if (out.keptBytes <= 0.75 * limitBytes) break;
+    if ((!overSize || out.keptBytes <= 0.75 * limitBytes) && (!overCount || keptNames <= 0.75 * maxEntries)) break;
     if (!remove(f.names)) continue;
     out.keptBytes -= f.bytes;
     out.freedBytes += f.bytes;
+    keptNames -= f.names.length;
   }
   return out;
 }
