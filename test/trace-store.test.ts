@@ -409,7 +409,7 @@ describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
     fs.utimesSync(path.join(dir, name), at, at);
   };
 
-  it('removes earlier layouts and old temporaries, then the oldest entries past the limit down to 3/4 of it; linked names go together; other files are never touched', () => {
+  it('removes earlier layouts and old temporaries, then the oldest entries past the limit down to 3/4 of it; linked names go together; other files are never touched', async () => {
     const dir = tempWorkspace({});
     write(dir, `r-${hex(1)}.bin`, 400, 3 * 3600); // oldest: 400 B, with its identity linked to it
     fs.linkSync(path.join(dir, `r-${hex(1)}.bin`), path.join(dir, `i-${hex(2)}`));
@@ -424,23 +424,23 @@ describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
     fs.mkdirSync(path.join(dir, `r-${hex(8)}.bin`)); // a folder with an entry's name
     // entries: 400 (two names, one file) + 400 + 400 + 100 = 1,300 B against a limit of 1,000:
     // the oldest go until at most 750 are left, r-1 with i-2 (900 left) then r-3 (500 left)
-    const r = sweepStore(dir, 1000);
+    const r = await sweepStore(dir, 1000);
     assert.deepEqual(r, { removed: 5, freedBytes: 50 + 30 + 400 + 400, keptBytes: 500 });
     assert.deepEqual(fs.readdirSync(dir).sort(), ['notes.txt', 'pack-1-a.hrp', `r-${hex(4)}.bin`, `r-${hex(7)}.bin.124.def.tmp`, `r-${hex(8)}.bin`, 'r-not-a-key.bin'].sort());
     // within the limit, nothing more goes
-    assert.deepEqual(sweepStore(dir, 1000), { removed: 0, freedBytes: 0, keptBytes: 500 });
+    assert.deepEqual(await sweepStore(dir, 1000), { removed: 0, freedBytes: 0, keptBytes: 500 });
   });
 
-  it('past the most names (10,000; 4 here) the oldest go too, down to 3/4 of it, however small they are', () => {
+  it('past the most names (10,000; 4 here) the oldest go too, down to 3/4 of it, however small they are', async () => {
     const dir = tempWorkspace({});
     for (let k = 1; k <= 6; k++) write(dir, `i-${hex(k)}`, 80, 3600 * (10 - k)); // i-1 the oldest
     // 6 names against at most 4: the oldest go until 3 are left (i-4, i-5, i-6); size is no bound here
-    assert.deepEqual(sweepStore(dir, 1e9, Date.now(), 4), { removed: 3, freedBytes: 240, keptBytes: 240 });
+    assert.deepEqual(await sweepStore(dir, 1e9, Date.now(), 4), { removed: 3, freedBytes: 240, keptBytes: 240 });
     assert.deepEqual(storeNames(dir).sort(), [4, 5, 6].map((k) => `i-${hex(k)}`));
     assert.equal(MAX_ENTRIES, 10_000);
   });
 
-  it('sweeps at most once an hour (its .swept marker); a malformed HEADROOM_TRACE_CACHE_MAX sweeps nothing', () => {
+  it('sweeps at most once an hour (its .swept marker); a malformed HEADROOM_TRACE_CACHE_MAX sweeps nothing', async () => {
     const dir = tempWorkspace({});
     write(dir, `r-${hex(1)}.bin`, 400, 3600);
     write(dir, `r-${hex(2)}.bin`, 400, 0);
@@ -452,18 +452,22 @@ describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
     assert.equal(storeLimit({ HEADROOM_TRACE_CACHE_MAX: '1.5KiB' }), 1536);
     // 800 B against a limit of 500: the oldest go until at most 375 B are left, so both (the
     // newer's 400 B alone is still more)
-    assert.deepEqual(sweepIfDue(dir, Date.now(), env), { removed: 2, freedBytes: 800, keptBytes: 0 });
+    assert.deepEqual(await sweepIfDue(dir, Date.now(), env), { removed: 2, freedBytes: 800, keptBytes: 0 });
     write(dir, `r-${hex(3)}.bin`, 600, 0);
     assert.equal(sweepIfDue(dir, Date.now(), env), undefined, 'swept less than an hour ago');
-    assert.deepEqual(sweepIfDue(dir, Date.now() + 3600_000 + 1000, env), { removed: 1, freedBytes: 600, keptBytes: 0 });
+    assert.deepEqual(await sweepIfDue(dir, Date.now() + 3600_000 + 1000, env), { removed: 1, freedBytes: 600, keptBytes: 0 });
   });
 
-  it('a store read by a process is swept first; a trace worker\'s (packed) store is not; the CLI refuses a malformed limit', async () => {
+  it('a store read by a process is swept in the background (flush waits for it); a trace worker\'s (packed) store is not; the CLI refuses a malformed limit', async () => {
     const dir = tempWorkspace({});
     write(dir, `c-${hex(9)}.bin`, 50, 0);
-    TraceStore.open(dir, { packed: true })!.resampled(hex(1));
+    const worker = TraceStore.open(dir, { packed: true })!;
+    worker.resampled(hex(1));
+    await worker.flush();
     assert.deepEqual(storeNames(dir), [`c-${hex(9)}.bin`]);
-    TraceStore.open(dir)!.resampled(hex(1));
+    const store = TraceStore.open(dir)!;
+    store.resampled(hex(1));
+    await store.flush();
     assert.deepEqual(storeNames(dir), []);
     assert.ok(fs.existsSync(path.join(dir, '.swept')));
     const before = process.env.HEADROOM_TRACE_CACHE_MAX;

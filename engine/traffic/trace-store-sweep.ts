@@ -2,7 +2,8 @@
  * Keeps the trace store (trace-store.ts), a cache, within a size. Entries are keyed by content,
  * so nothing ever replaces them: a trace edited every day, or a horizon moved, leaves its old
  * entries behind. At most once an hour (the modification time of the store's `.swept` marker),
- * a process that reads the store first sweeps it, as ccache and pip bound theirs:
+ * the first process to read the store sweeps it, on the thread pool while its run goes on, as
+ * ccache and pip bound theirs:
  *
  * - files of an earlier layout (a letter, a dash and 64 hex digits other than the `r-` and `i-`
  *   entries read now) are removed, and so are a process's temporary entry files an hour old
@@ -50,11 +51,13 @@ export function storeLimit(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Sweeps the store when its last sweep is SWEEP_EVERY_MS old or there was none; the marker is
- * claimed first, so processes started together rarely both sweep. Undefined when not due, or
- * when the limit is malformed (the CLI reports that before any run) or the folder not writable.
+ * Sweeps the store when its last sweep is SWEEP_EVERY_MS old or there was none: the marker is
+ * claimed at once, so processes started together rarely both sweep, and the sweep itself runs on
+ * the thread pool (fs.promises), so no thread waits for it, the editor's included; it never
+ * rejects. Undefined when not due, or when the limit is malformed (the CLI reports that before
+ * any run) or the folder not writable.
  */
-export function sweepIfDue(dir: string, now = Date.now(), env: NodeJS.ProcessEnv = process.env): SweepResult | undefined {
+export function sweepIfDue(dir: string, now = Date.now(), env: NodeJS.ProcessEnv = process.env): Promise<SweepResult> | undefined {
   const marker = path.join(dir, MARKER);
   try {
     if (now - fs.statSync(marker).mtimeMs < SWEEP_EVERY_MS) return undefined;
@@ -73,20 +76,23 @@ export function sweepIfDue(dir: string, now = Date.now(), env: NodeJS.ProcessEnv
 
 interface Held { names: string[]; bytes: number; writtenAt: number }
 
+/** Files looked at a batch at a time, not one promise per name at once. */
+const BATCH = 64;
+
 /** One sweep (see the header): earlier layouts and old temporaries out, then the oldest entries past the limits. */
-export function sweepStore(dir: string, limitBytes: number, now = Date.now(), maxEntries = MAX_ENTRIES): SweepResult {
+export async function sweepStore(dir: string, limitBytes: number, now = Date.now(), maxEntries = MAX_ENTRIES): Promise<SweepResult> {
   const out: SweepResult = { removed: 0, freedBytes: 0, keptBytes: 0 };
   let names: string[];
   try {
-    names = fs.readdirSync(dir);
+    names = await fs.promises.readdir(dir);
   } catch {
     return out;
   }
-  const remove = (list: readonly string[]): boolean => {
+  const remove = async (list: readonly string[]): Promise<boolean> => {
     let all = true;
     for (const n of list) {
       try {
-        fs.unlinkSync(path.join(dir, n));
+        await fs.promises.unlink(path.join(dir, n));
         out.removed++;
       } catch {
         all = false; // gone already, or not ours to remove
@@ -94,26 +100,25 @@ export function sweepStore(dir: string, limitBytes: number, now = Date.now(), ma
     }
     return all;
   };
+  const ours = names.filter((n) => CURRENT.test(n) || EARLIER.test(n) || TEMPORARY.test(n)); // only names the store makes
   const files = new Map<string, Held>(); // by device and inode: linked names are one file
-  for (const name of names) {
-    const current = CURRENT.test(name);
-    if (!current && !EARLIER.test(name) && !TEMPORARY.test(name)) continue; // not a name the store makes
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(path.join(dir, name));
-    } catch {
-      continue;
+  for (let i = 0; i < ours.length; i += BATCH) {
+    const batch = ours.slice(i, i + BATCH);
+    const stats = await Promise.all(batch.map((n) => fs.promises.lstat(path.join(dir, n)).catch(() => undefined)));
+    for (let k = 0; k < batch.length; k++) {
+      const name = batch[k];
+      const st = stats[k];
+      if (!st?.isFile()) continue;
+      if (!CURRENT.test(name)) {
+        // an earlier layout, or a temporary file an hour old; a newer one may still be being written
+        if ((EARLIER.test(name) || now - st.mtimeMs > SWEEP_EVERY_MS) && (await remove([name])) && st.nlink <= 1) out.freedBytes += st.size;
+        continue;
+      }
+      const id = `${st.dev}:${st.ino}`;
+      const held = files.get(id);
+      if (held) held.names.push(name);
+      else files.set(id, { names: [name], bytes: st.size, writtenAt: st.mtimeMs });
     }
-    if (!st.isFile()) continue;
-    if (!current) {
-      // an earlier layout, or a temporary file an hour old; a newer one may still be being written
-      if ((EARLIER.test(name) || now - st.mtimeMs > SWEEP_EVERY_MS) && remove([name]) && st.nlink <= 1) out.freedBytes += st.size;
-      continue;
-    }
-    const id = `${st.dev}:${st.ino}`;
-    const held = files.get(id);
-    if (held) held.names.push(name);
-    else files.set(id, { names: [name], bytes: st.size, writtenAt: st.mtimeMs });
   }
   let keptNames = 0;
   for (const f of files.values()) {
@@ -127,7 +132,7 @@ export function sweepStore(dir: string, limitBytes: number, now = Date.now(), ma
   const oldest = [...files.values()].sort((a, b) => a.writtenAt - b.writtenAt || (a.names[0] < b.names[0] ? -1 : 1));
   for (const f of oldest) {
     if ((!overSize || out.keptBytes <= 0.75 * limitBytes) && (!overCount || keptNames <= 0.75 * maxEntries)) break;
-    if (!remove(f.names)) continue;
+    if (!(await remove(f.names))) continue;
     out.keptBytes -= f.bytes;
     out.freedBytes += f.bytes;
     keptNames -= f.names.length;

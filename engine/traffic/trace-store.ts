@@ -326,7 +326,7 @@ export class TraceStore {
     this.pack = undefined;
   }
 
-  /** Resolves when every write started so far has finished. */
+  /** Resolves when every write started so far, and a sweep, has finished. */
   async flush(): Promise<void> {
     await Promise.all([...this.pending]);
   }
@@ -341,8 +341,12 @@ export class TraceStore {
    */
   private packs(afterMiss = false): PackIndex {
     const now = performance.now();
-    // the first read of a process keeps the store within its size (at most hourly; not on a trace worker, the run's own)
-    if (!this.packIndex && !this.packed) sweepIfDue(this.dir);
+    // the first read of a process keeps the store within its size (at most hourly, on the thread
+    // pool; not on a trace worker, part of a run that has a main thread): flush waits for it
+    if (!this.packIndex && !this.packed) {
+      const sweep = sweepIfDue(this.dir);
+      if (sweep) this.track(sweep);
+    }
     if (!this.packIndex || (afterMiss && now - this.packIndexAt > PACK_INDEX_TTL_MS)) {
       this.packIndex = readPackIndex(this.dir);
       this.packIndexAt = now;
