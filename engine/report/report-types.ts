@@ -116,6 +116,8 @@ export interface ReportSeries {
    * Settings.timezone; `partial[i]` when the horizon covers month i only in part, for
    * `coveredSeconds[i]` seconds.
    */
-  monthlyCost: { months: string[]; partial: boolean[]; coveredSeconds: number[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]>; byWorkloadSite: Record<string, Record<string, number[]>> };
+  monthlyCost: MonthlyCost;
 }
+
+export interface MonthlyCost { months: string[]; partial: boolean[]; coveredSeconds: number[]; bySite: Record<string, number[]>; byWorkload: Record<string, number[]>; byWorkloadSite: Record<string, Record<string, number[]>> }
 

@@ -16,7 +16,7 @@ import { quantilesOf } from '../traffic/demand-statistics';
 import { Model, Resources } from '../model/model';
 
 export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
-import type { PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+import type { MonthlyCost, PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -214,13 +214,27 @@ function buildSeries(sim: Simulation): ReportSeries {
     buckets: res.siteSeries[0]?.capacity[0].length ?? 0,
     sites,
     workloads,
-    monthlyCost: {
-      months: res.months.map((m) => m.label),
-      partial: res.months.map((m) => m.partial),
-      coveredSeconds: res.months.map((m) => m.coveredSeconds),
-      bySite: Object.fromEntries(res.sites.map((s, i) => [s.name, Array.from(res.siteMonthCost[i], r2)])),
-      byWorkload: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Array.from(res.workloadMonthCost[i], r2)])),
-      byWorkloadSite: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Object.fromEntries(res.pairs.flatMap((p, k) => (p.workload === i ? [[res.sites[p.site].name, Array.from(res.pairMonthCost[k], r2)]] : [])))])),
-    },
+    monthlyCost: monthlyCostOf(sim),
+  };
+}
+
+/**
+ * Cost per calendar month (calendar-months.ts): by site, by workload, and by workload and site
+ * (its pairs in pair order), rounded to cents. Kept by the replay whatever its chart buckets, so
+ * a run without series (the diff's) has it too.
+ */
+export function monthlyCostOf(sim: Simulation): MonthlyCost {
+  const { result: res, plan } = sim;
+  const byWorkloadSite: MonthlyCost['byWorkloadSite'] = Object.fromEntries(plan.workloads.map((w) => [w.name, {}]));
+  res.pairs.forEach((p, k) => {
+    byWorkloadSite[plan.workloads[p.workload].name][res.sites[p.site].name] = Array.from(res.pairMonthCost[k], r2);
+  });
+  return {
+    months: res.months.map((m) => m.label),
+    partial: res.months.map((m) => m.partial),
+    coveredSeconds: res.months.map((m) => m.coveredSeconds),
+    bySite: Object.fromEntries(res.sites.map((s, i) => [s.name, Array.from(res.siteMonthCost[i], r2)])),
+    byWorkload: Object.fromEntries(plan.workloads.map((w, i) => [w.name, Array.from(res.workloadMonthCost[i], r2)])),
+    byWorkloadSite,
   };
 }

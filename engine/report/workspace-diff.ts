@@ -14,8 +14,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Diagnostic } from '../lint/diagnostics';
 import { analyzePathsPrefetched, Analysis } from '../lint/lint';
-import { buildReport } from './report';
-import type { Report } from './report-types';
+import { buildReport, monthlyCostOf } from './report';
+import type { MonthlyCost, Report } from './report-types';
 import { simulate } from '../replay/simulate';
 import { pickScenario } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
@@ -77,15 +77,19 @@ export function materialize(cwd: string, rev: string, paths: readonly string[]):
   return { dir, paths: rel.map((r) => path.join(dir, r)) };
 }
 
-/** One side, as plain data (it may come back from a worker thread). */
-export interface SideResult { diagnostics: Diagnostic[]; report?: Report; headroomTarget: number }
+/** One side, as plain data (it may come back from a worker thread): its report and cost per month only when it has no errors. */
+export interface SideResult { diagnostics: Diagnostic[]; report?: Report; monthly?: MonthlyCost; headroomTarget: number }
 
-/** Lints and simulates one side; the report only when it has no errors. */
-export async function runSide(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult & { analysis: Analysis }> {
+/**
+ * Lints and simulates one side. The diff reads totals, sites, failover and the cost per month,
+ * so chart series (480 buckets: half the work of a report, and bucket sums in the replay) are
+ * made only when asked for (the editor shows the head's report).
+ */
+export async function runSide(paths: string[], cwd: string, scenario: string | undefined, series = false): Promise<SideResult & { analysis: Analysis }> {
   const a = await analyzePathsPrefetched(paths, { cwd });
   if (a.diagnostics.some((d) => d.severity === 'error')) return { analysis: a, diagnostics: a.diagnostics, headroomTarget: 0.2 };
-  const sim = simulate(a, { scenario, buckets: 480 });
-  return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim), headroomTarget: sim.plan.placement.headroomTarget };
+  const sim = simulate(a, { scenario, buckets: series ? 480 : 0 });
+  return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim, { series }), monthly: monthlyCostOf(sim), headroomTarget: sim.plan.placement.headroomTarget };
 }
 
 /** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
@@ -102,7 +106,13 @@ function runSideElsewhere(paths: string[], cwd: string, scenario: string | undef
 const sideOf = (ref: string, r: Report): DiffSide => ({ ref, scenario: r.scenario, totals: r.totals, sites: r.sites, failover: r.failover });
 const key = (d: Diagnostic) => `${d.rule}\u0000${d.message}\u0000${d.file}`;
 
-export interface DiffInput { base: { ref: string; paths: string[]; cwd: string }; head: { ref: string; paths: string[]; cwd: string }; scenario?: string }
+export interface DiffInput {
+  base: { ref: string; paths: string[]; cwd: string };
+  head: { ref: string; paths: string[]; cwd: string };
+  scenario?: string;
+  /** The head report with its chart series (the editor shows it); the CLI's diff needs none. */
+  headSeries?: boolean;
+}
 
 export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: WorkspaceDiff; baseReport?: Report; headReport?: Report; head: Analysis; errors: Diagnostic[]; baseErrors?: Diagnostic[] }> {
   // the head is linted first, so that the base runs the scenario the head runs; then the two
@@ -112,8 +122,9 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
   if (errors.length) return { head: ha, errors };
   const scenario = input.scenario ?? pickScenario(ha.model)?.name;
   const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario);
-  const hsim = simulate(ha, { scenario, buckets: 480 });
-  const h = { a: ha, r: buildReport(ha.model, hsim), target: hsim.plan.placement.headroomTarget };
+  const series = input.headSeries === true;
+  const hsim = simulate(ha, { scenario, buckets: series ? 480 : 0 });
+  const h = { a: ha, r: buildReport(ha.model, hsim, { series }), monthly: monthlyCostOf(hsim), target: hsim.plan.placement.headroomTarget };
   const b = await basePromise;
   const base = b.report;
   const head = h.r;
@@ -129,8 +140,8 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     return x ? Object.fromEntries(Object.entries(x.sites).filter(([, v]) => v.role !== 'overflow').map(([s, v]) => [s, v.share])) : null;
   };
   const units = [...new Set([...Object.keys(base.totals.unservedByUnit), ...Object.keys(head.totals.unservedByUnit)])].sort();
-  const bm = base.series?.monthlyCost;
-  const hm = head.series?.monthlyCost;
+  const bm = b.monthly;
+  const hm = h.monthly;
   const months = [...new Set([...(bm?.months ?? []), ...(hm?.months ?? [])])].sort();
   const monthCost = (mc: typeof bm, m: string, site?: string, workload?: string) => {
     const i = mc?.months.indexOf(m) ?? -1;

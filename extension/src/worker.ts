@@ -18,7 +18,7 @@ async function diffWithHead(job: Job): Promise<void> {
   const cwd = job.folder ?? job.roots[0];
   const b = materialize(cwd, 'HEAD', ['.']);
   try {
-    const r = await diffWorkspaces({ base: { ref: 'HEAD', paths: b.paths, cwd: b.dir }, head: { ref: 'working tree', paths: [cwd], cwd }, scenario: job.scenario });
+    const r = await diffWorkspaces({ base: { ref: 'HEAD', paths: b.paths, cwd: b.dir }, head: { ref: 'working tree', paths: [cwd], cwd }, scenario: job.scenario, headSeries: true });
     if (!r.diff || !r.headReport || !r.baseReport) {
       parentPort!.postMessage({ error: r.errors.length ? `${r.errors.length} error(s) in the workspace; fix them first` : `HEAD does not simulate (${r.baseErrors?.length ?? 0} error(s) there)` });
       return;
