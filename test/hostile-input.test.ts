@@ -66,3 +66,19 @@ describe('hostile and careless input (catalogue)', () => {
     });
   }
 });
+
+describe('control characters in JSON output', () => {
+  it('a file name with DEL or a C1 control (U+0085) gives valid JSON that reads back the name exactly, and no raw control reaches the terminal', async () => {
+    // JSON.stringify leaves U+007F–U+009F raw; neutralizeControls writes them as \u00NN, a JSON escape
+    const name = 'w\u0085\u007f.yaml';
+    const dir = tempWorkspace({ ...base(), [name]: constWorkload('api2', 10).replace('baseline: 10', 'baseline: ten') });
+    const r = await run(['lint', '.', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.out, /[\x7f-\x9f]/);
+    const parsed = JSON.parse(r.out) as { diagnostics: { file: string }[] };
+    assert.ok(parsed.diagnostics.some((d) => d.file === name), r.out);
+    // and in text, the same escape
+    const t = await run(['lint', '.'], dir);
+    assert.match(t.out + t.err, /w\\u0085\\u007f\.yaml:/);
+  });
+});

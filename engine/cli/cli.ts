@@ -58,11 +58,16 @@ export interface Io {
 
 /**
  * Control characters from the input (ESC sequences in a trace value or a name) never reach the
- * terminal: every C0/C1 control but newline and tab is shown as \xNN. JSON output is unaffected
- * (JSON.stringify escapes them already).
+ * terminal: every C0 control but newline and tab is shown as \xNN, DEL and the C1 controls as
+ * \u00NN. JSON.stringify escapes C0 itself but leaves DEL and C1 as they are, so in JSON output
+ * (a file name with U+0085, say) they meet this as the JSON escape, and the JSON stays valid and
+ * reads back exactly.
  */
 export function neutralizeControls(s: string): string {
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => {
+    const hex = c.charCodeAt(0).toString(16).padStart(2, '0');
+    return c < '\x7f' ? `\\x${hex}` : `\\u00${hex}`;
+  });
 }
 
 const defaultIo: Io = {
