@@ -4,6 +4,6 @@ import { runSide } from './workspace-diff';
 
 const { paths, cwd, scenario } = workerData as { paths: string[]; cwd: string; scenario?: string };
 runSide(paths, cwd, scenario).then(
-  ({ diagnostics, report, monthly, headroomTarget }) => parentPort!.postMessage({ diagnostics, report, monthly, headroomTarget }),
+  (side) => parentPort!.postMessage(side),
   (e: unknown) => parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) }),
 );

@@ -81,15 +81,22 @@ export function materialize(cwd: string, rev: string, paths: readonly string[]):
 export interface SideResult { diagnostics: Diagnostic[]; report?: Report; monthly?: MonthlyCost; headroomTarget: number }
 
 /**
- * Lints and simulates one side. The diff reads totals, sites, failover and the cost per month,
- * so chart series (480 buckets: half the work of a report, and bucket sums in the replay) are
- * made only when asked for (the editor shows the head's report).
+ * Simulates a side that lints clean. The diff reads totals, sites, failover and the cost per
+ * month, so chart series (480 buckets: half the work of a report, and bucket sums in the replay)
+ * are made only when asked for (the editor shows the head's report); the cost per month is the
+ * series' own then.
  */
-export async function runSide(paths: string[], cwd: string, scenario: string | undefined, series = false): Promise<SideResult & { analysis: Analysis }> {
-  const a = await analyzePathsPrefetched(paths, { cwd });
-  if (a.diagnostics.some((d) => d.severity === 'error')) return { analysis: a, diagnostics: a.diagnostics, headroomTarget: 0.2 };
+function simulateSide(a: Analysis, scenario: string | undefined, series: boolean): SideResult {
   const sim = simulate(a, { scenario, buckets: series ? 480 : 0 });
-  return { analysis: a, diagnostics: a.diagnostics, report: buildReport(a.model, sim, { series }), monthly: monthlyCostOf(sim), headroomTarget: sim.plan.placement.headroomTarget };
+  const report = buildReport(a.model, sim, { series });
+  return { diagnostics: a.diagnostics, report, monthly: report.series?.monthlyCost ?? monthlyCostOf(sim), headroomTarget: sim.plan.placement.headroomTarget };
+}
+
+/** Lints and simulates one side (the base: no chart series); the report only when it has no errors. */
+export async function runSide(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
+  const a = await analyzePathsPrefetched(paths, { cwd });
+  if (a.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: a.diagnostics, headroomTarget: 0.2 };
+  return simulateSide(a, scenario, false);
 }
 
 /** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
@@ -122,17 +129,15 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
   if (errors.length) return { head: ha, errors };
   const scenario = input.scenario ?? pickScenario(ha.model)?.name;
   const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario);
-  const series = input.headSeries === true;
-  const hsim = simulate(ha, { scenario, buckets: series ? 480 : 0 });
-  const h = { a: ha, r: buildReport(ha.model, hsim, { series }), monthly: monthlyCostOf(hsim), target: hsim.plan.placement.headroomTarget };
+  const h = simulateSide(ha, scenario, input.headSeries === true);
   const b = await basePromise;
   const base = b.report;
-  const head = h.r;
+  const head = h.report!;
   const bd = new Map(b.diagnostics.map((d) => [key(d), d]));
-  const hd = new Map(h.a.diagnostics.map((d) => [key(d), d]));
-  const added = h.a.diagnostics.filter((d) => !bd.has(key(d)));
+  const hd = new Map(ha.diagnostics.map((d) => [key(d), d]));
+  const added = ha.diagnostics.filter((d) => !bd.has(key(d)));
   const removed = b.diagnostics.filter((d) => !hd.has(key(d)));
-  if (!base) return { head: h.a, errors: [], headReport: head, baseErrors: b.diagnostics.filter((d) => d.severity === 'error') };
+  if (!base) return { head: ha, errors: [], headReport: head, baseErrors: b.diagnostics.filter((d) => d.severity === 'error') };
   const siteNames = [...new Set([...base.sites.map((s) => s.name), ...head.sites.map((s) => s.name)])].sort();
   const wlNames = [...new Set([...base.workloads.map((w) => w.name), ...head.workloads.map((w) => w.name)])].sort();
   const sharesOf = (r: Report, w: string) => {
@@ -149,7 +154,7 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     if (workload) return mc.byWorkload[workload]?.[i] ?? 0;
     return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
   };
-  const target = (r: Report) => (r === head ? h.target : b.headroomTarget);
+  const target = (r: Report) => (r === head ? h.headroomTarget : b.headroomTarget);
   const meets = (r: Report, site: string) => {
     const s = r.sites.find((x) => x.name === site);
     return s ? !s.binding || s.binding.spare + 1e-9 >= target(r) : null;
@@ -197,5 +202,5 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     },
     policies: [],
   };
-  return { diff, baseReport: base, headReport: head, head: h.a, errors: [] };
+  return { diff, baseReport: base, headReport: head, head: ha, errors: [] };
 }
