@@ -87,14 +87,8 @@ let gathered = new Float64Array(0);
 
 /** simple-statistics' quantile(d, ps), to the bit, by bucket counting (orderStatistics) where it pays: for a series of finite values (a utilization's, say). */
 export function quantilesOf(d: Float64Array, ps: readonly number[]): number[] {
-  let min = Infinity, max = -Infinity, sum = 0;
-  for (let i = 0; i < d.length; i++) {
-    const x = d[i];
-    if (x < min) min = x;
-    if (x > max) max = x;
-    sum += x;
-  }
-  return quantiles(d, min, max, sum, ps);
+  const sum = rangeAndSum(d); // NaN for an empty series: simple-statistics' quantile, and its error
+  return quantiles(d, range[1], range[0], sum, ps);
 }
 
 /** simple-statistics' quantile(d, ps); `total` (a sum or mean) only to know the values are all finite numbers. */
