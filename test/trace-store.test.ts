@@ -17,7 +17,7 @@ import { isPackName, MAX_PACKS, PackWriter, readPackIndex, readPacked } from '..
 import { parseTraceBytes, RowScratch } from '../engine/traffic/trace-csv';
 import { readAhead } from '../engine/traffic/resample-ahead';
 import { toSeries } from '../engine/traffic/trace-file';
-import { MAX_ENTRIES, storeLimit, sweepIfDue, sweepStore } from '../engine/traffic/trace-store-sweep';
+import { DEFAULT_STORE_BYTES, MAX_ENTRIES, storeLimit, sweepIfDue, sweepStore } from '../engine/traffic/trace-store-sweep';
 import { run as cli } from './cli-lint.test';
 
 const csv = (n: number, seed: number) => 'timestamp,value\n' + Array.from({ length: n }, (_, i) => `${1798761600 + 3600 * i},${((i * 7919 + seed) % 1000) / 8}`).join('\n') + '\n';
@@ -369,13 +369,13 @@ describe('trace store: packs (what a trace worker stores, one file per worker)',
     assert.ok(names[0].startsWith('i-'), names[0]);
   });
 
-  it('a pack left unfinished (its worker killed) is removed once an hour old; a newer one may still be being written', () => {
+  it('a pack left unfinished (its worker killed) is removed once an hour old, by the store\'s sweep; a newer one may still be being written', async () => {
     const dir = tempWorkspace({});
     fs.writeFileSync(path.join(dir, 'pack-old.hrp.tmp'), 'HRP1');
     fs.writeFileSync(path.join(dir, 'pack-new.hrp.tmp'), 'HRP1');
     const twoHoursAgo = Date.now() / 1000 - 7200;
     fs.utimesSync(path.join(dir, 'pack-old.hrp.tmp'), twoHoursAgo, twoHoursAgo);
-    readPackIndex(dir);
+    await sweepStore(dir, DEFAULT_STORE_BYTES);
     assert.deepEqual(fs.readdirSync(dir), ['pack-new.hrp.tmp']);
   });
 

@@ -10,7 +10,8 @@
  * An index record is "R" (a resampled entry: its byte length, its offset as a float64, its key)
  * or "I" (a file identity: the trace's row count, its identity, its content hash), keys and
  * hashes as 32 raw bytes. A pack is written under a temporary name and renamed when whole, so
- * a reader sees all of it or none; one whose trailer or index does not fit its size is skipped.
+ * a reader sees all of it or none (a temporary left by a killed worker goes in the store's sweep:
+ * trace-store-sweep.ts); one whose trailer or index does not fit its size is skipped.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -143,23 +144,10 @@ export function readPackIndex(dir: string): PackIndex {
   } catch {
     return index;
   }
-  removeAbandoned(dir, names.filter((n) => n.startsWith('pack-') && n.endsWith('.hrp.tmp')));
   let packs = names.filter(isPackName).map((n) => path.join(dir, n));
   if (packs.length > MAX_PACKS) packs = evictOldest(packs);
   for (const file of packs) readOne(file, index);
   return index;
-}
-
-/** A pack's temporary file an hour old was left by a worker that did not finish (killed, say). */
-function removeAbandoned(dir: string, temporaries: readonly string[]): void {
-  const hourAgo = Date.now() - 3600_000;
-  for (const n of temporaries) {
-    try {
-      if (fs.statSync(path.join(dir, n)).mtimeMs < hourAgo) fs.unlinkSync(path.join(dir, n));
-    } catch {
-      /* gone already */
-    }
-  }
 }
 
 function evictOldest(packs: string[]): string[] {

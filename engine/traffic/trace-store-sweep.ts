@@ -6,8 +6,8 @@
  * ccache and pip bound theirs:
  *
  * - files of an earlier layout (a letter, a dash and 64 hex digits other than the `r-` and `i-`
- *   entries read now) are removed, and so are a process's temporary entry files an hour old
- *   (killed while writing; a pack's are trace-pack.ts's);
+ *   entries read now) are removed, and so are temporary files an hour old: an entry's or a
+ *   pack's whose process was killed while writing it (a newer one may still be being written);
  * - when what is left passes the limit, `HEADROOM_TRACE_CACHE_MAX` (bytes, or a number with KiB,
  *   MiB, GiB or TiB; default 2 GiB), the entries written longest ago are removed until it is
  *   within three quarters of it. Names linked to one file (an identity and the resampled entry
@@ -33,8 +33,13 @@ const MARKER = '.swept';
 const CURRENT = /^(?:r-[0-9a-f]{64}\.bin|i-[0-9a-f]{64}|pack-[0-9a-z-]+\.hrp)$/;
 /** An entry of an earlier layout of the store. */
 const EARLIER = /^[a-z]-[0-9a-f]{64}(?:\.bin)?$/;
-/** A temporary entry file (trace-store.ts, tempFor: the entry's name, pid, a random part). */
-const TEMPORARY = /^[a-z]-[0-9a-f]{64}(?:\.bin)?\.\d+\.[0-9a-z]+\.tmp$/;
+/** A temporary file: an entry's (trace-store.ts, tempFor: its name, pid, a random part) or a pack's (trace-pack.ts). */
+const TEMPORARY = /^(?:[a-z]-[0-9a-f]{64}(?:\.bin)?\.\d+\.[0-9a-z]+|pack-[0-9a-z-]+\.hrp)\.tmp$/;
+
+/** What the store makes of a name: an entry read now, an earlier layout's, a temporary file, or none of its own. */
+function kindOf(name: string): 'current' | 'earlier' | 'temporary' | undefined {
+  return CURRENT.test(name) ? 'current' : EARLIER.test(name) ? 'earlier' : TEMPORARY.test(name) ? 'temporary' : undefined;
+}
 
 export interface SweepResult {
   /** Names removed. */
@@ -100,18 +105,21 @@ export async function sweepStore(dir: string, limitBytes: number, now = Date.now
     }
     return all;
   };
-  const ours = names.filter((n) => CURRENT.test(n) || EARLIER.test(n) || TEMPORARY.test(n)); // only names the store makes
+  // only names the store makes
+  const ours = names.flatMap((name) => {
+    const kind = kindOf(name);
+    return kind ? [{ name, kind }] : [];
+  });
   const files = new Map<string, Held>(); // by device and inode: linked names are one file
   for (let i = 0; i < ours.length; i += BATCH) {
     const batch = ours.slice(i, i + BATCH);
-    const stats = await Promise.all(batch.map((n) => fs.promises.lstat(path.join(dir, n)).catch(() => undefined)));
+    const stats = await Promise.all(batch.map((o) => fs.promises.lstat(path.join(dir, o.name)).catch(() => undefined)));
     for (let k = 0; k < batch.length; k++) {
-      const name = batch[k];
+      const { name, kind } = batch[k];
       const st = stats[k];
       if (!st?.isFile()) continue;
-      if (!CURRENT.test(name)) {
-        // an earlier layout, or a temporary file an hour old; a newer one may still be being written
-        if ((EARLIER.test(name) || now - st.mtimeMs > SWEEP_EVERY_MS) && (await remove([name])) && st.nlink <= 1) out.freedBytes += st.size;
+      if (kind !== 'current') {
+        if ((kind === 'earlier' || now - st.mtimeMs > SWEEP_EVERY_MS) && (await remove([name])) && st.nlink <= 1) out.freedBytes += st.size;
         continue;
       }
       const id = `${st.dev}:${st.ino}`;
