@@ -159,6 +159,46 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
     assert.equal(buy.hosts, 1);
     assert.match(buy.message, /passes 80 % of its memory \(the binding resource: 12\.5 % spare at its peak\) on 2027-01-01 in this replay/);
   });
+
+  it('headroom and hosts to buy show one spare for a site, from the unrounded peak need (no double rounding)', async () => {
+    // 2 hosts of 66057 MiB (Nova reserves 512): 131090 MiB schedulable. One instance of a 4654 MiB flavor (5 rps at 10 per
+    // instance, minInstances 1): memory need 4654 / 131090 = 0.0355023…, spare 0.9644976… = 96.4 %. The report rounds the
+    // need to 0.0355, and 1 − 0.0355 = 96.45 % would print as 96.5 %: the headroom used to say 96.5 and the hosts to buy 96.4.
+    const site = doc('Site', 'dc', `type: openstack
+sovereign: true
+aggregates:
+  - { name: agg, availabilityZone: az1, hosts: 2, host: { vcpus: 32, memoryMiB: 66057, diskGiB: 0 } }
+flavors:
+  - { name: small, vcpus: 1, memoryMiB: 4654 }
+cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
+    const dir = tempWorkspace({ 'dc.yaml': site, 'w.yaml': constWorkload('api', 5), 'p.yaml': placement('api: { shares: { dc: 100 } }', 'headroomTarget: 0.2\n'), 'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
+    const r = await runCli(['recommend', dir, '--json', '--no-series']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.sites[0].peakNeed.memoryMiB, 0.0355); // the report's figure, rounded to 4 places
+    const head = j.recommendations.find((x: { kind: string }) => x.kind === 'headroom');
+    const buy = j.recommendations.find((x: { kind: string }) => x.kind === 'buy-hosts');
+    assert.equal(head.spare, 1 - 4654 / 131090);
+    assert.equal(head.spares.memoryMiB, head.spare);
+    assert.equal(buy.spare, head.spare);
+    assert.match(head.message, /memory binds: 96\.4 % spare at its peak/);
+    assert.match(buy.message, /memory \(the binding resource: 96\.4 % spare at its peak\)/);
+  });
+
+  it('hosts the scenario adds: the hosts to buy say their spare is against the capacity after them', async () => {
+    // growth-2027 adds 8 hosts to pangyo in April. The headroom's spare is at the tightest step (before they come); the
+    // hosts to buy plan from the capacity after them, so their spare is larger and says what it is measured against.
+    const dir = path.join(FIXTURES, 'toss-hybrid');
+    const r = await runCli(['recommend', dir, '--scenario', 'growth-2027', '--json', '--no-series']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const buy = j.recommendations.find((x: { kind: string; target: string }) => x.kind === 'buy-hosts' && x.target === 'pangyo');
+    const head = j.recommendations.find((x: { kind: string; target: string }) => x.kind === 'headroom' && x.target === 'pangyo');
+    assert.equal(buy.binding, head.binding);
+    assert.ok(buy.spare > head.spare, `${buy.spare} > ${head.spare}`);
+    assert.match(buy.message, /% spare at its peak need against its capacity with the scenario's 8 added host\(s\)\)/);
+    assert.doesNotMatch(head.message, /added host/);
+  });
 });
 
 describe('Monte Carlo', function () {

@@ -42,6 +42,28 @@ describe('replay', () => {
     close(s.idleCost, cost * 0.75);
   });
 
+  it('the binding resource is the one with the larger unrounded need, when both round to the same figure', () => {
+    // 1 host of 25000 vCPU at cpu ratio 1.0 and 25,601,152 MiB (− 512 reserved = 25,600,640); 200,010 rps at 10 per
+    // instance → 20,001 instances of 1 vCPU and 1024 MiB. Need: vCPU 20001 / 25000 = 0.80004, memory
+    // 20,481,024 / 25,600,640 = 0.80002. Both round to 0.8; vCPU needs more, so vCPU binds (comparing memory's
+    // unrounded 0.80002 with vCPU's rounded 0.8 named memory).
+    const { report: r } = run({
+      's.yaml': doc('Site', 'dc', `type: openstack
+sovereign: true
+aggregates:
+  - { name: agg, availabilityZone: az1, hosts: 1, host: { vcpus: 25000, memoryMiB: 25601152, diskGiB: 0 }, allocationRatio: { cpu: 1.0, ram: 1.0, disk: 1.0 } }
+flavors:
+  - { name: small, vcpus: 1, memoryMiB: 1024 }
+cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
+      'w.yaml': constWorkload('api', 200010),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario(),
+    });
+    const s = site(r, 'dc');
+    assert.deepEqual(s.peakNeed, { vcpus: 0.8, memoryMiB: 0.8, diskGiB: null });
+    assert.deepEqual(s.binding, { resource: 'vcpus', peakNeed: 0.8, spare: 0.2 });
+  });
+
   it('autoscaling lag produces unserved requests during a burst', () => {
     // scaleOutDelaySeconds 600 / step 300 → k = 2; r(t) = n(t − 2), n(t < 0) = n(0)
     // burst ×2 on 00:15–00:45: steps 3..8 (midpoints 00:17:30 … 00:42:30) demand 200, else 100

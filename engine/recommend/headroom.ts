@@ -1,7 +1,9 @@
 /**
  * Headroom per site over every resource it is counted in (format.md, "Every resource counts"):
- * spare = 1 − peak need / installed capacity, per resource, from the replay's own series; the
- * binding resource is the one with the least spare, and the site meets headroomTarget only if
+ * spare = 1 − peak need / installed capacity, per resource, from the replay's own peak need
+ * (unrounded, the figure the hosts to buy are planned from, so the two never show different
+ * spares for one site; demand where nothing is installed has spare −∞); the binding resource is
+ * the one with the least spare, and the site meets headroomTarget only if
  * every resource does. Against the largest single-site loss: the extra of every resource (vCPU,
  * memory, disk, PCPU, vGPU, PCI devices) the site must take at every workload's peak when another site is lost (shares redistributed
  * as in failover.ts), which fits only if it fits in every resource's spare.
@@ -9,6 +11,7 @@
 import { sharesWithout, unitResources } from '../replay/failover';
 import { Placement, Site, Workload } from '../model/model';
 import type { ReportSite } from '../report/report-types';
+import type { ReplayResult } from '../replay/replay';
 
 import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
 
@@ -28,15 +31,17 @@ export interface SiteHeadroom {
   worstLoss?: { site: string; extra: Partial<Record<Resource, number>>; extraVcpus: number; fits: boolean | null };
 }
 
-export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, rs: ReportSite): SiteHeadroom {
+/** Site s of the replay `res` (capacities from its report site `rs`). */
+export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, rs: ReportSite, res: ReplayResult, s: number): SiteHeadroom {
   const target = placement.headroomTarget;
   const spares: SiteHeadroom['spares'] = [];
-  for (const resource of RESOURCES) {
-    const q = rs.peakNeed?.[resource];
+  for (const r of res.siteResources[s]) {
+    const resource = RESOURCES[r];
     const cap = rs.capacity[resource];
-    if (q === null || q === undefined || cap === null || cap === undefined) continue;
-    spares.push({ resource, spare: 1 - q, capacity: cap });
+    if (cap === null || cap === undefined) continue;
+    spares.push({ resource, spare: 1 - res.sitePeakNeed[s][r], capacity: cap });
   }
+  spares.sort((a, b) => RESOURCES.indexOf(a.resource) - RESOURCES.indexOf(b.resource));
   const least = spares.reduce<(typeof spares)[number] | undefined>((m, x) => (!m || x.spare < m.spare ? x : m), undefined);
   let worst: SiteHeadroom['worstLoss'];
   let worstShare = -1;
@@ -70,7 +75,7 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
 /** "memory binds: 23.5 % spare at its peak (vCPU 68.3 %, disk 59.4 %)" */
 export function sparesText(h: SiteHeadroom): string {
   if (!h.binding || h.spare === null) return 'no capacity bound';
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'none (demand with nothing installed)');
   const rest = h.spares.filter((x) => x.resource !== h.binding).map((x) => `${RESOURCE_LABEL[x.resource]} ${pct(x.spare)}`);
   return `${RESOURCE_LABEL[h.binding]} binds: ${pct(h.spare)} spare at its peak${rest.length ? ` (${rest.join(', ')})` : ''}`;
 }

@@ -195,7 +195,10 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     });
     const p = planPurchase(site, needs, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined, plan.horizon.end);
     const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : 'no growth'})`;
-    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak)` : 'capacity';
+    // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
+    const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
+    const against = changed === 0 ? '' : ` need against its capacity with the scenario's ${Math.abs(changed)} ${changed > 0 ? 'added' : 'removed'} host(s)`;
+    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak${against})` : 'capacity';
     if (p.exhaustion === undefined) {
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
@@ -225,9 +228,9 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   });
   // headroom: every resource, the same peak-need series as the hosts to buy above
   const peaks = Float64Array.from(basis.stats, (s) => s.demand.peak);
-  res.sites.forEach((site) => {
+  res.sites.forEach((site, s) => {
     const rs = basisReport.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs);
+    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs, res, s);
     if (hr.spare === null) return;
     const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
@@ -236,7 +239,9 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
     }
-    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: hr.spare, binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, Math.round(x.spare * 1e4) / 1e4])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
+    // JSON has no −∞: demand with nothing installed is −1e9, as the report's binding spare
+    const json = (x: number) => (Number.isFinite(x) ? x : -1e9);
+    recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: json(hr.spare), binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, json(x.spare)])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
   });
   recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
   report.recommendations = recs;

@@ -59,12 +59,11 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
       return finite.length ? r4(quantilesOf(finite, [0.95])[0]) : null;
     });
     const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
-    let binding: ReportSite['binding'] = null;
-    for (const r of res.siteResources[s]) {
-      const q = res.sitePeakNeed[s][r];
-      if (!binding || q > binding.peakNeed) binding = { resource: RESOURCES[r], peakNeed: Number.isFinite(q) ? r4(q) : q, spare: Number.isFinite(q) ? r4(1 - q) : -Infinity };
-    }
-    if (binding && !Number.isFinite(binding.peakNeed)) binding = { resource: binding.resource, peakNeed: 1e9, spare: -1e9 }; // demand with no capacity at all
+    // the binding resource by the unrounded peak needs (the hosts to buy and headroom compare the same), then rounded
+    let bind = -1;
+    for (const r of res.siteResources[s]) if (bind < 0 || res.sitePeakNeed[s][r] > res.sitePeakNeed[s][bind]) bind = r;
+    const q = bind < 0 ? 0 : res.sitePeakNeed[s][bind];
+    const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: 1e9, spare: -1e9 }; // 1e9: demand with no capacity at all
     return {
       name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
       capacity,
