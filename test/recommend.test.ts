@@ -185,6 +185,33 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
     assert.match(buy.message, /memory \(the binding resource: 96\.4 % spare at its peak\)/);
   });
 
+  it('a site with no hosts until the scenario adds them: need with nothing installed is named, not a percentage', async () => {
+    // dc starts with 0 hosts; 2 come on day 2 (2 × 8 vCPU × 4.0 = 64 vCPU, 2 × 16384 MiB). api needs 20 / 10 = 2 small
+    // instances (4 vCPU, 8192 MiB) at every step: on day 1 that is demand over nothing installed (need / 0), so the
+    // binding need is the report's 1e9 and the headroom is not met; with the hosts, the need is 4 / 64 = 6.25 %, so the
+    // hosts to buy find the scenario's additions enough (spare 1 − 4 / 64 = 93.75 %) and buy none. One site, one way to
+    // place: the placement is kept, with nothing to paste.
+    const empty = smallPrivate('dc', 0);
+    const dir = tempWorkspace({ 'dc.yaml': empty, 'w.yaml': constWorkload('api', 20), 'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: 2, at: "2027-01-02T00:00:00Z" }\n', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
+    const r = await runCli(['recommend', dir, '--json', '--no-series']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(j.sites[0].binding, { resource: 'vcpus', peakNeed: 1e9, spare: -1e9 });
+    const rec = (kind: string) => j.recommendations.find((x: { kind: string }) => x.kind === kind);
+    assert.equal(rec('headroom').spare, -1e9);
+    assert.equal(rec('headroom').meetsTarget, false);
+    assert.match(rec('headroom').message, /^dc: vCPU binds: demand at a step with none installed \(memory: none installed\)/);
+    assert.equal(rec('buy-hosts').hosts, 0);
+    assert.equal(rec('buy-hosts').spare, 1 - 4 / 64);
+    assert.match(rec('buy-hosts').message, /^dc passes 80 % of its vCPU \(the binding resource: 93\.8 % spare at its peak need against its capacity with the scenario's 2 added host\(s\)\) on 2027-01-01 in this replay, before the scenario's host additions; with them it holds twelve months past that at 0\.0 %\/month \(no growth\): no hosts to buy$/);
+    assert.match(rec('placement').message, /^keep p: no other split of the shares costs less/);
+    assert.equal(rec('placement').placement, undefined);
+    const text = await runCli(['simulate', dir]);
+    assert.match(text.out, /\bvCPU: demand, none installed\b/);
+    assert.doesNotMatch(text.out, /100000000000/);
+  });
+
   it('hosts the scenario adds: the hosts to buy say their spare is against the capacity after them', async () => {
     // growth-2027 adds 8 hosts to pangyo in April. The headroom's spare is at the tightest step (before they come); the
     // hosts to buy plan from the capacity after them, so their spare is larger and says what it is measured against.

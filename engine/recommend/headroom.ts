@@ -72,10 +72,11 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
   };
 }
 
-/** "memory binds: 23.5 % spare at its peak (vCPU 68.3 %, disk 59.4 %)" */
+/** "memory binds: 23.5 % spare at its peak (vCPU 68.3 %, disk 59.4 %)"; "vCPU binds: demand at a step with none installed (memory: none installed)" */
 export function sparesText(h: SiteHeadroom): string {
   if (!h.binding || h.spare === null) return 'no capacity bound';
-  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'none (demand with nothing installed)');
-  const rest = h.spares.filter((x) => x.resource !== h.binding).map((x) => `${RESOURCE_LABEL[x.resource]} ${pct(x.spare)}`);
-  return `${RESOURCE_LABEL[h.binding]} binds: ${pct(h.spare)} spare at its peak${rest.length ? ` (${rest.join(', ')})` : ''}`;
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : ': none installed');
+  const rest = h.spares.filter((x) => x.resource !== h.binding).map((x) => `${RESOURCE_LABEL[x.resource]}${Number.isFinite(x.spare) ? ' ' : ''}${pct(x.spare)}`);
+  const head = Number.isFinite(h.spare) ? `${pct(h.spare)} spare at its peak` : 'demand at a step with none installed';
+  return `${RESOURCE_LABEL[h.binding]} binds: ${head}${rest.length ? ` (${rest.join(', ')})` : ''}`;
 }

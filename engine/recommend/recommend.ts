@@ -5,6 +5,7 @@
  * classification notes of the report. An infeasible program is explained by solving it again
  * without N-1 (site by site), then without headroom.
  */
+import { NOTHING_INSTALLED } from '../report/binding-text';
 import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from '../report/comparison';
 import { adviseCommitments } from './commitments';
@@ -167,7 +168,9 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     }, { flowCollectionPadding: true, lineWidth: 0 });
     const saving = report.totals.cost - recommendedReport.totals.cost;
     const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares![w.name]));
-    recs.push({
+    if (moved.length === 0) placementYaml = undefined; // nothing to paste: the optimum is the current placement
+    if (moved.length === 0) recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: no other split of the shares costs less under the same constraints (${money(report.totals.cost, cur)} over the horizon)` });
+    else recs.push({
       kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
       message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares![w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
         `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
@@ -206,6 +209,12 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
     const late = p.orderBy! <= plan.horizon.start;
     const when = p.observed ? `passes ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} in this replay` : `reaches ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} at ${growth}`;
+    if (p.hosts === 0) {
+      // passed before the hosts the scenario adds came, and with them the capacity holds for the twelve months after; or no aggregate has the resource to add
+      const why = changed > 0 ? `, before the scenario's host additions; with them it holds twelve months past that at ${growth}: no hosts to buy` : `; no aggregate's hosts have ${RESOURCE_LABEL[p.binding!]}, so no host bought would add it`;
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare, message: `${site.name} ${when}${why}` });
+      return;
+    }
     recs.push({
       kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare,
       message: `${site.name} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
@@ -239,8 +248,8 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
     }
-    // JSON has no −∞: demand with nothing installed is −1e9, as the report's binding spare
-    const json = (x: number) => (Number.isFinite(x) ? x : -1e9);
+    // JSON has no −∞: demand with nothing installed is −1e9, as the report's binding spare (binding-text.ts)
+    const json = (x: number) => (Number.isFinite(x) ? x : -NOTHING_INSTALLED);
     recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: json(hr.spare), binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, json(x.spare)])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
   });
   recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));

@@ -4,6 +4,7 @@
  * no network, works from file://), Markdown tables for a pull request or wiki, CSV of cost per
  * workload, site and month, and the JSON itself. User strings are escaped for each format.
  */
+import { bindingText } from './binding-text';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -83,7 +84,7 @@ export function toMarkdown(r: Report): string {
   lines.push('## Sites', '');
   const dev = devicesCounted(r.sites);
   head(['site', 'type', 'vCPU capacity', 'memory capacity (MiB)', 'disk capacity (GiB)', ...dev.map((k) => `${RESOURCE_LABEL[k]} capacity`), 'peak vCPU', 'peak memory', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binding (peak need)', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true]);
-  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', s.capacity.memoryMiB || '—', s.capacity.diskGiB || '—', ...dev.map((k) => s.capacity[k] ?? '—'), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? `${s.binding.resource} ${pct(s.binding.peakNeed)}` : '—', money(s.cost), money(s.idleCost)]);
+  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', s.capacity.memoryMiB || '—', s.capacity.diskGiB || '—', ...dev.map((k) => s.capacity[k] ?? '—'), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, s.binding.resource, pct) : '—', money(s.cost), money(s.idleCost)]);
   const mc = r.series?.monthlyCost;
   if (mc && mc.months.length) {
     lines.push('', `## Cost per calendar month (${r.currency})`, '');

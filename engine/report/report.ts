@@ -4,6 +4,7 @@
  * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
  * state: the same inputs and seed give byte-identical JSON.
  */
+import { NOTHING_INSTALLED } from './binding-text';
 import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, R_PCPU, RESOURCES } from '../model/resource-classes';
 import { unitResources } from '../replay/failover';
@@ -63,7 +64,7 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     let bind = -1;
     for (const r of res.siteResources[s]) if (bind < 0 || res.sitePeakNeed[s][r] > res.sitePeakNeed[s][bind]) bind = r;
     const q = bind < 0 ? 0 : res.sitePeakNeed[s][bind];
-    const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: 1e9, spare: -1e9 }; // 1e9: demand with no capacity at all
+    const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: NOTHING_INSTALLED, spare: -NOTHING_INSTALLED }; // demand with nothing installed (binding-text.ts)
     return {
       name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
       capacity,
