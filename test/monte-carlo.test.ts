@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { analyzePaths } from '../engine/lint/lint';
 import { MonteCarloJob, replayContext, runMonteCarlo } from '../engine/replay/monte-carlo';
 import { Rng } from '../engine/replay/rng';
-import { simulate } from '../engine/replay/simulate';
+import { simulate, unservedWeights } from '../engine/replay/simulate';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { replay, Replayer } from '../engine/replay/replay';
 import * as path from 'path';
@@ -119,7 +119,7 @@ describe('Replayer (one replay state for many runs)', function () {
     const a = analyzePaths([FIX], { cwd: FIX });
     const base = simulate(a, { scenario: 'default' });
     const p = base.plan;
-    const shape = { model: a.model, placement: p.placement, horizon: p.horizon, steps: base.steps, workloads: p.workloads, demand: base.demand, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 480 };
+    const shape = { model: a.model, placement: p.placement, horizon: p.horizon, steps: base.steps, workloads: p.workloads, demand: base.demand, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 480, unservedWeight: unservedWeights(base.stats) };
     const replayer = new Replayer(shape);
     const runs = [
       { events: simulate(a, { scenario: 'aws-outage-at-peak' }).plan.scenario.events, exchangeRates: p.exchangeRates },
@@ -140,7 +140,7 @@ describe('Replayer (one replay state for many runs)', function () {
     const FIX = path.join(FIXTURES, 'toss-hybrid');
     const a = analyzePaths([FIX], { cwd: FIX });
     const sims = ['default', 'aws-outage-at-peak', 'fx-shock', 'growth-2027'].map((sc) => simulate(a, { scenario: sc }));
-    const inputs = sims.map((sim) => ({ model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480 }));
+    const inputs = sims.map((sim) => ({ model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480, unservedWeight: unservedWeights(sim.stats) }));
     // the same workloads with other shares (same pairs): a recommendation's second simulation
     const [name, wp] = [...inputs[0].placement.workloads].find(([, x]) => x.shares.size >= 2)!;
     const sites = [...wp.shares.keys()];
@@ -158,7 +158,7 @@ describe('Replayer (one replay state for many runs)', function () {
     const FIX = path.join(FIXTURES, 'toss-hybrid');
     const a = analyzePaths([FIX], { cwd: FIX });
     const sim = simulate(a, { scenario: 'default' });
-    const input = { model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480 };
+    const input = { model: a.model, placement: sim.plan.placement, horizon: sim.plan.horizon, steps: sim.steps, workloads: sim.plan.workloads, demand: sim.demand, events: sim.plan.scenario.events, exchangeRates: sim.plan.exchangeRates, buckets: 480, unservedWeight: unservedWeights(sim.stats) };
     let inner: ReturnType<typeof replay> | undefined;
     const outer = replay({ ...input, onProgress: (f) => { if (!inner && f > 0.5) inner = replay(input); } });
     assert.ok(inner);

@@ -64,6 +64,29 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     assert.deepEqual(s.binding, { resource: 'vcpus', peakNeed: 0.8, spare: 0.2 });
   });
 
+  it("worst moments rank unserved demand as a share of each workload's peak, never rates of different units added", () => {
+    // Two sites of 1 host each (8 vCPU × 4.0 = 32, 16384 MiB: 4 small instances). 2 h at 5 min: 24 steps.
+    // blob (bytes/s, 1,000,000 per instance: 4,000,000 served at most) asks 5,000,000 at step 3, else 1,000,000:
+    //   unserved 1,000,000 bytes/s, its peak 5,000,000 → 20 % of its peak.
+    // api (rps, 10 per instance: 40 at most) asks 80 at step 20, else 10: unserved 40 rps, its peak 80 → 50 %.
+    // Adding rates would put step 3 first (1,000,000 > 40); by share of peak step 20 comes first.
+    const t0 = Date.parse('2027-01-01T00:00:00Z');
+    const csv = (hot: number, high: number, low: number) => 'timestamp,value\n' + Array.from({ length: 24 }, (_, i) => `${new Date(t0 + i * 300000).toISOString()},${i === hot ? high : low}`).join('\n') + '\n';
+    const traced = (name: string, unit: string, cap: number, file: string) => constWorkload(name, 1, '', cap).replace('unit: rps', `unit: ${unit}`).replace('traffic: { synthetic: { baseline: 1 } }', `traffic: { trace: ${file} }`);
+    const { report: r } = run({
+      'a.yaml': smallPrivate('dca', 1), 'b.yaml': smallPrivate('dcb', 1),
+      'w1.yaml': traced('blob', 'bytes/s', 1000000, 'blob.csv'), 'blob.csv': csv(3, 5000000, 1000000),
+      'w2.yaml': traced('api', 'rps', 10, 'api.csv'), 'api.csv': csv(20, 80, 10),
+      'p.yaml': placement('blob: { shares: { dca: 100 } }\napi: { shares: { dcb: 100 } }'),
+      'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-01T02:00:00Z", step: 5m }'),
+    });
+    assert.deepEqual(r.worstMoments.map((m) => [m.time, m.shortfallOfPeak, m.unservedRate]), [
+      ['2027-01-01T01:40:00Z', 0.5, 40],
+      ['2027-01-01T00:15:00Z', 0.2, 1000000],
+    ]);
+    assert.deepEqual(r.totals.unservedByUnit, { bytes: 300000000, requests: 12000 }); // 1,000,000 × 300 s; 40 × 300 s
+  });
+
   it('autoscaling lag produces unserved requests during a burst', () => {
     // scaleOutDelaySeconds 600 / step 300 → k = 2; r(t) = n(t − 2), n(t < 0) = n(0)
     // burst ×2 on 00:15–00:45: steps 3..8 (midpoints 00:17:30 … 00:42:30) demand 200, else 100

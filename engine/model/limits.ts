@@ -37,8 +37,8 @@ export function monthsSpanned(steps: number, stepSeconds: number): number {
 const BASE_BYTES = 160 * 2 ** 20;
 
 /**
- * Bytes a streamed run holds at its peak. Per step: unserved (8 B, and 8 B more in the replay's
- * own tally, replay-state.ts) and violations (2 B), per site
+ * Bytes a streamed run holds at its peak. Per step: unserved and the shortfall (8 B each, and as
+ * much again in the replay's own tally, replay-state.ts) and violations (2 B), per site
  * the utilization of each of 6 resources and up to 4 public instance types (80 B); per distinct
  * trace its resampled series (8 B); the statistics pass holds one workload's base and grown series
  * and simple-statistics' quantile copy (24 B). Per pair about 44 constants, accumulators and tallies, its
@@ -48,7 +48,7 @@ const BASE_BYTES = 160 * 2 ** 20;
  */
 export function streamedRunBytes(s: RunShape): number {
   const nb = s.buckets ?? 0;
-  const perStep = 18 + s.sites * 80 + s.traces * F64 + 3 * F64;
+  const perStep = 34 + s.sites * 80 + s.traces * F64 + 3 * F64;
   const perPair = (44 + s.months + nb) * F64;
   const perWorkload = (2000 + 64 + s.months + 4 * nb) * F64;
   const perSite = (6 * 3 * nb + 6 * s.months) * F64;

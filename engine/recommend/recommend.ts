@@ -136,7 +136,9 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     }
     // Constrain the steps where the recommendation still fails (unserved demand; a resource past
     // the headroom target that the current placement kept under it), and solve again.
-    const worst = Array.from(recommended.result.stepUnserved, (u, t) => ({ u, t })).filter((x) => x.u > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
+    // the steps with the most unserved demand, each workload's as a share of its peak (no adding of units)
+    const { stepUnserved, stepShortfall } = recommended.result;
+    const worst = Array.from(stepShortfall, (u, t) => ({ u, t })).filter((x) => stepUnserved[x.t] > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
     const before = extra.length;
     extra = [...new Set([...extra, ...worst, ...crowded.map((c) => c.step)])];
     reason = worse.length

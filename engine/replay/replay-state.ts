@@ -100,6 +100,8 @@ export interface StepScratch {
   run: Float64Array;
   servedNow: Float64Array;
   lostUnserved: Float64Array;
+  /** Per workload: the weight of its unserved rate in the tally's stepShortfall (input.unservedWeight, else 0). */
+  shortWeight: Float64Array;
   /** Per workload: 1 + the last step it violated the SLO at (0: none yet), so nothing is reset per step. */
   violatedAt: Float64Array;
   /** [0]: workloads in violation at the current step. */
@@ -130,6 +132,8 @@ export interface PairTally {
   workloadUnserved: Float64Array;
   workloadViolations: Float64Array;
   stepUnserved: Float64Array;
+  /** Unserved × shortWeight per step (replay.ts, ReplayResult.stepShortfall). */
+  stepShortfall: Float64Array;
   /**
    * With input.violationBits: bit w of word t × ⌈W / 32⌉ + ⌊w / 32⌋ set when workload w violates
    * the SLO at step t (split-replay.ts merges two halves' violations with it); else empty.
@@ -303,7 +307,7 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
     siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(M))),
     siteUtil: sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0))),
     publicTypeRunning: new Map(sites.flatMap((s, i) => (s.type === 'public' ? [[s.name, new Map(typeNames[i].map((n) => [n, new Float64Array(perStep ? steps : 0)]))]] : []))),
-    stepUnserved: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
+    stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(M)), workloadMonthCost: workloads.map(() => new Float64Array(M)), pairMonthCost: pairs.map(() => new Float64Array(M)), months,
     bucketSize: B,
     siteSeries: sites.map((_, s) => {
@@ -349,7 +353,8 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
     typeRunning: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
     coverScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
     commitScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
-    tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
+    tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
+    shortWeight: input.unservedWeight ? Float64Array.from(input.unservedWeight) : new Float64Array(W),
     W, P, dt: h.step, hours: h.step / SECONDS_PER_HOUR, B, perStep, needLimit: 1 - input.placement.headroomTarget,
     res,
     siteUtilSeries: res.siteUtil,

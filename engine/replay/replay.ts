@@ -62,6 +62,12 @@ export interface ReplayInput {
    * spot prices (not committed ones).
    */
   noise?: { sigma: number; rng: Rng; rho?: number; level?: Float64Array; growthK?: number; priceFactor?: Record<string, number> };
+  /**
+   * Per workload, the weight of its unserved rate in the result's stepShortfall (simulate.ts: 1 /
+   * its peak demand, so that the sum over workloads of different units means something); absent:
+   * no shortfall series (all 0).
+   */
+  unservedWeight?: Float64Array;
   /** Record which workloads violate the SLO at which step (the tally's violationBits: split-replay.ts). */
   violationBits?: boolean;
   /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
@@ -131,8 +137,10 @@ export interface ReplayResult {
   siteUtil: Float64Array[][];
   /** Per public site, per instance type (site order), running non-spot instances per step. */
   publicTypeRunning: Map<string, Map<string, Float64Array>>;
-  /** Per step: total unserved (rate) and number of workloads in violation. */
+  /** Per step: total unserved (rate, added across units) and number of workloads in violation. */
   stepUnserved: Float64Array;
+  /** Per step: Σ over workloads of unserved rate × input.unservedWeight (with 1 / peak: unserved as a share of each workload's peak, summed; no unit). */
+  stepShortfall: Float64Array;
   /** With input.violationBits, which workloads violate at which step (replay-state.ts, PairTally); else empty. */
   violationBits: Uint32Array;
   stepViolations: Uint16Array;
@@ -234,8 +242,8 @@ export class Replayer {
     if (this.runs++ > 0) resetForRun(st);
     st.zoneLoss = windows.zoneLoss;
     sites.forEach((site, s) => { st.rate[s] = rateFor(site.currency, model.settings.reportingCurrency, input.exchangeRates); });
-    const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc, cursor } = st;
-    const { workloadUnserved, stepUnserved } = st.tally;
+    const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc, cursor, shortWeight } = st;
+    const { workloadUnserved, stepUnserved, stepShortfall } = st.tally;
     const S = sites.length;
     // demand, read in chunks of steps, step-major (demand-chunks.ts)
     const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
@@ -285,6 +293,7 @@ export class Replayer {
           if (lostUnserved[w] > EPS) {
             workloadUnserved[w] += lostUnserved[w] * dt;
             stepUnserved[t] += lostUnserved[w];
+            stepShortfall[t] += lostUnserved[w] * shortWeight[w];
             wUnservedAcc[w] += lostUnserved[w] * dt;
             markViolation(st, w, t);
           }

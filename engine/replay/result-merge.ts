@@ -64,6 +64,7 @@ export function mergeSiteHalves(a: ReplayResult, b: ReplayResult, shape: MergeSh
     siteUtil: [...a.siteUtil, ...b.siteUtil],
     publicTypeRunning: new Map([...a.publicTypeRunning, ...b.publicTypeRunning]),
     stepUnserved: add(a.stepUnserved, b.stepUnserved),
+    stepShortfall: add(a.stepShortfall, b.stepShortfall),
     violationBits,
     stepViolations,
     sloViolationSteps,

@@ -28,8 +28,8 @@ import { EPS, ReplayState } from './replay-state';
 export type SettlePair = (p: number, t: number, zl: number) => void;
 
 export function pairSettler(st: ReplayState): SettlePair {
-  const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally } = st;
-  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved, violationBits } = tally;
+  const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally, shortWeight } = st;
+  const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved, stepShortfall, violationBits } = tally;
   const words = violationBits.length ? violationBits.length / st.res.steps : 0;
   /** Workload w violates the SLO at step t: counted once per step, however many of its pairs do. */
   function violate(w: number, t: number): void {
@@ -45,6 +45,7 @@ export function pairSettler(st: ReplayState): SettlePair {
     pairUnserved[p] += uns * dt;
     workloadUnserved[w] += uns * dt;
     stepUnserved[t] += uns;
+    stepShortfall[t] += uns * shortWeight[w];
     wUnservedAcc[w] += uns * dt;
     violate(w, t);
   }

@@ -150,6 +150,15 @@ function wholeDemandOnce(plan: RunPlan, steps: number, streamedBytes: number, so
   };
 }
 
+/**
+ * The replay's unservedWeight: 1 / each workload's peak demand, so that its stepShortfall is
+ * unserved demand as a share of each workload's own peak, summed (report.ts, worstMoments): a sum
+ * over workloads of different units that means something.
+ */
+export function unservedWeights(stats: readonly { demand: DemandStats }[]): Float64Array {
+  return Float64Array.from(stats, (s) => (s.demand.peak > 0 ? 1 / s.demand.peak : 0));
+}
+
 /** Records the seconds since the previous mark under a phase's name (no-op without a record). */
 export function phaseClock(into: Record<string, number> | undefined): (phase: string) => void {
   let last = performance.now();
@@ -183,6 +192,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const replayed = replayBySites({
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
     events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
+    unservedWeight: unservedWeights(stats),
   }, { split: opts.split, heldBytes: streamedBytes, workerBytes: streamedRunBytes({ ...shape, traces: 0, traceSamples: 0 }), clock }, peaks);
   const result = replayed.result;
   const failover = replayed.failover!;

@@ -39,7 +39,12 @@ export interface Report {
     sloBreachProbability?: number; n1FailureProbability?: number | null;
     perRun?: { cost: number; unservedRequests: number; sloViolationSteps: number; outages: number; n1Failed?: boolean }[];
   };
-  worstMoments: { time: string; unservedRate: number; workloadsInViolation: number }[];
+  /**
+   * shortfallOfPeak: each workload's unserved rate at that step as a share of its own peak demand,
+   * summed over workloads (the ranking); unservedRate: the unserved rates added across units, as
+   * reports before it had it.
+   */
+  worstMoments: { time: string; shortfallOfPeak: number; unservedRate: number; workloadsInViolation: number }[];
   warnings: { workload: string; message: string }[];
   events: { type: string; site: string; zone?: string; aggregate?: string; start: string; end?: string; hosts?: number; multiplier?: number }[];
   series?: ReportSeries;

@@ -133,11 +133,17 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
   return report;
 }
 
+/**
+ * The five steps (an hour apart at least) with the most unserved demand, measured without adding
+ * units: each workload's unserved rate as a share of its own peak demand, summed over workloads
+ * (the replay's stepShortfall); ties by time.
+ */
 function worstMoments(sim: Simulation): Report['worstMoments'] {
   const { result: res, plan } = sim;
+  const short = res.stepShortfall;
   const idx: number[] = [];
   for (let t = 0; t < res.steps; t++) if (res.stepUnserved[t] > 1e-9) idx.push(t);
-  idx.sort((a, b) => res.stepUnserved[b] - res.stepUnserved[a] || a - b);
+  idx.sort((a, b) => short[b] - short[a] || a - b);
   const picked: number[] = [];
   const gap = Math.max(1, Math.round(3600 / plan.horizon.step));
   for (const t of idx) {
@@ -145,7 +151,7 @@ function worstMoments(sim: Simulation): Report['worstMoments'] {
     picked.push(t);
     if (picked.length === 5) break;
   }
-  return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
+  return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), shortfallOfPeak: r4(short[t]), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
 }
 
 function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommendation[] {

@@ -33,7 +33,7 @@ export function formatSummary(r: Report): string {
     r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', String(w.sloViolationSteps), money(w.cost, c)]),
     [false, false, true, true, false, true, true, true, true]);
   if (r.worstMoments.length) {
-    out += '\nWorst moments\n' + r.worstMoments.map((m) => `  ${m.time}  ${m.workloadsInViolation} workload(s) over target or short`).join('\n') + '\n';
+    out += "\nWorst moments (unserved demand: each workload's as a share of its own peak, summed over workloads)\n" + r.worstMoments.map((m) => `  ${m.time}  ${(m.shortfallOfPeak * 100).toFixed(1)} % short · ${m.workloadsInViolation} workload(s) over target or short`).join('\n') + '\n';
   }
   out += '\nN-1 failover\n';
   for (const f of r.failover) {
