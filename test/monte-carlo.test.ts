@@ -109,6 +109,26 @@ describe('Monte Carlo in shards', function () {
     const miss = spawnSync(process.execPath, [path.join(REPO, 'bin', 'headroom.js'), 'merge', 'part-0.json', 'part-1.json', 'part-1.json'], { cwd: dir, encoding: 'utf8' });
     assert.equal(miss.status, 1);
     assert.match(miss.stderr, /shard 1\/4 is given twice/);
+    // unserved demand per unit, never added: the fixture's workloads are in rps, cpu-percent, bytes/s and jobs; each run's
+    // per-unit amounts add up to its all-units figure (to the cent of rounding), and the P50 per unit is that unit's median run
+    const mc = JSON.parse(fs.readFileSync(path.join(dir, 'whole.json'), 'utf8')).monteCarlo;
+    assert.deepEqual(Object.keys(mc.unservedByUnit), ['bytes', 'cpu-percent·s', 'jobs·s', 'requests']);
+    for (const run of mc.perRun) {
+      const sum = Object.values(run.unservedByUnit as Record<string, number>).reduce((x, y) => x + y, 0);
+      assert.ok(Math.abs(sum - run.unservedRequests) <= 0.05, `${sum} vs ${run.unservedRequests}`);
+    }
+    const jobs = mc.perRun.map((r: { unservedByUnit: Record<string, number> }) => r.unservedByUnit['jobs·s']).sort((x: number, y: number) => x - y);
+    assert.equal(mc.unservedByUnit['jobs·s'].p50, Math.round(((jobs[3] + jobs[4]) / 2) * 100) / 100); // 8 runs: the mean of the 4th and 5th
+    // a part written by an earlier format is refused, with what to do
+    const part = JSON.parse(fs.readFileSync(path.join(dir, 'part-0.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'old-0.json'), JSON.stringify({ ...part, format: 'headroom-monte-carlo-part/1' }));
+    const old = spawnSync(process.execPath, [path.join(REPO, 'bin', 'headroom.js'), 'merge', 'old-0.json', 'part-1.json', 'part-2.json', 'part-3.json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(old.status, 1);
+    assert.match(old.stderr, /old-0\.json was written by another version of headroom \(headroom-monte-carlo-part\/1, this one reads headroom-monte-carlo-part\/2\): run its shard again/);
+    // the summary prints each unit on its own line, and no sum across units
+    const text = cli([...common]).stdout;
+    assert.match(text, /^ {2}unserved requests +P10 .* · P50 .* · P90 /m);
+    assert.doesNotMatch(text, /all units added/);
   });
 });
 

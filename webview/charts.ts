@@ -305,7 +305,7 @@ export function monteCarloChart(parent: HTMLElement, report: Report): void {
   const rows = [
     { k: `cost (${report.currency})`, q: mc.cost, f: (v: number) => fmtMoney(v, report.currency) },
     ...(mc.costPerMonth ? [{ k: 'cost per month', q: mc.costPerMonth, f: (v: number) => fmtMoney(v, report.currency) }] : []),
-    { k: 'unserved (all units)', q: mc.unservedRequests, f: fmtNum },
+    ...(mc.unservedByUnit ? Object.entries(mc.unservedByUnit).map(([u, q]) => ({ k: `unserved ${u}`, q, f: fmtNum })) : [{ k: 'unserved (all units added)', q: mc.unservedRequests, f: fmtNum }]),
     ...(mc.sloViolationSteps ? [{ k: 'SLO-violation steps', q: mc.sloViolationSteps, f: (v: number) => v.toFixed(0) }] : []),
   ];
   const svg = svgRoot(parent, `Monte Carlo: ${mc.runs} runs, seed ${mc.seed} (P10–P90, P50 marked)`);

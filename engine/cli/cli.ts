@@ -324,10 +324,11 @@ export function monteCarloReport(s: MonteCarloSummary, job: MonteCarloJob): NonN
       noiseAutocorrelation: job.noiseAutocorrelation ?? 0, demandLevel: job.demandLevel ?? 0, growthSd: job.growthSd ?? 0,
       exchangeRates: job.exchangeRates ?? {}, priceMultiplier: job.priceMultiplier ?? {}, outages: job.outages ?? [],
     },
-    cost: q2(s.cost), costPerMonth: q2(s.costPerMonth), unservedRequests: q2(s.unservedRequests), sloViolationSteps: s.sloViolationSteps,
+    cost: q2(s.cost), costPerMonth: q2(s.costPerMonth), unservedRequests: q2(s.unservedRequests),
+    unservedByUnit: Object.fromEntries(Object.entries(s.unservedByUnit).map(([u, q]) => [u, q2(q)])), sloViolationSteps: s.sloViolationSteps,
     sloBreachProbability: s.sloBreachProbability,
     n1FailureProbability: s.n1FailureProbability,
-    perRun: s.outcomes.map((o) => ({ cost: r2(o.cost), unservedRequests: r2(o.unservedRequests), sloViolationSteps: o.sloViolationSteps, outages: o.outages, ...(o.n1Failed !== undefined ? { n1Failed: o.n1Failed } : {}) })),
+    perRun: s.outcomes.map((o) => ({ cost: r2(o.cost), unservedRequests: r2(o.unservedRequests), unservedByUnit: Object.fromEntries(Object.entries(o.unservedByUnit).map(([u, v]) => [u, r2(v)])), sloViolationSteps: o.sloViolationSteps, outages: o.outages, ...(o.n1Failed !== undefined ? { n1Failed: o.n1Failed } : {}) })),
   };
 }
 

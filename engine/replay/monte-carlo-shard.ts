@@ -8,7 +8,8 @@
 import type { MonteCarloJob, ReplayContext, RunOutcome } from './monte-carlo';
 import type { Report } from '../report/report-types';
 
-export const PART_FORMAT = 'headroom-monte-carlo-part/1';
+/** /2: each run's unserved demand per unit (RunOutcome.unservedByUnit); a /1 part has none, and is refused. */
+export const PART_FORMAT = 'headroom-monte-carlo-part/2';
 
 type JobFields = Omit<MonteCarloJob, 'context'>;
 
@@ -36,6 +37,7 @@ export function partOf(report: Report, job: MonteCarloJob, shard: { index: numbe
 export function mergeParts(parts: MonteCarloPart[], names: string[]): { report: Report; job: MonteCarloJob; outcomes: RunOutcome[] } {
   if (!parts.length) throw new Error('no parts to merge');
   parts.forEach((p, i) => {
+    if (typeof p?.format === 'string' && p.format.startsWith('headroom-monte-carlo-part/') && p.format !== PART_FORMAT) throw new Error(`${names[i]} was written by another version of headroom (${p.format}, this one reads ${PART_FORMAT}): run its shard again`);
     if (p?.format !== PART_FORMAT) throw new Error(`${names[i]} is not a Monte Carlo part (simulate --shard I/N --out FILE writes one)`);
   });
   const first = parts[0];

@@ -24,10 +24,13 @@ import { Replayer, ReplayResult } from './replay';
 import { Rng } from './rng';
 import type { RunPlan } from './scenario-plan';
 import { SECONDS_PER_MONTH, SECONDS_PER_YEAR } from '../model/time-constants';
+import { sumByUnit } from '../report/demand-units';
 
 export interface RunOutcome {
   cost: number;
+  /** Unserved demand × seconds of every workload, whatever its unit (the contract's figure), and per amount unit (demand-units.ts). */
   unservedRequests: number;
+  unservedByUnit: Record<string, number>;
   sloViolationSteps: number;
   /** Random outages drawn for the run, and their start times. */
   outages: number;
@@ -46,6 +49,8 @@ export interface MonteCarloSummary {
   cost: Quantiles;
   costPerMonth: Quantiles;
   unservedRequests: Quantiles;
+  /** Per amount unit (requests, bytes, jobs·s, …), never added across units. */
+  unservedByUnit: Record<string, Quantiles>;
   sloViolationSteps: Quantiles;
   /** Fraction of runs with any unserved demand. */
   sloBreachProbability: number;
@@ -129,7 +134,8 @@ export function runOne(job: MonteCarloJob, shared: Float64Array[], r: number): R
   });
   // The noise is applied as the replay reads demand: no per-run copy of the series.
   const res = run([...c.events, ...sampled], rng);
-  const out: RunOutcome = { cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), sloViolationSteps: res.sloViolationSteps, outages: sampled.length, outageStarts: sampled.map((e) => (e as { start: number }).start) };
+  const unservedByUnit = sumByUnit(c.workloads.map((w, i) => ({ unit: w.unit, amount: res.workloadUnserved[i] })));
+  const out: RunOutcome = { cost: res.siteCost.reduce((x, y) => x + y, 0), unservedRequests: res.workloadUnserved.reduce((x, y) => x + y, 0), unservedByUnit, sloViolationSteps: res.sloViolationSteps, outages: sampled.length, outageStarts: sampled.map((e) => (e as { start: number }).start) };
   if (noiseRng) {
     const stepUnserved = res.stepUnserved.slice(); // the twin's run overwrites res
     const twin = run(c.events, noiseRng);
@@ -214,6 +220,7 @@ export function summarize(job: MonteCarloJob, outcomes: RunOutcome[], workers: n
     cost: quantiles(outcomes.map((o) => o.cost)),
     costPerMonth: quantiles(outcomes.map((o) => o.cost / months)),
     unservedRequests: quantiles(outcomes.map((o) => o.unservedRequests)),
+    unservedByUnit: Object.fromEntries(Object.keys(outcomes[0]?.unservedByUnit ?? {}).map((u) => [u, quantiles(outcomes.map((o) => o.unservedByUnit[u]))])),
     sloViolationSteps: quantiles(outcomes.map((o) => o.sloViolationSteps)),
     sloBreachProbability: outcomes.filter((o) => o.unservedRequests > 0).length / outcomes.length,
     n1FailureProbability: withOutages ? outcomes.filter((o) => o.n1Failed).length / outcomes.length : null,

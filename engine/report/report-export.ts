@@ -109,7 +109,8 @@ export function toMarkdown(r: Report): string {
     head(['', 'P10', 'P50', 'P90'], [false, true, true, true]);
     row([`cost (${r.currency})`, money(m.cost.p10 ?? m.cost.p50), money(m.cost.p50), money(m.cost.p90)]);
     if (m.costPerMonth) row([`cost per month (${r.currency})`, money(m.costPerMonth.p10), money(m.costPerMonth.p50), money(m.costPerMonth.p90)]);
-    row(['unserved (all units added)', m.unservedRequests.p10 ?? m.unservedRequests.p50, m.unservedRequests.p50, m.unservedRequests.p90]);
+    if (m.unservedByUnit) for (const [u, x] of Object.entries(m.unservedByUnit)) row([`unserved (${u})`, x.p10, x.p50, x.p90]);
+    else row(['unserved (all units added)', m.unservedRequests.p10 ?? m.unservedRequests.p50, m.unservedRequests.p50, m.unservedRequests.p90]);
     if (m.sloViolationSteps) row(['SLO-violation steps', m.sloViolationSteps.p10 ?? m.sloViolationSteps.p50, m.sloViolationSteps.p50, m.sloViolationSteps.p90]);
     lines.push('', `P(any unserved demand) ${pct(m.sloBreachProbability ?? 0)}` + (m.n1FailureProbability !== null && m.n1FailureProbability !== undefined ? `; P(N-1 failure under random outages) ${pct(m.n1FailureProbability)}` : '') + '.');
   }

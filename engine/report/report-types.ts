@@ -29,15 +29,16 @@ export interface Report {
   recommendations: Recommendation[];
   /**
    * Monte Carlo (format.md, "Monte Carlo"): P10/P50/P90 of cost, cost per month, unserved demand
-   * (all units added, as totals.unservedRequests) and SLO-violation steps; the probability of any
+   * (unservedRequests all units added, as totals.unservedRequests; unservedByUnit per amount unit,
+   * what the summary, the export and the chart show) and SLO-violation steps; the probability of any
    * unserved demand and of an N-1 failure under random outages; every run's totals (perRun).
    */
   monteCarlo?: {
     runs: number; seed: number; demandNoise?: number; model?: Record<string, unknown>;
     cost: { p10?: number; p50: number; p90: number }; costPerMonth?: { p10: number; p50: number; p90: number };
-    unservedRequests: { p10?: number; p50: number; p90: number }; sloViolationSteps?: { p10?: number; p50: number; p90: number };
+    unservedRequests: { p10?: number; p50: number; p90: number }; unservedByUnit?: Record<string, { p10: number; p50: number; p90: number }>; sloViolationSteps?: { p10?: number; p50: number; p90: number };
     sloBreachProbability?: number; n1FailureProbability?: number | null;
-    perRun?: { cost: number; unservedRequests: number; sloViolationSteps: number; outages: number; n1Failed?: boolean }[];
+    perRun?: { cost: number; unservedRequests: number; unservedByUnit?: Record<string, number>; sloViolationSteps: number; outages: number; n1Failed?: boolean }[];
   };
   /**
    * shortfallOfPeak: each workload's unserved rate at that step as a share of its own peak demand,
