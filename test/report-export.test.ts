@@ -151,7 +151,16 @@ describe('report exports', function () {
       const before = await fig.locator('path.stack').count();
       await fig.locator('.legend button').first().click();
       assert.equal(await fig.locator('path.stack').count(), before - 1);
-      // resource switch: memory redraws the site charts and the utilization chart in memory
+      // the resource shown first binds at the most crowded site: pangyo's memory (76.5 % at its peak, the sites table's "binds")
+      assert.equal(await page.locator('.resource-switch button[aria-pressed="true"]').textContent(), 'memory');
+      assert.ok((await page.locator('.resource-charts figure.chart figcaption').allTextContents()).some((t) => /Peak memory utilization per site/.test(t)));
+      // workloads' cost per month leaves the sites' idle capacity out, and says so with its amount
+      const idle = report.sites.reduce((m, x) => m + x.idleCost, 0);
+      assert.ok(idle > 0);
+      assert.match((await page.locator('figure.chart p.note', { hasText: 'Idle capacity' }).textContent())!, /^Idle capacity \(paid for, allocated to no workload: [\d.]+M KRW over the horizon\) is in the cost by site, not here\.$/);
+      // resource switch: vCPU, then memory again, redraws the site charts and the utilization chart
+      await page.locator('.resource-switch button', { hasText: 'vCPU' }).click();
+      assert.ok((await page.locator('.resource-charts figure.chart figcaption').allTextContents()).some((t) => /Peak vCPU utilization per site/.test(t)));
       await page.locator('.resource-switch button', { hasText: 'memory' }).click();
       const titles = await page.locator('.resource-charts figure.chart figcaption').allTextContents();
       assert.ok(titles.some((t) => /pangyo: running memory by workload, needed and capacity \(MiB; times in UTC\)/.test(t)), titles.join(' | '));

@@ -272,6 +272,9 @@ export function costChart(parent: HTMLElement, report: Report, by: 'bySite' | 'b
   const fig = parent.lastElementChild as HTMLElement;
   legend(fig, keys.map((k) => ({ key: k, color: color(k) })), () => undefined);
   if (mc.partial?.some(Boolean)) fig.append(el('p', { class: 'note' }, '* a month the horizon covers only in part'));
+  // workloads are shown back what they allocate: the sites' idle capacity is in the site chart only
+  const idle = report.sites.reduce((m, s) => m + s.idleCost, 0);
+  if (by === 'byWorkload' && idle > 0) fig.append(el('p', { class: 'note' }, `Idle capacity (paid for, allocated to no workload: ${fmtMoney(idle, report.currency)} over the horizon) is in the cost by site, not here.`));
 }
 
 /** Utilization of each site's capacity per bucket in one resource, with the headroom line (1 − headroomTarget). */

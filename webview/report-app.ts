@@ -39,6 +39,9 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
     // one resource at a time; memory binds on OpenStack more often than vCPU
     const counted = new Set(Object.values(r.series.sites).flatMap((s) => s.resources ?? ['vcpus']));
     const choices = RESOURCES.filter((k) => k === 'vcpus' || counted.has(k));
+    // shown first: the resource that binds at the most crowded site (the sites table's "binds"), else vCPU
+    const crowded = r.sites.filter((s) => s.binding).sort((a, b) => b.binding!.peakNeed - a.binding!.peakNeed || (a.name < b.name ? -1 : 1))[0];
+    const first: ChartResource = crowded && (choices as string[]).includes(crowded.binding!.resource) ? (crowded.binding!.resource as ChartResource) : 'vcpus';
     const area = el('div', { class: 'resource-charts' });
     const draw = (resource: ChartResource) => {
       area.replaceChildren();
@@ -49,7 +52,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
       const names = RESOURCE_LABEL;
       const bar = el('div', { class: 'resource-switch', role: 'group', 'aria-label': 'Resource' }, 'Resource: ');
       for (const k of choices) {
-        const b = el('button', { type: 'button', 'aria-pressed': k === 'vcpus' ? 'true' : 'false', 'data-resource': k }, names[k]);
+        const b = el('button', { type: 'button', 'aria-pressed': k === first ? 'true' : 'false', 'data-resource': k }, names[k]);
         b.addEventListener('click', () => {
           bar.querySelectorAll('button').forEach((x) => x.setAttribute('aria-pressed', x === b ? 'true' : 'false'));
           draw(k);
@@ -59,7 +62,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
       charts.append(bar);
     }
     charts.append(area);
-    draw('vcpus');
+    draw(first);
     const cost = el('section', { class: 'charts' }, el('h2', {}, 'Cost'));
     main.append(cost);
     costChart(cost, r, 'bySite');
