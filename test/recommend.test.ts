@@ -225,6 +225,9 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
     assert.ok(buy.spare > head.spare, `${buy.spare} > ${head.spare}`);
     assert.match(buy.message, /% spare at its peak need against its capacity with the scenario's 8 added host\(s\)\)/);
     assert.doesNotMatch(head.message, /added host/);
+    // growth-2027 keeps the current placement (the optimum crowds pangyo's memory): hosts and headroom are of the current one, unqualified
+    assert.match(j.recommendations[0].message, /^keep current/);
+    assert.doesNotMatch(buy.message + head.message, /recommended placement/);
   });
 });
 

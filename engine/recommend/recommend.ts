@@ -182,6 +182,8 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: ${reason}` });
   }
   const basis = accepted && recommended ? recommended : current;
+  // hosts, commitments and headroom below are of the basis: say so when it is not what the sites table shows (the current placement)
+  const under = basis !== current && placementYaml ? ' with the recommended placement' : ''; // (none when nothing moved)
   // hosts to buy: every resource, from the replay's own need series (so never at odds with headroom below)
   const basisReport = accepted && recommendedReport ? recommendedReport : report;
   const limitPct = Math.round((1 - plan.placement.headroomTarget) * 100);
@@ -205,7 +207,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     const against = changed === 0 ? '' : ` need against its capacity with the scenario's ${Math.abs(changed)} ${changed > 0 ? 'added' : 'removed'} host(s)`;
     const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak${against})` : 'capacity';
     if (p.exhaustion === undefined) {
-      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
     }
     const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
@@ -214,12 +216,12 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     if (p.hosts === 0) {
       // passed before the hosts the scenario adds came, and with them the capacity holds for the twelve months after; or no aggregate has the resource to add
       const why = changed > 0 ? `, before the scenario's host additions; with them it holds twelve months past that at ${growth}: no hosts to buy` : `; no aggregate's hosts have ${RESOURCE_LABEL[p.binding!]}, so no host bought would add it`;
-      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare, message: `${site.name} ${when}${why}` });
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare, message: `${site.name}${under} ${when}${why}` });
       return;
     }
     recs.push({
       kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare,
-      message: `${site.name} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
+      message: `${site.name}${under} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
     });
   });
   // commitments
@@ -230,10 +232,10 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     for (const c of adviseCommitments(site, usage, plan.horizon.step)) {
       if (c.add > 0 && c.saving > 0) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: Math.round(c.saving * rate * 100) / 100, add: c.add, total: c.optimal,
-          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} vs ${c.onDemandHourly} per hour; saves ${money(c.saving * rate, cur)} over the horizon` });
+          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} vs ${c.onDemandHourly} per hour; saves ${money(c.saving * rate, cur)} over the horizon${under ? ` (usage${under})` : ''}` });
       } else if (c.existing > c.optimal) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
-          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon — do not renew the excess` });
+          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon${under ? ` (usage${under})` : ''} — do not renew the excess` });
       }
     }
   });
@@ -243,7 +245,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     const rs = basisReport.sites.find((x) => x.name === site.name)!;
     const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs, res, s);
     if (hr.spare === null) return;
-    const parts = [`${site.name}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
+    const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
       const w = hr.worstLoss;
       const devices = DEVICE_RESOURCES.filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
