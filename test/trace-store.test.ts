@@ -255,7 +255,7 @@ describe('trace store: resampled series', () => {
     const reference = runWith(dir, null);
     runWith(dir, store);
     await store.flush();
-    for (const e of resampledEntries(storeDir)) fs.writeFileSync(path.join(storeDir, e), 'HRR2 truncated');
+    for (const e of resampledEntries(storeDir)) fs.writeFileSync(path.join(storeDir, e), 'HRR3 truncated');
     const again = TraceStore.open(storeDir)!;
     assert.deepEqual(runWith(dir, again).result, reference.result);
     await again.flush();

@@ -45,6 +45,23 @@ describe('traffic', () => {
     assert.equal(w2.length, 1);
     assert.match(w2[0].message, /gap of 90 min in the trace from 2027-01-01T00:10:00Z to 2027-01-01T01:40:00Z/);
   });
+  it('a gap over 02:00–03:00 of a Sunday, in times without an offset read as UTC, says that clocks may have sprung forward', () => {
+    // 5-minute samples through Sunday 2014-03-09 01:55, then from 03:00 (the United States' DST start that year):
+    // a 65-minute gap, past 3 × 300 s. Naive times read as UTC get the hint; the same times with Z (UTC for sure) do not,
+    // nor does a gap of the same length on Saturday; read in America/New_York the gap is not there at all (06:55 → 07:00 UTC).
+    const rows = (day: string, z: string) => 'timestamp,value\n' + [...Array.from({ length: 24 }, (_, i) => `${day}T${String(Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:00${z}`), `${day}T03:00:00${z}`, `${day}T03:05:00${z}`].map((t) => `${t},1`).join('\n');
+    const warn = (csv: string, zone: string) => {
+      const sr = toSeries(parseTraceCsv(csv), zone);
+      const start = sr.times[0];
+      return resampleTrace(sr, { start, end: start + 26 * 300, step: 300 }, 'hold', new Float64Array(26)).map((w) => w.message);
+    };
+    const naive = warn(rows('2014-03-09', ''), 'UTC');
+    assert.deepEqual(naive, ["gap of 65 min in the trace from 2014-03-09T01:55:00Z to 2014-03-09T03:00:00Z; the last value is held. The hour 02:00–03:00 of a Sunday is missing, as where clocks spring forward: if the trace's times are local, give its time zone (traffic.timezone, e.g. America/New_York)"]);
+    assert.deepEqual(warn(rows('2014-03-09', 'Z'), 'UTC'), ['gap of 65 min in the trace from 2014-03-09T01:55:00Z to 2014-03-09T03:00:00Z; the last value is held']);
+    assert.deepEqual(warn(rows('2014-03-08', ''), 'UTC'), ['gap of 65 min in the trace from 2014-03-08T01:55:00Z to 2014-03-08T03:00:00Z; the last value is held']);
+    assert.deepEqual(warn(rows('2014-03-09', ''), 'America/New_York'), []);
+  });
+
   it('repeats or holds a trace shorter than the horizon', () => {
     // two 5-minute samples (period 600 s) over four steps: repeat → 1,2,1,2; hold → 1,2,2,2
     const s = series([[T0, 1], [T0 + 300, 2]]);

@@ -48,6 +48,8 @@ export interface TraceSeries {
   hash?: string;
   /** The rows it was built from (an upper bound of its samples), known without building it. */
   rows?: number;
+  /** Some of its times had no offset and were read as UTC (no traffic.timezone): a gap where clocks spring forward hints that they are local. */
+  readonly wallClockAsUtc?: boolean;
 }
 
 const seriesOf = new WeakMap<ParsedTrace, Map<string, TraceSeries>>();
@@ -99,6 +101,10 @@ class SeriesOnUse implements TraceSeries {
 
   get unsorted(): boolean {
     return this.series.unsorted;
+  }
+
+  get wallClockAsUtc(): boolean {
+    return this.timezone === 'UTC' && this.p.hasOffset.includes(0);
   }
 }
 

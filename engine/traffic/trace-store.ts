@@ -51,7 +51,8 @@ const FORMAT = 'HRT3';
 /** An identity entry of its own: magic, row count, 8 bytes unused, the content hash in 64 hex digits. */
 const IDENTITY = 'HRI1';
 const I_SIZE = 80;
-const RESAMPLED = 'HRR2';
+/** HRR3: a gap's warning may say where clocks spring forward (traffic.ts); an HRR2 entry's warnings do not. */
+const RESAMPLED = 'HRR3';
 /** The statistics of a resampled entry, in this order, from byte 16 of its header. */
 const STAT_FIELDS = ['peak', 'p95', 'mean', 'median', 'coefficientOfVariation', 'peakToMedian'] as const;
 /** Magic, steps, warnings' byte length, the trace's rows; the statistics; the content hash in 64 hex digits (from byte 64). */

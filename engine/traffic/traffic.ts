@@ -192,10 +192,24 @@ export function resampleTrace(series: TraceSeries, h: Horizon, extend: 'repeat' 
   const limit = 3 * Math.max(h.step, sampleInterval(times));
   for (let i = 1; i < n && warnings.length < 50; i++) {
     if (times[i] - times[i - 1] > limit) {
-      warnings.push({ message: `gap of ${formatSpan(times[i] - times[i - 1])} in the trace from ${iso(times[i - 1])} to ${iso(times[i])}; the last value is held`, start: times[i - 1], end: times[i] });
+      const local = springForward(times[i - 1], times[i]) && series.wallClockAsUtc ? ". The hour 02:00–03:00 of a Sunday is missing, as where clocks spring forward: if the trace's times are local, give its time zone (traffic.timezone, e.g. America/New_York)" : '';
+      warnings.push({ message: `gap of ${formatSpan(times[i] - times[i - 1])} in the trace from ${iso(times[i - 1])} to ${iso(times[i])}; the last value is held${local}`, start: times[i - 1], end: times[i] });
     }
   }
   return warnings;
+}
+
+/**
+ * A gap from before 02:00 to 03:00 (within 15 min) of one Sunday, in times read as UTC: the hour
+ * that wall clocks skip when daylight saving time starts (the United States, Canada, Europe,
+ * Australia and New Zealand all switch on a Sunday, at 02:00 local time or, in Europe, 01:00 UTC).
+ */
+export function springForward(from: number, to: number): boolean {
+  const day = Math.floor(to / SECONDS_PER_DAY);
+  const a = from - day * SECONDS_PER_DAY;
+  const b = to - day * SECONDS_PER_DAY;
+  const sunday = new Date(day * SECONDS_PER_DAY * 1000).getUTCDay() === 0;
+  return sunday && a >= 3600 && a < 7200 && b >= 10800 && b <= 10800 + 900;
 }
 
 export function iso(t: number): string {
