@@ -232,7 +232,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     for (const c of adviseCommitments(site, usage, plan.horizon.step)) {
       if (c.add > 0 && c.saving > 0) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: Math.round(c.saving * rate * 100) / 100, add: c.add, total: c.optimal,
-          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} vs ${c.onDemandHourly} per hour; saves ${money(c.saving * rate, cur)} over the horizon${under ? ` (usage${under})` : ''}` });
+          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} committed vs ${c.onDemandHourly} on demand, ${site.currency || model.settings.reportingCurrency} per hour; saves ${money(c.saving * rate, cur)} over the horizon${under ? ` (usage${under})` : ''}` });
       } else if (c.existing > c.optimal) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
           message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon${under ? ` (usage${under})` : ''} — do not renew the excess` });
