@@ -87,6 +87,22 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     assert.deepEqual(r.totals.unservedByUnit, { bytes: 300000000, requests: 12000 }); // 1,000,000 × 300 s; 40 × 300 s
   });
 
+  it('the headroom recommendation of a simulation counts every resource, from the need (not what ran)', () => {
+    // The first test's site: 20 instances needed, 8 fit. Need: memory 20 × 4096 / 32768 = 2.5 (spare −150 %, shown as 0.0 %),
+    // vCPU 20 × 2 / 64 = 0.625 (spare 37.5 %, above the 20 % target). What ran used 25 % of the vCPU, so a vCPU-only check of
+    // the allocation saw nothing wrong. Hosts: 81,920 MiB / 0.8 = 102,400 − 32,768 = 69,632 MiB / 16,384 per host = 4.25 → 5.
+    const { report: r } = run({
+      's.yaml': smallPrivate('dc', 2),
+      'w.yaml': constWorkload('api', 100, '', 10, 0.5),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario(),
+    });
+    const hr = r.recommendations.filter((x) => x.kind === 'headroom');
+    assert.equal(hr.length, 1);
+    assert.equal((hr[0] as { hostsToAdd?: number }).hostsToAdd, 5);
+    assert.equal(hr[0].message, 'dc has 0.0 % spare memory at its peak (memory binds), below the 20 % headroom target; about 5 more host(s) restore it');
+  });
+
   it('autoscaling lag produces unserved requests during a burst', () => {
     // scaleOutDelaySeconds 600 / step 300 → k = 2; r(t) = n(t − 2), n(t < 0) = n(0)
     // burst ×2 on 00:15–00:45: steps 3..8 (midpoints 00:17:30 … 00:42:30) demand 200, else 100

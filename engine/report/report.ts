@@ -6,8 +6,8 @@
  */
 import { NOTHING_INSTALLED } from './binding-text';
 import { classify } from '../recommend/classification';
-import { DEVICE_RESOURCES, R_PCPU, RESOURCES } from '../model/resource-classes';
-import { unitResources } from '../replay/failover';
+import { DEVICE_RESOURCES, R_PCPU, RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
+import { hostsAfterEvents, unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
 import { Simulation } from '../replay/simulate';
@@ -154,20 +154,38 @@ function worstMoments(sim: Simulation): Report['worstMoments'] {
   return picked.map((t) => ({ time: iso(plan.horizon.start + t * plan.horizon.step), shortfallOfPeak: r4(short[t]), unservedRate: r3(res.stepUnserved[t]), workloadsInViolation: res.stepViolations[t] }));
 }
 
+/**
+ * Headroom of each OpenStack site in every resource it is counted in (as the sites table's
+ * binding resource and the editor's headroom-below-target): spare = 1 − peak need / installed
+ * capacity, unrounded. Below the placement's headroomTarget, the hosts that bring each short
+ * resource's peak need back under 1 − target of the capacity (after the scenario's host
+ * changes), each resource counted in the largest host that has it; the most any resource asks.
+ * From the need, not the allocation: where demand did not fit, what ran understates it.
+ */
 function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommendation[] {
   const target = sim.plan.placement.headroomTarget;
+  const res = sim.result;
   const out: Recommendation[] = [];
-  sim.result.sites.forEach((site, s) => {
-    const peak = sites[s].peakUtilization.vcpus;
-    if (peak === null || site.type !== 'openstack') return;
-    const spare = 1 - peak;
-    if (spare >= target - 1e-9) return;
-    const sched = siteSchedulable(site).vcpus;
-    const allocated = peak * sched;
-    const perHost = Math.max(...site.aggregates.map((g) => hostSchedulable(g).vcpus));
-    const add = perHost > 0 ? Math.max(0, Math.ceil((allocated / (1 - target) - sched) / perHost - 1e-9)) : 0;
+  res.sites.forEach((site, s) => {
+    if (site.type !== 'openstack' || !sites[s].binding) return;
+    const spare = (r: number) => 1 - res.sitePeakNeed[s][r];
+    const short = res.siteResources[s].filter((r) => spare(r) + 1e-9 < target).sort((a, b) => spare(a) - spare(b) || a - b);
+    if (!short.length) return;
+    const hosts = hostsAfterEvents(site, sim.plan.scenario.events);
+    const capacity = siteSchedulable(site, (g) => hosts[g.index]);
+    let add = 0;
+    for (const r of short) {
+      const key = RESOURCES[r];
+      const perHost = Math.max(0, ...site.aggregates.map((g) => hostSchedulable(g)[key]));
+      if (perHost > 0) add = Math.max(add, Math.ceil((res.sitePeakNeedAbs[s][r] / (1 - target) - capacity[key]) / perHost - 1e-9));
+    }
+    const label = (r: number) => RESOURCE_LABEL[RESOURCES[r]];
+    const spareText = (r: number) => (Number.isFinite(spare(r)) ? `${(Math.max(0, spare(r)) * 100).toFixed(1)} % spare ${label(r)} at its peak` : `${label(r)} demand at a step with none installed`);
+    const [bind, ...rest] = short;
+    const also = rest.length ? `; also short: ${rest.map(spareText).join(', ')}` : '';
     out.push({ kind: 'headroom', target: site.name, saving: 0, hostsToAdd: add,
-      message: `${site.name} has ${(Math.max(0, spare) * 100).toFixed(1)} % spare vCPU at its peak, below the ${(target * 100).toFixed(0)} % headroom target; about ${add} more host(s) of ${perHost} schedulable vCPU restore it` });
+      message: `${site.name} has ${spareText(bind)} (${label(bind)} binds${also}), below the ${(target * 100).toFixed(0)} % headroom target; ` +
+        (add > 0 ? `about ${add} more host(s) restore it` : "the scenario's host changes restore it once they come") });
   });
   return out;
 }
