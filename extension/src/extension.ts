@@ -15,6 +15,8 @@ import type { WorkspaceDiff } from '../../engine/report/workspace-diff';
 import { money as formatMoney } from '../../engine/report/money-format';
 import { simulationDiagnostics } from '../../engine/report/simulation-diagnostics';
 import { amountsText } from '../../engine/report/demand-units';
+import { bindingText } from '../../engine/report/binding-text';
+import { RESOURCE_LABEL } from '../../engine/model/resource-classes';
 import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { checkSiteName, importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
 import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
@@ -107,13 +109,15 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
   const showResult = (r: WorkerResult, label: string) => {
     if (!r.report) return;
     const rep = r.report;
-    const peak = Math.max(...rep.sites.map((s) => s.peakUtilization.vcpus ?? 0));
+    // the peak need of the most crowded site, in the resource that binds there (memory binds on OpenStack more often than vCPU)
+    const crowded = rep.sites.filter((s) => s.binding).sort((x, y) => y.binding!.peakNeed - x.binding!.peakNeed || (x.name < y.name ? -1 : 1))[0];
+    const peak = crowded ? bindingText(crowded.binding!, `${crowded.name} ${RESOURCE_LABEL[crowded.binding!.resource]}`, (x) => `${(x * 100).toFixed(0)} %`) : 'no capacity bound';
     const n1 = rep.failover.every((f) => f.survives) ? 'survives' : 'fails';
     const money = `${(rep.totals.costPerMonth / 1e6).toFixed(2)}M ${rep.currency}`;
     status.text = `$(pulse) Headroom ${rep.scenario}: ${money}/mo · N-1 ${n1}`;
-    status.tooltip = `${label}: peak vCPU ${(peak * 100).toFixed(0)} %, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}; click to open the report`;
+    status.tooltip = `${label}: peak need ${peak}, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}; click to open the report`;
     status.show();
-    const result = { costPerMonth: money, peak: `${(peak * 100).toFixed(0)} %`, n1, at: new Date().toISOString() };
+    const result = { costPerMonth: money, peak, n1, at: new Date().toISOString() };
     lenses.results.set(`Placement/${rep.placement}`, result);
     lenses.results.set(`Scenario/${rep.scenario}`, result);
     lenses.refresh();

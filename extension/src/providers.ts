@@ -43,6 +43,7 @@ export class Completions implements vscode.CompletionItemProvider {
   }
 }
 
+/** The last simulation's figures for the lenses; peak: the most crowded site's peak need in its binding resource ("pangyo memory 77 %"). */
 export interface LastResult { costPerMonth: string; peak: string; n1: string; at: string }
 
 export class Lenses implements vscode.CodeLensProvider {

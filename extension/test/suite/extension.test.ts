@@ -116,6 +116,9 @@ describe('Headroom in VS Code', () => {
     const report = await vscode.commands.executeCommand<{ scenario: string; totals: { cost: number } }>('headroom.simulate', 'aws-outage-at-peak');
     assert.equal(report.scenario, 'aws-outage-at-peak');
     assert.ok(report.totals.cost > 0);
+    // the result's lens over the Placement names the most crowded site's binding resource (pangyo's memory), not vCPU
+    const lensed = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file('placement.yaml'));
+    assert.ok(lensed.some((l) => /\/month · peak pangyo memory \d+ % · N-1 (fails|survives)$/.test(l.command?.title ?? '')), lensed.map((l) => l.command?.title).join(' | '));
     await vscode.commands.executeCommand('headroom.openReport');
     const out = path.join(root(), 'exported-report.md');
     await vscode.commands.executeCommand('headroom.exportReport', vscode.Uri.file(out));
