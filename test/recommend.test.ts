@@ -207,6 +207,7 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
     assert.match(rec('buy-hosts').message, /^dc passes 80 % of its vCPU \(the binding resource: 93\.8 % spare at its peak need against its capacity with the scenario's 2 added host\(s\)\) on 2027-01-01 in this replay, before the scenario's host additions; with them it holds twelve months past that at 0\.0 %\/month \(no growth\): no hosts to buy$/);
     assert.match(rec('placement').message, /^keep p: no other split of the shares costs less/);
     assert.equal(rec('placement').placement, undefined);
+    assert.equal(j.recommendation.placement, null); // and the report's recommendation says so, as when none is accepted
     const text = await runCli(['simulate', dir]);
     assert.match(text.out, /\bvCPU: demand, none installed\b/);
     assert.doesNotMatch(text.out, /100000000000/);

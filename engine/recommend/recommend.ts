@@ -70,9 +70,26 @@ async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Pr
   return ['peak demand exceeds the capacity (hosts and quotas) of every site the workloads may use, even with no headroom'];
 }
 
-export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promise<RecommendOutcome> {
-  opts.onProgress?.('simulating the current placement');
-  const current = simulate(a, { scenario: opts.scenario, holdDemand: true }); // the optimizer reads its demand whole
+/** What the placement search found: the last optimizer result, and the recommended placement when it was accepted. */
+interface PlacementSearch {
+  opt?: OptimizeResult;
+  recommended?: Simulation;
+  shares?: Record<string, Record<string, number>>;
+  accepted: boolean;
+  reason: string;
+  iterations: number;
+  /** Constraints given up because no placement meets them (N-1 first). */
+  relaxed: string[];
+  explanation: string[];
+}
+
+/**
+ * Up to four rounds: solve, re-simulate, and accept only when no workload leaves more demand
+ * unserved and no resource the current placement keeps under the headroom line goes past it;
+ * else constrain the steps where it failed (and, when they are constrained already, keep the
+ * model further under the line) and solve again.
+ */
+async function searchPlacement(a: Analysis, opts: RecommendOptions, current: Simulation): Promise<PlacementSearch> {
   const model = a.model;
   const plan = current.plan;
   const base: OptimizeInput = {
@@ -80,114 +97,160 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     exchangeRates: plan.exchangeRates, events: plan.scenario.events, minShare: opts.minShare, activeActive: opts.activeActive, n1: opts.n1, addHosts: opts.addHosts,
     limitLagLoss: true,
   };
+  const out: PlacementSearch = { accepted: false, reason: '', iterations: 0, relaxed: [], explanation: [] };
   let extra: number[] = [];
-  let opt: OptimizeResult | undefined;
-  let recommended: Simulation | undefined;
-  let shares: Record<string, Record<string, number>> | undefined;
-  let accepted = false;
-  let reason = '';
-  let iterations = 0;
-  /** Constraints given up because no placement meets them (N-1 first). */
-  const relaxed: string[] = [];
-  let explanation: string[] = [];
   // Units differ between workloads (requests, bytes, jobs), so the comparison is per workload:
   // none may lose more than today (beyond 0.01 % of its own demand).
   const totalDemand = current.demand.map((d) => d.reduce((x, y) => x + y, 0) * plan.horizon.step);
   const worseWorkloads = (sim: Simulation) => plan.workloads.filter((_, i) => sim.result.workloadUnserved[i] > current.result.workloadUnserved[i] + 1e-4 * totalDemand[i]).map((w) => w.name);
-  // Resources that the current placement keeps within the headroom target and a candidate pushes past it, with the candidate's peak step.
   const limit = 1 - plan.placement.headroomTarget;
-  const headroomBroken = (sim: Simulation): { site: string; resource: (typeof RESOURCES)[number]; step: number }[] => {
-    const out: { site: string; resource: (typeof RESOURCES)[number]; step: number }[] = [];
-    sim.result.sites.forEach((site, s) => {
-      const c = current.result.sites.findIndex((x) => x.name === site.name);
-      for (const r of sim.result.siteResources[s]) {
-        const before = c >= 0 ? current.result.sitePeakNeed[c][r] : 0;
-        if (before <= limit + 1e-9 && sim.result.sitePeakNeed[s][r] > limit + 1e-9) out.push({ site: site.name, resource: RESOURCES[r], step: sim.result.sitePeakNeedStep[s][r] });
-      }
-    });
-    return out;
-  };
   let tighten = 0;
-  for (; iterations < 4; iterations++) {
-    opts.onProgress?.(`optimizing placement (round ${iterations + 1})`);
-    opt = await optimizePlacement({ ...base, extraSteps: extra, n1: relaxed.includes('N-1') ? false : base.n1, ...(tighten > 0 ? { headroomOverride: plan.placement.headroomTarget + tighten } : {}) });
-    if (opt.status !== 'optimal' && !relaxed.length && base.n1 !== false) {
+  for (; out.iterations < 4; out.iterations++) {
+    opts.onProgress?.(`optimizing placement (round ${out.iterations + 1})`);
+    let opt = await optimizePlacement({ ...base, extraSteps: extra, n1: out.relaxed.includes('N-1') ? false : base.n1, ...(tighten > 0 ? { headroomOverride: plan.placement.headroomTarget + tighten } : {}) });
+    if (opt.status !== 'optimal' && !out.relaxed.length && base.n1 !== false) {
       // N-1 is the constraint most often out of reach; say why, and look for the best placement without it.
-      explanation = await explainInfeasible(base, opt);
-      if (explanation[0]?.startsWith('N-1')) {
-        relaxed.push('N-1');
+      out.explanation = await explainInfeasible(base, opt);
+      if (out.explanation[0]?.startsWith('N-1')) {
+        out.relaxed.push('N-1');
         opt = await optimizePlacement({ ...base, extraSteps: extra, n1: false });
       }
     }
+    out.opt = opt;
     if (opt.status !== 'optimal') {
-      opt = { ...opt, explanation: explanation.length ? explanation : await explainInfeasible(base, opt) };
-      reason = 'no placement meets every constraint: ' + opt.explanation.join('; ');
+      out.opt = { ...opt, explanation: out.explanation.length ? out.explanation : await explainInfeasible(base, opt) };
+      out.reason = 'no placement meets every constraint: ' + out.opt.explanation.join('; ');
       break;
     }
-    shares = Object.fromEntries([...opt.shares].map(([w, m]) => [w, Object.fromEntries(m)]));
+    out.shares = Object.fromEntries([...opt.shares].map(([w, m]) => [w, Object.fromEntries(m)]));
     opts.onProgress?.('re-simulating the recommended placement');
-    recommended = simulate(a, { scenario: opts.scenario, shares });
+    const recommended = (out.recommended = simulate(a, { scenario: opts.scenario, shares: out.shares }));
     const worse = worseWorkloads(recommended);
-    const crowded = headroomBroken(recommended);
+    const crowded = headroomBroken(current, recommended, limit);
     if (worse.length === 0 && crowded.length === 0) {
-      accepted = true;
-      reason = 'the recommended placement re-simulates with no more unserved demand for any workload' + (relaxed.length ? `; ${explanation.join('; ')}, so it is optimized without N-1` : '');
+      out.accepted = true;
+      out.reason = 'the recommended placement re-simulates with no more unserved demand for any workload' + (out.relaxed.length ? `; ${out.explanation.join('; ')}, so it is optimized without N-1` : '');
       break;
     }
     // Constrain the steps where the recommendation still fails (unserved demand; a resource past
-    // the headroom target that the current placement kept under it), and solve again.
-    // the steps with the most unserved demand, each workload's as a share of its peak (no adding of units)
+    // the headroom target that the current placement kept under it), and solve again: the steps
+    // with the most unserved demand, each workload's as a share of its peak (no adding of units).
     const { stepUnserved, stepShortfall } = recommended.result;
     const worst = Array.from(stepShortfall, (u, t) => ({ u, t })).filter((x) => stepUnserved[x.t] > 1e-9).sort((x, y) => y.u - x.u || x.t - y.t).slice(0, 24).map((x) => x.t);
     const before = extra.length;
     extra = [...new Set([...extra, ...worst, ...crowded.map((c) => c.step)])];
-    reason = worse.length
+    out.reason = worse.length
       ? `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`
-      : `the optimal placement re-simulates past the ${Math.round((1 - plan.placement.headroomTarget) * 100)} % headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
+      : `the optimal placement re-simulates past the ${Math.round(limit * 100)} % headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
     if (extra.length === before) {
       // the steps are constrained already, and the linear model's continuous instances still
       // land past the line once whole instances run: keep the model further under it
       if (!crowded.length || worse.length) break;
-      tighten += Math.max(...crowded.map((c) => recommended!.result.sitePeakNeed[recommended!.result.sites.findIndex((x) => x.name === c.site)][RESOURCES.indexOf(c.resource)] - limit)) + 0.005;
+      tighten += Math.max(...crowded.map((c) => recommended.result.sitePeakNeed[recommended.result.sites.findIndex((x) => x.name === c.site)][RESOURCES.indexOf(c.resource)] - limit)) + 0.005;
     }
   }
+  return out;
+}
+
+/** Resources that the current placement keeps within the headroom line (limit) and a candidate pushes past it, with the candidate's peak step. */
+function headroomBroken(current: Simulation, sim: Simulation, limit: number): { site: string; resource: (typeof RESOURCES)[number]; step: number }[] {
+  const out: { site: string; resource: (typeof RESOURCES)[number]; step: number }[] = [];
+  sim.result.sites.forEach((site, s) => {
+    const c = current.result.sites.findIndex((x) => x.name === site.name);
+    for (const r of sim.result.siteResources[s]) {
+      const before = c >= 0 ? current.result.sitePeakNeed[c][r] : 0;
+      if (before <= limit + 1e-9 && sim.result.sitePeakNeed[s][r] > limit + 1e-9) out.push({ site: site.name, resource: RESOURCES[r], step: sim.result.sitePeakNeedStep[s][r] });
+    }
+  });
+  return out;
+}
+
+/** What the hosts, commitments and headroom advice are computed from, and how their messages read. */
+interface AdviceBasis {
+  model: Analysis['model'];
+  plan: Simulation['plan'];
+  /** The recommended placement's simulation and report when it was accepted, else the current one's. */
+  sim: Simulation;
+  report: Report;
+  /** The reporting currency. */
+  cur: string;
+  /** " with the recommended placement" when the advice is of it (the sites table shows the current one), else "". */
+  under: string;
+}
+
+export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promise<RecommendOutcome> {
+  opts.onProgress?.('simulating the current placement');
+  const current = simulate(a, { scenario: opts.scenario, holdDemand: true }); // the optimizer reads its demand whole
+  const model = a.model;
+  const plan = current.plan;
+  const search = await searchPlacement(a, opts, current);
+  const { opt, recommended, shares, accepted, reason, iterations, relaxed, explanation } = search;
   const report = buildReport(model, current);
   const recommendedReport = accepted && recommended ? buildReport(model, recommended) : undefined;
-  const recs: Recommendation[] = [];
   const cur = report.currency;
+  const recs: Recommendation[] = [];
   let placementYaml: string | undefined;
   if (accepted && shares && recommendedReport) {
-    placementYaml = stringify({
-      apiVersion: 'headroom.dev/v1', kind: 'Placement',
-      metadata: { name: `${plan.placement.name}-recommended`, description: `Recommended by headroom for scenario ${plan.scenario.name}` },
-      spec: {
-        mode: plan.placement.mode, detectionSeconds: plan.placement.detectionSeconds, headroomTarget: plan.placement.headroomTarget,
-        workloads: Object.fromEntries(plan.workloads.map((w) => {
-          const wp = plan.placement.workloads.get(w.name)!;
-          return [w.name, { shares: shares![w.name], ...(wp.purchase === 'spot' ? { purchase: 'spot' } : {}), ...(wp.overflowTo ? { overflowTo: wp.overflowTo } : {}) }];
-        })),
-      },
-    }, { flowCollectionPadding: true, lineWidth: 0 });
-    const saving = report.totals.cost - recommendedReport.totals.cost;
-    const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares![w.name]));
-    if (moved.length === 0) placementYaml = undefined; // nothing to paste: the optimum is the current placement
-    if (moved.length === 0) recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: no other split of the shares costs less under the same constraints (${money(report.totals.cost, cur)} over the horizon)` });
-    else recs.push({
-      kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
-      message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares![w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
-        `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
-        (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
-    });
+    const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares[w.name]));
+    if (moved.length === 0) {
+      // nothing to paste: the optimum is the current placement
+      recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: no other split of the shares costs less under the same constraints (${money(report.totals.cost, cur)} over the horizon)` });
+    } else {
+      placementYaml = placementDocument(plan, shares);
+      const saving = report.totals.cost - recommendedReport.totals.cost;
+      recs.push({
+        kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
+        message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares[w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
+          `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
+          (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
+      });
+    }
   } else {
     recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: ${reason}` });
   }
-  const basis = accepted && recommended ? recommended : current;
-  // hosts, commitments and headroom below are of the basis: say so when it is not what the sites table shows (the current placement)
-  const under = basis !== current && placementYaml ? ' with the recommended placement' : ''; // (none when nothing moved)
-  // hosts to buy: every resource, from the replay's own need series (so never at odds with headroom below)
-  const basisReport = accepted && recommendedReport ? recommendedReport : report;
+  const ofRecommended = accepted && recommended && recommendedReport;
+  const basis: AdviceBasis = {
+    model, plan, sim: ofRecommended ? recommended : current, report: ofRecommended ? recommendedReport : report, cur,
+    under: ofRecommended && placementYaml ? ' with the recommended placement' : '', // (none when nothing moved)
+  };
+  recs.push(...hostAdvice(basis), ...commitmentAdvice(basis), ...headroomAdvice(basis));
+  recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
+  report.recommendations = recs;
+  if (opt?.notes.length) for (const n of opt.notes) recs.push({ kind: 'placement', target: n.split(' ')[0], saving: 0, message: n });
+  const outcome: RecommendOutcome = {
+    report, current, recommended: accepted ? recommended : undefined, recommendedReport, shares: accepted ? shares : undefined, placementYaml, accepted, reason,
+    optimizer: { status: opt?.status ?? 'infeasible', objective: opt?.objective ?? NaN, explanation: explanation.length ? explanation : opt?.explanation ?? [], notes: opt?.notes ?? [], columns: opt?.columns ?? 0, rows: opt?.rows ?? 0, iterations: iterations + 1, relaxed },
+  };
+  if (recommendedReport) {
+    outcome.comparison = compare(sideOf(report, 'current'), sideOf(recommendedReport, 'recommended'));
+    report.recommendation = { placement: placementYaml ?? null, comparison: outcome.comparison, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, relaxed, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  } else {
+    report.recommendation = { placement: null, reason, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
+  }
+  return outcome;
+}
+
+/** The recommended Placement document, to paste into the workspace. */
+function placementDocument(plan: Simulation['plan'], shares: Record<string, Record<string, number>>): string {
+  return stringify({
+    apiVersion: 'headroom.dev/v1', kind: 'Placement',
+    metadata: { name: `${plan.placement.name}-recommended`, description: `Recommended by headroom for scenario ${plan.scenario.name}` },
+    spec: {
+      mode: plan.placement.mode, detectionSeconds: plan.placement.detectionSeconds, headroomTarget: plan.placement.headroomTarget,
+      workloads: Object.fromEntries(plan.workloads.map((w) => {
+        const wp = plan.placement.workloads.get(w.name)!;
+        return [w.name, { shares: shares[w.name], ...(wp.purchase === 'spot' ? { purchase: 'spot' } : {}), ...(wp.overflowTo ? { overflowTo: wp.overflowTo } : {}) }];
+      })),
+    },
+  }, { flowCollectionPadding: true, lineWidth: 0 });
+}
+
+/** Hosts to buy per OpenStack site: every resource, from the replay's own need series (so never at odds with the headroom advice). */
+function hostAdvice(b: AdviceBasis): Recommendation[] {
+  const { model, plan, cur, under } = b;
+  const recs: Recommendation[] = [];
   const limitPct = Math.round((1 - plan.placement.headroomTarget) * 100);
-  const res = basis.result;
+  const res = b.sim.result;
   const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
   res.sites.forEach((site, s) => {
     if (site.type !== 'openstack') return;
@@ -210,8 +273,6 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
     }
-    const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
-    const late = p.orderBy! <= plan.horizon.start;
     const when = p.observed ? `passes ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} in this replay` : `reaches ${limitPct} % of its ${bindingText} on ${iso(p.exhaustion).slice(0, 10)} at ${growth}`;
     if (p.hosts === 0) {
       // passed before the hosts the scenario adds came, and with them the capacity holds for the twelve months after; or no aggregate has the resource to add
@@ -219,31 +280,49 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare, message: `${site.name}${under} ${when}${why}` });
       return;
     }
+    const cost = p.hosts * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly) * rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
+    const late = p.orderBy! <= plan.horizon.start;
     recs.push({
       kind: 'buy-hosts', target: site.name, saving: 0, hosts: p.hosts, perAggregate: p.perAggregate, orderBy: iso(p.orderBy!), exhaustion: iso(p.exhaustion), binding: p.binding, spare: p.spare,
       message: `${site.name}${under} ${when}: order ${p.hosts} host(s) (${Object.entries(p.perAggregate).map(([g, n]) => `${n} in ${g}`).join(', ')}) ${late ? `now (the order date for ${site.procurement.leadTimeDays} days lead time, ${iso(p.orderBy!).slice(0, 10)}, is before the horizon starts)` : `by ${iso(p.orderBy!).slice(0, 10)} (${site.procurement.leadTimeDays} days lead time)`}, enough for twelve months after; they add ${money(cost, cur)} per month`,
     });
   });
-  // commitments
-  basis.result.sites.forEach((site) => {
+  return recs;
+}
+
+/** Commitments to add (or not to renew) per public site and instance type, from the running non-spot instances. */
+function commitmentAdvice(b: AdviceBasis): Recommendation[] {
+  const { model, plan, cur, under } = b;
+  const recs: Recommendation[] = [];
+  const basedOn = under ? ` (usage${under})` : '';
+  b.sim.result.sites.forEach((site) => {
     if (site.type !== 'public') return;
-    const usage = basis.result.publicTypeRunning.get(site.name)!;
+    const usage = b.sim.result.publicTypeRunning.get(site.name)!;
     const rate = rateFor(site.currency, model.settings.reportingCurrency, plan.exchangeRates);
     for (const c of adviseCommitments(site, usage, plan.horizon.step)) {
       if (c.add > 0 && c.saving > 0) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: Math.round(c.saving * rate * 100) / 100, add: c.add, total: c.optimal,
-          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} committed vs ${c.onDemandHourly} on demand, ${site.currency || model.settings.reportingCurrency} per hour; saves ${money(c.saving * rate, cur)} over the horizon${under ? ` (usage${under})` : ''}` });
+          message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} committed vs ${c.onDemandHourly} on demand, ${site.currency || model.settings.reportingCurrency} per hour; saves ${money(c.saving * rate, cur)} over the horizon${basedOn}` });
       } else if (c.existing > c.optimal) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
-          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon${under ? ` (usage${under})` : ''} — do not renew the excess` });
+          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon${basedOn} — do not renew the excess` });
       }
     }
   });
-  // headroom: every resource, the same peak-need series as the hosts to buy above
-  const peaks = Float64Array.from(basis.stats, (s) => s.demand.peak);
+  return recs;
+}
+
+/** Headroom per site over every resource (the same peak-need series as the hosts to buy), and what the worst single loss would add. */
+function headroomAdvice(b: AdviceBasis): Recommendation[] {
+  const { plan, under } = b;
+  const res = b.sim.result;
+  const recs: Recommendation[] = [];
+  const peaks = Float64Array.from(b.sim.stats, (s) => s.demand.peak);
+  // JSON has no −∞: demand with nothing installed is −1e9, as the report's binding spare (binding-text.ts)
+  const json = (x: number) => (Number.isFinite(x) ? x : -NOTHING_INSTALLED);
   res.sites.forEach((site, s) => {
-    const rs = basisReport.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(basis.plan.placement, plan.workloads, peaks, site, rs, res, s);
+    const rs = b.report.sites.find((x) => x.name === site.name)!;
+    const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s);
     if (hr.spare === null) return;
     const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
@@ -252,22 +331,7 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
       const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
     }
-    // JSON has no −∞: demand with nothing installed is −1e9, as the report's binding spare (binding-text.ts)
-    const json = (x: number) => (Number.isFinite(x) ? x : -NOTHING_INSTALLED);
     recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: json(hr.spare), binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, json(x.spare)])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
   });
-  recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
-  report.recommendations = recs;
-  if (opt?.notes.length) for (const n of opt.notes) recs.push({ kind: 'placement', target: n.split(' ')[0], saving: 0, message: n });
-  const outcome: RecommendOutcome = {
-    report, current, recommended: accepted ? recommended : undefined, recommendedReport, shares: accepted ? shares : undefined, placementYaml, accepted, reason,
-    optimizer: { status: opt?.status ?? 'infeasible', objective: opt?.objective ?? NaN, explanation: explanation.length ? explanation : opt?.explanation ?? [], notes: opt?.notes ?? [], columns: opt?.columns ?? 0, rows: opt?.rows ?? 0, iterations: iterations + 1, relaxed },
-  };
-  if (recommendedReport) {
-    outcome.comparison = compare(sideOf(report, 'current'), sideOf(recommendedReport, 'recommended'));
-    report.recommendation = { placement: placementYaml!, comparison: outcome.comparison, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, relaxed, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
-  } else {
-    report.recommendation = { placement: null, reason, optimizer: { status: outcome.optimizer.status, iterations: outcome.optimizer.iterations, explanation: outcome.optimizer.explanation, notes: outcome.optimizer.notes } };
-  }
-  return outcome;
+  return recs;
 }
