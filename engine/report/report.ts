@@ -14,7 +14,8 @@ import { Simulation } from '../replay/simulate';
 import { iso } from '../traffic/traffic';
 import { SECONDS_PER_MONTH } from '../model/time-constants';
 import { quantilesOf } from '../traffic/demand-statistics';
-import { Model, Resources } from '../model/model';
+import { Model, Resources, ScenarioEvent } from '../model/model';
+import type { ReplayResult } from '../replay/replay';
 
 export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
 import type { MonthlyCost, PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
@@ -40,66 +41,10 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
   const h = plan.horizon;
   const dt = h.step;
   const horizonMonths = (steps * dt) / SECONDS_PER_MONTH;
-  const sites: ReportSite[] = res.sites.map((site, s) => {
-    let capacity: ReportSite['capacity'];
-    if (site.type === 'openstack') {
-      const sch = siteSchedulable(site);
-      const devices = Object.fromEntries(DEVICE_RESOURCES.filter((k) => res.siteResources[s].includes(RESOURCES.indexOf(k))).map((k) => [k, r2(sch[k])]));
-      capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), ...devices, instances: siteInstanceCapacity(site) };
-    } else {
-      const q = site.quota.vcpus;
-      capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
-    }
-    // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
-    const counted = new Set(res.siteResources[s]);
-    // vCPU, memory and disk always (null where not counted), PCPU, vGPU and PCI devices only where counted
-    const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < R_PCPU ? [[key, null]] : []))) as unknown as PerResource;
-    const p95 = per((r) => {
-      const finite = finiteOnly(res.siteUtil[s][r]);
-      // simple-statistics' quantile, by bucket counting (a site-year of hourly steps: a quickselect per resource)
-      return finite.length ? r4(quantilesOf(finite, [0.95])[0]) : null;
-    });
-    const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
-    // the binding resource by the unrounded peak needs (the hosts to buy and headroom compare the same), then rounded
-    let bind = -1;
-    for (const r of res.siteResources[s]) if (bind < 0 || res.sitePeakNeed[s][r] > res.sitePeakNeed[s][bind]) bind = r;
-    const q = bind < 0 ? 0 : res.sitePeakNeed[s][bind];
-    const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: NOTHING_INSTALLED, spare: -NOTHING_INSTALLED }; // demand with nothing installed (binding-text.ts)
-    return {
-      name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
-      capacity,
-      peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
-      peakAllocated: per((r) => {
-        const c = capacity[RESOURCES[r]];
-        return c === null || c === undefined ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
-      }),
-      p95Utilization: p95,
-      peakNeed,
-      binding,
-      cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
-    };
-  });
+  const sites: ReportSite[] = res.sites.map((_, s) => siteReport(model, sim, s, horizonMonths));
   const pairsOf: { p: (typeof res.pairs)[number]; k: number }[][] = plan.workloads.map(() => []);
   res.pairs.forEach((p, k) => pairsOf[p.workload].push({ p, k }));
-  const workloads: ReportWorkload[] = plan.workloads.map((w, i) => {
-    const stats = sim.stats[i].demand;
-    const cls = classify(w, sim.stats[i].base, model.settings);
-    const perSite: ReportWorkload['sites'] = {};
-    // In the order the placement lists the sites (overflow target last).
-    const wp = plan.placement.workloads.get(w.name)!;
-    const listed = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
-    const mine = pairsOf[i];
-    mine.sort((a, b) => listed.indexOf(res.sites[a.p.site].name) - listed.indexOf(res.sites[b.p.site].name));
-    for (const { p, k } of mine) {
-      perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };
-    }
-    return {
-      name: w.name, class: cls.class, classReason: cls.reason, unit: w.unit,
-      demand: { peak: r3(stats.peak), p95: r3(stats.p95), mean: r3(stats.mean), median: r3(stats.median), coefficientOfVariation: r4(stats.coefficientOfVariation), peakToMedian: fin(stats.peakToMedian, r4) },
-      sites: perSite,
-      unservedRequests: r2(res.workloadUnserved[i]), sloViolationSteps: res.workloadViolations[i], cost: r2(res.workloadCost[i]),
-    };
-  });
+  const workloads: ReportWorkload[] = plan.workloads.map((_, i) => workloadReport(model, sim, i, pairsOf[i]));
   const totalCost = res.siteCost.reduce((a, b) => a + b, 0);
   const report: Report = {
     reportVersion: 1,
@@ -120,17 +65,85 @@ export function buildReport(model: Model, sim: Simulation, opts: { series?: bool
     recommendations: [...headroomRecommendations(sim, sites), ...classificationRecommendations(sim, workloads)],
     worstMoments: worstMoments(sim),
     warnings: sim.warnings.flatMap((w) => w.warnings.map((x) => ({ workload: w.workload, message: x.message }))),
-    events: plan.scenario.events.map((e) => {
-      switch (e.type) {
-        case 'siteOutage': return { type: e.type, site: e.site, start: iso(e.start), end: iso(e.start + e.duration) };
-        case 'zoneOutage': return { type: e.type, site: e.site, zone: e.zone, start: iso(e.start), end: iso(e.start + e.duration) };
-        case 'addHosts': return { type: e.type, site: e.site, aggregate: e.aggregate, start: iso(e.at), hosts: e.hosts };
-        default: return { type: e.type, site: e.site, start: iso(e.at), multiplier: e.multiplier };
-      }
-    }),
+    events: plan.scenario.events.map(reportEvent),
   };
   if (opts.series !== false && res.bucketSize > 0) report.series = buildSeries(sim);
   return report;
+}
+
+/** Site s of the report: capacity, peak and p95 utilization and peak need in every resource it is counted in, the binding one, cost. */
+function siteReport(model: Model, sim: Simulation, s: number, horizonMonths: number): ReportSite {
+  const res = sim.result;
+  const site = res.sites[s];
+  let capacity: ReportSite['capacity'];
+  if (site.type === 'openstack') {
+    const sch = siteSchedulable(site);
+    const devices = Object.fromEntries(DEVICE_RESOURCES.filter((k) => res.siteResources[s].includes(RESOURCES.indexOf(k))).map((k) => [k, r2(sch[k])]));
+    capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), ...devices, instances: siteInstanceCapacity(site) };
+  } else {
+    const q = site.quota.vcpus;
+    capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
+  }
+  // every resource the site is counted in (replay.ts RESOURCES): allocated peak and p95, needed peak, the binding one
+  const counted = new Set(res.siteResources[s]);
+  // vCPU, memory and disk always (null where not counted), PCPU, vGPU and PCI devices only where counted
+  const per = (f: (r: number) => number | null): PerResource => Object.fromEntries(RESOURCES.flatMap((key, r) => (counted.has(r) ? [[key, f(r)]] : r < R_PCPU ? [[key, null]] : []))) as unknown as PerResource;
+  const p95 = per((r) => {
+    const finite = finiteOnly(res.siteUtil[s][r]);
+    // simple-statistics' quantile, by bucket counting (a site-year of hourly steps: a quickselect per resource)
+    return finite.length ? r4(quantilesOf(finite, [0.95])[0]) : null;
+  });
+  const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
+  // the binding resource by the unrounded peak needs (the hosts to buy and headroom compare the same), then rounded
+  let bind = -1;
+  for (const r of res.siteResources[s]) if (bind < 0 || res.sitePeakNeed[s][r] > res.sitePeakNeed[s][bind]) bind = r;
+  const q = bind < 0 ? 0 : res.sitePeakNeed[s][bind];
+  const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: NOTHING_INSTALLED, spare: -NOTHING_INSTALLED }; // demand with nothing installed (binding-text.ts)
+  return {
+    name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
+    capacity,
+    peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
+    peakAllocated: per((r) => {
+      const c = capacity[RESOURCES[r]];
+      return c === null || c === undefined ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
+    }),
+    p95Utilization: p95,
+    peakNeed,
+    binding,
+    cost: r2(res.siteCost[s]), idleCost: r2(res.siteIdleCost[s]), costPerMonth: r2(res.siteCost[s] / horizonMonths),
+  };
+}
+
+/** Workload i of the report: class, demand statistics, per site (in the order the placement lists them) and totals. */
+function workloadReport(model: Model, sim: Simulation, i: number, mine: { p: ReplayResult['pairs'][number]; k: number }[]): ReportWorkload {
+  const { plan, result: res } = sim;
+  const w = plan.workloads[i];
+  const stats = sim.stats[i].demand;
+  const cls = classify(w, sim.stats[i].base, model.settings);
+  const perSite: ReportWorkload['sites'] = {};
+  // In the order the placement lists the sites (overflow target last).
+  const wp = plan.placement.workloads.get(w.name)!;
+  const listed = [...wp.shares.keys(), ...(wp.overflowTo ? [wp.overflowTo] : [])];
+  mine.sort((a, b) => listed.indexOf(res.sites[a.p.site].name) - listed.indexOf(res.sites[b.p.site].name));
+  for (const { p, k } of mine) {
+    perSite[res.sites[p.site].name] = { share: p.share, role: p.role, peakInstances: res.pairPeakInstances[k], peakUtilization: r4(res.pairPeakUtilization[k]), cost: r2(res.pairCost[k]), unservedRequests: r2(res.pairUnserved[k]) };
+  }
+  return {
+    name: w.name, class: cls.class, classReason: cls.reason, unit: w.unit,
+    demand: { peak: r3(stats.peak), p95: r3(stats.p95), mean: r3(stats.mean), median: r3(stats.median), coefficientOfVariation: r4(stats.coefficientOfVariation), peakToMedian: fin(stats.peakToMedian, r4) },
+    sites: perSite,
+    unservedRequests: r2(res.workloadUnserved[i]), sloViolationSteps: res.workloadViolations[i], cost: r2(res.workloadCost[i]),
+  };
+}
+
+/** A scenario event as the report lists it, times in ISO 8601. */
+function reportEvent(e: ScenarioEvent): Report['events'][number] {
+  switch (e.type) {
+    case 'siteOutage': return { type: e.type, site: e.site, start: iso(e.start), end: iso(e.start + e.duration) };
+    case 'zoneOutage': return { type: e.type, site: e.site, zone: e.zone, start: iso(e.start), end: iso(e.start + e.duration) };
+    case 'addHosts': return { type: e.type, site: e.site, aggregate: e.aggregate, start: iso(e.at), hosts: e.hosts };
+    default: return { type: e.type, site: e.site, start: iso(e.at), multiplier: e.multiplier };
+  }
 }
 
 /**
