@@ -214,29 +214,60 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   }
   // HEADROOM_TIMINGS=1 prints where the time went (the bench reads the replay's share from it)
   const timings: Record<string, number> | undefined = process.env.HEADROOM_TIMINGS === '1' ? {} : undefined;
-  let breaches: Diagnostic[] = [];
   const clock = phaseClock(timings);
-  const code = await emit(io, values.out, async () => {
-  const a = await analyzeOrReport(positionals, io, { scenario: values.scenario });
-  clock('analyze');
+  const run: SimulateRun = {
+    paths: positionals, scenario: values.scenario, json: values.json, noSeries: values['no-series'], runs, seed, shard, policies,
+    workers: workers ?? Math.max(1, Math.min(cores, 8)), timings, clock, breaches: [],
+  };
+  const code = await emit(io, values.out, () => simulateOutput(run, io));
+  if (code === 0 && policies.length) return policyExit(io, run.breaches, values.sarif);
+  clock('output');
+  if (timings) {
+    const f = (k: string) => `${k} ${(timings[k] ?? 0).toFixed(3)} s`;
+    io.stderr(`headroom: timings ${f('analyze')}, ${f('simulate')} (${['plan', 'demand', 'replay', 'failover'].map(f).join(', ')}), ${f('report')}, ${f('output')}\n`);
+  }
+  return code;
+}
+
+/** A `simulate` command's options, and the policy breaches its run found. */
+interface SimulateRun {
+  paths: string[];
+  scenario?: string;
+  json: boolean;
+  noSeries: boolean;
+  runs?: number;
+  seed?: number;
+  shard?: { index: number; count: number };
+  policies: Policy[];
+  /** Monte Carlo worker threads. */
+  workers: number;
+  timings?: Record<string, number>;
+  clock: (phase: string) => void;
+  breaches: Diagnostic[];
+}
+
+/** What `simulate` writes (the summary, the report JSON, or a Monte Carlo part), or an exit code. */
+async function simulateOutput(o: SimulateRun, io: Io): Promise<string | number> {
+  const a = await analyzeOrReport(o.paths, io, { scenario: o.scenario });
+  o.clock('analyze');
   if (!a) return 1;
   let report: Report;
   let sim: Simulation;
   try {
     // --no-series: no chart buckets are kept at all (the report would drop them)
     // Monte Carlo (--runs, or the scenario's) holds demand whole: refused before the replay when it would not fit
-    const holdDemand = runs !== undefined || ((plan: RunPlan) => !!plan.scenario.monteCarlo);
-    sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), timings, buckets: values['no-series'] ? 0 : undefined, holdDemand });
-    clock('simulate');
-    report = buildReport(a.model, sim, { series: !values['no-series'] });
-    clock('report');
+    const holdDemand = o.runs !== undefined || ((plan: RunPlan) => !!plan.scenario.monteCarlo);
+    sim = simulate(a, { scenario: o.scenario, onProgress: progressReporter(io, 'replaying'), timings: o.timings, buckets: o.noSeries ? 0 : undefined, holdDemand });
+    o.clock('simulate');
+    report = buildReport(a.model, sim, { series: !o.noSeries });
+    o.clock('report');
   } catch (e) {
     return reportRunError(e, io);
   }
   const mc = sim.plan.scenario.monteCarlo;
-  if (runs !== undefined || mc) {
+  if (o.runs !== undefined || mc) {
     // the scenario's model (format.md, "Monte Carlo"); --runs without one: 10 % per-step demand noise
-    const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+    const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: o.runs ?? mc!.runs, seed: o.seed ?? mc?.seed ?? 1 };
     // Monte Carlo reads every step of every workload: the whole demand arrays, checked against the memory budget
     let baseDemand: Float64Array[];
     try {
@@ -244,14 +275,14 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     } catch (e) {
       return reportRunError(e, io);
     }
-    if (shard) {
+    if (o.shard) {
       // one shard of the runs: a partial result for headroom merge, not a report
-      const outcomes = await runMonteCarloRuns(job, baseDemand, shardIndices(job.runs, shard), workers ?? Math.max(1, Math.min(cores, 8)));
-      return JSON.stringify(partOf(report, job, shard, outcomes)) + '\n';
+      const outcomes = await runMonteCarloRuns(job, baseDemand, shardIndices(job.runs, o.shard), o.workers);
+      return JSON.stringify(partOf(report, job, o.shard, outcomes)) + '\n';
     }
-    const summary = await runMonteCarlo(job, baseDemand, workers ?? Math.max(1, Math.min(cores, 8)), progressReporter(io, `Monte Carlo ${job.runs} runs`));
+    const summary = await runMonteCarlo(job, baseDemand, o.workers, progressReporter(io, `Monte Carlo ${job.runs} runs`));
     report.monteCarlo = monteCarloReport(summary, job);
-  } else if (shard) {
+  } else if (o.shard) {
     io.stderr('headroom: --shard needs a Monte Carlo (--runs N, or a scenario with monteCarlo)\n');
     return 2;
   }
@@ -260,19 +291,11 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportRunError(e, io);
   }
-  breaches = checkPolicies(policies, report, a.model);
+  o.breaches = checkPolicies(o.policies, report, a.model);
   // usage Placement saw that the model does not explain: a located warning, as lint writes them
   const unexplained = observedUsageDiagnostics(a, report);
   if (unexplained.length) io.stderr(formatText(unexplained));
-  return values.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
-  });
-  if (code === 0 && policies.length) return policyExit(io, breaches, values.sarif);
-  clock('output');
-  if (timings) {
-    const f = (k: string) => `${k} ${(timings[k] ?? 0).toFixed(3)} s`;
-    io.stderr(`headroom: timings ${f('analyze')}, ${f('simulate')} (${['plan', 'demand', 'replay', 'failover'].map(f).join(', ')}), ${f('report')}, ${f('output')}\n`);
-  }
-  return code;
+  return o.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
 }
 
 function policiesOf(spec: string | undefined, allowDiff: boolean): Policy[] {
