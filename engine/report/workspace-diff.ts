@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { Diagnostic } from '../lint/diagnostics';
 import { analyzePathsPrefetched, Analysis } from '../lint/lint';
 import { buildReport, monthlyCostOf } from './report';
-import type { MonthlyCost, Report } from './report-types';
+import type { MonthlyCost, Report, ReportSite } from './report-types';
 import { simulate } from '../replay/simulate';
 import { pickScenario } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
@@ -121,6 +121,8 @@ export interface DiffInput {
   headSeries?: boolean;
 }
 
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
 export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: WorkspaceDiff; baseReport?: Report; headReport?: Report; head: Analysis; errors: Diagnostic[]; baseErrors?: Diagnostic[] }> {
   // the head is linted first, so that the base runs the scenario the head runs; then the two
   // replays go on at once, the base on a worker thread
@@ -145,29 +147,7 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     return x ? Object.fromEntries(Object.entries(x.sites).filter(([, v]) => v.role !== 'overflow').map(([s, v]) => [s, v.share])) : null;
   };
   const units = [...new Set([...Object.keys(base.totals.unservedByUnit), ...Object.keys(head.totals.unservedByUnit)])].sort();
-  const bm = b.monthly;
-  const hm = h.monthly;
-  const months = [...new Set([...(bm?.months ?? []), ...(hm?.months ?? [])])].sort();
-  const monthCost = (mc: typeof bm, m: string, site?: string, workload?: string) => {
-    const i = mc?.months.indexOf(m) ?? -1;
-    if (!mc || i < 0) return 0;
-    if (workload) return mc.byWorkload[workload]?.[i] ?? 0;
-    return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
-  };
-  const target = (r: Report) => (r === head ? h.headroomTarget : b.headroomTarget);
-  const meets = (r: Report, site: string) => {
-    const s = r.sites.find((x) => x.name === site);
-    return s ? !s.binding || s.binding.spare + 1e-9 >= target(r) : null;
-  };
-  const survives = (r: Report, site: string) => r.failover.find((f) => f.lostSite === site)?.survives ?? null;
-  const r2 = (x: number) => Math.round(x * 100) / 100;
-  const verdicts: WorkspaceDiff['change']['verdicts'] = [];
-  for (const s of siteNames) {
-    const n1 = [survives(base, s), survives(head, s)] as const;
-    if (n1[0] !== n1[1]) verdicts.push({ check: 'n1', site: s, before: n1[0], after: n1[1] });
-    const hr = [meets(base, s), meets(head, s)] as const;
-    if (hr[0] !== hr[1]) verdicts.push({ check: 'headroom', site: s, before: hr[0], after: hr[1] });
-  }
+  const verdicts = verdictsOf(base, b.headroomTarget, head, h.headroomTarget, siteNames);
   const diff: WorkspaceDiff = {
     base: sideOf(input.base.ref, base),
     head: sideOf(input.head.ref, head),
@@ -178,21 +158,8 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
         unservedRequests: r2(head.totals.unservedRequests - base.totals.unservedRequests), sloViolationSteps: head.totals.sloViolationSteps - base.totals.sloViolationSteps,
         unservedByUnit: Object.fromEntries(units.map((u) => [u, r2((head.totals.unservedByUnit[u] ?? 0) - (base.totals.unservedByUnit[u] ?? 0))])),
       },
-      months: months.map((m) => ({
-        month: m, cost: r2(monthCost(hm, m) - monthCost(bm, m)),
-        bySite: Object.fromEntries(siteNames.map((s) => [s, r2(monthCost(hm, m, s) - monthCost(bm, m, s))])),
-        byWorkload: Object.fromEntries(wlNames.map((w) => [w, r2(monthCost(hm, m, undefined, w) - monthCost(bm, m, undefined, w))])),
-      })),
-      sites: siteNames.map((name) => {
-        const x = base.sites.find((s) => s.name === name);
-        const y = head.sites.find((s) => s.name === name);
-        const util = Object.fromEntries(RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || x?.peakUtilization[k] !== undefined || y?.peakUtilization[k] !== undefined).map((k) => {
-          const a = x?.peakUtilization[k] ?? null;
-          const c = y?.peakUtilization[k] ?? null;
-          return [k, a === null || c === null ? null : Math.round((c - a) * 1e4) / 1e4];
-        }));
-        return { name, cost: r2((y?.cost ?? 0) - (x?.cost ?? 0)), peakUtilization: util };
-      }),
+      months: monthsChange(b.monthly, h.monthly, siteNames, wlNames),
+      sites: siteNames.map((name) => siteChange(base.sites.find((x) => x.name === name), head.sites.find((x) => x.name === name), name)),
       workloads: wlNames.map((name) => ({
         name, cost: r2((head.workloads.find((w) => w.name === name)?.cost ?? 0) - (base.workloads.find((w) => w.name === name)?.cost ?? 0)),
         sharesBefore: sharesOf(base, name), sharesAfter: sharesOf(head, name),
@@ -203,4 +170,48 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
     policies: [],
   };
   return { diff, baseReport: base, headReport: head, head: ha, errors: [] };
+}
+
+
+/** Sites whose N-1 or headroom verdict differs between the base and the head (each against its own headroom target). */
+function verdictsOf(base: Report, baseTarget: number, head: Report, headTarget: number, siteNames: readonly string[]): WorkspaceDiff['change']['verdicts'] {
+  const meets = (r: Report, target: number, site: string) => {
+    const s = r.sites.find((x) => x.name === site);
+    return s ? !s.binding || s.binding.spare + 1e-9 >= target : null;
+  };
+  const survives = (r: Report, site: string) => r.failover.find((f) => f.lostSite === site)?.survives ?? null;
+  const out: WorkspaceDiff['change']['verdicts'] = [];
+  for (const s of siteNames) {
+    const n1 = [survives(base, s), survives(head, s)] as const;
+    if (n1[0] !== n1[1]) out.push({ check: 'n1', site: s, before: n1[0], after: n1[1] });
+    const hr = [meets(base, baseTarget, s), meets(head, headTarget, s)] as const;
+    if (hr[0] !== hr[1]) out.push({ check: 'headroom', site: s, before: hr[0], after: hr[1] });
+  }
+  return out;
+}
+
+/** The cost change per calendar month, in all and per site and workload (a month one side lacks counts 0 there). */
+function monthsChange(bm: MonthlyCost | undefined, hm: MonthlyCost | undefined, siteNames: readonly string[], wlNames: readonly string[]): WorkspaceDiff['change']['months'] {
+  const months = [...new Set([...(bm?.months ?? []), ...(hm?.months ?? [])])].sort();
+  const monthCost = (mc: MonthlyCost | undefined, m: string, site?: string, workload?: string) => {
+    const i = mc?.months.indexOf(m) ?? -1;
+    if (!mc || i < 0) return 0;
+    if (workload) return mc.byWorkload[workload]?.[i] ?? 0;
+    return site ? mc.bySite[site]?.[i] ?? 0 : Object.values(mc.bySite).reduce((s, v) => s + (v[i] ?? 0), 0);
+  };
+  return months.map((m) => ({
+    month: m, cost: r2(monthCost(hm, m) - monthCost(bm, m)),
+    bySite: Object.fromEntries(siteNames.map((s) => [s, r2(monthCost(hm, m, s) - monthCost(bm, m, s))])),
+    byWorkload: Object.fromEntries(wlNames.map((w) => [w, r2(monthCost(hm, m, undefined, w) - monthCost(bm, m, undefined, w))])),
+  }));
+}
+
+/** A site's change: cost, and peak utilization in points per resource (vCPU, memory and disk always; devices where either side has them). */
+function siteChange(x: ReportSite | undefined, y: ReportSite | undefined, name: string): WorkspaceDiff['change']['sites'][number] {
+  const util = Object.fromEntries(RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || x?.peakUtilization[k] !== undefined || y?.peakUtilization[k] !== undefined).map((k) => {
+    const a = x?.peakUtilization[k] ?? null;
+    const c = y?.peakUtilization[k] ?? null;
+    return [k, a === null || c === null ? null : Math.round((c - a) * 1e4) / 1e4];
+  }));
+  return { name, cost: r2((y?.cost ?? 0) - (x?.cost ?? 0)), peakUtilization: util };
 }
