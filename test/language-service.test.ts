@@ -33,6 +33,7 @@ describe('language service', () => {
     const h = hoverAt(a, 'placement.yaml', l, c + 1)!;
     // 12 hosts × (64 − 4) × 4 = 2880 vCPU; m1.large per host min(240/4, 507904/8192, 3740/80) = 46 → 552
     assert.match(h, /Schedulable: 2,880 vCPU/);
+    assert.match(h, /\| flavor \| per host \(general-az1 \/ general-az2\) \| site total \|/);
     assert.match(h, /\| m1\.large \| 46 \/ 46 \| 552 \|/);
   });
 
@@ -41,6 +42,8 @@ describe('language service', () => {
     const h = hoverAt(a, 'placement.yaml', l, c + 1)!;
     assert.match(h, /\*\*core-ledger\*\* — class \*\*sovereign\*\*/);
     assert.match(h, /Traffic over its first week \(rps\): peak/);
+    // core-ledger: 50 rps per instance × target 0.5, at least 4 (fixture): the replay's count at the week's peak
+    assert.match(h, /Instances at peak: \d+ \(50 rps per instance × target 0\.5, at least 4\)$/);
   });
 
   it('hovers a price with its value in the reporting currency', () => {

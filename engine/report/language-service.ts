@@ -90,7 +90,7 @@ export function siteHover(site: Site, model: Model): string {
       `Schedulable: ${fmt(s.vcpus)} vCPU, ${fmt(s.memoryMiB / 1024, 1)} GiB memory, ${fmt(s.diskGiB)} GiB disk${dev.map((r) => `, ${fmt(s[r])} ${RESOURCE_UNIT[r]}`).join('')} (hosts × (host − reserved) × allocation ratio)`, '',
       `| aggregate | hosts | vCPU | memory GiB |${dev.map((r) => ` ${RESOURCE_UNIT[r]} |`).join('')}`, `| --- | ---: | ---: | ---: |${dev.map(() => ' ---: |').join('')}`,
       ...site.aggregates.map((g) => { const c = aggregateSchedulable(g); return `| ${g.name} | ${g.hosts} | ${fmt(c.vcpus)} | ${fmt(c.memoryMiB / 1024, 1)} |${dev.map((r) => ` ${fmt(c[r])} |`).join('')}`; }), '',
-      '| flavor | per host | site total |', '| --- | ---: | ---: |',
+      `| flavor | per host (${site.aggregates.map((g) => g.name).join(' / ')}) | site total |`, '| --- | ---: | ---: |',
       ...Object.entries(siteInstanceCapacity(site)).map(([f, n]) => `| ${f} | ${site.aggregates.map((g) => instancesPerHost(g, site.flavors.find((x) => x.name === f)!)).join(' / ')} | ${fmt(n)} |`)];
     const monthly = site.aggregates.reduce((m, g) => m + g.hosts, 0) * (site.cost.hostCapex / site.cost.amortizationMonths + site.cost.hostOpexMonthly);
     lines.push('', `Cost: ${fmt(monthly)} ${site.currency || model.settings.reportingCurrency} per month, used or not`);
@@ -185,7 +185,8 @@ export function workloadHover(w: Workload, model: Model, traces: TraceCache): st
   const c = classify(w, st, model.settings);
   const text = [`**${w.name}** — class **${c.class}** (${c.reason})`, '',
     `Traffic over its first week (${w.unit}): peak ${fmt(st.peak, 1)}, p95 ${fmt(st.p95, 1)}, mean ${fmt(st.mean, 1)}, median ${fmt(st.median, 1)}, CV ${st.coefficientOfVariation.toFixed(2)}`, '',
-    `Instances at peak: ${Math.ceil(st.peak / (w.capacityPerInstance * w.targetUtilization))} (capacity ${w.capacityPerInstance} × target ${w.targetUtilization})`].join('\n');
+    // as the replay counts them: n = max(minInstances, ceil(D / (capacityPerInstance × targetUtilization)))
+    `Instances at peak: ${Math.max(w.minInstances, Math.ceil(st.peak / (w.capacityPerInstance * w.targetUtilization) - 1e-9))} (${fmt(w.capacityPerInstance)} ${w.unit} per instance × target ${w.targetUtilization}${w.minInstances > 0 ? `, at least ${w.minInstances}` : ''})`].join('\n');
   statsCache.set(key, text);
   return text;
 }
