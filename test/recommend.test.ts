@@ -97,6 +97,25 @@ describe('optimizer', function () {
   });
 });
 
+/**
+ * recommend --json on one OpenStack site, dc: 2 hosts of 32 vCPU and `hostMiB` MiB each, one flavor
+ * `small`, one flat workload api of `rps` (10 rps per instance, target 1.0), headroomTarget 0.2,
+ * two days at 1 h.
+ */
+async function recommendOnOneSite(hostMiB: number, flavor: string, rps: number) {
+  const site = doc('Site', 'dc', `type: openstack
+sovereign: true
+aggregates:
+  - { name: agg, availabilityZone: az1, hosts: 2, host: { vcpus: 32, memoryMiB: ${hostMiB}, diskGiB: 0 } }
+flavors:
+  - ${flavor}
+cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
+  const dir = tempWorkspace({ 'dc.yaml': site, 'w.yaml': constWorkload('api', rps), 'p.yaml': placement('api: { shares: { dc: 100 } }', 'headroomTarget: 0.2\n'), 'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
+  const r = await runCli(['recommend', dir, '--json', '--no-series']);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+}
+
 describe('commitments and host purchases', () => {
   it('commits up to where the usage-duration curve meets the price ratio', () => {
     // usage 0..9; ratio 0.63: P(u ≥ 3) = 7/10 ≥ 0.63, P(u ≥ 4) = 6/10 < 0.63 → 3
@@ -133,17 +152,7 @@ describe('commitments and host purchases', () => {
     // 2 hosts of 32 vCPU and 66048 MiB (Nova reserves 512 MiB): 2 × 32 × 4.0 = 256 vCPU and 2 × 65536 = 131072 MiB schedulable.
     // A flat 70 rps at 10 rps per instance needs 7 instances of a 2 vCPU / 16384 MiB flavor:
     // vCPU 14 / 256 = 5.47 %, memory 7 × 16384 / 131072 = 87.5 % — past 80 % (headroomTarget 0.2) from the first step.
-    const site = doc('Site', 'dc', `type: openstack
-sovereign: true
-aggregates:
-  - { name: agg, availabilityZone: az1, hosts: 2, host: { vcpus: 32, memoryMiB: 66048, diskGiB: 0 } }
-flavors:
-  - { name: small, vcpus: 2, memoryMiB: 16384 }
-cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
-    const dir = tempWorkspace({ 'dc.yaml': site, 'w.yaml': constWorkload('api', 70), 'p.yaml': placement('api: { shares: { dc: 100 } }', 'headroomTarget: 0.2\n'), 'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
-    const r = await runCli(['recommend', dir, '--json', '--no-series']);
-    assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const j = await recommendOnOneSite(66048, '{ name: small, vcpus: 2, memoryMiB: 16384 }', 70);
     const s = j.sites[0];
     assert.equal(s.peakUtilization.vcpus, 0.0547); // 14 / 256, rounded to 4 places
     assert.equal(s.peakUtilization.memoryMiB, 0.875);
@@ -164,17 +173,7 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
     // 2 hosts of 66057 MiB (Nova reserves 512): 131090 MiB schedulable. One instance of a 4654 MiB flavor (5 rps at 10 per
     // instance, minInstances 1): memory need 4654 / 131090 = 0.0355023…, spare 0.9644976… = 96.4 %. The report rounds the
     // need to 0.0355, and 1 − 0.0355 = 96.45 % would print as 96.5 %: the headroom used to say 96.5 and the hosts to buy 96.4.
-    const site = doc('Site', 'dc', `type: openstack
-sovereign: true
-aggregates:
-  - { name: agg, availabilityZone: az1, hosts: 2, host: { vcpus: 32, memoryMiB: 66057, diskGiB: 0 } }
-flavors:
-  - { name: small, vcpus: 1, memoryMiB: 4654 }
-cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
-    const dir = tempWorkspace({ 'dc.yaml': site, 'w.yaml': constWorkload('api', 5), 'p.yaml': placement('api: { shares: { dc: 100 } }', 'headroomTarget: 0.2\n'), 'sc.yaml': scenario('', '{ start: "2027-01-01T00:00:00Z", end: "2027-01-03T00:00:00Z", step: 1h }') });
-    const r = await runCli(['recommend', dir, '--json', '--no-series']);
-    assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const j = await recommendOnOneSite(66057, '{ name: small, vcpus: 1, memoryMiB: 4654 }', 5);
     assert.equal(j.sites[0].peakNeed.memoryMiB, 0.0355); // the report's figure, rounded to 4 places
     const head = j.recommendations.find((x: { kind: string }) => x.kind === 'headroom');
     const buy = j.recommendations.find((x: { kind: string }) => x.kind === 'buy-hosts');
