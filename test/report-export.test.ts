@@ -15,6 +15,7 @@ import { recommend } from '../engine/recommend/recommend';
 import { simulate } from '../engine/replay/simulate';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
+import { run as runCli } from './cli-lint.test';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -74,6 +75,21 @@ describe('report exports', function () {
         assert.ok(Math.abs(sum - v.cost) <= months * 0.005 + 0.01, `${w.name}/${site}: ${sum} vs ${v.cost}`);
       }
     }
+  });
+
+  it("runs the scenario's Monte Carlo as simulate does: the same figures for the same seed", async () => {
+    // growth-2027 declares monteCarlo (50 runs, seed 42): report --format json carries what simulate --json does
+    const fix = path.join(FIXTURES, 'toss-hybrid');
+    const dir = tempWorkspace({});
+    const out = path.join(dir, 'r.json');
+    const rep = await runCli(['report', fix, '--scenario', 'growth-2027', '--format', 'json', '--out', out, '--no-recommend']);
+    assert.equal(rep.code, 0, rep.err);
+    const sim = await runCli(['simulate', fix, '--scenario', 'growth-2027', '--json', '--no-series']);
+    assert.equal(sim.code, 0, sim.err);
+    const fromReport = JSON.parse(fs.readFileSync(out, 'utf8')).monteCarlo;
+    assert.equal(fromReport.runs, 50);
+    assert.deepEqual(fromReport, JSON.parse(sim.out).monteCarlo);
+    assert.match(toMarkdown(JSON.parse(fs.readFileSync(out, 'utf8'))), /## Monte Carlo \(50 runs, seed 42\)[\s\S]*\| unserved \(requests\) \|/);
   });
 
   it('puts two scenarios side by side (headroom report --compare)', async () => {

@@ -217,7 +217,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const clock = phaseClock(timings);
   const run: SimulateRun = {
     paths: positionals, scenario: values.scenario, json: values.json, noSeries: values['no-series'], runs, seed, shard, policies,
-    workers: workers ?? Math.max(1, Math.min(cores, 8)), timings, clock, breaches: [],
+    workers: workers ?? defaultWorkers(), timings, clock, breaches: [],
   };
   const code = await emit(io, values.out, () => simulateOutput(run, io));
   if (code === 0 && policies.length) return policyExit(io, run.breaches, values.sarif);
@@ -227,6 +227,22 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
     io.stderr(`headroom: timings ${f('analyze')}, ${f('simulate')} (${['plan', 'demand', 'replay', 'failover'].map(f).join(', ')}), ${f('report')}, ${f('output')}\n`);
   }
   return code;
+}
+
+/**
+ * The Monte Carlo a run asks for: --runs (and --seed) over the scenario's model, or the
+ * scenario's own monteCarlo (format.md, "Monte Carlo"); --runs without one: 10 % per-step
+ * demand noise. None when neither asks.
+ */
+function monteCarloJobOf(a: Analysis, sim: Simulation, runs?: number, seed?: number): MonteCarloJob | undefined {
+  const mc = sim.plan.scenario.monteCarlo;
+  if (runs === undefined && !mc) return undefined;
+  return { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+}
+
+/** Monte Carlo worker threads by default: one per core, at most 8. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }
 
 /** A `simulate` command's options, and the policy breaches its run found. */
@@ -264,10 +280,8 @@ async function simulateOutput(o: SimulateRun, io: Io): Promise<string | number> 
   } catch (e) {
     return reportRunError(e, io);
   }
-  const mc = sim.plan.scenario.monteCarlo;
-  if (o.runs !== undefined || mc) {
-    // the scenario's model (format.md, "Monte Carlo"); --runs without one: 10 % per-step demand noise
-    const job: MonteCarloJob = { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: o.runs ?? mc!.runs, seed: o.seed ?? mc?.seed ?? 1 };
+  const job = monteCarloJobOf(a, sim, o.runs, o.seed);
+  if (job) {
     // Monte Carlo reads every step of every workload: the whole demand arrays, checked against the memory budget
     let baseDemand: Float64Array[];
     try {
@@ -411,15 +425,20 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   let report: Report;
   let headroomTarget = 0.2;
   try {
+    let sim: Simulation;
     if (values['no-recommend']) {
-      const sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying') });
+      // a scenario with a Monte Carlo holds its demand whole: refused before the replay when it would not fit
+      sim = simulate(a, { scenario: values.scenario, onProgress: progressReporter(io, 'replaying'), holdDemand: (plan: RunPlan) => !!plan.scenario.monteCarlo });
       report = buildReport(a.model, sim);
-      headroomTarget = sim.plan.placement.headroomTarget;
     } else {
       const out = await recommend(a, { scenario: values.scenario });
+      sim = out.current;
       report = out.report;
-      headroomTarget = out.current.plan.placement.headroomTarget;
     }
+    headroomTarget = sim.plan.placement.headroomTarget;
+    // the scenario's Monte Carlo, as simulate runs it (the same seed gives the same figures)
+    const job = monteCarloJobOf(a, sim);
+    if (job) report.monteCarlo = monteCarloReport(await runMonteCarlo(job, sim.baseDemand, defaultWorkers(), progressReporter(io, `Monte Carlo ${job.runs} runs`)), job);
     if (values.compare) {
       // Side by side: this scenario against another one (same workspace).
       const other = buildReport(a.model, simulate(a, { scenario: values.compare }), { series: false });
@@ -436,8 +455,9 @@ registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario
 
 The capacity-review report: html is one self-contained file (charts, tables, no network, works
 from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
-and month, json is the report JSON. Recommendations are included unless --no-recommend;
---compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
+and month, json is the report JSON. Recommendations are included unless --no-recommend; a
+scenario with a monteCarlo model gets its Monte Carlo, as simulate runs it (same seed, same
+figures); --compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
 `);
 
 /** The most `import` reads from one JSON file (a cloud of 10,000 hypervisors is about 20 MiB). */
