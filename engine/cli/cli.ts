@@ -15,7 +15,8 @@ import { CurrencyError } from '../capacity/pricing';
 import { buildReport, Report } from '../report/report';
 import { PlanError, resamplePlan, RunPlan } from '../replay/scenario-plan';
 import { storeLimit } from '../traffic/trace-store-sweep';
-import { MonteCarloJob, MonteCarloSummary, Quantiles, replayContext, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from '../replay/monte-carlo';
+import { monteCarloJobOf, runMonteCarlo, runMonteCarloRuns, shardIndices, summarize } from '../replay/monte-carlo';
+import { monteCarloReport } from '../report/monte-carlo-report';
 import { mergeParts, MonteCarloPart, parseShard, partOf } from '../replay/monte-carlo-shard';
 import { recommend, RecommendOutcome } from '../recommend/recommend';
 import { compare, sideOf } from '../report/comparison';
@@ -229,17 +230,6 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   return code;
 }
 
-/**
- * The Monte Carlo a run asks for: --runs (and --seed) over the scenario's model, or the
- * scenario's own monteCarlo (format.md, "Monte Carlo"); --runs without one: 10 % per-step
- * demand noise. None when neither asks.
- */
-function monteCarloJobOf(a: Analysis, sim: Simulation, runs?: number, seed?: number): MonteCarloJob | undefined {
-  const mc = sim.plan.scenario.monteCarlo;
-  if (runs === undefined && !mc) return undefined;
-  return { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(a.model, sim.plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
-}
-
 /** Monte Carlo worker threads by default: one per core, at most 8. */
 function defaultWorkers(): number {
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
@@ -280,7 +270,7 @@ async function simulateOutput(o: SimulateRun, io: Io): Promise<string | number> 
   } catch (e) {
     return reportRunError(e, io);
   }
-  const job = monteCarloJobOf(a, sim, o.runs, o.seed);
+  const job = monteCarloJobOf(a.model, sim.plan, o.runs, o.seed);
   if (job) {
     // Monte Carlo reads every step of every workload: the whole demand arrays, checked against the memory budget
     let baseDemand: Float64Array[];
@@ -352,23 +342,6 @@ function reportRunError(e: unknown, io: Io): number {
   throw e;
 }
 
-const r2 = (x: number) => Math.round(x * 100) / 100;
-const q2 = (q: Quantiles) => ({ p10: r2(q.p10), p50: r2(q.p50), p90: r2(q.p90) });
-export function monteCarloReport(s: MonteCarloSummary, job: MonteCarloJob): NonNullable<Report['monteCarlo']> {
-  return {
-    runs: s.runs, seed: s.seed, demandNoise: s.demandNoise,
-    model: {
-      noiseAutocorrelation: job.noiseAutocorrelation ?? 0, demandLevel: job.demandLevel ?? 0, growthSd: job.growthSd ?? 0,
-      exchangeRates: job.exchangeRates ?? {}, priceMultiplier: job.priceMultiplier ?? {}, outages: job.outages ?? [],
-    },
-    cost: q2(s.cost), costPerMonth: q2(s.costPerMonth), unservedRequests: q2(s.unservedRequests),
-    unservedByUnit: Object.fromEntries(Object.entries(s.unservedByUnit).map(([u, q]) => [u, q2(q)])), sloViolationSteps: s.sloViolationSteps,
-    sloBreachProbability: s.sloBreachProbability,
-    n1FailureProbability: s.n1FailureProbability,
-    perRun: s.outcomes.map((o) => ({ cost: r2(o.cost), unservedRequests: r2(o.unservedRequests), unservedByUnit: Object.fromEntries(Object.entries(o.unservedByUnit).map(([u, v]) => [u, r2(v)])), sloViolationSteps: o.sloViolationSteps, outages: o.outages, ...(o.n1Failed !== undefined ? { n1Failed: o.n1Failed } : {}) })),
-  };
-}
-
 registerCommand('simulate', simulateCmd, `Usage: headroom simulate PATH... [--scenario NAME] [--runs N --seed S] [--workers W] [--json] [--no-series] [--out FILE] [--fail-on n1,headroom,slo,unserved] [--sarif FILE]
 
 Replays the scenario step by step and prints a summary (sites, workloads, worst moments,
@@ -437,7 +410,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
     }
     headroomTarget = sim.plan.placement.headroomTarget;
     // the scenario's Monte Carlo, as simulate runs it (the same seed gives the same figures)
-    const job = monteCarloJobOf(a, sim);
+    const job = monteCarloJobOf(a.model, sim.plan);
     if (job) report.monteCarlo = monteCarloReport(await runMonteCarlo(job, sim.baseDemand, defaultWorkers(), progressReporter(io, `Monte Carlo ${job.runs} runs`)), job);
     if (values.compare) {
       // Side by side: this scenario against another one (same workspace).

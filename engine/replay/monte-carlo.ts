@@ -73,6 +73,17 @@ export interface ReplayContext {
 
 export type MonteCarloJob = { context: ReplayContext } & Pick<MonteCarloSpec, 'runs' | 'seed' | 'demandNoise'> & Partial<Omit<MonteCarloSpec, 'runs' | 'seed' | 'demandNoise'>>;
 
+/**
+ * The Monte Carlo a run asks for: `runs` (and `seed`) over the scenario's model, or the
+ * scenario's own monteCarlo (format.md, "Monte Carlo"); runs without a model: 10 % per-step
+ * demand noise. None when neither asks.
+ */
+export function monteCarloJobOf(model: Model, plan: Pick<RunPlan, 'placement' | 'workloads' | 'horizon' | 'scenario' | 'exchangeRates'>, runs?: number, seed?: number): MonteCarloJob | undefined {
+  const mc = plan.scenario.monteCarlo;
+  if (runs === undefined && !mc) return undefined;
+  return { ...(mc ?? { demandNoise: 0.1 }), context: replayContext(model, plan), runs: runs ?? mc!.runs, seed: seed ?? mc?.seed ?? 1 };
+}
+
 /** The plan of a simulation as a ReplayContext (source documents left behind). */
 export function replayContext(model: Model, plan: Pick<RunPlan, 'placement' | 'workloads' | 'horizon' | 'scenario' | 'exchangeRates'>): ReplayContext {
   return {

@@ -1,12 +1,16 @@
 /**
- * Worker thread for the extension: simulation and recommendations run here, never on the
- * extension host's main thread. The host terminates the worker to cancel.
+ * Worker thread for the extension: simulation (with the scenario's Monte Carlo) and
+ * recommendations run here, never on the extension host's main thread. The host terminates the
+ * worker to cancel.
  */
 import { parentPort } from 'worker_threads';
 import { analyzeTexts } from '../../engine/lint/lint';
 import { recommend } from '../../engine/recommend/recommend';
 import { buildReport } from '../../engine/report/report';
 import { simulate } from '../../engine/replay/simulate';
+import { pickScenario } from '../../engine/replay/scenario-plan';
+import { monteCarloJobOf, runMonteCarlo } from '../../engine/replay/monte-carlo';
+import { monteCarloReport } from '../../engine/report/monte-carlo-report';
 import * as fs from 'fs';
 import { compare, sideOf } from '../../engine/report/comparison';
 import { diffWorkspaces, materialize } from '../../engine/report/workspace-diff';
@@ -41,8 +45,15 @@ parentPort!.on('message', async (job: Job) => {
       return;
     }
     if (job.kind === 'simulate') {
-      const sim = simulate(a, { scenario: job.scenario, onProgress: (f) => parentPort!.postMessage({ progress: f }) });
-      parentPort!.postMessage({ report: buildReport(a.model, sim), headroomTarget: sim.plan.placement.headroomTarget });
+      // a scenario with a Monte Carlo gets it, as the CLI's simulate and report run it (in this thread: it is off the
+      // editor's already); the replay is the first half of the progress, the runs the second
+      const withRuns = !!pickScenario(a.model, job.scenario)?.monteCarlo;
+      const share = (from: number, f: number) => parentPort!.postMessage({ progress: withRuns ? from + f / 2 : f });
+      const sim = simulate(a, { scenario: job.scenario, onProgress: (f) => share(0, f), holdDemand: withRuns });
+      const report = buildReport(a.model, sim);
+      const mc = monteCarloJobOf(a.model, sim.plan);
+      if (mc) report.monteCarlo = monteCarloReport(await runMonteCarlo(mc, sim.baseDemand, 0, (f) => share(0.5, f)), mc);
+      parentPort!.postMessage({ report, headroomTarget: sim.plan.placement.headroomTarget });
     } else {
       const out = await recommend(a, { scenario: job.scenario });
       parentPort!.postMessage({ report: out.report, headroomTarget: out.current.plan.placement.headroomTarget, placementYaml: out.placementYaml ?? null, placementName: out.current.plan.placement.name });

@@ -125,6 +125,10 @@ describe('Headroom in VS Code', () => {
     assert.match(fs.readFileSync(out, 'utf8'), /^# Capacity review: aws-outage-at-peak/);
     const all = await vscode.commands.getCommands(true);
     for (const c of ['headroom.simulate', 'headroom.openReport', 'headroom.exportReport', 'headroom.showRecommendations', 'headroom.importOpenStack']) assert.ok(all.includes(c), c);
+    // a scenario with a Monte Carlo model gets its runs in the editor too, as the CLI's simulate and report (50 runs, seed 42)
+    const withRuns = await vscode.commands.executeCommand<{ monteCarlo?: { runs: number; seed: number; unservedByUnit?: Record<string, unknown> } }>('headroom.simulate', 'growth-2027');
+    assert.deepEqual([withRuns.monteCarlo?.runs, withRuns.monteCarlo?.seed], [50, 42]);
+    assert.ok(withRuns.monteCarlo?.unservedByUnit?.requests, 'unserved per unit');
   });
 
   it('imports an OpenStack inventory as a Site document', async () => {
