@@ -24,10 +24,10 @@ const withPublic = () => ({ ...base(), 'aws.yaml': publicSite('aws'), 'p.yaml': 
 
 const CASES: Case[] = [
   { what: 'a price of 1e308 is an invalid value at its line, not "Infinity KRW"', files: { ...withPublic(), 'aws.yaml': publicSite('aws').replace('onDemandHourly: 0.1', 'onDemandHourly: 1e308') },
-    args: ['simulate', '.'], code: 1, expect: /aws\.yaml:8:\d+: error: spec\.instanceTypes\[0\]\.pricing\.onDemandHourly must be a number between 0 and 10000000, got 1e\+308 \[invalid-value\]/, not: /Infinity|NaN/ },
-  { what: 'a baseline of 1e308 rps', files: { ...base(), 'w.yaml': constWorkload('api', 1e308) }, args: ['simulate', '.', '--json'], code: 1, expect: /baseline must be a number between 0 and 1000000000000/, not: /Infinity|NaN|null/ },
-  { what: 'hosts of 1e308', files: { ...base(), 's.yaml': smallPrivate('dc', 1e308) }, args: ['simulate', '.'], code: 1, expect: /hosts must be .*1000000/ },
-  { what: 'an exchange rate of 1e308', files: { ...withPublic(), 'settings.yaml': doc('Settings', 'settings', 'reportingCurrency: KRW\nexchangeRates: { USD: 1e308 }') }, args: ['simulate', '.'], code: 1, expect: /exchangeRates\.USD must be a number .* 10000000/ },
+    args: ['simulate', '.'], code: 1, expect: /aws\.yaml:8:\d+: error: spec\.instanceTypes\[0\]\.pricing\.onDemandHourly must be a number between 0 and 10,000,000, got 1e\+308 \[invalid-value\]/, not: /Infinity|NaN/ },
+  { what: 'a baseline of 1e308 rps', files: { ...base(), 'w.yaml': constWorkload('api', 1e308) }, args: ['simulate', '.', '--json'], code: 1, expect: /baseline must be a number between 0 and 1,000,000,000,000/, not: /Infinity|NaN|null/ },
+  { what: 'hosts of 1e308', files: { ...base(), 's.yaml': smallPrivate('dc', 1e308) }, args: ['simulate', '.'], code: 1, expect: /hosts must be .*1,000,000/ },
+  { what: 'an exchange rate of 1e308', files: { ...withPublic(), 'settings.yaml': doc('Settings', 'settings', 'reportingCurrency: KRW\nexchangeRates: { USD: 1e308 }') }, args: ['simulate', '.'], code: 1, expect: /exchangeRates\.USD must be a number .* 10,000,000/ },
   { what: 'capacityPerInstance of 1e-300 (instances beyond float range)', files: { ...base(), 'w.yaml': constWorkload('api', 10, '', 1e-300) }, args: ['simulate', '.'], code: 1, expect: /capacityPerInstance must be a number between 1e-9 and/ },
   { what: 'apiVersion headroom.io/v1 is reported with did-you-mean, not skipped', files: { ...base(), 'x.yaml': scenario().replace('headroom.dev/v1', 'headroom.io/v1').replace('name: default', 'name: other') },
     args: ['lint', '.'], code: 1, expect: /x\.yaml:1:13: error: apiVersion "headroom\.io\/v1" is not a Headroom API version; did you mean headroom\.dev\/v1\? \[api-version\]/ },

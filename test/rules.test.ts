@@ -245,7 +245,7 @@ describe('lint sees everything at once', () => {
     });
     // two errors, each where it is: the host count in the Site, the flavor name in the Workload (with the nearest name)
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.rule} ${d.message}`), [
-      's.yaml invalid-value spec.aggregates[0].hosts must be a whole number between 0 and 1000000, got "ten"',
+      's.yaml invalid-value spec.aggregates[0].hosts must be a whole number between 0 and 1,000,000, got "ten"',
       'w.yaml unknown-reference unknown flavor "smal" on site dc; did you mean "small"?',
     ]);
   });

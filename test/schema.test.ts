@@ -10,7 +10,7 @@ describe('schemas', () => {
     const t = OPENSTACK.replace('hosts: 10', 'hosts: ten');
     const a = one('pangyo.yaml', t);
     const d = byRule(a.diagnostics, 'invalid-value');
-    assert.deepEqual(d.map((x) => `${where(x)} ${x.message}`), [`${loc('pangyo.yaml', t, 12, 'ten')} spec.aggregates[0].hosts must be a whole number between 0 and 1000000, got "ten"`]);
+    assert.deepEqual(d.map((x) => `${where(x)} ${x.message}`), [`${loc('pangyo.yaml', t, 12, 'ten')} spec.aggregates[0].hosts must be a whole number between 0 and 1,000,000, got "ten"`]);
   });
   it('Site openstack: unit strings convert, bad units are invalid-unit', () => {
     const ok = one('pangyo.yaml', OPENSTACK.replace('memoryMiB: 131072', 'memoryMiB: "128 GiB"'));
@@ -59,7 +59,7 @@ describe('schemas', () => {
   it('Workload: NaN and infinity are refused', () => {
     const t = WORKLOAD.replace('capacityPerInstance: 10', 'capacityPerInstance: .nan');
     const a = one('api.yaml', t);
-    assert.deepEqual(a.diagnostics.map((d) => `${where(d)} ${d.message}`), [`${loc('api.yaml', t, 6, '.nan')} spec.capacityPerInstance must be a number between 1e-9 and 1000000000000, got .nan`]);
+    assert.deepEqual(a.diagnostics.map((d) => `${where(d)} ${d.message}`), [`${loc('api.yaml', t, 6, '.nan')} spec.capacityPerInstance must be a number between 1e-9 and 1,000,000,000,000, got .nan`]);
     const b = one('api.yaml', WORKLOAD.replace('capacityPerInstance: 10', 'capacityPerInstance: .inf'));
     assert.match(b.diagnostics[0].message, /got \.inf/);
   });

@@ -147,6 +147,11 @@ function parsePointer(ptr: string, root: unknown): (string | number)[] {
   return out;
 }
 
+/** A bound as people read it: 1,000,000,000,000 rather than 1000000000000; small and fractional ones as written (1e-9). */
+function bound(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) >= 10000 ? x.toLocaleString('en-US') : String(x);
+}
+
 /** A short English description of what a schema accepts: "a whole number ≥ 0". */
 export function describeSchema(s: Record<string, unknown> | undefined): string {
   if (!s) return 'a valid value';
@@ -155,13 +160,13 @@ export function describeSchema(s: Record<string, unknown> | undefined): string {
   if ('const' in s) return JSON.stringify(s.const);
   const t = s.type;
   const bounds: string[] = [];
-  if (typeof s.minimum === 'number' && typeof s.maximum === 'number') bounds.push(`between ${s.minimum} and ${s.maximum}`);
+  if (typeof s.minimum === 'number' && typeof s.maximum === 'number') bounds.push(`between ${bound(s.minimum)} and ${bound(s.maximum)}`);
   else {
-    if (typeof s.minimum === 'number') bounds.push(`≥ ${s.minimum}`);
-    if (typeof s.exclusiveMinimum === 'number') bounds.push(`> ${s.exclusiveMinimum}`);
-    if (typeof s.maximum === 'number') bounds.push(`≤ ${s.maximum}`);
+    if (typeof s.minimum === 'number') bounds.push(`≥ ${bound(s.minimum)}`);
+    if (typeof s.exclusiveMinimum === 'number') bounds.push(`> ${bound(s.exclusiveMinimum)}`);
+    if (typeof s.maximum === 'number') bounds.push(`≤ ${bound(s.maximum)}`);
   }
-  if (typeof s.exclusiveMaximum === 'number') bounds.push(`< ${s.exclusiveMaximum}`);
+  if (typeof s.exclusiveMaximum === 'number') bounds.push(`< ${bound(s.exclusiveMaximum)}`);
   const b = bounds.length ? ' ' + bounds.join(' and ') : '';
   if (t === 'integer') return 'a whole number' + b;
   if (t === 'number') return 'a number' + b;

@@ -7,6 +7,7 @@
 import { MAX_STEPS, monthsSpanned, overBudget, streamedRunBytes } from '../../model/limits';
 import { Rule, at } from './rule';
 import { placedPairs } from '../../model/model';
+import { iso } from '../../traffic/traffic';
 
 export const horizon: Rule = {
   ids: ['horizon-order', 'horizon-too-large'],
@@ -16,7 +17,7 @@ export const horizon: Rule = {
       if (!h || !sc.src) continue;
       if (Number.isNaN(h.start) || Number.isNaN(h.end)) continue; // not a real time: calendar-times reports it
       if (!(h.end > h.start)) {
-        ctx.report(at(sc.src, ['spec', 'horizon', 'end'], 'horizon-order', 'error', `horizon ends (${new Date(h.end * 1000).toISOString()}) at or before it starts (${new Date(h.start * 1000).toISOString()})`));
+        ctx.report(at(sc.src, ['spec', 'horizon', 'end'], 'horizon-order', 'error', `horizon ends (${iso(h.end)}) at or before it starts (${iso(h.start)})`));
         continue;
       }
       if (h.step > h.end - h.start) {
