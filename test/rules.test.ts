@@ -185,6 +185,8 @@ spec:
 `;
     const a = lintFiles({ ...base, 's.yaml': sc });
     assert.deepEqual(byRule(a.diagnostics, 'event-outside-horizon').map(where), [loc('s.yaml', sc, 7, '"2027-03')]);
+    // times as the rest of the tool writes them (no milliseconds)
+    assert.equal(byRule(a.diagnostics, 'event-outside-horizon')[0].message, 'siteOutage at 2027-03-01T00:00:00Z is outside the horizon 2027-01-01T00:00:00Z – 2027-01-08T00:00:00Z, so it never happens');
   });
 
   it('results do not depend on file order', () => {

@@ -1,4 +1,5 @@
 /** event-outside-horizon (warning): an event that starts outside its scenario's horizon never happens. */
+import { iso } from '../../traffic/traffic';
 import { Rule, at } from './rule';
 
 export const eventOutsideHorizon: Rule = {
@@ -11,7 +12,7 @@ export const eventOutsideHorizon: Rule = {
         const key = e.type === 'siteOutage' || e.type === 'zoneOutage' ? 'start' : 'at';
         const t = e.type === 'siteOutage' || e.type === 'zoneOutage' ? e.start : e.at;
         if (Number.isNaN(t) || (t >= h.start && t < h.end)) continue; // NaN: not a real time, reported by calendar-times
-        ctx.report(at(sc.src, ['spec', 'events', e.index, key], 'event-outside-horizon', 'warning', `${e.type} at ${new Date(t * 1000).toISOString()} is outside the horizon ${new Date(h.start * 1000).toISOString()} – ${new Date(h.end * 1000).toISOString()}, so it never happens`));
+        ctx.report(at(sc.src, ['spec', 'events', e.index, key], 'event-outside-horizon', 'warning', `${e.type} at ${iso(t)} is outside the horizon ${iso(h.start)} – ${iso(h.end)}, so it never happens`));
       }
     }
   },
