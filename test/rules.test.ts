@@ -143,6 +143,7 @@ spec:
 `;
     const a = lintFiles({ ...base, 'a.yaml': sc('backwards', '2027-02-01T00:00:00Z', '2027-01-01T00:00:00Z', '5m'), 'b.yaml': sc('huge', '2027-01-01T00:00:00Z', '2037-01-01T00:00:00Z', '1s') });
     assert.deepEqual(byRule(a.diagnostics, 'horizon-order').map(where), [loc('a.yaml', a.texts['a.yaml'], 5, '"2027-01-01')]);
+    assert.equal(byRule(a.diagnostics, 'horizon-order')[0].message, 'horizon ends (2027-01-01T00:00:00Z) at or before it starts (2027-02-01T00:00:00Z)');
     const big = byRule(a.diagnostics, 'horizon-too-large');
     assert.deepEqual(big.map(where), ['b.yaml:5:3']);
     // 10 years incl. 3 leap days = 3653 days × 86400 = 315,619,200 steps of 1 s
