@@ -26,11 +26,12 @@ const M = { top: 12, right: 16, bottom: 28, left: 56 };
  */
 export const PALETTE = ['var(--vscode-charts-blue, #3794ff)', 'var(--vscode-charts-orange, #d18616)', 'var(--vscode-charts-green, #89d185)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-yellow, #cca700)', 'var(--vscode-charts-red, #f14c4c)', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#6a3d9a', '#fb9a99', '#1b9e77'];
 
-function svgRoot(parent: HTMLElement, title: string): Selection<SVGSVGElement, unknown, null, undefined> {
+/** A chart's figure with its caption and SVG button; the SVG is W wide and `height` high (viewBox units). */
+function svgRoot(parent: HTMLElement, title: string, height = H): Selection<SVGSVGElement, unknown, null, undefined> {
   const save = el('button', { type: 'button', class: 'save-svg', title: 'Save this chart as an SVG file' }, 'SVG');
   const fig = el('figure', { class: 'chart' }, el('figcaption', {}, title, ' ', save));
   parent.append(fig);
-  const svg = select(fig).append('svg').attr('xmlns', SVG).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  const svg = select(fig).append('svg').attr('xmlns', SVG).attr('viewBox', `0 0 ${W} ${height}`).attr('role', 'img').attr('aria-label', title);
   save.addEventListener('click', () => downloadSvg(svg.node()!, title));
   return svg as unknown as Selection<SVGSVGElement, unknown, null, undefined>;
 }
@@ -311,12 +312,14 @@ export function monteCarloChart(parent: HTMLElement, report: Report): void {
     ...(mc.unservedByUnit ? Object.entries(mc.unservedByUnit).map(([u, q]) => ({ k: `unserved ${u}`, q, f: fmtNum })) : [{ k: 'unserved (all units added)', q: mc.unservedRequests, f: fmtNum }]),
     ...(mc.sloViolationSteps ? [{ k: 'SLO-violation steps', q: mc.sloViolationSteps, f: (v: number) => v.toFixed(0) }] : []),
   ];
-  const svg = svgRoot(parent, `Monte Carlo: ${mc.runs} runs, seed ${mc.seed} (P10–P90, P50 marked)`);
-  const band = scaleBand().domain(rows.map((r) => r.k)).range([M.top, H - M.bottom]).padding(0.4);
+  // 60 units a row (a bar, then its axis in the gap below it), however many units of unserved demand there are
+  const height = M.top + M.bottom + rows.length * 60;
+  const svg = svgRoot(parent, `Monte Carlo: ${mc.runs} runs, seed ${mc.seed} (P10–P90, P50 marked)`, height);
+  const band = scaleBand().domain(rows.map((r) => r.k)).range([M.top, height - M.bottom]).padding(0.4);
   rows.forEach((r) => {
     const lo = r.q.p10 ?? r.q.p50;
     const hi = r.q.p90;
-    const x = scaleLinear().domain([Math.min(lo, r.q.p50) * 0.98, hi * 1.02 || 1]).range([M.left + 120, W - M.right]);
+    const x = scaleLinear().domain([Math.min(lo, r.q.p50) * 0.98, hi * 1.02 || 1]).range([M.left + 180, W - M.right]); // room for "unserved cpu-percent·s"
     const g = svg.append('g').attr('transform', `translate(0,${band(r.k)})`);
     g.append('text').attr('x', M.left).attr('y', band.bandwidth() / 2).attr('class', 'label').text(r.k);
     g.append('rect').attr('class', 'fan').attr('x', x(lo)).attr('width', Math.max(2, x(hi) - x(lo))).attr('height', band.bandwidth())
