@@ -10,7 +10,7 @@ import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { analyzePaths } from '../engine/lint/lint';
 import { buildReport, Report } from '../engine/report/report';
-import { csvField, mdCell, toCsv, toHtml, toMarkdown } from '../engine/report/report-export';
+import { csvField, mdCell, reportJson, toCsv, toHtml, toMarkdown } from '../engine/report/report-export';
 import { recommend } from '../engine/recommend/recommend';
 import { simulate } from '../engine/replay/simulate';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
@@ -75,6 +75,21 @@ describe('report exports', function () {
         assert.ok(Math.abs(sum - v.cost) <= months * 0.005 + 0.01, `${w.name}/${site}: ${sum} vs ${v.cost}`);
       }
     }
+  });
+
+  it('writes the report JSON with each array of numbers on one line, and reads back exactly', () => {
+    // the fixture's default report with its chart series: every series (480 points at most) is one line
+    const text = reportJson(report);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(report)));
+    assert.match(text, /\n {8}"demandMax": \[[-\d.e+]+(, [-\d.e+]+){10,}\],\n/);
+    assert.ok(text.length < (JSON.stringify(report, null, 2).length * 2) / 3, `${text.length} against ${JSON.stringify(report, null, 2).length}`);
+    // the rest keeps JSON.stringify's two-space layout: arrays of objects, empty arrays, strings, null
+    const small = { a: [1, 2.5, -0, 1e21], b: [{ c: 'x' }, []], d: [null, 1], e: {}, f: null };
+    assert.equal(reportJson(small), '{\n  "a": [1, 2.5, 0, 1e+21],\n  "b": [\n    {\n      "c": "x"\n    },\n    []\n  ],\n  "d": [\n    null,\n    1\n  ],\n  "e": {},\n  "f": null\n}\n');
+    // a key or string holding U+0000 (YAML "\0") could pass for the layout's token: then the plain layout, which reads back the same
+    const odd = { '\u00000': 'k', s: '\u00001', a: [1, 2] };
+    assert.equal(reportJson(odd), JSON.stringify(odd, null, 2) + '\n');
+    assert.deepEqual(JSON.parse(reportJson(odd)), odd);
   });
 
   it("runs the scenario's Monte Carlo as simulate does: the same figures for the same seed", async () => {

@@ -24,7 +24,7 @@ import { phaseClock, simulate, Simulation, SimulationLimitError } from '../repla
 import { likelySplit, prewarmSplitWorker } from '../replay/split-replay';
 import type { Model } from '../model/model';
 import { formatRecommendation, formatSummary } from '../report/summary';
-import { toCsv, toHtml, toMarkdown } from '../report/report-export';
+import { reportJson, toCsv, toHtml, toMarkdown } from '../report/report-export';
 import { ImportError, importOpenStackTexts } from '../capacity/openstack-import';
 import * as os from 'os';
 import { UsageError } from '../model/workspace-loader';
@@ -299,7 +299,7 @@ async function simulateOutput(o: SimulateRun, io: Io): Promise<string | number> 
   // usage Placement saw that the model does not explain: a located warning, as lint writes them
   const unexplained = observedUsageDiagnostics(a, report);
   if (unexplained.length) io.stderr(formatText(unexplained));
-  return o.json ? JSON.stringify(report, null, 2) + '\n' : formatSummary(report);
+  return o.json ? reportJson(report) : formatSummary(report);
 }
 
 function policiesOf(spec: string | undefined, allowDiff: boolean): Policy[] {
@@ -379,7 +379,7 @@ async function recommendCmd(args: string[], io: Io): Promise<number> {
     return reportRunError(e, io);
   }
   breaches = checkPolicies(policies, out.report, a.model);
-  return values.json ? JSON.stringify(out.report, null, 2) + '\n' : formatRecommendation(out);
+  return values.json ? reportJson(out.report) : formatRecommendation(out);
   });
   return code === 0 && policies.length ? policyExit(io, breaches, values.sarif) : code;
 }
@@ -421,7 +421,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportRunError(e, io);
   }
-  return format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  return format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : reportJson(report);
   }, (text) => io.stderr(`wrote ${outName} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`));
 }
 registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] [--compare OTHER] --format html|md|csv|json --out FILE [--no-recommend]
@@ -636,7 +636,7 @@ async function mergeCmd(args: string[], io: Io): Promise<number> {
       return 1;
     }
     merged.report.monteCarlo = monteCarloReport(summarize(merged.job, merged.outcomes, 0), merged.job);
-    return JSON.stringify(merged.report, null, 2) + '\n';
+    return reportJson(merged.report);
   });
 }
 registerCommand('merge', mergeCmd, `Usage: headroom merge PART... [--out FILE]

@@ -17,7 +17,7 @@ import { simulationDiagnostics } from '../../engine/report/simulation-diagnostic
 import { amountsText } from '../../engine/report/demand-units';
 import { bindingText } from '../../engine/report/binding-text';
 import { RESOURCE_LABEL } from '../../engine/model/resource-classes';
-import { toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
+import { reportJson, toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { checkSiteName, importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
 import { importPlacement, PlacementError } from '../../engine/capacity/placement-import';
 import { cloudNames, placementSource } from '../../engine/capacity/keystone-auth';
@@ -266,7 +266,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       const uri = target ?? (await vscode.window.showSaveDialog({ title: 'Export the capacity-review report', saveLabel: 'Export', filters: { 'HTML report': ['html'], Markdown: ['md'], CSV: ['csv'], JSON: ['json'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `headroom-${lastReport.report.scenario}.html`) }));
       if (!uri) return;
       const ext = path.extname(uri.fsPath).toLowerCase();
-      const text = ext === '.md' ? toMarkdown(lastReport.report) : ext === '.csv' ? toCsv(lastReport.report) : ext === '.json' ? JSON.stringify(lastReport.report, null, 2) + '\n' : toHtml(lastReport.report, { headroomTarget: lastReport.headroomTarget });
+      const text = ext === '.md' ? toMarkdown(lastReport.report) : ext === '.csv' ? toCsv(lastReport.report) : ext === '.json' ? reportJson(lastReport.report) : toHtml(lastReport.report, { headroomTarget: lastReport.headroomTarget });
       try {
         await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
       } catch (e) {
