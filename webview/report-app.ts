@@ -4,6 +4,7 @@
  * typed postMessage (webview); everything is drawn with DOM text nodes and d3, never innerHTML.
  */
 import { amountsText } from '../engine/report/demand-units';
+import { mostCrowded } from '../engine/report/binding-text';
 import { ChartResource, costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
 import { el, fmtMoney, fmtNum } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
@@ -40,7 +41,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
     const counted = new Set(Object.values(r.series.sites).flatMap((s) => s.resources ?? ['vcpus']));
     const choices = RESOURCES.filter((k) => k === 'vcpus' || counted.has(k));
     // shown first: the resource that binds at the most crowded site (the sites table's "binds"), else vCPU
-    const crowded = r.sites.filter((s) => s.binding).sort((a, b) => b.binding!.peakNeed - a.binding!.peakNeed || (a.name < b.name ? -1 : 1))[0];
+    const crowded = mostCrowded(r.sites);
     const first: ChartResource = crowded && (choices as string[]).includes(crowded.binding!.resource) ? (crowded.binding!.resource as ChartResource) : 'vcpus';
     const area = el('div', { class: 'resource-charts' });
     const draw = (resource: ChartResource) => {

@@ -13,6 +13,7 @@ import { amountUnit } from '../report/demand-units';
 import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
+import { meetsHeadroom } from '../report/binding-text';
 
 export type Policy =
   | { kind: 'n1' | 'headroom' | 'slo' | 'unserved' | 'n1-regression' | 'headroom-regression' | 'slo-regression'; text: string }
@@ -80,7 +81,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
     } else if (p.kind === 'headroom') {
       const target = model.placements.get(w.placement)?.headroomTarget ?? 0.2;
       for (const s of r.sites) {
-        if (!s.binding || s.binding.spare + 1e-9 >= target) continue;
+        if (!s.binding || meetsHeadroom(s, target)) continue;
         out.push(breach(siteDoc(w, s.name), 'policy-headroom', `policy headroom: ${s.name} has ${pct(Math.max(0, s.binding.spare))} spare ${RESOURCE_LABEL[s.binding.resource]} at its peak, below the ${pct(target)} target`));
       }
     } else if (p.kind === 'slo') {
@@ -110,8 +111,7 @@ export function checkRegressions(policies: readonly Policy[], base: Report, head
       const target = model.placements.get(w.placement)?.headroomTarget ?? 0.2;
       for (const s of head.sites) {
         const b = base.sites.find((x) => x.name === s.name);
-        const met = (x: typeof s | undefined) => !x?.binding || x.binding.spare + 1e-9 >= target;
-        if (b && met(b) && !met(s)) out.push(breach(siteDoc(w, s.name), 'policy-regression', `policy headroom-regression: ${s.name} met the ${pct(target)} headroom target at the base and has ${pct(Math.max(0, s.binding!.spare))} spare ${RESOURCE_LABEL[s.binding!.resource]} now`));
+        if (b && meetsHeadroom(b, target) && !meetsHeadroom(s, target)) out.push(breach(siteDoc(w, s.name), 'policy-regression', `policy headroom-regression: ${s.name} met the ${pct(target)} headroom target at the base and has ${pct(Math.max(0, s.binding!.spare))} spare ${RESOURCE_LABEL[s.binding!.resource]} now`));
       }
     } else if (p.kind === 'slo-regression') {
       for (const x of head.workloads) {

@@ -1,13 +1,26 @@
 /**
- * How a site's binding resource reads in the summary, the Markdown and CSV export and the
- * webview: the resource and its peak need (needed / installed schedulable capacity), or, when
- * demand met a step with nothing of that resource installed (need / 0), that. JSON has no ∞,
- * so the report carries that case as peakNeed NOTHING_INSTALLED (1e9) and spare −1e9.
+ * A report site's binding resource as its readers use it: how it reads in the summary, the
+ * Markdown and CSV export and the webview (the resource and its peak need, needed / installed
+ * schedulable capacity, or, when demand met a step with nothing of that resource installed, that;
+ * JSON has no ∞, so the report carries that case as peakNeed NOTHING_INSTALLED (1e9) and spare
+ * −1e9); whether the site keeps a headroom target (policies, the diff's verdicts, the editor's
+ * diagnostic); and which site is the most crowded (the status bar, the chart shown first).
  */
 import type { ResourceKey } from '../model/resource-classes';
+import type { ReportSite } from './report-types';
 
 export const NOTHING_INSTALLED = 1e9;
 
 export function bindingText(b: { resource: ResourceKey; peakNeed: number }, label: string, pct: (x: number) => string): string {
   return b.peakNeed >= NOTHING_INSTALLED ? `${label}: demand, none installed` : `${label} ${pct(b.peakNeed)}`;
+}
+
+/** Whether the site keeps `target` spare on every resource at its peak need (a site with no bound, a public one without quota, does). */
+export function meetsHeadroom(site: Pick<ReportSite, 'binding'>, target: number): boolean {
+  return !site.binding || site.binding.spare + 1e-9 >= target;
+}
+
+/** The site whose binding resource has the highest peak need (ties by name), if any site has one. */
+export function mostCrowded<S extends Pick<ReportSite, 'name' | 'binding'>>(sites: readonly S[]): S | undefined {
+  return sites.filter((s) => s.binding).sort((a, b) => b.binding!.peakNeed - a.binding!.peakNeed || (a.name < b.name ? -1 : 1))[0];
 }

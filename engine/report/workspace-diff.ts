@@ -16,6 +16,7 @@ import type { Diagnostic } from '../lint/diagnostics';
 import { analyzePathsPrefetched, Analysis } from '../lint/lint';
 import { buildReport, monthlyCostOf } from './report';
 import type { MonthlyCost, Report, ReportSite } from './report-types';
+import { meetsHeadroom } from './binding-text';
 import { simulate } from '../replay/simulate';
 import { pickScenario } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
@@ -177,7 +178,7 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
 function verdictsOf(base: Report, baseTarget: number, head: Report, headTarget: number, siteNames: readonly string[]): WorkspaceDiff['change']['verdicts'] {
   const meets = (r: Report, target: number, site: string) => {
     const s = r.sites.find((x) => x.name === site);
-    return s ? !s.binding || s.binding.spare + 1e-9 >= target : null;
+    return s ? meetsHeadroom(s, target) : null;
   };
   const survives = (r: Report, site: string) => r.failover.find((f) => f.lostSite === site)?.survives ?? null;
   const out: WorkspaceDiff['change']['verdicts'] = [];

@@ -15,7 +15,7 @@ import type { WorkspaceDiff } from '../../engine/report/workspace-diff';
 import { money as formatMoney } from '../../engine/report/money-format';
 import { simulationDiagnostics } from '../../engine/report/simulation-diagnostics';
 import { amountsText } from '../../engine/report/demand-units';
-import { bindingText } from '../../engine/report/binding-text';
+import { bindingText, mostCrowded } from '../../engine/report/binding-text';
 import { RESOURCE_LABEL } from '../../engine/model/resource-classes';
 import { reportJson, toCsv, toHtml, toMarkdown } from '../../engine/report/report-export';
 import { checkSiteName, importOpenStackTexts, parseInventoryJson } from '../../engine/capacity/openstack-import';
@@ -110,7 +110,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     if (!r.report) return;
     const rep = r.report;
     // the peak need of the most crowded site, in the resource that binds there (memory binds on OpenStack more often than vCPU)
-    const crowded = rep.sites.filter((s) => s.binding).sort((x, y) => y.binding!.peakNeed - x.binding!.peakNeed || (x.name < y.name ? -1 : 1))[0];
+    const crowded = mostCrowded(rep.sites);
     const peak = crowded ? bindingText(crowded.binding!, `${crowded.name} ${RESOURCE_LABEL[crowded.binding!.resource]}`, (x) => `${(x * 100).toFixed(0)} %`) : 'no capacity bound';
     const n1 = rep.failover.every((f) => f.survives) ? 'survives' : 'fails';
     const money = `${(rep.totals.costPerMonth / 1e6).toFixed(2)}M ${rep.currency}`;
