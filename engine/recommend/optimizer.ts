@@ -24,9 +24,9 @@
  */
 import { Horizon, Model, OpenStackSite, Placement, PublicSite, ScenarioEvent, Site, Workload } from '../model/model';
 import { flavorRequest, RESOURCE_LABEL, RESOURCES, ResourceKey, Resources, ZERO_RESOURCES } from '../model/resource-classes';
-import { hostSchedulable, siteSchedulable } from '../capacity/nova-capacity';
+import { hostSchedulable } from '../capacity/nova-capacity';
 import { hostMonthly, rateFor } from '../capacity/pricing';
-import { hostsAfterEvents } from '../replay/failover';
+import { schedulableAfterEvents } from '../replay/failover';
 import { LpModel } from './lp-model';
 import { scaleTo100 } from '../model/percentages';
 import { lagSteps } from '../capacity/autoscaling';
@@ -150,10 +150,7 @@ export async function optimizePlacement(input: OptimizeInput): Promise<OptimizeR
   // capacities: an OpenStack site in vCPU and memory, and in disk, PCPU, vGPU and PCI devices
   // where it has them or a workload there asks for them; a public site in vCPU against its quota
   const capacity: Resources[] = sites.map((site) => {
-    if (site.type === 'openstack') {
-      const hosts = hostsAfterEvents(site as OpenStackSite, input.events);
-      return siteSchedulable(site as OpenStackSite, (g) => hosts[g.index]);
-    }
+    if (site.type === 'openstack') return schedulableAfterEvents(site as OpenStackSite, input.events);
     const q = (site as PublicSite).quota.vcpus;
     return { vcpus: q ?? Infinity, memoryMiB: Infinity, diskGiB: Infinity, pcpus: Infinity, vgpus: Infinity, pciDevices: Infinity };
   });

@@ -10,7 +10,7 @@
 import { allocateByPriority } from '../capacity/allocation';
 import { Model, OpenStackSite, Placement, Resources, ScenarioEvent, Site, Workload } from '../model/model';
 import { flavorRequest, ZERO_RESOURCES } from '../model/resource-classes';
-import { FlavorPacker } from '../capacity/nova-capacity';
+import { FlavorPacker, siteSchedulable } from '../capacity/nova-capacity';
 
 /**
  * What a lost site leaves a workload short of: instances, and the vCPU and memory they would
@@ -48,6 +48,12 @@ function shortOf(n: number, u: Resources, prev?: Shortfall): Shortfall {
 
 export function hostsAfterEvents(site: OpenStackSite, events: readonly ScenarioEvent[]): number[] {
   return site.aggregates.map((g) => Math.max(0, g.hosts + events.filter((e) => e.type === 'addHosts' && e.site === site.name && e.aggregate === g.name).reduce((m, e) => m + (e as { hosts: number }).hosts, 0)));
+}
+
+/** The site's schedulable capacity once the scenario's host changes are in (hostsAfterEvents). */
+export function schedulableAfterEvents(site: OpenStackSite, events: readonly ScenarioEvent[]): Resources {
+  const hosts = hostsAfterEvents(site, events);
+  return siteSchedulable(site, (g) => hosts[g.index]);
 }
 
 /** Shares (percent) of a workload once `lost` is gone; empty when nothing is left. */

@@ -7,7 +7,7 @@
 import { NOTHING_INSTALLED } from './binding-text';
 import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, R_PCPU, RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
-import { hostsAfterEvents, unitResources } from '../replay/failover';
+import { schedulableAfterEvents, unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
 import { Simulation } from '../replay/simulate';
@@ -184,8 +184,7 @@ function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommen
     const spare = (r: number) => 1 - res.sitePeakNeed[s][r];
     const short = res.siteResources[s].filter((r) => spare(r) + 1e-9 < target).sort((a, b) => spare(a) - spare(b) || a - b);
     if (!short.length) return;
-    const hosts = hostsAfterEvents(site, sim.plan.scenario.events);
-    const capacity = siteSchedulable(site, (g) => hosts[g.index]);
+    const capacity = schedulableAfterEvents(site, sim.plan.scenario.events);
     let add = 0;
     for (const r of short) {
       const key = RESOURCES[r];
