@@ -48,7 +48,10 @@ export function formatSummary(r: Report): string {
     out += `  cost            ${q(m.cost, (v) => money(v, c))}\n`;
     if (m.costPerMonth) out += `  cost per month  ${q(m.costPerMonth, (v) => money(v, c))}\n`;
     // per unit, never added across units (a report from before unservedByUnit shows the added figure, labelled so)
-    if (m.unservedByUnit) for (const [u, x] of Object.entries(m.unservedByUnit)) out += `  unserved ${u.padEnd(Math.max(6, ...Object.keys(m.unservedByUnit).map((k) => k.length)))} ${q(x, num)}\n`;
+    if (m.unservedByUnit) {
+      const width = Math.max(6, ...Object.keys(m.unservedByUnit).map((k) => k.length));
+      for (const [u, x] of Object.entries(m.unservedByUnit)) out += `  unserved ${u.padEnd(width)} ${q(x, num)}\n`;
+    }
     else out += `  unserved (all units added) ${q(m.unservedRequests, num)}\n`;
     if (m.sloViolationSteps) out += `  SLO-violation steps ${q(m.sloViolationSteps, (v) => v.toFixed(0))}\n`;
     out += `  P(any unserved demand) ${((m.sloBreachProbability ?? 0) * 100).toFixed(1)} %` + (m.n1FailureProbability !== null && m.n1FailureProbability !== undefined ? ` · P(N-1 failure under random outages) ${(m.n1FailureProbability * 100).toFixed(1)} %` : '') + '\n';
