@@ -113,13 +113,13 @@ describe('import placement (a real Placement API on loopback)', function () {
     assert.deepEqual([cap.pcpus, cap.vgpus], [512, 64]);
     // a GPU workload on the same Site: 700 rps at 10 per instance = 70 × g1.a100 = 70 vGPU of 64, 280 PCPU of 512:
     // only 64 fit (4 per host: the vGPU binds), the rest is unserved, and the binding resource is the vGPU at
-    // 70 / 64 = 1.09375, spare 1 − 1.09375 = −0.09375, rounded to 4 places as −0.0937
+    // 70 / 64 = 1.09375, spare 1 − 1.09375 = −0.09375 (not rounded: the figure the headroom verdicts compare)
     fs.writeFileSync(path.join(dir, 'gpu.yaml'), constWorkload('inference', 700).replace('flavor: small', 'flavor: g1.a100').replace('instanceType: m.large\n', ''));
     fs.writeFileSync(path.join(dir, 'p.yaml'), placement('api: { shares: { pangyo: 100 } }\ninference: { shares: { pangyo: 100 } }'));
     const gpu = await run(['simulate', '.', '--json', '--no-series'], dir);
     assert.equal(gpu.code, 0, gpu.err + gpu.out);
     const gs = JSON.parse(gpu.out).sites[0];
-    assert.deepEqual(gs.binding, { resource: 'vgpus', peakNeed: 1.0938, spare: -0.0937 });
+    assert.deepEqual(gs.binding, { resource: 'vgpus', peakNeed: 1.09375, spare: -0.09375 });
     assert.equal(gs.peakAllocated.vgpus, 64);
     assert.equal(gs.peakAllocated.pcpus, 256);
     assert.equal(JSON.parse(gpu.out).workloads.find((x: { name: string }) => x.name === 'inference').sites.pangyo.peakInstances, 64);

@@ -6,6 +6,7 @@ import { strict as assert } from 'assert';
 import Ajv from 'ajv';
 import { readSchema } from '../engine/model/schema-validation';
 import { SECONDS_PER_MONTH } from '../engine/model/units';
+import { meetsHeadroom, sparePct, targetPct } from '../engine/report/binding-text';
 import { constWorkload, doc, placement, publicSite, run, scenario, site, smallPrivate, wl } from './sim-helpers';
 
 const close = (a: number, b: number, eps = 0.011) => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);
@@ -69,7 +70,28 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     });
     const s = site(r, 'dc');
     assert.deepEqual(s.peakNeed, { vcpus: 0.8, memoryMiB: 0.8, diskGiB: null });
-    assert.deepEqual(s.binding, { resource: 'vcpus', peakNeed: 0.8, spare: 0.2 });
+    // binding need and spare are not rounded: 1 − 0.80004 = 0.19996 (0.2 rounded), under the 20 % target by 4e-5
+    assert.deepEqual(s.binding, { resource: 'vcpus', peakNeed: 20001 / 25000, spare: 1 - 20001 / 25000 });
+    // so every verdict on it agrees: the report's (policies, diff, editor diagnostic) and the headroom recommendation's
+    // both miss the target; with the spare rounded to 0.2 the first said met while the second said missed
+    assert.equal(meetsHeadroom(s, 0.2), false);
+    const hr = r.recommendations.filter((x) => x.kind === 'headroom');
+    assert.equal(hr.length, 1);
+    // and a spare under the target never reads as the target: 19.996 %, not 20.0 % (memory 1 − 0.80002 = 19.998 %)
+    assert.match(hr[0].message, /^dc has 19\.996 % spare vCPU at its peak \(vCPU binds; also short: 19\.998 % spare memory at its peak\), below the 20 % headroom target/);
+  });
+
+  it('a spare that misses its target reads below it, and a target reads as exactly as it was written', () => {
+    // 0.19996 to 0.1 pt is 20.0, not below 20: two places are still 20.00, three are 19.996
+    assert.equal(sparePct(0.19996, 0.2), '19.996 %');
+    // met (or no target): 0.1 pt, rounded as usual; a negative spare reads 0.0 %
+    assert.equal(sparePct(0.19996), '20.0 %');
+    assert.equal(sparePct(0.2, 0.2), '20.0 %');
+    assert.equal(sparePct(-1.5, 0.2), '0.0 %');
+    // 0.124 misses 12.5 %: 12.4 % at 0.1 pt already reads below
+    assert.equal(sparePct(0.124, 0.125), '12.4 %');
+    assert.equal(targetPct(0.125), '12.5 %');
+    assert.equal(targetPct(0.2), '20 %');
   });
 
   it("worst moments rank unserved demand as a share of each workload's peak, never rates of different units added", () => {

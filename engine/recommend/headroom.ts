@@ -11,6 +11,7 @@
 import { sharesWithout, unitResources } from '../replay/failover';
 import { Placement, Site, Workload } from '../model/model';
 import type { ReportSite } from '../report/report-types';
+import { sparePct } from '../report/binding-text';
 import type { ReplayResult } from '../replay/replay';
 
 import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
@@ -75,7 +76,8 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
 /** "memory binds: 23.5 % spare at its peak (vCPU 68.3 %, disk 59.4 %)"; "vCPU binds: demand at a step with none installed (memory: none installed)" */
 export function sparesText(h: SiteHeadroom): string {
   if (!h.binding || h.spare === null) return 'no capacity bound';
-  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : ': none installed');
+  // a spare that misses the target reads below it (binding-text.ts)
+  const pct = (x: number) => (Number.isFinite(x) ? sparePct(x, h.target) : ': none installed');
   const rest = h.spares.filter((x) => x.resource !== h.binding).map((x) => `${RESOURCE_LABEL[x.resource]}${Number.isFinite(x.spare) ? ' ' : ''}${pct(x.spare)}`);
   const head = Number.isFinite(h.spare) ? `${pct(h.spare)} spare at its peak` : 'demand at a step with none installed';
   return `${RESOURCE_LABEL[h.binding]} binds: ${head}${rest.length ? ` (${rest.join(', ')})` : ''}`;

@@ -13,7 +13,7 @@ import { amountUnit } from '../report/demand-units';
 import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
-import { meetsHeadroom } from '../report/binding-text';
+import { meetsHeadroom, sparePct, targetPct } from '../report/binding-text';
 
 export type Policy =
   | { kind: 'n1' | 'headroom' | 'slo' | 'unserved' | 'n1-regression' | 'headroom-regression' | 'slo-regression'; text: string }
@@ -64,7 +64,6 @@ function breach(at: Pick<Diagnostic, 'file' | 'range'> | undefined, rule: Diagno
   return { ...(at ?? NOWHERE), severity: 'error', rule, message };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** Breaches of the single-run policies in a report. */
 export function checkPolicies(policies: readonly Policy[], r: Report, model: Model): Diagnostic[] {
@@ -82,7 +81,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
       const target = model.placements.get(w.placement)?.headroomTarget ?? 0.2;
       for (const s of r.sites) {
         if (!s.binding || meetsHeadroom(s, target)) continue;
-        out.push(breach(siteDoc(w, s.name), 'policy-headroom', `policy headroom: ${s.name} has ${pct(Math.max(0, s.binding.spare))} spare ${RESOURCE_LABEL[s.binding.resource]} at its peak, below the ${pct(target)} target`));
+        out.push(breach(siteDoc(w, s.name), 'policy-headroom', `policy headroom: ${s.name} has ${sparePct(s.binding.spare, target)} spare ${RESOURCE_LABEL[s.binding.resource]} at its peak, below the ${targetPct(target)} target`));
       }
     } else if (p.kind === 'slo') {
       for (const x of r.workloads) if (x.sloViolationSteps > 0) out.push(breach(placementEntry(w, x.name), 'policy-slo', `policy slo: ${x.name} runs above its target utilization or short in ${x.sloViolationSteps} step(s)`));
@@ -111,7 +110,7 @@ export function checkRegressions(policies: readonly Policy[], base: Report, head
       const target = model.placements.get(w.placement)?.headroomTarget ?? 0.2;
       for (const s of head.sites) {
         const b = base.sites.find((x) => x.name === s.name);
-        if (b && meetsHeadroom(b, target) && !meetsHeadroom(s, target)) out.push(breach(siteDoc(w, s.name), 'policy-regression', `policy headroom-regression: ${s.name} met the ${pct(target)} headroom target at the base and has ${pct(Math.max(0, s.binding!.spare))} spare ${RESOURCE_LABEL[s.binding!.resource]} now`));
+        if (b && meetsHeadroom(b, target) && !meetsHeadroom(s, target)) out.push(breach(siteDoc(w, s.name), 'policy-regression', `policy headroom-regression: ${s.name} met the ${targetPct(target)} headroom target at the base and has ${sparePct(s.binding!.spare, target)} spare ${RESOURCE_LABEL[s.binding!.resource]} now`));
       }
     } else if (p.kind === 'slo-regression') {
       for (const x of head.workloads) {

@@ -5,7 +5,7 @@
  * classification notes of the report. An infeasible program is explained by solving it again
  * without N-1 (site by site), then without headroom.
  */
-import { NOTHING_INSTALLED } from '../report/binding-text';
+import { NOTHING_INSTALLED, sparePct, targetPct } from '../report/binding-text';
 import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from '../report/comparison';
 import { adviseCommitments } from './commitments';
@@ -249,7 +249,7 @@ function placementDocument(plan: Simulation['plan'], shares: Record<string, Reco
 function hostAdvice(b: AdviceBasis): Recommendation[] {
   const { model, plan, cur, under } = b;
   const recs: Recommendation[] = [];
-  const limitPct = Math.round((1 - plan.placement.headroomTarget) * 100);
+  const limitPct = targetPct(1 - plan.placement.headroomTarget).slice(0, -2); // 80, 87.5: as exact as the target
   const res = b.sim.result;
   const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
   res.sites.forEach((site, s) => {
@@ -268,7 +268,7 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
     const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
     const against = changed === 0 ? '' : ` need against its capacity with the scenario's ${Math.abs(changed)} ${changed > 0 ? 'added' : 'removed'} host(s)`;
-    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${((p.spare ?? 0) * 100).toFixed(1)} % spare at its peak${against})` : 'capacity';
+    const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${sparePct(p.spare ?? 0, plan.placement.headroomTarget)} spare at its peak${against})` : 'capacity';
     if (p.exhaustion === undefined) {
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
@@ -324,7 +324,7 @@ function headroomAdvice(b: AdviceBasis): Recommendation[] {
     const rs = b.report.sites.find((x) => x.name === site.name)!;
     const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s);
     if (hr.spare === null) return;
-    const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${Math.round(hr.target * 100)} % on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
+    const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${targetPct(hr.target)} on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {
       const w = hr.worstLoss;
       const devices = DEVICE_RESOURCES.filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);

@@ -15,6 +15,23 @@ export function bindingText(b: { resource: ResourceKey; peakNeed: number }, labe
   return b.peakNeed >= NOTHING_INSTALLED ? `${label}: demand, none installed` : `${label} ${pct(b.peakNeed)}`;
 }
 
+/**
+ * A spare as a percentage to 0.1 pt (a negative spare reads 0.0 %). One that misses `target` gets
+ * more places until it reads below the target, so a message never says "20.0 % spare, below the
+ * 20 % target" of a spare of 0.19996 (it says 19.996 %).
+ */
+export function sparePct(spare: number, target?: number): string {
+  const x = Math.max(0, spare) * 100;
+  let places = 1;
+  if (target !== undefined && spare + 1e-9 < target) while (places < 9 && Number(x.toFixed(places)) >= target * 100) places++;
+  return `${x.toFixed(places)} %`;
+}
+
+/** A headroom target as a percentage, as exact as it was written: 20 %, 12.5 % (not 13 %). */
+export function targetPct(target: number): string {
+  return `${Number((target * 100).toFixed(6))} %`;
+}
+
 /** Whether the site keeps `target` spare on every resource at its peak need (a site with no bound, a public one without quota, does). */
 export function meetsHeadroom(site: Pick<ReportSite, 'binding'>, target: number): boolean {
   return !site.binding || site.binding.spare + 1e-9 >= target;

@@ -77,7 +77,7 @@ export interface ReportSite {
   /** The peak allocated amount itself (vCPU, MiB, GiB): peakUtilization before rounding × capacity. */
   peakAllocated: PerResource;
   peakNeed: PerResource;
-  /** The resource with the least spare at its peak need, and that spare (1 − peakNeed); null for an unbounded public site. */
+  /** The resource with the least spare at its peak need, its peak need and that spare (1 − peakNeed), both unrounded (the figure every headroom verdict compares with its target; peakNeed above rounds to 4 places); null for an unbounded public site. */
   binding: { resource: ResourceKey; peakNeed: number; spare: number } | null;
   cost: number;
   idleCost: number;

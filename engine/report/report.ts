@@ -4,7 +4,7 @@
  * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
  * state: the same inputs and seed give byte-identical JSON.
  */
-import { NOTHING_INSTALLED } from './binding-text';
+import { NOTHING_INSTALLED, sparePct, targetPct } from './binding-text';
 import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, R_PCPU, RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
 import { schedulableAfterEvents, unitResources } from '../replay/failover';
@@ -94,11 +94,13 @@ function siteReport(model: Model, sim: Simulation, s: number, horizonMonths: num
     return finite.length ? r4(quantilesOf(finite, [0.95])[0]) : null;
   });
   const peakNeed = per((r) => fin(res.sitePeakNeed[s][r], r4));
-  // the binding resource by the unrounded peak needs (the hosts to buy and headroom compare the same), then rounded
+  // the binding resource by the unrounded peak needs, and its need and spare unrounded: the headroom
+  // recommendation and the hosts to buy take 1 − the same need, so the policies, the diff's verdicts
+  // and the editor's diagnostic (binding-text.ts, meetsHeadroom) judge and print the same number
   let bind = -1;
   for (const r of res.siteResources[s]) if (bind < 0 || res.sitePeakNeed[s][r] > res.sitePeakNeed[s][bind]) bind = r;
   const q = bind < 0 ? 0 : res.sitePeakNeed[s][bind];
-  const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: r4(q), spare: r4(1 - q) } : { resource: RESOURCES[bind], peakNeed: NOTHING_INSTALLED, spare: -NOTHING_INSTALLED }; // demand with nothing installed (binding-text.ts)
+  const binding: ReportSite['binding'] = bind < 0 ? null : Number.isFinite(q) ? { resource: RESOURCES[bind], peakNeed: q, spare: 1 - q } : { resource: RESOURCES[bind], peakNeed: NOTHING_INSTALLED, spare: -NOTHING_INSTALLED }; // demand with nothing installed (binding-text.ts)
   return {
     name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
     capacity,
@@ -192,11 +194,11 @@ function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommen
       if (perHost > 0) add = Math.max(add, Math.ceil((res.sitePeakNeedAbs[s][r] / (1 - target) - capacity[key]) / perHost - 1e-9));
     }
     const label = (r: number) => RESOURCE_LABEL[RESOURCES[r]];
-    const spareText = (r: number) => (Number.isFinite(spare(r)) ? `${(Math.max(0, spare(r)) * 100).toFixed(1)} % spare ${label(r)} at its peak` : `${label(r)} demand at a step with none installed`);
+    const spareText = (r: number) => (Number.isFinite(spare(r)) ? `${sparePct(spare(r), target)} spare ${label(r)} at its peak` : `${label(r)} demand at a step with none installed`);
     const [bind, ...rest] = short;
     const also = rest.length ? `; also short: ${rest.map(spareText).join(', ')}` : '';
     out.push({ kind: 'headroom', target: site.name, saving: 0, hostsToAdd: add,
-      message: `${site.name} has ${spareText(bind)} (${label(bind)} binds${also}), below the ${(target * 100).toFixed(0)} % headroom target; ` +
+      message: `${site.name} has ${spareText(bind)} (${label(bind)} binds${also}), below the ${targetPct(target)} headroom target; ` +
         (add > 0 ? `about ${add} more host(s) restore it` : "the scenario's host changes restore it once they come") });
   });
   return out;

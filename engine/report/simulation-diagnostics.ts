@@ -12,7 +12,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';
 import { Analysis } from '../lint/lint';
 import { Report } from './report-types';
-import { meetsHeadroom } from './binding-text';
+import { meetsHeadroom, sparePct, targetPct } from './binding-text';
 import { SourceDocument } from '../model/source-document';
 
 export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveThreshold?: number } = {}): Diagnostic[] {
@@ -36,7 +36,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
     // every resource, as the headroom recommendation: the binding one has the least spare at its peak need
     if (!site || !s.binding || meetsHeadroom(s, pl.headroomTarget)) continue;
     const name = RESOURCE_LABEL[s.binding.resource];
-    out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${(Math.max(0, s.binding.spare) * 100).toFixed(1)} % spare ${name} at its peak (${name} binds), below the ${(pl.headroomTarget * 100).toFixed(0)} % headroom target of ${pl.name}` });
+    out.push({ file: site.src.file, range: site.src.rangeOf(['metadata', 'name']), severity: 'warning', rule: 'headroom-below-target', message: `${s.name} has ${sparePct(s.binding.spare, pl.headroomTarget)} spare ${name} at its peak (${name} binds), below the ${targetPct(pl.headroomTarget)} headroom target of ${pl.name}` });
   }
   out.push(...observedUsageDiagnostics(a, r));
   const sides = (r.recommendation as { comparison?: Comparison } | undefined)?.comparison?.sides;
