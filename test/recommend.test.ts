@@ -95,6 +95,27 @@ describe('optimizer', function () {
     assert.match(rec.message, /does not guarantee N-1/);
     assert.ok(rec.saving > 0);
   });
+
+  it('names only the lost site whose N-1 is out of reach, each loss tested alone', async () => {
+    // batch runs on dc with overflow to cloud: today it loses nothing to cloud's 10-minute
+    // autoscaling lag, so its share on cloud must stay 0, and losing dc then leaves its load
+    // nowhere (what leaves dc may only go where the workload runs). Losing cloud is fine: dc's
+    // 8 hosts (32 small instances) take api's 4 and batch's 6 at their peaks (40 and 60 rps at
+    // 10 per instance). The check of losing cloud alone used to carry dc's rows too, and named
+    // cloud with dc's reason.
+    const burst = 'bursts: [{ at: "2027-01-01T00:20:00Z", duration: 10m, multiplier: 2 }]';
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 8),
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
+      'w.yaml': constWorkload('api', 40) + '---\n' + constWorkload('batch', 30).replace('baseline: 30 }', `baseline: 30, ${burst} }`),
+      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }\nbatch: { shares: { dc: 100 }, overflowTo: cloud }'),
+      's.yaml': scenario(),
+    });
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+    const out = await recommend(a);
+    assert.deepEqual(out.optimizer.relaxed, ['N-1']);
+    assert.deepEqual(out.optimizer.explanation, ['N-1 cannot hold when dc is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today']);
+  });
 });
 
 /**

@@ -291,6 +291,8 @@ function addN1Rows(pr: Program): void {
     const cells = cellsOf[wi];
     if (cells.length < 2) return;
     for (const lost of cells) {
+      // only the losses asked about: another site's would still bind the shares through its flows
+      if (input.n1LostSites && !input.n1LostSites.includes(sites[lost.s].name)) continue;
       const others = cells.filter((c) => c !== lost);
       const cols = others.map((c) => {
         const col = lp.addColumn(0, 0, 1);
