@@ -249,6 +249,12 @@ describe('commitments and host purchases', () => {
     // growth-2027 keeps the current placement (the optimum crowds pangyo's memory): hosts and headroom are of the current one, unqualified
     assert.match(j.recommendations[0].message, /^keep current/);
     assert.doesNotMatch(buy.message + head.message, /recommended placement/);
+    // what losing aws-seoul moves to pangyo fits its spare, but the N-1 check of that loss fails (workloads with no
+    // pangyo share are short): the headroom line says so, naming the same workloads as the failover verdict
+    const lost = j.failover.find((f: { lostSite: string }) => f.lostSite === 'aws-seoul');
+    assert.equal(lost.survives, false);
+    assert.ok(head.message.includes(`losing aws-seoul would add `) && head.message.includes(', which fits in that spare; '), head.message);
+    assert.ok(head.message.endsWith(`; the N-1 check still fails without aws-seoul (short: ${Object.entries(lost.shortfall).filter(([, v]) => (v as { instances: number }).instances > 0).map(([n]) => n).join(', ')})`), head.message);
   });
 });
 

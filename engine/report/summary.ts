@@ -6,6 +6,7 @@ import { amountsText, amountUnit } from './demand-units';
 import { money } from './money-format';
 import { Report } from './report';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
+import { shortWorkloads } from '../replay/failover';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -37,7 +38,7 @@ export function formatSummary(r: Report): string {
   }
   out += '\nN-1 failover\n';
   for (const f of r.failover) {
-    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    const short = shortWorkloads(f.shortfall);
     out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)})`).join(', ')}` : '') + '\n';
   }
   if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
