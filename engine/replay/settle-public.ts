@@ -32,6 +32,11 @@ export function publicStepper(st: ReplayState): SiteStep {
     const readAt = lag.readAt - p0;
     const tr = typeRunning[s];
     tr.fill(0);
+    // running instances per type slot, added up in a local while consecutive pairs share a slot:
+    // whole counts, so the sums are exact in any grouping; an update of tr per pair was a
+    // dependency through memory from one pair to the next
+    let slot = p1 > p0 ? coverIdx[p0] : 0;
+    let inSlot = 0;
     for (let p = p0; p < p1; p++) {
       // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
       // capacity is there when the site returns and traffic moves back.
@@ -47,8 +52,15 @@ export function publicStepper(st: ReplayState): SiteStep {
       const v = down || k < 0 ? 0 : r;
       run[p] = v;
       used += v * vcpus[p];
-      tr[coverIdx[p]] += v; // spot and no type in the last slot, not counted
+      const ci = coverIdx[p]; // spot and no type in the last slot, not counted
+      if (ci !== slot) {
+        tr[slot] += inSlot;
+        slot = ci;
+        inSlot = 0;
+      }
+      inSlot += v;
     }
+    tr[slot] += inSlot;
     lag.end(t);
     const quota = quotaOf[s];
     if (used > quota + EPS) {
