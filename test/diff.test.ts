@@ -9,9 +9,13 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { diffMarkdown, COMMENT_LIMIT } from '../engine/report/diff-format';
+import { analyzePaths } from '../engine/lint/lint';
+import { buildReport } from '../engine/report/report';
+import { simulate } from '../engine/replay/simulate';
+import { checkPolicies, checkRegressions, parsePolicies } from '../engine/recommend/policy';
 import type { WorkspaceDiff } from '../engine/report/workspace-diff';
 import { run } from './cli-lint.test';
-import { REPO, tempWorkspace } from './helpers';
+import { FIXTURES, REPO, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
@@ -148,6 +152,22 @@ describe('headroom diff', function () {
     const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'policy.sarif'), 'utf8'));
     assert.deepEqual(sarif.runs[0].results.map((x: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]), [['policy-n1', 'ws/p.yaml', 6]]);
     assert.equal((await run(['simulate', 'ws', '--fail-on', 'unserved'], dir)).code, 0, 'no unserved demand: the policy holds');
+  });
+
+  it('policy messages write money and amounts as the report does, exactly where rounding would hide the breach', () => {
+    // the fixture's default run: 102.35M KRW; a head 4,445,892.84 KRW dearer is 4.34 % more
+    const a = analyzePaths([path.join(FIXTURES, 'toss-hybrid')]);
+    const base = buildReport(a.model, simulate(a), { series: false });
+    const head = structuredClone(base);
+    head.totals.cost = base.totals.cost + 4445892.84;
+    const msg = (spec: string) => checkRegressions(parsePolicies(spec, true), base, head, a.model).filter((d) => d.rule === 'policy-cost').map((d) => d.message);
+    assert.deepEqual(msg('cost:+3%'), [`policy cost:+3%: the total cost rises by 4.45M KRW (${((4445892.84 / base.totals.cost) * 100).toFixed(2)} %), more than the 3 % allowed`]);
+    assert.deepEqual(msg('cost:+4000000'), [`policy cost:+4000000: the total cost rises by 4.45M KRW (${((4445892.84 / base.totals.cost) * 100).toFixed(2)} %), more than the 4.00M KRW allowed`]);
+    // 4,445,892.84 over 4,445,000 reads 4.45M against 4.45M when rounded: both to the cent then
+    assert.deepEqual(msg('cost:+4445000'), [`policy cost:+4445000: the total cost rises by 4445892.84 KRW (${((4445892.84 / base.totals.cost) * 100).toFixed(2)} %), more than the 4445000.00 KRW allowed`]);
+    // unserved demand in the workload's own unit, as the summary writes it: feature-lab's 16.27M requests
+    const unserved = checkPolicies(parsePolicies('unserved', false), base, a.model).map((d) => d.message);
+    assert.ok(unserved.includes('policy unserved: feature-lab leaves 16.27M requests unserved'), unserved.join('\n'));
   });
 
   it('prices a commit that adds hosts and one that changes a price, as computed by hand', async () => {

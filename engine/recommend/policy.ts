@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
+import { money, quantity } from '../report/money-format';
 import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
@@ -86,7 +87,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
     } else if (p.kind === 'slo') {
       for (const x of r.workloads) if (x.sloViolationSteps > 0) out.push(breach(placementEntry(w, x.name), 'policy-slo', `policy slo: ${x.name} runs above its target utilization or short in ${x.sloViolationSteps} step(s)`));
     } else if (p.kind === 'unserved') {
-      for (const x of r.workloads) if (x.unservedRequests > 0) out.push(breach(placementEntry(w, x.name), 'policy-unserved', `policy unserved: ${x.name} leaves ${x.unservedRequests} ${amountUnit(x.unit)} unserved`));
+      for (const x of r.workloads) if (x.unservedRequests > 0) out.push(breach(placementEntry(w, x.name), 'policy-unserved', `policy unserved: ${x.name} leaves ${x.unservedRequests >= 1 ? quantity(x.unservedRequests) : x.unservedRequests} ${amountUnit(x.unit)} unserved`));
     }
   }
   return out;
@@ -100,7 +101,13 @@ export function checkRegressions(policies: readonly Policy[], base: Report, head
     if (p.kind === 'cost') {
       const delta = head.totals.cost - base.totals.cost;
       const allowed = p.percent !== undefined ? (base.totals.cost * p.percent) / 100 : p.amount!;
-      if (delta > allowed + 1e-6) out.push(breach(placementDoc(w), 'policy-cost', `policy ${p.text}: the total cost rises by ${delta.toFixed(2)} ${head.currency} (${base.totals.cost > 0 ? `${((delta / base.totals.cost) * 100).toFixed(2)} %` : 'from 0'}), more than the ${p.percent !== undefined ? `${p.percent} %` : `${p.amount} ${head.currency}`} allowed`));
+      if (delta > allowed + 1e-6) {
+        // as the rest of the report writes money (4.45M KRW); to the cent where that would read as the amount allowed
+        let rise = money(delta, head.currency);
+        let limit = p.percent !== undefined ? `${p.percent} %` : money(p.amount!, head.currency);
+        if (rise === limit) [rise, limit] = [`${delta.toFixed(2)} ${head.currency}`, `${p.amount!.toFixed(2)} ${head.currency}`];
+        out.push(breach(placementDoc(w), 'policy-cost', `policy ${p.text}: the total cost rises by ${rise} (${base.totals.cost > 0 ? `${((delta / base.totals.cost) * 100).toFixed(2)} %` : 'from 0'}), more than the ${limit} allowed`));
+      }
     } else if (p.kind === 'n1-regression') {
       for (const f of head.failover) {
         const before = base.failover.find((x) => x.lostSite === f.lostSite);
