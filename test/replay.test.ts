@@ -91,6 +91,9 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     // 0.124 misses 12.5 %: 12.4 % at 0.1 pt already reads below
     assert.equal(sparePct(0.124, 0.125), '12.4 %');
     assert.equal(targetPct(0.125), '12.5 %');
+    // 0.07 × 100 is 7.000000000000001 in binary: 0.06999 still reads below the 7 % it misses
+    assert.equal(sparePct(0.06999, 0.07), '6.999 %');
+    assert.equal(targetPct(0.07), '7 %');
     assert.equal(targetPct(0.2), '20 %');
   });
 

@@ -65,7 +65,6 @@ function breach(at: Pick<Diagnostic, 'file' | 'range'> | undefined, rule: Diagno
   return { ...(at ?? NOWHERE), severity: 'error', rule, message };
 }
 
-
 /** Breaches of the single-run policies in a report. */
 export function checkPolicies(policies: readonly Policy[], r: Report, model: Model): Diagnostic[] {
   const w: Where = { model, placement: r.placement ?? '' };

@@ -23,14 +23,17 @@ export function bindingText(b: { resource: ResourceKey; peakNeed: number }, labe
 export function sparePct(spare: number, target?: number): string {
   const x = Math.max(0, spare) * 100;
   let places = 1;
-  if (target !== undefined && spare + 1e-9 < target) while (places < 9 && Number(x.toFixed(places)) >= target * 100) places++;
+  // against the target as targetPct writes it (0.07 × 100 is 7.000000000000001)
+  if (target !== undefined && spare + 1e-9 < target) while (places < 9 && Number(x.toFixed(places)) >= targetPercent(target)) places++;
   return `${x.toFixed(places)} %`;
 }
 
 /** A headroom target as a percentage, as exact as it was written: 20 %, 12.5 % (not 13 %). */
 export function targetPct(target: number): string {
-  return `${Number((target * 100).toFixed(6))} %`;
+  return `${targetPercent(target)} %`;
 }
+
+const targetPercent = (target: number) => Number((target * 100).toFixed(6));
 
 /** Whether the site keeps `target` spare on every resource at its peak need (a site with no bound, a public one without quota, does). */
 export function meetsHeadroom(site: Pick<ReportSite, 'binding'>, target: number): boolean {
