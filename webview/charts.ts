@@ -13,6 +13,7 @@ import { area, line, stack } from 'd3-shape';
 import { Report } from './types';
 import { el, fmtMoney, fmtNum } from './dom';
 import { RESOURCE_LABEL, RESOURCE_UNIT, ResourceKey } from '../engine/model/resource-classes';
+import { targetPct } from '../engine/report/binding-text';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 860;
@@ -287,7 +288,7 @@ export function utilizationChart(parent: HTMLElement, report: Report, headroomTa
   const n = series.sites[names[0]].capacityVcpus.length;
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
-  const svg = svgRoot(parent, `Peak ${RESOURCE_LABEL[resource]} utilization per site, with the ${Math.round((1 - headroomTarget) * 100)} % headroom line (times in ${zoneOf(report)})`);
+  const svg = svgRoot(parent, `Peak ${RESOURCE_LABEL[resource]} utilization per site, with the ${targetPct(1 - headroomTarget)} headroom line (times in ${zoneOf(report)})`);
   const x = scaleUtc().domain([times[0], times[n - 1]]).range([M.left, W - M.right]);
   const u = (s: string) => {
     const v = inResource(series.sites[s], resource);

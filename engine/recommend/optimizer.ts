@@ -32,6 +32,7 @@ import { scaleTo100 } from '../model/percentages';
 import { lagSteps } from '../capacity/autoscaling';
 import { iso } from '../traffic/traffic';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
+import { targetPct } from '../report/binding-text';
 
 export interface OptimizeInput {
   model: Model;
@@ -277,7 +278,7 @@ function addCapacityRows(pr: Program, stepsConstrained: readonly number[]): void
       const when = iso(h.start + t * h.step);
       for (const r of rowResources[si]) {
         const coefs = cells.map((c) => (input.demand[c.w][t] / capEff[c.w]) * c.req[r]);
-        lp.addRow(`${RESOURCE_LABEL[r]} of ${site.name} at ${when} with ${Math.round(headroom * 100)} % headroom`, -Infinity, capacity[si][r] * factor, [...cells.map((c) => c.col), ...extra.map((x) => x.col)], [...coefs, ...extra.map((x) => -x.sched[r] * factor)]);
+        lp.addRow(`${RESOURCE_LABEL[r]} of ${site.name} at ${when} with ${targetPct(headroom)} headroom`, -Infinity, capacity[si][r] * factor, [...cells.map((c) => c.col), ...extra.map((x) => x.col)], [...coefs, ...extra.map((x) => -x.sched[r] * factor)]);
       }
     }
   });

@@ -64,7 +64,7 @@ async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Pr
   const noLag = await optimizePlacement({ ...base, n1: false, limitLagLoss: false });
   if (noLag.status === 'optimal') return ['every placement that meets the other constraints loses more demand to public autoscaling lag than the current one'];
   const noHeadroom = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, limitLagLoss: false });
-  if (noHeadroom.status === 'optimal') return [`the headroom target of ${Math.round(base.placement.headroomTarget * 100)} % cannot be kept at the busiest steps even without N-1; capacity is enough only with less headroom`];
+  if (noHeadroom.status === 'optimal') return [`the headroom target of ${targetPct(base.placement.headroomTarget)} cannot be kept at the busiest steps even without N-1; capacity is enough only with less headroom`];
   const noAA = await optimizePlacement({ ...base, n1: false, headroomOverride: 0, activeActive: false, limitLagLoss: false });
   if (noAA.status === 'optimal') return ['active-active cannot hold: some workloads fit only when placed on a single site'];
   return ['peak demand exceeds the capacity (hosts and quotas) of every site the workloads may use, even with no headroom'];
@@ -141,7 +141,7 @@ async function searchPlacement(a: Analysis, opts: RecommendOptions, current: Sim
     extra = [...new Set([...extra, ...worst, ...crowded.map((c) => c.step)])];
     out.reason = worse.length
       ? `the optimal placement re-simulates with more unserved demand for ${worse.join(', ')}; the current placement is kept`
-      : `the optimal placement re-simulates past the ${Math.round(limit * 100)} % headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
+      : `the optimal placement re-simulates past the ${targetPct(limit)} headroom line on ${crowded.map((c) => `${c.site} ${RESOURCE_LABEL[c.resource]}`).join(', ')}, which the current placement keeps under it; the current placement is kept`;
     if (extra.length === before) {
       // the steps are constrained already, and the linear model's continuous instances still
       // land past the line once whole instances run: keep the model further under it

@@ -12,6 +12,7 @@ import { Analysis } from '../lint/lint';
 import { Model, Site, Workload, Scenario } from '../model/model';
 import { aggregateSchedulable, instancesPerHost, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
 import { DEVICE_RESOURCES, RESOURCE_UNIT } from '../model/resource-classes';
+import { targetPct } from './binding-text';
 import { rateFor } from '../capacity/pricing';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { Path, SourceDocument } from '../model/source-document';
@@ -223,7 +224,7 @@ export function hoverAt(a: Analysis, file: string, line: number, column: number,
   if (last === 'site' || last === 'overflowTo') return anySiteHover(name, m);
   if (!at.onKey && (last === 'flavor' || (kind === 'Site' && at.path[1] === 'flavors' && last === 'name'))) return flavorHover(name, m);
   if (!at.onKey && (last === 'instanceType' || (kind === 'Site' && at.path[1] === 'instanceTypes' && last === 'name'))) return instanceTypeHover(name, m);
-  if (kind === 'Scenario' && last === 'placement' && !at.onKey) return m.placements.has(name) ? `**${name}** — placement of ${m.placements.get(name)!.workloads.size} workload(s), headroom target ${Math.round(m.placements.get(name)!.headroomTarget * 100)} %` : undefined;
+  if (kind === 'Scenario' && last === 'placement' && !at.onKey) return m.placements.has(name) ? `**${name}** — placement of ${m.placements.get(name)!.workloads.size} workload(s), headroom target ${targetPct(m.placements.get(name)!.headroomTarget)}` : undefined;
   return undefined;
 }
 
