@@ -41,6 +41,7 @@ const CASES: Case[] = [
     args: ['simulate', '.'], code: 1, expect: /the horizon \(3600 s\) is shorter than one step \(604800 s\).*\[horizon-order\]/ },
   { what: 'a repeated --scenario is a usage error', files: base(), args: ['simulate', '.', '--scenario', 'default', '--scenario', 'other'], code: 2, expect: /--scenario is given more than once/ },
   { what: 'a repeated --format is a usage error', files: base(), args: ['lint', '.', '--format', 'json', '--format', 'text'], code: 2, expect: /--format is given more than once/ },
+  { what: 'report with no --format and an --out whose extension names none: a usage error that says both ways', files: base(), args: ['report', '.', '--out', 'r.txt'], code: 2, expect: /--format must be html, md, csv or json \(or --out a file ending \.html, \.md, \.csv or \.json; got r\.txt\)/ },
   { what: '--compare with --format csv is a usage error', files: base(), args: ['report', '.', '--format', 'csv', '--compare', 'default', '--out', 'r.csv'], code: 2, expect: /--compare puts two scenarios side by side in html or md/ },
   { what: '--workers beyond the cores is capped, and said', files: base(), args: ['simulate', '.', '--runs', '2', '--seed', '1', '--workers', '500'], code: 0, expect: /--workers 500 is more than the \d+ core\(s\) here; using \d+/ },
   { what: '10,000 nested flow sequences: a located nesting error, no stack overflow', files: { ...base(), 'deep.yaml': `apiVersion: headroom.dev/v1\nkind: Settings\nmetadata: { name: s }\nspec:\n  x: ${'['.repeat(10000)}${']'.repeat(10000)}\n` },

@@ -107,6 +107,17 @@ describe('report exports', function () {
     assert.match(toMarkdown(JSON.parse(fs.readFileSync(out, 'utf8'))), /## Monte Carlo \(50 runs, seed 42\)[\s\S]*\| unserved \(requests\) \|/);
   });
 
+  it('takes the format from --out when --format is not given (review.MD is Markdown, cost.csv is CSV)', async () => {
+    const dir = tempWorkspace({});
+    const fix = path.join(FIXTURES, 'toss-hybrid');
+    const md = await runCli(['report', fix, '--scenario', 'fx-shock', '--no-recommend', '--out', path.join(dir, 'review.MD')]);
+    assert.equal(md.code, 0, md.err);
+    assert.match(fs.readFileSync(path.join(dir, 'review.MD'), 'utf8'), /^# Capacity review: fx-shock\n/);
+    const csv = await runCli(['report', fix, '--scenario', 'fx-shock', '--no-recommend', '--out', path.join(dir, 'cost.csv')]);
+    assert.equal(csv.code, 0, csv.err);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'cost.csv'), 'utf8'), /^#|<html/);
+  });
+
   it('puts two scenarios side by side (headroom report --compare)', async () => {
     const { run } = require('./cli-lint.test') as typeof import('./cli-lint.test');
     const out = path.join(tempWorkspace({}), 'cmp.md');

@@ -387,9 +387,11 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     scenario: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'no-recommend': { type: 'boolean', default: false }, compare: { type: 'string' },
   });
-  const format = values.format;
-  if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${format ? `, got "${format}"` : ''}`);
   if (!values.out) throw new UsageError('--out FILE is required');
+  // without --format, the one --out's extension names (report.html, review.md, cost.csv, report.json)
+  const byExtension = /\.(html|md|csv|json)$/i.exec(values.out)?.[1].toLowerCase();
+  const format = values.format ?? byExtension;
+  if (!format || !['html', 'md', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be html, md, csv or json${values.format ? `, got "${values.format}"` : ` (or --out a file ending .html, .md, .csv or .json; got ${values.out})`}`);
   if (values.compare !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--compare puts two scenarios side by side in html or md; --format ${format} has no place for the second one`);
   const outName = values.out;
   return emit(io, outName, async () => {
@@ -424,11 +426,11 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   return format === 'html' ? toHtml(report, { headroomTarget }) : format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : reportJson(report);
   }, (text) => io.stderr(`wrote ${outName} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)\n`));
 }
-registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] [--compare OTHER] --format html|md|csv|json --out FILE [--no-recommend]
+registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario NAME] [--compare OTHER] [--format html|md|csv|json] --out FILE [--no-recommend]
 
 The capacity-review report: html is one self-contained file (charts, tables, no network, works
 from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
-and month, json is the report JSON. Recommendations are included unless --no-recommend; a
+and month, json is the report JSON; without --format, the extension of --out names it. Recommendations are included unless --no-recommend; a
 scenario with a monteCarlo model gets its Monte Carlo, as simulate runs it (same seed, same
 figures); --compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
 `);
