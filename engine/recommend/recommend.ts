@@ -330,10 +330,11 @@ function headroomAdvice(b: AdviceBasis): Recommendation[] {
       const devices = DEVICE_RESOURCES.filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
       const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
-      // what moves here fits, yet the replay's N-1 check of that loss fails: workloads with no share here (or
-      // short elsewhere) are short; say so, or this line and the N-1 verdict beside it would seem to disagree
+      // what moves here fits this site's spare at its own peak, yet the N-1 check of that loss (failover.ts: every
+      // workload at its own peak at once, packed onto the hosts, or with no other site) fails; say so and how it
+      // differs, or this line and the N-1 verdict beside it would seem to disagree
       const check = b.sim.failover.find((f) => f.lostSite === w.site);
-      if (w.fits && check && !check.survives) parts.push(`the N-1 check still fails without ${w.site} (short: ${shortWorkloads(check.shortfall).map(([name]) => name).join(', ')})`);
+      if (w.fits && check && !check.survives) parts.push(`the N-1 check, which takes every workload at its own peak at once, still fails without ${w.site} (short: ${shortWorkloads(check.shortfall).map(([name]) => name).join(', ')})`);
     }
     recs.push({ kind: 'headroom', target: site.name, saving: 0, spare: json(hr.spare), binding: hr.binding, spares: Object.fromEntries(hr.spares.map((x) => [x.resource, json(x.spare)])), meetsTarget: hr.meetsTarget, worstLoss: hr.worstLoss, message: parts.join('; ') });
   });
