@@ -167,6 +167,12 @@ describe('commitments and host purchases', () => {
     // a year later: 64 × 1.1^16.931 = 322.9 vCPU → / 0.8 = 403.6 − 128 = 275.6 → 9 hosts of 32 → 12 (multiple of 4)
     assert.equal(p.hosts, 12);
     assert.ok(Math.abs(p.orderBy! - (p.exhaustion! - 30 * 86400)) < 1e-6);
+    // a need 1 % under the limit in a month of 30 days: 101.4 vCPU grows to 102.4 in ln(102.4 / 101.4) / ln(1.1) = 0.10
+    // months, 3 days after that month's start; but the replay ran the whole month under the limit, so not before its end
+    const close = planPurchase(site, [flat('vcpus', 128, 101.4), flat('memoryMiB', 65536, 8192)], 0.2, 0.1, 30 * 86400);
+    assert.ok(Math.log(102.4 / 101.4) / Math.log(1.1) * SECONDS_PER_MONTH < 30 * 86400);
+    assert.equal(close.exhaustion, 30 * 86400);
+    assert.equal(close.observed, false);
   });
 
   it('a memory-bound site with idle vCPU: utilization, headroom and hosts to buy all name memory, and agree', async () => {

@@ -3,7 +3,8 @@
  * disk), from the replay's own series so that it never disagrees with the headroom
  * recommendation: a resource is exhausted when its need passes (1 − headroomTarget) of the
  * installed capacity — at the first such step of the replay if there is one, else projected
- * from the last calendar month's peak at the scenario's growth or, without one, at the
+ * from the last calendar month's peak (from that month's start, but never before the horizon's
+ * end, which the replay reached under the limit) at the scenario's growth or, without one, at the
  * exponential trend fitted (least squares on the logarithm) to the calendar-monthly peaks.
  * The binding resource is the one exhausted first. The order covers every resource's need
  * twelve months after exhaustion, rounded up to procurement.minOrderHosts, placed only in the
@@ -73,7 +74,8 @@ export function planPurchase(site: OpenStackSite, needs: readonly ResourceNeed[]
     const months = Math.log((n.capacity * limit) / last) / Math.log(1 + g);
     if (!(months <= TEN_YEARS_MONTHS)) return { need: n, g, source, observed: false };
     const from = n.monthStarts[n.monthStarts.length - 1] ?? horizonEnd;
-    return { need: n, g, source, exhaustion: Math.max(from, from + months * SECONDS_PER_MONTH), observed: false };
+    // not before the horizon ends: the replay saw the need stay under the limit until then
+    return { need: n, g, source, exhaustion: Math.max(horizonEnd, from + months * SECONDS_PER_MONTH), observed: false };
   });
   const first = plans.filter((p) => p.exhaustion !== undefined).sort((a, b) => a.exhaustion! - b.exhaustion!)[0];
   const least = plans.slice().sort((a, b) => b.need.peak / b.need.capacity - a.need.peak / a.need.capacity)[0];
