@@ -88,6 +88,7 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     assert.equal(sparePct(0.19996), '20.0 %');
     assert.equal(sparePct(0.2, 0.2), '20.0 %');
     assert.equal(sparePct(-1.5, 0.2), '0.0 %');
+    assert.equal(sparePct(-0.05, 0), '0.0 %'); // over capacity with no headroom asked: no places to add to a clamped 0
     // 0.124 misses 12.5 %: 12.4 % at 0.1 pt already reads below
     assert.equal(sparePct(0.124, 0.125), '12.4 %');
     assert.equal(targetPct(0.125), '12.5 %');

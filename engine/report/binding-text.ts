@@ -16,7 +16,7 @@ export function bindingText(b: { resource: ResourceKey; peakNeed: number }, labe
 }
 
 /**
- * A spare as a percentage to 0.1 pt (a negative spare reads 0.0 %). One that misses `target` gets
+ * A spare as a percentage to 0.1 pt (a negative spare reads 0.0 %, whatever the target). One that misses `target` gets
  * more places until it reads below the target, so a message never says "20.0 % spare, below the
  * 20 % target" of a spare of 0.19996 (it says 19.996 %).
  */
@@ -24,7 +24,7 @@ export function sparePct(spare: number, target?: number): string {
   const x = Math.max(0, spare) * 100;
   let places = 1;
   // against the target as targetPct writes it (0.07 × 100 is 7.000000000000001)
-  if (target !== undefined && spare + 1e-9 < target) while (places < 9 && Number(x.toFixed(places)) >= targetPercent(target)) places++;
+  if (target !== undefined && spare + 1e-9 < target && x > 0) while (places < 9 && Number(x.toFixed(places)) >= targetPercent(target)) places++;
   return `${x.toFixed(places)} %`;
 }
 
