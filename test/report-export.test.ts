@@ -13,6 +13,7 @@ import { buildReport, Report } from '../engine/report/report';
 import { csvField, mdCell, reportJson, toCsv, toHtml, toMarkdown } from '../engine/report/report-export';
 import { recommend } from '../engine/recommend/recommend';
 import { simulate } from '../engine/replay/simulate';
+import { money } from '../engine/report/money-format';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 import { run as runCli } from './cli-lint.test';
@@ -40,6 +41,9 @@ describe('report exports', function () {
 
   it('Markdown tables carry the JSON numbers', () => {
     const md = toMarkdown(report);
+    // the headline as the summary writes it, and the total to the cent with separators
+    const cents = report.totals.cost.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month), unserved `), md.split('\n').slice(0, 6).join('\n'));
     const sites = parseMdTable(md, 'Sites');
     assert.equal(sites.length, report.sites.length);
     for (const s of report.sites) {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
+import { money as peopleMoney, quantity } from './money-format';
 import type { Report } from './report-types';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
@@ -73,7 +74,9 @@ export function toMarkdown(r: Report): string {
   };
   lines.push(`# Capacity review: ${mdCell(r.scenario)}`, '');
   lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${r.horizon.steps} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}.`, '');
-  lines.push(`**Total ${money(r.totals.cost)} ${r.currency}** (${money(r.totals.costPerMonth)} per month), unserved ${amountsText(r.totals.unservedByUnit, (x) => String(x))}, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
+  // the headline as the summary and the HTML write it, the total also to the cent (the tables below carry the JSON's numbers)
+  const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(r.totals.cost);
+  lines.push(`**Total ${peopleMoney(r.totals.cost, r.currency)}** (${cents} ${r.currency}; ${peopleMoney(r.totals.costPerMonth, r.currency)} per month), unserved ${amountsText(r.totals.unservedByUnit, quantity)}, ${r.totals.sloViolationSteps} SLO-violation steps.`, '');
   for (const [title, c] of [['Current against recommended', r.recommendation?.comparison], [`Scenario ${r.scenarioComparison?.baseline} against ${r.scenarioComparison?.candidate}`, r.scenarioComparison]] as const) {
     if (!c) continue;
     lines.push(`## ${mdCell(title)}`, '');
