@@ -11,7 +11,7 @@
 import { sharesWithout, unitResources } from '../replay/failover';
 import { Placement, Site, Workload } from '../model/model';
 import type { ReportSite } from '../report/report-types';
-import { sparePct } from '../report/binding-text';
+import { spareMeets, sparePct } from '../report/binding-text';
 import type { ReplayResult } from '../replay/replay';
 
 import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
@@ -69,7 +69,7 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
   }
   return {
     site: site.name, spares, binding: least?.resource ?? null, spare: least ? least.spare : null, target,
-    meetsTarget: least ? spares.every((x) => x.spare + 1e-9 >= target) : null, worstLoss: worst,
+    meetsTarget: least ? spares.every((x) => spareMeets(x.spare, target)) : null, worstLoss: worst,
   };
 }
 

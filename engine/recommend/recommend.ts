@@ -5,7 +5,7 @@
  * classification notes of the report. An infeasible program is explained by solving it again
  * without N-1 (site by site), then without headroom.
  */
-import { NOTHING_INSTALLED, sparePct, targetPct } from '../report/binding-text';
+import { NOTHING_INSTALLED, sparePct, targetPct, targetPercent } from '../report/binding-text';
 import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from '../report/comparison';
 import { adviseCommitments } from './commitments';
@@ -249,7 +249,7 @@ function placementDocument(plan: Simulation['plan'], shares: Record<string, Reco
 function hostAdvice(b: AdviceBasis): Recommendation[] {
   const { model, plan, cur, under } = b;
   const recs: Recommendation[] = [];
-  const limitPct = targetPct(1 - plan.placement.headroomTarget).slice(0, -2); // 80, 87.5: as exact as the target
+  const limitPct = targetPercent(1 - plan.placement.headroomTarget); // 80, 87.5: as exact as the target
   const res = b.sim.result;
   const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
   res.sites.forEach((site, s) => {

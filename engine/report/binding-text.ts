@@ -24,7 +24,7 @@ export function sparePct(spare: number, target?: number): string {
   const x = Math.max(0, spare) * 100;
   let places = 1;
   // against the target as targetPct writes it (0.07 × 100 is 7.000000000000001)
-  if (target !== undefined && spare + 1e-9 < target && x > 0) while (places < 9 && Number(x.toFixed(places)) >= targetPercent(target)) places++;
+  if (target !== undefined && !spareMeets(spare, target) && x > 0) while (places < 9 && Number(x.toFixed(places)) >= targetPercent(target)) places++;
   return `${x.toFixed(places)} %`;
 }
 
@@ -33,11 +33,17 @@ export function targetPct(target: number): string {
   return `${targetPercent(target)} %`;
 }
 
-const targetPercent = (target: number) => Number((target * 100).toFixed(6));
+/** A headroom target as a number of percent, as targetPct writes it (87.5 for 0.875). */
+export const targetPercent = (target: number) => Number((target * 100).toFixed(6));
+
+/** Whether a spare keeps a headroom target (to 1e-9): every headroom verdict is this test. */
+export function spareMeets(spare: number, target: number): boolean {
+  return spare + 1e-9 >= target;
+}
 
 /** Whether the site keeps `target` spare on every resource at its peak need (a site with no bound, a public one without quota, does). */
 export function meetsHeadroom(site: Pick<ReportSite, 'binding'>, target: number): boolean {
-  return !site.binding || site.binding.spare + 1e-9 >= target;
+  return !site.binding || spareMeets(site.binding.spare, target);
 }
 
 /** The site whose binding resource has the highest peak need (ties by name), if any site has one. */

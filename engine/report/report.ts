@@ -4,7 +4,7 @@
  * `requests` are demand-unit × seconds. Sites and workloads in name order, no clock or random
  * state: the same inputs and seed give byte-identical JSON.
  */
-import { NOTHING_INSTALLED, sparePct, targetPct } from './binding-text';
+import { NOTHING_INSTALLED, spareMeets, sparePct, targetPct } from './binding-text';
 import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, R_PCPU, RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
 import { schedulableAfterEvents, unitResources } from '../replay/failover';
@@ -184,7 +184,7 @@ function headroomRecommendations(sim: Simulation, sites: ReportSite[]): Recommen
   res.sites.forEach((site, s) => {
     if (site.type !== 'openstack' || !sites[s].binding) return;
     const spare = (r: number) => 1 - res.sitePeakNeed[s][r];
-    const short = res.siteResources[s].filter((r) => spare(r) + 1e-9 < target).sort((a, b) => spare(a) - spare(b) || a - b);
+    const short = res.siteResources[s].filter((r) => !spareMeets(spare(r), target)).sort((a, b) => spare(a) - spare(b) || a - b);
     if (!short.length) return;
     const capacity = schedulableAfterEvents(site, sim.plan.scenario.events);
     let add = 0;
