@@ -398,7 +398,7 @@ async function reportCmd(args: string[], io: Io): Promise<number> {
   const a = await analyzeOrReport(positionals, io, { scenario: values.scenario });
   if (!a) return 1;
   let report: Report;
-  let headroomTarget = 0.2;
+  let headroomTarget: number;
   try {
     let sim: Simulation;
     if (values['no-recommend']) {
