@@ -116,6 +116,26 @@ describe('optimizer', function () {
     assert.deepEqual(out.optimizer.relaxed, ['N-1']);
     assert.deepEqual(out.optimizer.explanation, ['N-1 cannot hold when dc is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today']);
   });
+
+  it('names the workloads that run only on the lost site, so that more public load does not read as a cure for them', async () => {
+    // The workspace above plus ledger, sovereign data at 20 rps (2 instances) on dc, the one
+    // sovereign site: no share of it can move, so no placement holds N-1 for it, and the
+    // explanation must not say that more load on public sites would. Losing cloud is still
+    // fine: dc's 32 small instances take api 4 + batch 6 + ledger 2 = 12.
+    const burst = 'bursts: [{ at: "2027-01-01T00:20:00Z", duration: 10m, multiplier: 2 }]';
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 8),
+      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
+      'w.yaml': constWorkload('api', 40) + '---\n' + constWorkload('batch', 30).replace('baseline: 30 }', `baseline: 30, ${burst} }`) + '---\n' + constWorkload('ledger', 20, 'dataClass: sovereign'),
+      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }\nbatch: { shares: { dc: 100 }, overflowTo: cloud }\nledger: { shares: { dc: 100 } }'),
+      's.yaml': scenario(),
+    });
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+    const out = await recommend(a);
+    assert.deepEqual(out.optimizer.relaxed, ['N-1']);
+    assert.deepEqual(out.optimizer.explanation, ['N-1 cannot hold when dc is lost: ledger runs only there, and the other workloads would need more load on public sites, whose autoscaling lag would leave more demand unserved than today']);
+    assert.ok(out.report.recommendations.some((r) => r.kind === 'placement' && /can run only on dc \(sovereign data\)/.test(r.message)));
+  });
 });
 
 /**

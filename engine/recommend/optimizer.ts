@@ -91,6 +91,17 @@ function eligible(w: Workload, site: Site): boolean {
   return !!w.instanceType && site.instanceTypes.some((t) => t.name === w.instanceType);
 }
 
+/**
+ * The workloads that can run on `site` and on no other (sovereign data, a flavor or instance
+ * type only it has): the N-1 rows leave them out, since losing that site leaves them nowhere.
+ */
+export function pinnedTo(workloads: readonly Workload[], sites: readonly Site[], site: string): string[] {
+  return workloads.filter((w) => {
+    const can = sites.filter((s) => eligible(w, s));
+    return can.length === 1 && can[0].name === site;
+  }).map((w) => w.name);
+}
+
 /** Top-k steps by total vCPU-weighted demand, in time order. */
 export function busiestSteps(demand: readonly Float64Array[], weights: readonly number[], k: number): number[] {
   const steps = demand[0]?.length ?? 0;

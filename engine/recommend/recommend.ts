@@ -12,7 +12,7 @@ import { adviseCommitments } from './commitments';
 import { hostsAfterEvents, shortWorkloads } from '../replay/failover';
 import { siteHeadroom, sparesText } from './headroom';
 import { Analysis } from '../lint/lint';
-import { optimizePlacement, OptimizeInput, OptimizeResult } from './optimizer';
+import { optimizePlacement, OptimizeInput, OptimizeResult, pinnedTo } from './optimizer';
 import { planPurchase, ResourceNeed } from './procurement';
 import { siteSchedulable } from '../capacity/nova-capacity';
 import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
@@ -51,13 +51,18 @@ async function explainInfeasible(base: OptimizeInput, first: OptimizeResult): Pr
   const noN1 = await optimizePlacement({ ...base, n1: false });
   if (noN1.status === 'optimal') {
     const out: string[] = [];
+    const sites = [...base.model.sites.values()];
     for (const site of [...base.model.sites.keys()]) {
       const one = await optimizePlacement({ ...base, n1LostSites: [site] });
       if (one.status === 'optimal') continue;
       const lagOnly = await optimizePlacement({ ...base, n1LostSites: [site], limitLagLoss: false });
+      // the N-1 rows leave out what runs only on the lost site: were it said that more load on
+      // public sites would hold N-1, that would read as true of those too
+      const pinned = pinnedTo(base.workloads, sites, site);
+      const only = pinned.length ? `${pinned.join(', ')} ${pinned.length === 1 ? 'runs' : 'run'} only there, and ` : '';
       out.push(lagOnly.status === 'optimal'
-        ? `N-1 cannot hold when ${site} is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today`
-        : `N-1 cannot hold when ${site} is lost: the other sites lack the vCPU, memory or another resource they are counted in (hosts, quotas) for every workload's peak`);
+        ? (only ? `N-1 cannot hold when ${site} is lost: ${only}the other workloads would need more load on public sites, whose autoscaling lag would leave more demand unserved than today` : `N-1 cannot hold when ${site} is lost unless more load moves to public sites whose autoscaling lag would leave more demand unserved than today`)
+        : `N-1 cannot hold when ${site} is lost: ${only}the other sites lack the vCPU, memory or another resource they are counted in (hosts, quotas) for ${only ? "the other workloads'" : "every workload's"} peak${only ? 's' : ''}`);
     }
     return out.length ? out : ['N-1 cannot hold for every lost site at once'];
   }
