@@ -14,6 +14,7 @@ import { csvField, mdCell, reportJson, toCsv, toHtml, toMarkdown } from '../engi
 import { recommend } from '../engine/recommend/recommend';
 import { simulate } from '../engine/replay/simulate';
 import { money } from '../engine/report/money-format';
+import { formatSummary } from '../engine/report/summary';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 import { run as runCli } from './cli-lint.test';
@@ -44,6 +45,10 @@ describe('report exports', function () {
     // the headline as the summary writes it, and the total to the cent with separators
     const cents = report.totals.cost.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month), unserved `), md.split('\n').slice(0, 6).join('\n'));
+    // step counts with separators, as in the summary: the fixture's default run has 22,098 (README)
+    assert.ok(report.totals.sloViolationSteps >= 1000, 'a count that needs a separator');
+    const steps = String(report.totals.sloViolationSteps).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    assert.ok(md.includes(`, ${steps} SLO-violation steps.`) && formatSummary(report).includes(`· ${steps} SLO-violation step(s)`), steps);
     const sites = parseMdTable(md, 'Sites');
     assert.equal(sites.length, report.sites.length);
     for (const s of report.sites) {

@@ -11,7 +11,7 @@ import { scaleBand, scaleLinear, scaleOrdinal, scaleUtc } from 'd3-scale';
 import { select, Selection } from 'd3-selection';
 import { area, line, stack } from 'd3-shape';
 import { Report } from './types';
-import { el, fmtMoney, fmtNum } from './dom';
+import { count, el, fmtMoney, fmtNum } from './dom';
 import { RESOURCE_LABEL, RESOURCE_UNIT, ResourceKey } from '../engine/model/resource-classes';
 import { targetPct } from '../engine/report/binding-text';
 
@@ -311,7 +311,7 @@ export function monteCarloChart(parent: HTMLElement, report: Report): void {
     { k: `cost (${report.currency})`, q: mc.cost, f: (v: number) => fmtMoney(v, report.currency) },
     ...(mc.costPerMonth ? [{ k: 'cost per month', q: mc.costPerMonth, f: (v: number) => fmtMoney(v, report.currency) }] : []),
     ...(mc.unservedByUnit ? Object.entries(mc.unservedByUnit).map(([u, q]) => ({ k: `unserved ${u}`, q, f: fmtNum })) : [{ k: 'unserved (all units added)', q: mc.unservedRequests, f: fmtNum }]),
-    ...(mc.sloViolationSteps ? [{ k: 'SLO-violation steps', q: mc.sloViolationSteps, f: (v: number) => v.toFixed(0) }] : []),
+    ...(mc.sloViolationSteps ? [{ k: 'SLO-violation steps', q: mc.sloViolationSteps, f: count }] : []),
   ];
   // 60 units a row (a bar, then its axis in the gap below it), however many units of unserved demand there are
   const height = M.top + M.bottom + rows.length * 60;

@@ -1,5 +1,5 @@
 /** Tables of the report: workloads (sortable), N-1 with shortfalls highlighted, recommendations, the side-by-side comparison. */
-import { el, fmtMoney, fmtNum, fmtPct } from './dom';
+import { count, el, fmtMoney, fmtNum, fmtPct } from './dom';
 import { Report } from './types';
 import { Comparison, comparisonCell } from '../engine/report/comparison';
 import { amountUnit } from '../engine/report/demand-units';
@@ -29,7 +29,7 @@ export function workloadTable(parent: HTMLElement, r: Report): void {
     { key: 'p95', label: 'p95', num: true, fmt: (x) => `${fmtNum(x.p95)} ${x.unit}` },
     { key: 'cost', label: `cost (${r.currency})`, num: true, fmt: (x) => fmtMoney(x.cost, r.currency) },
     { key: 'unserved', label: 'unserved', num: true, fmt: (x) => (x.unserved > 0 ? `${fmtNum(x.unserved)} ${amountUnit(x.unit)}` : '0') },
-    { key: 'slo', label: 'SLO steps', num: true, fmt: (x) => String(x.slo) },
+    { key: 'slo', label: 'SLO steps', num: true, fmt: (x) => count(x.slo) },
   ];
   const t = el('table', { class: 'workloads sortable' });
   const body = el('tbody');

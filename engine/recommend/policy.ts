@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
-import { money, quantity } from '../report/money-format';
+import { count, money, quantity } from '../report/money-format';
 import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
@@ -84,7 +84,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
         out.push(breach(siteDoc(w, s.name), 'policy-headroom', `policy headroom: ${s.name} has ${sparePct(s.binding.spare, target)} spare ${RESOURCE_LABEL[s.binding.resource]} at its peak, below the ${targetPct(target)} target`));
       }
     } else if (p.kind === 'slo') {
-      for (const x of r.workloads) if (x.sloViolationSteps > 0) out.push(breach(placementEntry(w, x.name), 'policy-slo', `policy slo: ${x.name} runs above its target utilization or short in ${x.sloViolationSteps} step(s)`));
+      for (const x of r.workloads) if (x.sloViolationSteps > 0) out.push(breach(placementEntry(w, x.name), 'policy-slo', `policy slo: ${x.name} runs above its target utilization or short in ${count(x.sloViolationSteps)} step(s)`));
     } else if (p.kind === 'unserved') {
       for (const x of r.workloads) if (x.unservedRequests > 0) out.push(breach(placementEntry(w, x.name), 'policy-unserved', `policy unserved: ${x.name} leaves ${x.unservedRequests >= 1 ? quantity(x.unservedRequests) : x.unservedRequests} ${amountUnit(x.unit)} unserved`));
     }
@@ -121,7 +121,7 @@ export function checkRegressions(policies: readonly Policy[], base: Report, head
     } else if (p.kind === 'slo-regression') {
       for (const x of head.workloads) {
         const b = base.workloads.find((y) => y.name === x.name);
-        if (x.sloViolationSteps > (b?.sloViolationSteps ?? 0)) out.push(breach(placementEntry(w, x.name), 'policy-regression', `policy slo-regression: ${x.name} has ${x.sloViolationSteps} SLO-violation step(s), ${b ? `${b.sloViolationSteps} at the base` : 'new since the base'}`));
+        if (x.sloViolationSteps > (b?.sloViolationSteps ?? 0)) out.push(breach(placementEntry(w, x.name), 'policy-regression', `policy slo-regression: ${x.name} has ${count(x.sloViolationSteps)} SLO-violation step(s), ${b ? `${count(b.sloViolationSteps)} at the base` : 'new since the base'}`));
       }
     }
   }

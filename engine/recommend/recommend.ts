@@ -20,7 +20,7 @@ import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';
 import { simulate, Simulation } from '../replay/simulate';
 import { iso } from '../traffic/traffic';
-import { money } from '../report/money-format';
+import { count, money } from '../report/money-format';
 
 export interface RecommendOptions {
   scenario?: string;
@@ -310,7 +310,7 @@ function commitmentAdvice(b: AdviceBasis): Recommendation[] {
           message: `commit ${c.add} more ${c.instanceType} on ${site.name} (${c.optimal} in all, ${c.existing} today): the ${c.optimal} busiest instances run at least ${Math.round((c.reservedHourly / c.onDemandHourly) * 100)} % of the time, the break-even of ${c.reservedHourly} committed vs ${c.onDemandHourly} on demand, ${site.currency || model.settings.reportingCurrency} per hour; saves ${money(c.saving * rate, cur)} over the horizon${basedOn}` });
       } else if (c.existing > c.optimal) {
         recs.push({ kind: 'commitment', target: `${site.name}/${c.instanceType}`, saving: 0, add: 0, total: c.optimal,
-          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${c.idleCommittedHours.toFixed(0)} committed instance-hours sit idle over the horizon${basedOn} — do not renew the excess` });
+          message: `${site.name} has ${c.existing} ${c.instanceType} committed but only ${c.optimal} pay off at this usage; ${count(c.idleCommittedHours)} committed instance-hours sit idle over the horizon${basedOn} — do not renew the excess` });
       }
     }
   });

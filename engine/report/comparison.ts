@@ -6,7 +6,7 @@
  * and SLO-violation steps as a share of steps. Unserved demand is compared per unit, never
  * added across units (demand-units.ts).
  */
-import { money, quantity } from './money-format';
+import { count, money, quantity } from './money-format';
 import type { Report } from './report-types';
 import { RESOURCE_LABEL } from '../model/resource-classes';
 
@@ -113,7 +113,7 @@ export function comparisonCell(row: ComparisonRow, which: 'baseline' | 'candidat
   switch (row.kind) {
     case 'money': return sign + (exact ? `${v.toFixed(2)} ${currency}` : money(v, currency));
     case 'amount': return `${sign}${exact ? String(Math.round(v * 100) / 100) : quantity(v)}${row.unit ? ` ${row.unit}` : ''}`;
-    case 'count': return sign + String(v);
+    case 'count': return sign + count(v);
     case 'fraction': return `${sign}${(v * 100).toFixed(1)}${which === 'change' ? ' pt' : ' %'}`;
     default: return String(v);
   }

@@ -4,7 +4,7 @@
  * (long lists are cut with a count of what was left out; the JSON has everything).
  */
 import { mdCell } from './report-export';
-import { money, quantity } from './money-format';
+import { count, money, quantity } from './money-format';
 import type { WorkspaceDiff } from './workspace-diff';
 import { RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
 
@@ -20,7 +20,7 @@ function summaryRows(d: WorkspaceDiff): string[][] {
     ['cost', money(d.base.totals.cost, c), money(d.head.totals.cost, c), signed(d.change.totals.cost, (v) => money(v, c))],
     ['cost per month', money(d.base.totals.costPerMonth, c), money(d.head.totals.costPerMonth, c), signed(d.change.totals.costPerMonth, (v) => money(v, c))],
     ...Object.entries(d.change.totals.unservedByUnit).map(([u, v]) => [`unserved ${u}`, quantity(d.base.totals.unservedByUnit[u] ?? 0), quantity(d.head.totals.unservedByUnit[u] ?? 0), signed(v, quantity)]),
-    ['SLO-violation steps', String(d.base.totals.sloViolationSteps), String(d.head.totals.sloViolationSteps), signed(d.change.totals.sloViolationSteps, String)],
+    ['SLO-violation steps', count(d.base.totals.sloViolationSteps), count(d.head.totals.sloViolationSteps), signed(d.change.totals.sloViolationSteps, count)],
   ];
   for (const f of d.head.failover) {
     const b = d.base.failover.find((x) => x.lostSite === f.lostSite);

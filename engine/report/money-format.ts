@@ -5,6 +5,11 @@ export function money(x: number, currency: string): string {
   return `${s} ${currency}`;
 }
 
+/** A whole count as people read it in a table or a line: 22,098 (steps, instance-hours), exact. */
+export function count(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
 /** A count or amount: 1.23B, 45.67M, 8.9k, 12 or 12.5. */
 export function quantity(x: number): string {
   const a = Math.abs(x);

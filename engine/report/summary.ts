@@ -3,7 +3,7 @@ import { bindingText } from './binding-text';
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { money } from './money-format';
+import { count, money } from './money-format';
 import { Report } from './report';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
@@ -24,14 +24,14 @@ const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Ma
 export function formatSummary(r: Report): string {
   const c = r.currency;
   let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
-  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${r.totals.sloViolationSteps} SLO-violation step(s)\n\n`;
+  out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} per month) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${count(r.totals.sloViolationSteps)} SLO-violation step(s)\n\n`;
   // PCPU, vGPU and PCI devices get their columns only when a site is counted in them
   const dev = devicesCounted(r.sites);
   out += 'Sites\n' + table(['site', 'type', 'vCPU', 'memory', 'disk', ...dev.map((k) => RESOURCE_LABEL[k]), 'peak vCPU', 'peak mem.', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binds', 'cost', 'idle', 'per month'],
     r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), gib(s.capacity.memoryMiB === null ? null : s.capacity.memoryMiB / 1024), gib(s.capacity.diskGiB), ...dev.map((k) => (s.capacity[k] === undefined ? '—' : num(s.capacity[k]!))), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, RESOURCE_LABEL[s.binding.resource], pct) : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
     [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true, true]);
   out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
-    r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', String(w.sloViolationSteps), money(w.cost, c)]),
+    r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', count(w.sloViolationSteps), money(w.cost, c)]),
     [false, false, true, true, false, true, true, true, true]);
   if (r.worstMoments.length) {
     out += "\nWorst moments (unserved demand: each workload's as a share of its own peak, summed over workloads)\n" + r.worstMoments.map((m) => `  ${m.time}  ${(m.shortfallOfPeak * 100).toFixed(1)} % short · ${m.workloadsInViolation} workload(s) over target or short`).join('\n') + '\n';
@@ -54,7 +54,7 @@ export function formatSummary(r: Report): string {
       for (const [u, x] of Object.entries(m.unservedByUnit)) out += `  unserved ${u.padEnd(width)} ${q(x, num)}\n`;
     }
     else out += `  unserved (all units added) ${q(m.unservedRequests, num)}\n`;
-    if (m.sloViolationSteps) out += `  SLO-violation steps ${q(m.sloViolationSteps, (v) => v.toFixed(0))}\n`;
+    if (m.sloViolationSteps) out += `  SLO-violation steps ${q(m.sloViolationSteps, count)}\n`;
     out += `  P(any unserved demand) ${((m.sloBreachProbability ?? 0) * 100).toFixed(1)} %` + (m.n1FailureProbability !== null && m.n1FailureProbability !== undefined ? ` · P(N-1 failure under random outages) ${(m.n1FailureProbability * 100).toFixed(1)} %` : '') + '\n';
   }
   if (r.warnings.length) out += `\n${r.warnings.length} warning(s): ` + r.warnings.slice(0, 3).map((w) => `${w.workload}: ${w.message}`).join('; ') + (r.warnings.length > 3 ? '; …' : '') + '\n';

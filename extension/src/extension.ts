@@ -12,7 +12,7 @@ import { Worker } from 'worker_threads';
 import type { Diagnostic as EngineDiagnostic } from '../../engine/lint/diagnostics';
 import type { Report } from '../../engine/report/report-types';
 import type { WorkspaceDiff } from '../../engine/report/workspace-diff';
-import { money as formatMoney } from '../../engine/report/money-format';
+import { count, money as formatMoney } from '../../engine/report/money-format';
 import { simulationDiagnostics } from '../../engine/report/simulation-diagnostics';
 import { amountsText } from '../../engine/report/demand-units';
 import { bindingText, mostCrowded } from '../../engine/report/binding-text';
@@ -123,7 +123,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     lenses.refresh();
     lastReport = { type: 'report', report: rep, headroomTarget: r.headroomTarget };
     stale = false;
-    out.info(`${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${rep.totals.sloViolationSteps}, N-1 ${n1}`);
+    out.info(`${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${count(rep.totals.sloViolationSteps)}, N-1 ${n1}`);
     // an open report is updated where it is, without taking focus from the editor
     ReportPanel.update(lastReport);
   };
