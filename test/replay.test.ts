@@ -121,6 +121,24 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     assert.deepEqual(r.totals.unservedByUnit, { bytes: 300000000, requests: 12000 }); // 1,000,000 × 300 s; 40 × 300 s
   });
 
+  it('the peak allocated amount is what ran at the busiest step, not the peak utilization × the configured capacity', () => {
+    // dc: 2 hosts (16,384 MiB each schedulable, above) until 00:15, then 4. api: 40 rps / 10 = 4 small
+    // (8 vCPU, 16,384 MiB); from 00:30 a ×1.5 burst: 6 small (12 vCPU, 24,576 MiB).
+    // memory: steps 0–2 16,384 / 32,768 = 0.5; steps 3–5 16,384 / 65,536 = 0.25; steps 6–11 24,576 / 65,536 = 0.375.
+    // The peak utilization is 0.5 (before the hosts came), the peak amount 24,576 MiB (after):
+    // 0.5 × the configured 32,768 would say 16,384, and the vCPU 0.125 × 64 = 8 instead of 12.
+    const { report: r } = run({
+      's.yaml': smallPrivate('dc', 2),
+      'w.yaml': constWorkload('api', 40).replace('baseline: 40 }', 'baseline: 40, bursts: [{ at: "2027-01-01T00:30:00Z", duration: 30m, multiplier: 1.5 }] }'),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      'sc.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: 2, at: "2027-01-01T00:15:00Z" }\n'),
+    });
+    const s = site(r, 'dc');
+    assert.equal(s.capacity.memoryMiB, 32768); // as configured
+    assert.deepEqual(s.peakUtilization, { vcpus: 0.125, memoryMiB: 0.5, diskGiB: null });
+    assert.deepEqual(s.peakAllocated, { vcpus: 12, memoryMiB: 24576, diskGiB: null });
+  });
+
   it('autoscaling lag produces unserved requests during a burst', () => {
     // scaleOutDelaySeconds 600 / step 300 → k = 2; r(t) = n(t − 2), n(t < 0) = n(0)
     // burst ×2 on 00:15–00:45: steps 3..8 (midpoints 00:17:30 … 00:42:30) demand 200, else 100

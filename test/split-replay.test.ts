@@ -56,7 +56,7 @@ function inputOf(dir: string): ReplayInput {
 
 /** Per pair and per site to the bit; per workload sums and the step series to 1e-12 relative (another order of the same terms). */
 function assertSameRun(split: ReplayResult, one: ReplayResult): void {
-  const exact: (keyof ReplayResult)[] = ['pairs', 'pairPeakInstances', 'pairPeakUtilization', 'pairCost', 'pairServed', 'pairUnserved', 'workloadCost', 'workloadViolations', 'siteCost', 'siteIdleCost', 'siteResources', 'sitePeakAlloc', 'sitePeakNeed', 'sitePeakNeedStep', 'siteNeedCrossStep', 'sitePeakNeedAbs', 'siteNeedMonthPeak', 'siteUtil', 'publicTypeRunning', 'stepViolations', 'sloViolationSteps', 'siteMonthCost', 'pairMonthCost', 'months', 'siteSeries', 'pairRunningVcpus', 'workloadDemandMax', 'workloadDemandMean'];
+  const exact: (keyof ReplayResult)[] = ['pairs', 'pairPeakInstances', 'pairPeakUtilization', 'pairCost', 'pairServed', 'pairUnserved', 'workloadCost', 'workloadViolations', 'siteCost', 'siteIdleCost', 'siteResources', 'sitePeakAlloc', 'sitePeakAllocAbs', 'sitePeakNeed', 'sitePeakNeedStep', 'siteNeedCrossStep', 'sitePeakNeedAbs', 'siteNeedMonthPeak', 'siteUtil', 'publicTypeRunning', 'stepViolations', 'sloViolationSteps', 'siteMonthCost', 'pairMonthCost', 'months', 'siteSeries', 'pairRunningVcpus', 'workloadDemandMax', 'workloadDemandMean'];
   for (const k of exact) assert.deepEqual(split[k], one[k], k);
   assert.deepEqual(split.sites.map((s) => s.name), one.sites.map((s) => s.name));
   const close = (x: ArrayLike<number>, y: ArrayLike<number>, what: string) => {

@@ -15,6 +15,7 @@ export function resourcePoint(st: ReplayState, s: number, t: number, r: number, 
   const up = st.capUp[s][r];
   const u = up > 0 ? alloc / up : alloc > 0 ? Infinity : 0;
   if (u > res.sitePeakAlloc[s][r]) res.sitePeakAlloc[s][r] = u;
+  if (alloc > res.sitePeakAllocAbs[s][r]) res.sitePeakAllocAbs[s][r] = alloc;
   if (st.perStep) st.siteUtilSeries[s][r][t] = u;
   const inst = st.capInstalled[s][r];
   const q = inst > 0 ? needed / inst : needed > 0 ? Infinity : 0;

@@ -303,7 +303,7 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
     pairServed: new Float64Array(P), pairUnserved: new Float64Array(P),
     workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), workloadCost: new Float64Array(W),
     siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S),
-    siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
+    siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakAllocAbs: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
     siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(M))),
     siteUtil: sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0))),
     publicTypeRunning: new Map(sites.flatMap((s, i) => (s.type === 'public' ? [[s.name, new Map(typeNames[i].map((n) => [n, new Float64Array(perStep ? steps : 0)]))]] : []))),
@@ -412,7 +412,7 @@ export function resetForRun(st: ReplayState): void {
   const { res } = st;
   // (the tally's arrays in the result are copied over whole at the end of the run)
   for (const a of [res.pairCost, res.workloadCost, res.siteCost, res.siteIdleCost]) a.fill(0);
-  for (const list of [res.sitePeakAlloc, res.sitePeakNeed, res.sitePeakNeedStep, res.sitePeakNeedAbs, res.siteMonthCost, res.workloadMonthCost, res.pairMonthCost]) for (const a of list) a.fill(0);
+  for (const list of [res.sitePeakAlloc, res.sitePeakAllocAbs, res.sitePeakNeed, res.sitePeakNeedStep, res.sitePeakNeedAbs, res.siteMonthCost, res.workloadMonthCost, res.pairMonthCost]) for (const a of list) a.fill(0);
   for (const a of res.siteNeedCrossStep) a.fill(-1);
   for (const perSite of res.siteNeedMonthPeak) for (const a of perSite) a.fill(0);
   for (const ss of res.siteSeries) for (const list of [ss.capacity, ss.allocated, ss.needed]) for (const a of list) a.fill(0); // max per bucket

@@ -124,6 +124,11 @@ export interface ReplayResult {
   siteResources: number[][];
   /** Per site and resource (RESOURCES order): peak allocated / schedulable capacity up. */
   sitePeakAlloc: Float64Array[];
+  /**
+   * Per site and resource: the peak allocated amount in its own unit (vCPU, MiB, GiB). Not
+   * sitePeakAlloc × the configured capacity: the capacity up changes with outages and addHosts.
+   */
+  sitePeakAllocAbs: Float64Array[];
   /** Per site and resource: peak needed / installed schedulable capacity (above 1: demand that cannot fit), and its step. */
   sitePeakNeed: Float64Array[];
   sitePeakNeedStep: Int32Array[];

@@ -56,6 +56,7 @@ export function mergeSiteHalves(a: ReplayResult, b: ReplayResult, shape: MergeSh
     siteIdleCost: cat(a.siteIdleCost, b.siteIdleCost),
     siteResources: [...a.siteResources, ...b.siteResources],
     sitePeakAlloc: [...a.sitePeakAlloc, ...b.sitePeakAlloc],
+    sitePeakAllocAbs: [...a.sitePeakAllocAbs, ...b.sitePeakAllocAbs],
     sitePeakNeed: [...a.sitePeakNeed, ...b.sitePeakNeed],
     sitePeakNeedStep: [...a.sitePeakNeedStep, ...b.sitePeakNeedStep],
     siteNeedCrossStep: [...a.siteNeedCrossStep, ...b.siteNeedCrossStep],

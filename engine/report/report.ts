@@ -107,7 +107,9 @@ function siteReport(model: Model, sim: Simulation, s: number, horizonMonths: num
     peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
     peakAllocated: per((r) => {
       const c = capacity[RESOURCES[r]];
-      return c === null || c === undefined ? null : fin(res.sitePeakAlloc[s][r] * c, r2);
+      // the replay's own peak amount: the capacity up at the busiest step is not the configured one
+      // when a zone is down or the scenario adds hosts
+      return c === null || c === undefined ? null : r2(res.sitePeakAllocAbs[s][r]);
     }),
     p95Utilization: p95,
     peakNeed,
