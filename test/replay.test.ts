@@ -7,6 +7,7 @@ import Ajv from 'ajv';
 import { readSchema } from '../engine/model/schema-validation';
 import { SECONDS_PER_MONTH } from '../engine/model/units';
 import { meetsHeadroom, sparePct, targetPct } from '../engine/report/binding-text';
+import { formatSummary } from '../engine/report/summary';
 import { constWorkload, doc, placement, publicSite, run, scenario, site, smallPrivate, wl } from './sim-helpers';
 
 const close = (a: number, b: number, eps = 0.011) => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);
@@ -134,9 +135,14 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
       'sc.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: 2, at: "2027-01-01T00:15:00Z" }\n'),
     });
     const s = site(r, 'dc');
-    assert.equal(s.capacity.memoryMiB, 32768); // as configured
     assert.deepEqual(s.peakUtilization, { vcpus: 0.125, memoryMiB: 0.5, diskGiB: null });
     assert.deepEqual(s.peakAllocated, { vcpus: 12, memoryMiB: 24576, diskGiB: null });
+    // capacity as configured (2 hosts: 64 vCPU, 32,768 MiB, 8 small) and once the 2 added hosts are in (4 hosts)
+    assert.deepEqual(s.capacity, { vcpus: 64, memoryMiB: 32768, diskGiB: 0, instances: { small: 8 } });
+    assert.deepEqual(s.capacityAfterEvents, { vcpus: 128, memoryMiB: 65536, diskGiB: 0, instances: { small: 16 } });
+    assert.match(formatSummary(r), /^dc +openstack +64 → 128 +32 GiB → 64 GiB +— +12\.5%/m);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(readSchema('report.schema.json'));
+    assert.ok(validate(r), JSON.stringify(validate.errors));
   });
 
   it('autoscaling lag produces unserved requests during a burst', () => {

@@ -4,6 +4,7 @@ import { Report } from './types';
 import { Comparison, comparisonCell } from '../engine/report/comparison';
 import { amountUnit } from '../engine/report/demand-units';
 import { bindingText } from '../engine/report/binding-text';
+import { capacityCell } from '../engine/report/capacity-text';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../engine/model/resource-classes';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
@@ -105,7 +106,7 @@ export function siteTable(parent: HTMLElement, r: Report): void {
   const gib = (x: number | null | undefined) => (!x ? '—' : x >= 1024 ? `${(x / 1024).toFixed(1)} TiB` : `${x.toFixed(0)} GiB`);
   const label = RESOURCE_LABEL;
   const dev = devicesCounted(r.sites); // PCPU, vGPU, PCI devices: columns only where a site has them
-  const rows = r.sites.map((s) => [s.name, s.type, s.region, s.capacity.vcpus === null ? 'no quota' : fmtNum(s.capacity.vcpus), gib(s.capacity.memoryMiB ? s.capacity.memoryMiB / 1024 : null), gib(s.capacity.diskGiB), ...dev.map((k) => (s.capacity[k] === undefined ? '—' : fmtNum(s.capacity[k]!))),
+  const rows = r.sites.map((s) => [s.name, s.type, s.region, capacityCell(s, (c) => (c.vcpus === null ? 'no quota' : fmtNum(c.vcpus))), capacityCell(s, (c) => gib(c.memoryMiB ? c.memoryMiB / 1024 : null)), capacityCell(s, (c) => gib(c.diskGiB)), ...dev.map((k) => capacityCell(s, (c) => (c[k] === undefined ? '—' : fmtNum(c[k]!)))),
     fmtPct(s.peakUtilization.vcpus), fmtPct(s.peakUtilization.memoryMiB), fmtPct(s.peakUtilization.diskGiB), ...dev.map((k) => fmtPct(s.peakUtilization[k] ?? null)), s.binding ? bindingText(s.binding, label[s.binding.resource], fmtPct) : '—', fmtMoney(s.cost, r.currency), fmtMoney(s.idleCost, r.currency)]);
   parent.append(el('h2', {}, 'Sites'), table(['site', 'type', 'region', 'vCPU', 'memory', 'disk', ...dev.map((k) => label[k]), 'peak vCPU', 'peak memory', 'peak disk', ...dev.map((k) => `peak ${label[k]}`), 'binds (peak need)', 'cost', 'idle cost'], rows, { numeric: [false, false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), false, true, true] }));
 }

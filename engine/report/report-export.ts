@@ -11,6 +11,7 @@ import * as path from 'path';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
 import { count, money as peopleMoney, quantity } from './money-format';
+import { capacityCell } from './capacity-text';
 import type { Report } from './report-types';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
@@ -88,7 +89,7 @@ export function toMarkdown(r: Report): string {
   lines.push('## Sites', '');
   const dev = devicesCounted(r.sites);
   head(['site', 'type', 'vCPU capacity', 'memory capacity (MiB)', 'disk capacity (GiB)', ...dev.map((k) => `${RESOURCE_LABEL[k]} capacity`), 'peak vCPU', 'peak memory', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binding (peak need)', `cost (${r.currency})`, `idle (${r.currency})`], [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true]);
-  for (const s of r.sites) row([s.name, s.type, s.capacity.vcpus ?? 'no quota', s.capacity.memoryMiB || '—', s.capacity.diskGiB || '—', ...dev.map((k) => s.capacity[k] ?? '—'), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, s.binding.resource, pct) : '—', money(s.cost), money(s.idleCost)]);
+  for (const s of r.sites) row([s.name, s.type, capacityCell(s, (c) => String(c.vcpus ?? 'no quota')), capacityCell(s, (c) => String(c.memoryMiB || '—')), capacityCell(s, (c) => String(c.diskGiB || '—')), ...dev.map((k) => capacityCell(s, (c) => String(c[k] ?? '—'))), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB ?? null), pct(s.peakUtilization.diskGiB ?? null), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, s.binding.resource, pct) : '—', money(s.cost), money(s.idleCost)]);
   const mc = r.series?.monthlyCost;
   if (mc && mc.months.length) {
     lines.push('', `## Cost per calendar month (${r.currency})`, '');

@@ -58,6 +58,9 @@ export interface Report {
 /** vCPU, memory and disk always (null where not counted); PCPU, vGPU and PCI devices only where the site is counted in them. */
 export interface PerResource { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; pcpus?: number | null; vgpus?: number | null; pciDevices?: number | null }
 
+/** Schedulable capacity; pcpus, vgpus and pciDevices only where the site is counted in them. */
+export interface SiteCapacity { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; pcpus?: number; vgpus?: number; pciDevices?: number; instances: Record<string, number> }
+
 export interface ReportSite {
   name: string;
   type: 'openstack' | 'public';
@@ -65,7 +68,12 @@ export interface ReportSite {
   sovereign: boolean;
   currency: string;
   /** Schedulable capacity; pcpus, vgpus and pciDevices only where the site is counted in them. */
-  capacity: { vcpus: number | null; memoryMiB: number | null; diskGiB: number | null; pcpus?: number; vgpus?: number; pciDevices?: number; instances: Record<string, number> };
+  capacity: SiteCapacity;
+  /**
+   * The schedulable capacity once the scenario's addHosts are all in, when they change it (an
+   * openstack site only): `capacity` is the site as configured, at the horizon's start.
+   */
+  capacityAfterEvents?: SiteCapacity;
   /**
    * Per resource (format.md, "Every resource counts"; null where the site is not counted in it):
    * peakUtilization and p95Utilization are allocated / schedulable capacity up (for vcpus the
@@ -74,7 +82,7 @@ export interface ReportSite {
    */
   peakUtilization: PerResource;
   p95Utilization: PerResource;
-  /** The peak allocated amount itself (vCPU, MiB, GiB): peakUtilization before rounding × capacity. */
+  /** The most allocated at any step (vCPU, MiB, GiB), against whatever capacity was up then. */
   peakAllocated: PerResource;
   peakNeed: PerResource;
   /** The resource with the least spare at its peak need, its peak need and that spare (1 − peakNeed), both unrounded (the figure every headroom verdict compares with its target; peakNeed above rounds to 4 places); null for an unbounded public site. */

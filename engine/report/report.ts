@@ -7,18 +7,18 @@
 import { NOTHING_INSTALLED, spareMeets, sparePct, targetPct } from './binding-text';
 import { classify } from '../recommend/classification';
 import { DEVICE_RESOURCES, R_PCPU, RESOURCE_LABEL, RESOURCES } from '../model/resource-classes';
-import { schedulableAfterEvents, unitResources } from '../replay/failover';
+import { hostsAfterEvents, schedulableAfterEvents, unitResources } from '../replay/failover';
 import { sumByUnit } from './demand-units';
 import { hostSchedulable, siteInstanceCapacity, siteSchedulable } from '../capacity/nova-capacity';
 import { Simulation } from '../replay/simulate';
 import { iso } from '../traffic/traffic';
 import { SECONDS_PER_MONTH } from '../model/time-constants';
 import { quantilesOf } from '../traffic/demand-statistics';
-import { Model, Resources, ScenarioEvent } from '../model/model';
+import { Aggregate, Model, Resources, ScenarioEvent } from '../model/model';
 import type { ReplayResult } from '../replay/replay';
 
 export type { Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
-import type { MonthlyCost, PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries } from './report-types';
+import type { MonthlyCost, PerResource, Recommendation, Report, ReportSite, ReportWorkload, ReportSeries, SiteCapacity } from './report-types';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -76,10 +76,16 @@ function siteReport(model: Model, sim: Simulation, s: number, horizonMonths: num
   const res = sim.result;
   const site = res.sites[s];
   let capacity: ReportSite['capacity'];
+  let capacityAfterEvents: ReportSite['capacityAfterEvents'];
   if (site.type === 'openstack') {
-    const sch = siteSchedulable(site);
-    const devices = Object.fromEntries(DEVICE_RESOURCES.filter((k) => res.siteResources[s].includes(RESOURCES.indexOf(k))).map((k) => [k, r2(sch[k])]));
-    capacity = { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), ...devices, instances: siteInstanceCapacity(site) };
+    const of = (hostsOf?: (g: Aggregate) => number): SiteCapacity => {
+      const sch = siteSchedulable(site, hostsOf);
+      const devices = Object.fromEntries(DEVICE_RESOURCES.filter((k) => res.siteResources[s].includes(RESOURCES.indexOf(k))).map((k) => [k, r2(sch[k])]));
+      return { vcpus: r2(sch.vcpus), memoryMiB: r2(sch.memoryMiB), diskGiB: r2(sch.diskGiB), ...devices, instances: siteInstanceCapacity(site, hostsOf) };
+    };
+    capacity = of();
+    const after = hostsAfterEvents(site, sim.plan.scenario.events);
+    if (site.aggregates.some((g, i) => after[i] !== g.hosts)) capacityAfterEvents = of((g) => after[g.index]);
   } else {
     const q = site.quota.vcpus;
     capacity = { vcpus: q ?? null, memoryMiB: null, diskGiB: null, instances: q === undefined ? {} : Object.fromEntries([...site.instanceTypes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => [t.name, Math.floor(q / t.vcpus)])) };
@@ -104,6 +110,7 @@ function siteReport(model: Model, sim: Simulation, s: number, horizonMonths: num
   return {
     name: site.name, type: site.type, region: site.region, sovereign: site.sovereign, currency: site.currency || model.settings.reportingCurrency,
     capacity,
+    ...(capacityAfterEvents ? { capacityAfterEvents } : {}),
     peakUtilization: per((r) => fin(res.sitePeakAlloc[s][r], r4)),
     peakAllocated: per((r) => {
       const c = capacity[RESOURCES[r]];

@@ -5,6 +5,7 @@ import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
 import { count, money } from './money-format';
 import { Report } from './report';
+import { capacityCell } from './capacity-text';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
 
@@ -28,7 +29,7 @@ export function formatSummary(r: Report): string {
   // PCPU, vGPU and PCI devices get their columns only when a site is counted in them
   const dev = devicesCounted(r.sites);
   out += 'Sites\n' + table(['site', 'type', 'vCPU', 'memory', 'disk', ...dev.map((k) => RESOURCE_LABEL[k]), 'peak vCPU', 'peak mem.', 'peak disk', ...dev.map((k) => `peak ${RESOURCE_LABEL[k]}`), 'p95 vCPU', 'binds', 'cost', 'idle', 'per month'],
-    r.sites.map((s) => [s.name, s.type, s.capacity.vcpus === null ? 'no quota' : num(s.capacity.vcpus), gib(s.capacity.memoryMiB === null ? null : s.capacity.memoryMiB / 1024), gib(s.capacity.diskGiB), ...dev.map((k) => (s.capacity[k] === undefined ? '—' : num(s.capacity[k]!))), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, RESOURCE_LABEL[s.binding.resource], pct) : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
+    r.sites.map((s) => [s.name, s.type, capacityCell(s, (c) => (c.vcpus === null ? 'no quota' : num(c.vcpus))), capacityCell(s, (c) => gib(c.memoryMiB === null ? null : c.memoryMiB / 1024)), capacityCell(s, (c) => gib(c.diskGiB)), ...dev.map((k) => capacityCell(s, (c) => (c[k] === undefined ? '—' : num(c[k]!)))), pct(s.peakUtilization.vcpus), pct(s.peakUtilization.memoryMiB), pct(s.peakUtilization.diskGiB), ...dev.map((k) => pct(s.peakUtilization[k] ?? null)), pct(s.p95Utilization.vcpus), s.binding ? bindingText(s.binding, RESOURCE_LABEL[s.binding.resource], pct) : '—', money(s.cost, c), money(s.idleCost, c), money(s.costPerMonth, c)]),
     [false, false, true, true, true, ...dev.map(() => true), true, true, true, ...dev.map(() => true), true, false, true, true, true]);
   out += '\nWorkloads\n' + table(['workload', 'class', 'peak', 'p95', 'placement', 'peak inst.', 'unserved', 'SLO steps', 'cost'],
     r.workloads.map((w) => [w.name, w.class, `${num(w.demand.peak)} ${w.unit}`, `${num(w.demand.p95)} ${w.unit}`, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), Object.values(w.sites).map((v) => String(v.peakInstances)).join('/'), w.unservedRequests > 0 ? `${num(w.unservedRequests)} ${amountUnit(w.unit)}` : '0', count(w.sloViolationSteps), money(w.cost, c)]),
