@@ -271,7 +271,9 @@ describe('commitments and host purchases', () => {
     assert.equal(buy.binding, head.binding);
     assert.ok(buy.spare > head.spare, `${buy.spare} > ${head.spare}`);
     assert.match(buy.message, /% spare at its peak need against its capacity with the scenario's 8 added host\(s\)\)/);
-    assert.doesNotMatch(head.message, /added host/);
+    // and the headroom says when its peak was: demand grows 3 % a month, the 8 hosts come on 2027-04-01, so the tightest
+    // step is in March, before them (the two spares differ, and each says against what)
+    assert.match(head.message, /^pangyo: memory binds: [\d.]+ % spare at its peak \(vCPU [\d.]+ %, disk [\d.]+ %\), on 2027-03-\d\d before the scenario's 8 added host\(s\) \(target 20 % on every resource: met\); /);
     // growth-2027 keeps the current placement (the optimum crowds pangyo's memory): hosts and headroom are of the current one, unqualified
     assert.match(j.recommendations[0].message, /^keep current/);
     assert.doesNotMatch(buy.message + head.message, /recommended placement/);
@@ -281,6 +283,21 @@ describe('commitments and host purchases', () => {
     assert.equal(lost.survives, false);
     assert.ok(head.message.includes(`losing aws-seoul would add `) && head.message.includes(', which fits in that spare; '), head.message);
     assert.ok(head.message.endsWith(`; the N-1 check, which takes every workload at its own peak at once, still fails without aws-seoul (short: ${Object.entries(lost.shortfall).filter(([, v]) => (v as { instances: number }).instances > 0).map(([n]) => n).join(', ')})`), head.message);
+  });
+
+  it('a headroom whose peak comes after the added hosts is measured against them, and says so', async () => {
+    // dc: 2 hosts (16,384 MiB each) until 00:15, then 4 (65,536 MiB). api: 40 rps / 10 = 4 small, from 00:30 ×3 = 12 small.
+    // memory need: steps 0–2 16,384 / 32,768 = 0.5; steps 3–5 0.25; steps 6–11 49,152 / 65,536 = 0.75, the peak:
+    // spare 25 % against the 4 hosts then (20 % target: met). Read against the configured 32,768 MiB, it would be −50 %.
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 2),
+      'w.yaml': constWorkload('api', 40).replace('baseline: 40 }', 'baseline: 40, bursts: [{ at: "2027-01-01T00:30:00Z", duration: 30m, multiplier: 3 }] }'),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      's.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: 2, at: "2027-01-01T00:15:00Z" }\n'),
+    });
+    const out = await recommend(a);
+    const head = out.report.recommendations.find((r) => r.kind === 'headroom' && r.target === 'dc')!;
+    assert.match(head.message, /^dc: memory binds: 25\.0 % spare at its peak \(vCPU [\d.]+ %\), on 2027-01-01 with the scenario's 2 added host\(s\) \(target 20 % on every resource: met\)/);
   });
 });
 

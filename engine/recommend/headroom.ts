@@ -6,10 +6,15 @@
  * the one with the least spare, and the site meets headroomTarget only if
  * every resource does. Against the largest single-site loss: the extra of every resource (vCPU,
  * memory, disk, PCPU, vGPU, PCI devices) the site must take at every workload's peak when another site is lost (shares redistributed
- * as in failover.ts), which fits only if it fits in every resource's spare.
+ * as in failover.ts), which fits only if it fits in every resource's spare. A spare is of the
+ * capacity installed at the step of that resource's peak need: where the scenario adds hosts, the
+ * capacity then (event-windows.ts, hostsAtStep), and the text says which of the added hosts were in.
  */
 import { sharesWithout, unitResources } from '../replay/failover';
-import { Placement, Site, Workload } from '../model/model';
+import { Horizon, Placement, ScenarioEvent, Site, Workload } from '../model/model';
+import { hostsAtStep } from '../replay/event-windows';
+import { siteSchedulable } from '../capacity/nova-capacity';
+import { iso } from '../traffic/traffic';
 import type { ReportSite } from '../report/report-types';
 import { spareMeets, sparePct } from '../report/binding-text';
 import type { ReplayResult } from '../replay/replay';
@@ -21,9 +26,11 @@ const isDevice = (r: ResourceKey) => (DEVICE_RESOURCES as readonly string[]).inc
 
 export interface SiteHeadroom {
   site: string;
-  /** Spare per counted resource (1 − peak need), in RESOURCES order. */
+  /** Spare per counted resource (1 − peak need), in RESOURCES order, and the capacity installed at that peak. */
   spares: { resource: Resource; spare: number; capacity: number }[];
   binding: Resource | null;
+  /** Where the scenario adds hosts to this site: when the binding resource's peak need was, and how many of them were in by then. */
+  peakHosts?: { time: number; added: number; addedInAll: number };
   /** The binding resource's spare (the least). */
   spare: number | null;
   target: number;
@@ -32,18 +39,26 @@ export interface SiteHeadroom {
   worstLoss?: { site: string; extra: Partial<Record<Resource, number>>; extraVcpus: number; fits: boolean | null };
 }
 
-/** Site s of the replay `res` (capacities from its report site `rs`). */
-export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, rs: ReportSite, res: ReplayResult, s: number): SiteHeadroom {
+/** Site s of the replay `res` (capacities from its report site `rs`, or at the peak's step where the scenario's events add hosts). */
+export function siteHeadroom(placement: Placement, workloads: readonly Workload[], peaks: ArrayLike<number>, site: Site, rs: ReportSite, res: ReplayResult, s: number, scenario: { events: readonly ScenarioEvent[]; horizon: Horizon }): SiteHeadroom {
   const target = placement.headroomTarget;
   const spares: SiteHeadroom['spares'] = [];
+  const hostsAt = (r: number) => (site.type === 'openstack' && rs.capacityAfterEvents ? hostsAtStep(site, scenario.events, scenario.horizon, res.sitePeakNeedStep[s][r]) : undefined);
   for (const r of res.siteResources[s]) {
     const resource = RESOURCES[r];
-    const cap = rs.capacity[resource];
+    const then = hostsAt(r);
+    const cap = then && site.type === 'openstack' ? siteSchedulable(site, (g) => then.hosts[g.index])[resource] : rs.capacity[resource];
     if (cap === null || cap === undefined) continue;
     spares.push({ resource, spare: 1 - res.sitePeakNeed[s][r], capacity: cap });
   }
   spares.sort((a, b) => RESOURCES.indexOf(a.resource) - RESOURCES.indexOf(b.resource));
   const least = spares.reduce<(typeof spares)[number] | undefined>((m, x) => (!m || x.spare < m.spare ? x : m), undefined);
+  let peakHosts: SiteHeadroom['peakHosts'];
+  if (least) {
+    const r = RESOURCES.indexOf(least.resource);
+    const then = hostsAt(r);
+    if (then && then.addedInAll !== 0) peakHosts = { time: scenario.horizon.start + res.sitePeakNeedStep[s][r] * scenario.horizon.step, added: then.added, addedInAll: then.addedInAll };
+  }
   let worst: SiteHeadroom['worstLoss'];
   let worstShare = -1;
   const others = new Set<string>();
@@ -68,9 +83,17 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
     }
   }
   return {
-    site: site.name, spares, binding: least?.resource ?? null, spare: least ? least.spare : null, target,
+    site: site.name, spares, binding: least?.resource ?? null, peakHosts, spare: least ? least.spare : null, target,
     meetsTarget: least ? spares.every((x) => spareMeets(x.spare, target)) : null, worstLoss: worst,
   };
+}
+
+/** ", on 2027-03-16 before the scenario's 8 added host(s)": when the binding peak was, where the scenario adds hosts to the site. */
+function peakWhen(h: SiteHeadroom): string {
+  const p = h.peakHosts;
+  if (!p) return '';
+  const which = p.added === 0 ? `before the scenario's ${p.addedInAll} added host(s)` : p.added === p.addedInAll ? `with the scenario's ${p.addedInAll} added host(s)` : `with ${p.added} of the scenario's ${p.addedInAll} added host(s)`;
+  return `, on ${iso(p.time).slice(0, 10)} ${which}`;
 }
 
 /** "memory binds: 23.5 % spare at its peak (vCPU 68.3 %, disk 59.4 %)"; "vCPU binds: demand at a step with none installed (memory: none installed)" */
@@ -80,5 +103,5 @@ export function sparesText(h: SiteHeadroom): string {
   const pct = (x: number) => (Number.isFinite(x) ? sparePct(x, h.target) : ': none installed');
   const rest = h.spares.filter((x) => x.resource !== h.binding).map((x) => `${RESOURCE_LABEL[x.resource]}${Number.isFinite(x.spare) ? ' ' : ''}${pct(x.spare)}`);
   const head = Number.isFinite(h.spare) ? `${pct(h.spare)} spare at its peak` : 'demand at a step with none installed';
-  return `${RESOURCE_LABEL[h.binding]} binds: ${head}${rest.length ? ` (${rest.join(', ')})` : ''}`;
+  return `${RESOURCE_LABEL[h.binding]} binds: ${head}${rest.length ? ` (${rest.join(', ')})` : ''}${Number.isFinite(h.spare) ? peakWhen(h) : ''}`;
 }

@@ -327,7 +327,7 @@ function headroomAdvice(b: AdviceBasis): Recommendation[] {
   const json = (x: number) => (Number.isFinite(x) ? x : -NOTHING_INSTALLED);
   res.sites.forEach((site, s) => {
     const rs = b.report.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s);
+    const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s, { events: plan.scenario.events, horizon: plan.horizon });
     if (hr.spare === null) return;
     const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${targetPct(hr.target)} on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {

@@ -42,6 +42,28 @@ function detectionFractions(detectionSeconds: number, step: number): Float64Arra
   return out;
 }
 
+/**
+ * Hosts per aggregate of an openstack site at step t (the configured ones plus the scenario's
+ * addHosts that apply from a step ≤ t, as the replay applies them), with how many of the
+ * scenario's added hosts are in by then and in all.
+ */
+export function hostsAtStep(site: OpenStackSite, events: readonly ScenarioEvent[], h: Horizon, t: number): { hosts: number[]; added: number; addedInAll: number } {
+  const hosts = site.aggregates.map((g) => g.hosts);
+  let added = 0;
+  let addedInAll = 0;
+  for (const e of events) {
+    if (e.type !== 'addHosts' || e.site !== site.name) continue;
+    const agg = site.aggregates.findIndex((g) => g.name === e.aggregate);
+    if (agg < 0) continue;
+    addedInAll += e.hosts;
+    if (Math.max(0, stepOf(h, e.at, 'ceil')) <= t) {
+      hosts[agg] += e.hosts;
+      added += e.hosts;
+    }
+  }
+  return { hosts: hosts.map((n) => Math.max(0, n)), added, addedInAll };
+}
+
 export function eventWindows(sites: readonly Site[], siteIndex: ReadonlyMap<string, number>, events: readonly ScenarioEvent[], h: Horizon, steps: number, detectionSeconds: number): EventWindows {
   const dt = h.step;
   const outages: OutageWindow[] = [];
