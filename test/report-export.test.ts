@@ -76,14 +76,23 @@ describe('report exports', function () {
     const csv = toCsv(report).trim().split('\r\n');
     assert.equal(csv[0], 'workload,site,month,partial,cost,currency');
     const months = report.series!.monthlyCost.months.length;
-    assert.equal(csv.length - 1, report.workloads.reduce((n, w) => n + Object.keys(w.sites).length, 0) * months);
+    // a row per workload, site and month, then per site and month its idle cost
+    assert.equal(csv.length - 1, (report.workloads.reduce((n, w) => n + Object.keys(w.sites).length, 0) + report.sites.length) * months);
+    const sumOf = (prefix: string) => csv.filter((l) => l.startsWith(prefix)).reduce((s, l) => s + Number(l.split(',')[4]), 0);
     for (const w of report.workloads) {
       for (const [site, v] of Object.entries(w.sites)) {
-        const sum = csv.filter((l) => l.startsWith(`${w.name},${site},`)).reduce((s, l) => s + Number(l.split(',')[4]), 0);
         // rounding to 0.01 per month: at most months × 0.005 off
+        const sum = sumOf(`${w.name},${site},`);
         assert.ok(Math.abs(sum - v.cost) <= months * 0.005 + 0.01, `${w.name}/${site}: ${sum} vs ${v.cost}`);
       }
     }
+    // idle rows: each site's idle cost (the fixture: pangyo 20.87M KRW, README), and all rows the total, to within rounding
+    for (const s of report.sites) {
+      const idle = sumOf(`(idle),${s.name},`);
+      assert.ok(Math.abs(idle - s.idleCost) <= (report.workloads.length + 1) * months * 0.005 + 0.01, `${s.name}: ${idle} vs ${s.idleCost}`);
+    }
+    const all = csv.slice(1).reduce((s, l) => s + Number(l.split(',')[4]), 0);
+    assert.ok(Math.abs(all - report.totals.cost) <= 0.05, `${all} vs ${report.totals.cost}`);
   });
 
   it('writes the report JSON with each array of numbers on one line, and reads back exactly', () => {

@@ -128,11 +128,17 @@ export function csvField(s: string | number): string {
   return /[",\r\n]/.test(t) || /^[=+\-@]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
+/** The CSV's workload column for a site's idle cost: no workload name can be it (names are lowercase DNS labels). */
+export const IDLE_ROW = '(idle)';
+
 /**
  * Cost per workload, site and calendar month (YYYY-MM in Settings.timezone), as the replay
  * summed it per workload-site pair; `partial` marks a month the horizon covers only in part.
- * Without series (--no-series) one row per pair holds the horizon's total.
+ * Then each site's idle cost per month (workload `(idle)`), so that the rows add up to the
+ * report's total cost. Without series (--no-series) one row per pair, and per site's idle cost,
+ * holds the horizon's total.
  */
+
 export function toCsv(r: Report): string {
   const out = ['workload,site,month,partial,cost,currency'];
   const mc = r.series?.monthlyCost;
@@ -145,6 +151,21 @@ export function toCsv(r: Report): string {
       }
       months.forEach((c, i) => out.push([w.name, site, mc.months[i], String(mc.partial[i]), c.toFixed(2), r.currency].map(csvField).join(',')));
     }
+  }
+  // each site's idle cost (what no workload's allocation is shown back), so that the rows add up to
+  // the report's total: the site's cost in a month less what its workloads were shown that month
+  for (const s of r.sites) {
+    const total = mc?.bySite[s.name];
+    if (!mc || !total) {
+      out.push([IDLE_ROW, s.name, 'total', '', s.idleCost.toFixed(2), r.currency].map(csvField).join(','));
+      continue;
+    }
+    total.forEach((c, i) => {
+      let idle = c;
+      for (const w of r.workloads) idle -= mc.byWorkloadSite[w.name]?.[s.name]?.[i] ?? 0;
+      const cents = Math.round(idle * 100) / 100;
+      out.push([IDLE_ROW, s.name, mc.months[i], String(mc.partial[i]), (cents === 0 ? 0 : cents).toFixed(2), r.currency].map(csvField).join(','));
+    });
   }
   return out.join('\r\n') + '\r\n';
 }
