@@ -218,7 +218,11 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
     model, plan, sim: ofRecommended ? recommended : current, report: ofRecommended ? recommendedReport : report, cur,
     under: ofRecommended && placementYaml ? ' with the recommended placement' : '', // (none when nothing moved)
   };
-  recs.push(...hostAdvice(basis), ...commitmentAdvice(basis), ...headroomAdvice(basis));
+  const hostRecs = hostAdvice(basis);
+  // the recommended placement may fill owned hosts sooner: say what the current one would need, so
+  // that a saving and an earlier purchase are read together
+  if (ofRecommended && placementYaml) besideCurrent(hostRecs, hostAdvice({ model, plan, sim: current, report, cur, under: '' }), plan.horizon.start);
+  recs.push(...hostRecs, ...commitmentAdvice(basis), ...headroomAdvice(basis));
   recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
   report.recommendations = recs;
   if (opt?.notes.length) for (const n of opt.notes) recs.push({ kind: 'placement', target: n.split(' ')[0], saving: 0, message: n });
@@ -293,6 +297,24 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     });
   });
   return recs;
+}
+
+/** The hosts one purchase orders and when, in a few words: "order 4 host(s) by 2027-03-12", "order 4 host(s) now", "no hosts to buy". */
+function purchaseWords(r: Recommendation, start: number): string {
+  const { hosts, orderBy } = r as { hosts?: number; orderBy?: string };
+  if (!hosts || !orderBy) return 'no hosts to buy';
+  return `order ${hosts} host(s) ${Date.parse(orderBy) / 1000 <= start ? 'now' : `by ${orderBy.slice(0, 10)}`}`;
+}
+
+/** Appends to each recommended site's purchase what the current placement would order, where that differs. */
+function besideCurrent(recommended: Recommendation[], current: readonly Recommendation[], start: number): void {
+  for (const r of recommended) {
+    const c = current.find((x) => x.target === r.target);
+    if (!c) continue;
+    const mine = purchaseWords(r, start);
+    const theirs = purchaseWords(c, start);
+    if (mine !== theirs) r.message += ` (with the current placement: ${theirs})`;
+  }
 }
 
 /** Commitments to add (or not to renew) per public site and instance type, from the running non-spot instances. */
