@@ -12,7 +12,7 @@ import { Worker } from 'worker_threads';
 import type { Diagnostic as EngineDiagnostic } from '../../engine/lint/diagnostics';
 import type { Report } from '../../engine/report/report-types';
 import type { WorkspaceDiff } from '../../engine/report/workspace-diff';
-import { count, money as formatMoney } from '../../engine/report/money-format';
+import { count, money as formatMoney, quantity } from '../../engine/report/money-format';
 import { simulationDiagnostics } from '../../engine/report/simulation-diagnostics';
 import { amountsText } from '../../engine/report/demand-units';
 import { bindingText, mostCrowded } from '../../engine/report/binding-text';
@@ -111,11 +111,11 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     const rep = r.report;
     // the peak need of the most crowded site, in the resource that binds there (memory binds on OpenStack more often than vCPU)
     const crowded = mostCrowded(rep.sites);
-    const peak = crowded ? bindingText(crowded.binding!, `${crowded.name} ${RESOURCE_LABEL[crowded.binding!.resource]}`, (x) => `${(x * 100).toFixed(0)} %`) : 'no capacity bound';
+    const peak = crowded ? bindingText(crowded.binding!, `${crowded.name} ${RESOURCE_LABEL[crowded.binding!.resource]}`, (x) => `${(x * 100).toFixed(1)} %`) : 'no capacity bound'; // as the summary's table
     const n1 = rep.failover.every((f) => f.survives) ? 'survives' : 'fails';
-    const money = `${(rep.totals.costPerMonth / 1e6).toFixed(2)}M ${rep.currency}`;
+    const money = formatMoney(rep.totals.costPerMonth, rep.currency); // 34.61M KRW, 52.3k USD: as the summary writes it
     status.text = `$(pulse) Headroom ${rep.scenario}: ${money}/mo · N-1 ${n1}`;
-    status.tooltip = `${label}: peak need ${peak}, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}; click to open the report`;
+    status.tooltip = `${label}: peak need ${peak}, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, quantity)}; click to open the report`;
     status.show();
     const result = { costPerMonth: money, peak, n1, at: new Date().toISOString() };
     lenses.results.set(`Placement/${rep.placement}`, result);
@@ -123,7 +123,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     lenses.refresh();
     lastReport = { type: 'report', report: rep, headroomTarget: r.headroomTarget };
     stale = false;
-    out.info(`${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, (x) => x.toFixed(0))}, SLO-violation steps ${count(rep.totals.sloViolationSteps)}, N-1 ${n1}`);
+    out.info(`${label}: scenario ${rep.scenario}, ${money}/month, unserved ${amountsText(rep.totals.unservedByUnit ?? {}, quantity)}, SLO-violation steps ${count(rep.totals.sloViolationSteps)}, N-1 ${n1}`);
     // an open report is updated where it is, without taking focus from the editor
     ReportPanel.update(lastReport);
   };

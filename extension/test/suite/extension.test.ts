@@ -118,7 +118,7 @@ describe('Headroom in VS Code', () => {
     assert.ok(report.totals.cost > 0);
     // the result's lens over the Placement names the most crowded site's binding resource (pangyo's memory), not vCPU
     const lensed = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file('placement.yaml'));
-    assert.ok(lensed.some((l) => /\/month · peak pangyo memory \d+ % · N-1 (fails|survives)$/.test(l.command?.title ?? '')), lensed.map((l) => l.command?.title).join(' | '));
+    assert.ok(lensed.some((l) => /^[\d.]+[kMB]? KRW\/month · peak pangyo memory \d+\.\d % · N-1 (fails|survives)$/.test(l.command?.title ?? '')), lensed.map((l) => l.command?.title).join(' | '));
     await vscode.commands.executeCommand('headroom.openReport');
     const out = path.join(root(), 'exported-report.md');
     await vscode.commands.executeCommand('headroom.exportReport', vscode.Uri.file(out));
