@@ -298,6 +298,15 @@ describe('commitments and host purchases', () => {
     const out = await recommend(a);
     const head = out.report.recommendations.find((r) => r.kind === 'headroom' && r.target === 'dc')!;
     assert.match(head.message, /^dc: memory binds: 25\.0 % spare at its peak \(vCPU [\d.]+ %\), on 2027-01-01 with the scenario's 2 added host\(s\) \(target 20 % on every resource: met\)/);
+    // hosts taken away: dc 4 hosts, 2 removed at 00:15; api 4 small all along: 16,384 / 65,536 = 0.25, then / 32,768 = 0.5
+    const { a: b } = workspace({
+      'dc.yaml': smallPrivate('dc', 4),
+      'w.yaml': constWorkload('api', 40),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      's.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: -2, at: "2027-01-01T00:15:00Z" }\n'),
+    });
+    const fewer = (await recommend(b)).report.recommendations.find((r) => r.kind === 'headroom' && r.target === 'dc')!;
+    assert.match(fewer.message, /^dc: memory binds: 50\.0 % spare at its peak \(vCPU [\d.]+ %\), on 2027-01-01 with the scenario's 2 removed host\(s\) \(target 20 % on every resource: met\)/);
   });
 });
 

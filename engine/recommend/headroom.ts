@@ -29,7 +29,7 @@ export interface SiteHeadroom {
   /** Spare per counted resource (1 − peak need), in RESOURCES order, and the capacity installed at that peak. */
   spares: { resource: Resource; spare: number; capacity: number }[];
   binding: Resource | null;
-  /** Where the scenario adds hosts to this site: when the binding resource's peak need was, and how many of them were in by then. */
+  /** Where the scenario adds (or removes) hosts at this site: when the binding resource's peak need was, and the net change in by then and in all. */
   peakHosts?: { time: number; added: number; addedInAll: number };
   /** The binding resource's spare (the least). */
   spare: number | null;
@@ -92,7 +92,9 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
 function peakWhen(h: SiteHeadroom): string {
   const p = h.peakHosts;
   if (!p) return '';
-  const which = p.added === 0 ? `before the scenario's ${p.addedInAll} added host(s)` : p.added === p.addedInAll ? `with the scenario's ${p.addedInAll} added host(s)` : `with ${p.added} of the scenario's ${p.addedInAll} added host(s)`;
+  // addHosts may also take hosts away (a negative count)
+  const hosts = `${Math.abs(p.addedInAll)} ${p.addedInAll > 0 ? 'added' : 'removed'} host(s)`;
+  const which = p.added === 0 ? `before the scenario's ${hosts}` : p.added === p.addedInAll ? `with the scenario's ${hosts}` : `with ${Math.abs(p.added)} of the scenario's ${hosts}`;
   return `, on ${iso(p.time).slice(0, 10)} ${which}`;
 }
 
