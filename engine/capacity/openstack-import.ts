@@ -231,7 +231,7 @@ export function importOpenStack(hypervisorsJson: unknown, flavorsJson: unknown, 
   const doc = {
     apiVersion: 'headroom.dev/v1',
     kind: 'Site',
-    metadata: { name, description: `Imported by headroom from ${hf} and ${ff}: ${[...shapes.values()].reduce((n, s) => n + s.hosts, 0)} hosts up${skipped ? `, ${skipped} not up and left out` : ''}${dropped.length ? `, ${dropped.length} flavor(s) that fit no host left out` : ''}. Reserved resources and allocation ratios are Nova's defaults; set them from nova.conf.` },
+    metadata: { name, description: `Imported by headroom from ${hf} and ${ff}: ${[...shapes.values()].reduce((n, s) => n + s.hosts, 0)} host(s) up${skipped ? `, ${skipped} not up and left out` : ''}${dropped.length ? `, ${dropped.length} flavor(s) that fit no host left out` : ''}. Reserved resources and allocation ratios are Nova's defaults; set them from nova.conf.` },
     spec: { type: 'openstack', aggregates, flavors },
   };
   const yaml = siteYaml(doc, opts.check);
