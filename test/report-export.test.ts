@@ -42,9 +42,10 @@ describe('report exports', function () {
 
   it('Markdown tables carry the JSON numbers', () => {
     const md = toMarkdown(report);
-    // the headline as the summary writes it, and the total to the cent with separators
+    // the headline as the summary writes it, and the total to the cent with separators; its month is the
+    // format's 2,629,746 s = 30.436875 days, said so (a quarter's cost over 3 would read otherwise)
     const cents = report.totals.cost.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month), unserved `), md.split('\n').slice(0, 6).join('\n'));
+    assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month of 30.44 days), unserved `), md.split('\n').slice(0, 6).join('\n'));
     // step counts with separators, as in the summary: the fixture's default run has 22,098 (README)
     assert.ok(report.totals.sloViolationSteps >= 1000, 'a count that needs a separator');
     const steps = String(report.totals.sloViolationSteps).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
