@@ -1,7 +1,7 @@
 /** `headroom lint`: formats, exit codes and the fixtures, through the same main() the executable runs. */
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { main, Io } from '../engine/cli/cli';
+import { HELP, main, Io } from '../engine/cli/cli';
 import { FIXTURES, OPENSTACK, PLACEMENT, PUBLIC, SETTINGS, tempWorkspace, WORKLOAD } from './helpers';
 
 export async function run(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
@@ -70,5 +70,8 @@ describe('headroom lint', () => {
     const h = await run(['help', 'lint']);
     assert.equal(h.code, 0);
     assert.match(h.out, /headroom lint PATH/);
+    // the overview names every command there is, and each of the three imports
+    const all = (await run(['help'])).out;
+    for (const c of [...Object.keys(HELP).filter((k) => k), 'import openstack', 'import placement', 'import prometheus']) assert.match(all, new RegExp(`^  ${c} `, 'm'), c);
   });
 });

@@ -89,7 +89,10 @@ Commands:
   recommend PATH...  placement, headroom, hosts to buy, commitments (--scenario NAME, --json)
   report PATH...     capacity-review report (--format html|md|csv|json --out FILE)
   import openstack   Site document from openstack CLI JSON (--hypervisors H.json --flavors F.json)
+  import placement   Site document from a live Placement API (--url URL --token T, --os-cloud NAME, or OS_*)
+  import prometheus  trace CSV from a Prometheus range query (--url URL --query PROMQL ..., or --refresh PATH)
   diff [BASE [HEAD]] the change between two revisions (--format text|md|json, --fail-on POLICIES)
+  merge PART...      one report from a sharded Monte Carlo's parts (simulate --shard I/N)
   help [COMMAND]     this text, or a command's
   --version          the version
 
