@@ -46,6 +46,8 @@ describe('report exports', function () {
     // format's 2,629,746 s = 30.436875 days, said so (a quarter's cost over 3 would read otherwise)
     const cents = report.totals.cost.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month of 30.44 days), unserved `), md.split('\n').slice(0, 6).join('\n'));
+    // the rate behind the won (fixtures/toss-hybrid/settings.yaml: 1 USD = 1390 KRW), in both headlines
+    assert.ok(md.includes(' steps of 300 s. Money in KRW (1 USD = 1,390 KRW).') && formatSummary(report).includes(' · money in KRW (1 USD = 1,390 KRW)\n'));
     // step counts with separators, as in the summary: the fixture's default run has 22,098 (README)
     assert.ok(report.totals.sloViolationSteps >= 1000, 'a count that needs a separator');
     const steps = String(report.totals.sloViolationSteps).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

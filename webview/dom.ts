@@ -6,7 +6,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
-export { count, money as fmtMoney, PER_MONTH, quantity as fmtNum } from '../engine/report/money-format';
+export { count, money as fmtMoney, PER_MONTH, quantity as fmtNum, ratesText } from '../engine/report/money-format';
 
 export function fmtPct(x: number | null | undefined): string {
   return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`;

@@ -6,7 +6,7 @@
 import { amountsText } from '../engine/report/demand-units';
 import { mostCrowded } from '../engine/report/binding-text';
 import { ChartResource, costChart, monteCarloChart, siteChart, utilizationChart } from './charts';
-import { count, el, fmtMoney, fmtNum, PER_MONTH } from './dom';
+import { count, el, fmtMoney, fmtNum, PER_MONTH, ratesText } from './dom';
 import { comparisonTable, failoverTable, recommendationList, siteTable, workloadTable } from './tables';
 import { Report } from './types';
 import { RESOURCE_LABEL, RESOURCES } from '../engine/model/resource-classes';
@@ -26,7 +26,7 @@ export function renderReport(root: HTMLElement, r: Report, headroomTarget = 0.2,
   root.append(
     el('header', {},
       el('h1', {}, `Capacity review: ${r.scenario}`),
-      el('p', { class: 'meta' }, `Placement ${r.placement ?? ''} (${r.mode ?? ''}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s · money in ${r.currency}`),
+      el('p', { class: 'meta' }, `Placement ${r.placement ?? ''} (${r.mode ?? ''}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s · money in ${r.currency}${ratesText(r.exchangeRates, r.currency)}`),
       el('p', { class: 'totals' }, `Total ${fmtMoney(r.totals.cost, r.currency)} (${fmtMoney(r.totals.costPerMonth, r.currency)} ${PER_MONTH}) · unserved ${amountsText(r.totals.unservedByUnit ?? {}, fmtNum)} · ${count(r.totals.sloViolationSteps)} SLO-violation steps`)),
   );
   const main = el('main');

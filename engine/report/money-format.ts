@@ -14,6 +14,15 @@ export function money(x: number, currency: string): string {
   return `${s} ${currency}`;
 }
 
+/**
+ * The exchange rates behind the money, as a headline says them: " (1 USD = 1,390 KRW)", or ""
+ * when every site is priced in the reporting currency.
+ */
+export function ratesText(rates: Readonly<Record<string, number>> | undefined, currency: string): string {
+  const list = Object.entries(rates ?? {}).filter(([c]) => c !== currency);
+  return list.length ? ` (${list.map(([c, v]) => `1 ${c} = ${v.toLocaleString('en-US', { maximumFractionDigits: 6 })} ${currency}`).join(', ')})` : '';
+}
+
 /** A whole count as people read it in a table or a line: 22,098 (steps, instance-hours), exact. */
 export function count(x: number): string {
   return Math.round(x).toLocaleString('en-US');

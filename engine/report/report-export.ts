@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { count, money as peopleMoney, PER_MONTH, quantity } from './money-format';
+import { count, money as peopleMoney, PER_MONTH, quantity, ratesText } from './money-format';
 import { capacityCell } from './capacity-text';
 import type { Report } from './report-types';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
@@ -74,7 +74,7 @@ export function toMarkdown(r: Report): string {
     lines.push(`| ${cells.map((_, i) => (right[i] ? '---:' : '---')).join(' | ')} |`);
   };
   lines.push(`# Capacity review: ${mdCell(r.scenario)}`, '');
-  lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${r.horizon.steps} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}.`, '');
+  lines.push(`Placement ${mdCell(r.placement)} (${r.mode}), ${r.horizon.start} → ${r.horizon.end}, ${count(r.horizon.steps)} steps of ${r.horizon.stepSeconds} s. Money in ${r.currency}${ratesText(r.exchangeRates, r.currency)}.`, '');
   // the headline as the summary and the HTML write it, the total also to the cent (the tables below carry the JSON's numbers)
   const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(r.totals.cost);
   lines.push(`**Total ${peopleMoney(r.totals.cost, r.currency)}** (${cents} ${r.currency}; ${peopleMoney(r.totals.costPerMonth, r.currency)} ${PER_MONTH}), unserved ${amountsText(r.totals.unservedByUnit, quantity)}, ${count(r.totals.sloViolationSteps)} SLO-violation steps.`, '');

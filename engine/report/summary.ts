@@ -3,7 +3,7 @@ import { bindingText } from './binding-text';
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { count, money, PER_MONTH } from './money-format';
+import { count, money, PER_MONTH, ratesText } from './money-format';
 import { Report } from './report';
 import { capacityCell } from './capacity-text';
 import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
@@ -24,7 +24,7 @@ const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Ma
 
 export function formatSummary(r: Report): string {
   const c = r.currency;
-  let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s\n`;
+  let out = `Scenario ${r.scenario} · placement ${r.placement} (${r.mode}) · ${r.horizon.start} → ${r.horizon.end} · ${r.horizon.steps.toLocaleString('en-US')} steps of ${r.horizon.stepSeconds} s · money in ${c}${ratesText(r.exchangeRates, c)}\n`;
   out += `Total ${money(r.totals.cost, c)} (${money(r.totals.costPerMonth, c)} ${PER_MONTH}) · unserved ${amountsText(r.totals.unservedByUnit, num)} · ${count(r.totals.sloViolationSteps)} SLO-violation step(s)\n\n`;
   // PCPU, vGPU and PCI devices get their columns only when a site is counted in them
   const dev = devicesCounted(r.sites);
