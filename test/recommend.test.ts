@@ -158,6 +158,16 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`);
 }
 
 describe('commitments and host purchases', () => {
+  it('a replay of one calendar month has no trend to project: no hosts, and it says why rather than "no growth"', async () => {
+    // dc: 8 hosts, 131,072 MiB; api 40 rps = 4 small, 16,384 MiB: need 0.125, under the 0.8 line for the whole hour.
+    // One month of peaks cannot be fitted, and the scenario sets no growth: nothing to project from.
+    const dir = tempWorkspace({ 'dc.yaml': smallPrivate('dc', 8), 'w.yaml': constWorkload('api', 40), 'p.yaml': placement('api: { shares: { dc: 100 } }'), 's.yaml': scenario() });
+    const out = await recommend(analyzePaths([dir], { cwd: dir }));
+    const buy = out.report.recommendations.find((r) => r.kind === 'buy-hosts')!;
+    assert.equal(buy.hosts, 0);
+    assert.equal(buy.message, 'dc stays under 80 % of its memory (the binding resource: 87.5 % spare at its peak) in this replay, whose one calendar month gives no trend to project: no hosts to buy (a growth set in the scenario would plan them)');
+  });
+
   it('commits up to where the usage-duration curve meets the price ratio', () => {
     // usage 0..9; ratio 0.63: P(u ≥ 3) = 7/10 ≥ 0.63, P(u ≥ 4) = 6/10 < 0.63 → 3
     assert.equal(optimalCommitment(Float64Array.from({ length: 10 }, (_, i) => i), 0.63), 3);
@@ -250,7 +260,7 @@ describe('commitments and host purchases', () => {
     assert.match(rec('headroom').message, /^dc: vCPU binds: demand at a step with none installed \(memory: none installed\)/);
     assert.equal(rec('buy-hosts').hosts, 0);
     assert.equal(rec('buy-hosts').spare, 1 - 4 / 64);
-    assert.match(rec('buy-hosts').message, /^dc passes 80 % of its vCPU \(the binding resource: 93\.8 % spare at its peak need against its capacity with the scenario's 2 added host\(s\)\) on 2027-01-01 in this replay, before the scenario's host additions; with them it holds twelve months past that at 0\.0 %\/month \(no growth\): no hosts to buy$/);
+    assert.match(rec('buy-hosts').message, /^dc passes 80 % of its vCPU \(the binding resource: 93\.8 % spare at its peak need against its capacity with the scenario's 2 added host\(s\)\) on 2027-01-01 in this replay, before the scenario's host additions; with them it holds twelve months past that at 0\.0 %\/month \(no trend: one calendar month of need to fit one to\): no hosts to buy$/);
     assert.match(rec('placement').message, /^keep p: no other split of the shares costs less/);
     assert.equal(rec('placement').placement, undefined);
     assert.equal(j.recommendation.placement, null); // and the report's recommendation says so, as when none is accepted

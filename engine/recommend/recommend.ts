@@ -273,11 +273,19 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
       return { resource: key, capacity: capacity[key], peak: res.sitePeakNeedAbs[s][r], peakTime: monthStarts[Math.max(0, at)], crossTime: cross >= 0 ? plan.horizon.start + cross * plan.horizon.step : undefined, monthPeaks, monthStarts };
     });
     const p = planPurchase(site, needs, plan.placement.headroomTarget, plan.scenario.growthPerMonth || undefined, plan.horizon.end);
-    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : 'no growth'})`;
+    // no growth because there is less than two months of need to fit a trend to: nothing to project, which is not "flat"
+    const months = p.binding ? needs.find((n) => n.resource === p.binding)!.monthPeaks.filter((x) => x > 0).length : 0;
+    const untrended = p.growthSource === 'none' && months < 2;
+    const none = untrended ? `no trend: ${months === 1 ? 'one calendar month' : 'no month'} of need to fit one to` : 'no growth: the calendar-monthly peaks are flat';
+    const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : none})`;
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
     const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
     const against = changed === 0 ? '' : ` need against its capacity with the scenario's ${Math.abs(changed)} ${changed > 0 ? 'added' : 'removed'} host(s)`;
     const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${sparePct(p.spare ?? 0, plan.placement.headroomTarget)} spare at its peak${against})` : 'capacity';
+    if (p.exhaustion === undefined && untrended) {
+      recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} stays under ${limitPct} % of its ${bindingText} in this replay, whose ${months === 1 ? 'one calendar month' : 'horizon'} gives no trend to project: no hosts to buy (a growth set in the scenario would plan them)` });
+      return;
+    }
     if (p.exhaustion === undefined) {
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} does not reach ${limitPct} % of its ${bindingText} within ten years at ${growth}; no hosts to buy` });
       return;
