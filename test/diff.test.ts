@@ -101,6 +101,22 @@ describe('headroom diff', function () {
     assert.match(bad.err, /cost:\+5% compares two revisions: use it with headroom diff/);
   });
 
+  it("a headroom verdict that flips says each side's spare, and the target where it is missed", async () => {
+    // base: api 20 rps, dc 50 → 1 small on dc: memory 4,096 / 32,768 = 0.125, spare 87.5 % (vCPU 2 / 64).
+    // head: api 70 rps, dc 100 → 7 small: 28,672 / 32,768 = 0.875, spare 12.5 %, under the 20 % target.
+    const dir = repo();
+    const other = tempWorkspace({});
+    fs.cpSync(path.join(dir, 'ws'), other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'p.yaml'), placement('api: { shares: { dc: 100 } }'));
+    fs.writeFileSync(path.join(other, 'api.yaml'), constWorkload('api', 70));
+    const r = await run(['diff', other, '--base-dir', path.join(dir, 'ws')], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\n {2}headroom dc: met \(memory 87\.5 % spare\) → not met \(memory 12\.5 % spare, target 20 %\)\n/);
+    const j = JSON.parse((await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir)).out) as WorkspaceDiff;
+    // (cloud leaves the placement, so its verdicts become — and dc's N-1 fails: it has no other site now)
+    assert.deepEqual(j.change.verdicts.find((v) => v.check === 'headroom' && v.site === 'dc'), { check: 'headroom', site: 'dc', before: true, after: false, spares: { before: { resource: 'memoryMiB', spare: 0.875, target: 0.2 }, after: { resource: 'memoryMiB', spare: 0.125, target: 0.2 } } });
+  });
+
   it('keeps the PR comment under 65,536 characters however large the change', () => {
     const n = 20000;
     const d: WorkspaceDiff = {

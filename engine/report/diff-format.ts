@@ -5,13 +5,27 @@
  */
 import { mdCell } from './report-export';
 import { count, money, quantity } from './money-format';
-import type { WorkspaceDiff } from './workspace-diff';
+import type { VerdictSpare, WorkspaceDiff } from './workspace-diff';
+import { NOTHING_INSTALLED, sparePct, targetPct } from './binding-text';
 import { RESOURCE_LABEL, RESOURCES, ResourceKey } from '../model/resource-classes';
 
 export const COMMENT_LIMIT = 65_536;
 const signed = (x: number, f: (v: number) => string) => (x > 0 ? `+${f(x)}` : x < 0 ? `-${f(-x)}` : f(0));
 const pt = (x: number) => `${(x * 100).toFixed(1)} pt`;
 const verdict = (v: boolean | null, check: 'n1' | 'headroom') => (v === null ? '—' : check === 'n1' ? (v ? 'survives' : 'fails') : v ? 'met' : 'not met');
+
+/** " (memory 23.5 % spare)" beside a headroom verdict, and the target where the side misses it; "" for an N-1 verdict. */
+function spareNote(x: VerdictSpare | null | undefined, met: boolean | null): string {
+  if (!x) return '';
+  const label = RESOURCE_LABEL[x.resource as ResourceKey] ?? x.resource;
+  const spare = x.spare <= -NOTHING_INSTALLED ? 'none installed' : `${sparePct(x.spare, x.target)} spare`;
+  return ` (${label} ${spare}${met ? '' : `, target ${targetPct(x.target)}`})`;
+}
+
+/** A verdict that changed, as a line says it: "headroom pangyo: met (memory 23.5 % spare) → not met (memory 8.2 % spare, target 20 %)". */
+function verdictChange(v: WorkspaceDiff['change']['verdicts'][number], site: string): string {
+  return `${v.check} ${site}: ${verdict(v.before, v.check)}${spareNote(v.spares?.before, v.before)} → ${verdict(v.after, v.check)}${spareNote(v.spares?.after, v.after)}`;
+}
 
 /** The lines of a diff, shared by both formats: [label, base, head, change]. */
 function summaryRows(d: WorkspaceDiff): string[][] {
@@ -43,7 +57,7 @@ export function diffText(d: WorkspaceDiff): string {
     out += '\nSites\n';
     for (const s of sites) out += `  ${s.name}: cost ${signed(s.cost, (v) => money(v, d.currency))}; peak ${Object.entries(s.peakUtilization).filter(([, v]) => v !== null).map(([k, v]) => `${RESOURCE_LABEL[k as ResourceKey]} ${signed(v!, pt)}`).join(', ')}\n`;
   }
-  if (d.change.verdicts.length) out += '\nVerdicts that changed\n' + d.change.verdicts.map((v) => `  ${v.check} ${v.site}: ${verdict(v.before, v.check)} → ${verdict(v.after, v.check)}`).join('\n') + '\n';
+  if (d.change.verdicts.length) out += '\nVerdicts that changed\n' + d.change.verdicts.map((v) => `  ${verdictChange(v, v.site)}`).join('\n') + '\n';
   const moved = d.change.workloads.filter((x) => JSON.stringify(x.sharesBefore) !== JSON.stringify(x.sharesAfter));
   if (moved.length) out += '\nShares that moved\n' + moved.map((x) => `  ${x.name}: ${shares(x.sharesBefore)} → ${shares(x.sharesAfter)}`).join('\n') + '\n';
   const dg = d.change.diagnostics;
@@ -76,7 +90,7 @@ export function diffMarkdown(d: WorkspaceDiff, limit = COMMENT_LIMIT): string {
   // PCPU, vGPU and PCI devices only when some site has a change in them
   const keys = RESOURCES.filter((k) => k === 'vcpus' || k === 'memoryMiB' || k === 'diskGiB' || sites.some((s) => s.peakUtilization[k] !== undefined));
   if (sites.length) sections.push({ title: 'Sites: cost and peak utilization per resource', lines: [table(['site', 'cost', ...keys.map((k) => `peak ${RESOURCE_LABEL[k]}`)], sites.map((s) => [s.name, signed(s.cost, (v) => money(v, d.currency)), ...keys.map((k) => (s.peakUtilization[k] === null || s.peakUtilization[k] === undefined ? '—' : signed(s.peakUtilization[k]!, pt)))]), [false, true, ...keys.map(() => true)])] });
-  if (d.change.verdicts.length) sections.push({ title: `Verdicts that changed (${d.change.verdicts.length})`, lines: d.change.verdicts.map((v) => `- ${v.check} **${mdCell(v.site)}**: ${verdict(v.before, v.check)} → ${verdict(v.after, v.check)}`) });
+  if (d.change.verdicts.length) sections.push({ title: `Verdicts that changed (${d.change.verdicts.length})`, lines: d.change.verdicts.map((v) => `- ${verdictChange(v, `**${mdCell(v.site)}**`)}`) });
   const wl = [...d.change.workloads].sort((a, b) => Math.abs(b.cost) - Math.abs(a.cost));
   if (wl.length) sections.push({ title: `Workloads that changed (${wl.length})`, lines: wl.map((x) => `- **${mdCell(x.name)}**: ${signed(x.cost, (v) => money(v, d.currency))}${JSON.stringify(x.sharesBefore) !== JSON.stringify(x.sharesAfter) ? `; shares ${mdCell(shares(x.sharesBefore))} → ${mdCell(shares(x.sharesAfter))}` : ''}`) });
   const dg = d.change.diagnostics;

@@ -34,7 +34,8 @@ export interface WorkspaceDiff {
     months: { month: string; cost: number; bySite: Record<string, number>; byWorkload: Record<string, number> }[];
     sites: { name: string; cost: number; peakUtilization: Record<string, number | null> }[];
     workloads: { name: string; cost: number; sharesBefore: Record<string, number> | null; sharesAfter: Record<string, number> | null }[];
-    verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null }[];
+    /** Headroom verdicts carry each side's binding resource, its unrounded spare and that side's target (null where the site is absent or unbounded). */
+    verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null; spares?: { before: VerdictSpare | null; after: VerdictSpare | null } }[];
     diagnostics: { added: Diagnostic[]; removed: Diagnostic[] };
   };
   policies: { policy: string; ok: boolean; message: string }[];
@@ -79,6 +80,8 @@ export function materialize(cwd: string, rev: string, paths: readonly string[]):
 }
 
 /** One side, as plain data (it may come back from a worker thread): its report and cost per month only when it has no errors. */
+export interface VerdictSpare { resource: string; spare: number; target: number }
+
 export interface SideResult { diagnostics: Diagnostic[]; report?: Report; monthly?: MonthlyCost; headroomTarget: number }
 
 /**
@@ -186,7 +189,11 @@ function verdictsOf(base: Report, baseTarget: number, head: Report, headTarget: 
     const n1 = [survives(base, s), survives(head, s)] as const;
     if (n1[0] !== n1[1]) out.push({ check: 'n1', site: s, before: n1[0], after: n1[1] });
     const hr = [meets(base, baseTarget, s), meets(head, headTarget, s)] as const;
-    if (hr[0] !== hr[1]) out.push({ check: 'headroom', site: s, before: hr[0], after: hr[1] });
+    const spare = (r: Report, target: number): VerdictSpare | null => {
+      const b = r.sites.find((x) => x.name === s)?.binding;
+      return b ? { resource: b.resource, spare: b.spare, target } : null;
+    };
+    if (hr[0] !== hr[1]) out.push({ check: 'headroom', site: s, before: hr[0], after: hr[1], spares: { before: spare(base, baseTarget), after: spare(head, headTarget) } });
   }
   return out;
 }
