@@ -113,7 +113,8 @@ describe('headroom diff', function () {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /\n {2}headroom dc: met \(memory 87\.5 % spare\) → not met \(memory 12\.5 % spare, target 20 %\)\n/);
     const j = JSON.parse((await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir)).out) as WorkspaceDiff;
-    // (cloud leaves the placement, so its verdicts become — and dc's N-1 fails: it has no other site now)
+    // cloud leaves the placement, so its verdicts become —; and losing dc now fails, api having no other site
+    assert.match(r.out, /\n {2}n1 dc: survives → fails \(short: api\)\n/);
     assert.deepEqual(j.change.verdicts.find((v) => v.check === 'headroom' && v.site === 'dc'), { check: 'headroom', site: 'dc', before: true, after: false, spares: { before: { resource: 'memoryMiB', spare: 0.875, target: 0.2 }, after: { resource: 'memoryMiB', spare: 0.125, target: 0.2 } } });
   });
 

@@ -22,9 +22,16 @@ function spareNote(x: VerdictSpare | null | undefined, met: boolean | null): str
   return ` (${label} ${spare}${met ? '' : `, target ${targetPct(x.target)}`})`;
 }
 
-/** A verdict that changed, as a line says it: "headroom pangyo: met (memory 23.5 % spare) → not met (memory 8.2 % spare, target 20 %)". */
+/** " (short: core-ledger, customer-pii)" beside an N-1 verdict that fails. */
+const shortNote = (names: readonly string[] | undefined) => (names?.length ? ` (short: ${names.join(', ')})` : '');
+
+/**
+ * A verdict that changed, as a line says it: "headroom pangyo: met (memory 23.5 % spare) → not
+ * met (memory 8.2 % spare, target 20 %)", "n1 pangyo: survives → fails (short: core-ledger)".
+ */
 function verdictChange(v: WorkspaceDiff['change']['verdicts'][number], site: string): string {
-  return `${v.check} ${site}: ${verdict(v.before, v.check)}${spareNote(v.spares?.before, v.before)} → ${verdict(v.after, v.check)}${spareNote(v.spares?.after, v.after)}`;
+  const side = (ok: boolean | null, which: 'before' | 'after') => verdict(ok, v.check) + (v.check === 'headroom' ? spareNote(v.spares?.[which], ok) : shortNote(v.short?.[which]));
+  return `${v.check} ${site}: ${side(v.before, 'before')} → ${side(v.after, 'after')}`;
 }
 
 /** The lines of a diff, shared by both formats: [label, base, head, change]. */

@@ -18,6 +18,7 @@ import { buildReport, monthlyCostOf } from './report';
 import type { MonthlyCost, Report, ReportSite } from './report-types';
 import { meetsHeadroom } from './binding-text';
 import { simulate } from '../replay/simulate';
+import { shortWorkloads } from '../replay/failover';
 import { pickScenario } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
 import { UsageError } from '../model/workspace-loader';
@@ -34,8 +35,12 @@ export interface WorkspaceDiff {
     months: { month: string; cost: number; bySite: Record<string, number>; byWorkload: Record<string, number> }[];
     sites: { name: string; cost: number; peakUtilization: Record<string, number | null> }[];
     workloads: { name: string; cost: number; sharesBefore: Record<string, number> | null; sharesAfter: Record<string, number> | null }[];
-    /** Headroom verdicts carry each side's binding resource, its unrounded spare and that side's target (null where the site is absent or unbounded). */
-    verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null; spares?: { before: VerdictSpare | null; after: VerdictSpare | null } }[];
+    /**
+     * Headroom verdicts carry each side's binding resource, its unrounded spare and that side's
+     * target (null where the site is absent or unbounded); N-1 verdicts the workloads each side
+     * leaves short when that site is lost.
+     */
+    verdicts: { check: 'n1' | 'headroom'; site: string; before: boolean | null; after: boolean | null; spares?: { before: VerdictSpare | null; after: VerdictSpare | null }; short?: { before: string[]; after: string[] } }[];
     diagnostics: { added: Diagnostic[]; removed: Diagnostic[] };
   };
   policies: { policy: string; ok: boolean; message: string }[];
@@ -184,10 +189,11 @@ function verdictsOf(base: Report, baseTarget: number, head: Report, headTarget: 
     return s ? meetsHeadroom(s, target) : null;
   };
   const survives = (r: Report, site: string) => r.failover.find((f) => f.lostSite === site)?.survives ?? null;
+  const short = (r: Report, site: string) => shortWorkloads(r.failover.find((f) => f.lostSite === site)?.shortfall ?? {}).map(([w]) => w);
   const out: WorkspaceDiff['change']['verdicts'] = [];
   for (const s of siteNames) {
     const n1 = [survives(base, s), survives(head, s)] as const;
-    if (n1[0] !== n1[1]) out.push({ check: 'n1', site: s, before: n1[0], after: n1[1] });
+    if (n1[0] !== n1[1]) out.push({ check: 'n1', site: s, before: n1[0], after: n1[1], short: { before: short(base, s), after: short(head, s) } });
     const hr = [meets(base, baseTarget, s), meets(head, headTarget, s)] as const;
     const spare = (r: Report, target: number): VerdictSpare | null => {
       const b = r.sites.find((x) => x.name === s)?.binding;
