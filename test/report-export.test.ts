@@ -48,6 +48,8 @@ describe('report exports', function () {
     assert.ok(md.includes(`**Total ${money(report.totals.cost, report.currency)}** (${cents} ${report.currency}; ${money(report.totals.costPerMonth, report.currency)} per month of 30.44 days), unserved `), md.split('\n').slice(0, 6).join('\n'));
     // the rate behind the won (fixtures/toss-hybrid/settings.yaml: 1 USD = 1390 KRW), in both headlines
     assert.ok(md.includes(' steps of 300 s. Money in KRW (1 USD = 1,390 KRW).') && formatSummary(report).includes(' · money in KRW (1 USD = 1,390 KRW)\n'));
+    // shortfalls with separators in every output: losing pangyo leaves core-ledger's 60 r1.xlarge (8 vCPU, 64 GiB) short
+    assert.ok(formatSummary(report).includes('core-ledger 60 inst. (480 vCPU, 3,840 GiB)') && md.includes('core-ledger: 60 instances, 480 vCPU, 3,840 GiB'));
     // step counts with separators, as in the summary: the fixture's default run has 22,098 (README)
     assert.ok(report.totals.sloViolationSteps >= 1000, 'a count that needs a separator');
     const steps = String(report.totals.sloViolationSteps).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -57,9 +57,13 @@ export function describeFlavor(f: { vcpus: number; memoryMiB: number; diskGiB: n
   return `${f.vcpus} vCPU, ${f.memoryMiB} MiB, ${f.diskGiB} GiB${f.cpuPolicy === 'dedicated' ? ', dedicated CPUs' : ''}${f.vgpus ? `, ${f.vgpus} vGPU` : ''}${f.pciDevices ? `, ${f.pciDevices} PCI device${f.pciDevices > 1 ? 's' : ''}` : ''}`;
 }
 
-/** The PCPU and vGPU of a failover shortfall, to follow its vCPU and memory: ", 8 PCPU, 4 vGPU" (empty without). */
-export function shortfallDevices(v: { pcpus?: number; vgpus?: number }): string {
-  return `${v.pcpus ? `, ${v.pcpus} PCPU` : ''}${v.vgpus ? `, ${v.vgpus} vGPU` : ''}`;
+/**
+ * What a failover shortfall takes, as every output writes it: "480 vCPU, 3,840 GiB", then its
+ * PCPU and vGPU where it has any (", 8 PCPU, 4 vGPU"); whole numbers with separators.
+ */
+export function shortfallAmounts(v: { vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  return `${n(v.vcpus)} vCPU, ${n(v.memoryMiB / 1024)} GiB${v.pcpus ? `, ${n(v.pcpus)} PCPU` : ''}${v.vgpus ? `, ${n(v.vgpus)} vGPU` : ''}`;
 }
 
 /** The device classes (PCPU, vGPU, PCI devices) any of the report's sites is counted in: the extra columns of a site table. */

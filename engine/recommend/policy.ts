@@ -11,7 +11,7 @@
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
 import { count, money, quantity } from '../report/money-format';
-import { RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
+import { RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
 import { meetsHeadroom, sparePct, targetPct } from '../report/binding-text';
@@ -74,7 +74,7 @@ export function checkPolicies(policies: readonly Policy[], r: Report, model: Mod
       for (const f of r.failover) {
         if (f.survives) continue;
         for (const [name, s] of Object.entries(f.shortfall)) {
-          if (s.instances > 0) out.push(breach(placementEntry(w, name), 'policy-n1', `policy n1: losing ${f.lostSite} leaves ${name} short of ${s.instances} instance(s) (${s.vcpus} vCPU, ${(s.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(s)}) at its peak`));
+          if (s.instances > 0) out.push(breach(placementEntry(w, name), 'policy-n1', `policy n1: losing ${f.lostSite} leaves ${name} short of ${s.instances} instance(s) (${shortfallAmounts(s)}) at its peak`));
         }
       }
     } else if (p.kind === 'headroom') {

@@ -363,7 +363,7 @@ function headroomAdvice(b: AdviceBasis): Recommendation[] {
     if (hr.worstLoss) {
       const w = hr.worstLoss;
       const devices = DEVICE_RESOURCES.filter((k) => (w.extra[k] ?? 0) > 0).map((k) => `${(w.extra[k] ?? 0).toFixed(0)} ${RESOURCE_UNIT[k]}`);
-      const load = [`${(w.extra.vcpus ?? 0).toFixed(0)} vCPU`, ...(site.type === 'openstack' ? [`${((w.extra.memoryMiB ?? 0) / 1024).toFixed(0)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
+      const load = [`${count(w.extra.vcpus ?? 0)} vCPU`, ...(site.type === 'openstack' ? [`${count((w.extra.memoryMiB ?? 0) / 1024)} GiB memory`] : []), ...devices].join(', ').replace(/, ([^,]*)$/, ' and $1');
       parts.push(`losing ${w.site} would add ${load} at the peaks, which ${w.fits ? 'fits' : 'does not fit'} in that spare`);
       // what moves here fits this site's spare at its own peak, yet the N-1 check of that loss (failover.ts: every
       // workload at its own peak at once, packed onto the hosts, or with no other site) fails; say so and how it

@@ -13,7 +13,7 @@ import { amountsText, amountUnit } from './demand-units';
 import { count, money as peopleMoney, PER_MONTH, quantity, ratesText } from './money-format';
 import { capacityCell } from './capacity-text';
 import type { Report } from './report-types';
-import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
 
 /** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
@@ -102,7 +102,7 @@ export function toMarkdown(r: Report): string {
   for (const w of r.workloads) row([w.name, w.class, Object.entries(w.sites).map(([s, v]) => `${s} ${v.share}`).join(' / '), w.unit, w.demand.peak, w.demand.p95, w.unservedRequests > 0 ? `${w.unservedRequests} ${amountUnit(w.unit)}` : 0, w.sloViolationSteps, money(w.cost)]);
   lines.push('', '## N-1 failover', '');
   head(['site lost', 'verdict', 'shortfall'], [false, false, false]);
-  for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', shortWorkloads(f.shortfall).map(([w, v]) => `${w}: ${v.instances} instances, ${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)}`).join('; ') || '—']);
+  for (const f of r.failover) row([f.lostSite, f.survives ? 'survives' : '**fails**', shortWorkloads(f.shortfall).map(([w, v]) => `${w}: ${v.instances} instances, ${shortfallAmounts(v)}`).join('; ') || '—']);
   if (r.recommendations.length) {
     lines.push('', '## Recommendations', '');
     head(['kind', 'target', `saving (${r.currency})`, 'what'], [false, false, true, false]);

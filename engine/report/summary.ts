@@ -6,7 +6,7 @@ import { amountsText, amountUnit } from './demand-units';
 import { count, money, PER_MONTH, ratesText } from './money-format';
 import { Report } from './report';
 import { capacityCell } from './capacity-text';
-import { devicesCounted, RESOURCE_LABEL, shortfallDevices } from '../model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
 import { shortWorkloads } from '../replay/failover';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
@@ -40,7 +40,7 @@ export function formatSummary(r: Report): string {
   out += '\nN-1 failover\n';
   for (const f of r.failover) {
     const short = shortWorkloads(f.shortfall);
-    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${v.vcpus} vCPU, ${(v.memoryMiB / 1024).toFixed(0)} GiB${shortfallDevices(v)})`).join(', ')}` : '') + '\n';
+    out += `  lose ${f.lostSite}: ${f.survives ? 'survives' : 'FAILS'}` + (short.length ? ` — short ${short.map(([w, v]) => `${w} ${v.instances} inst. (${shortfallAmounts(v)})`).join(', ')}` : '') + '\n';
   }
   if (r.recommendations.length) out += '\nRecommendations\n' + r.recommendations.map((x) => `  [${x.kind}] ${x.message}`).join('\n') + '\n';
   if (r.monteCarlo) {
