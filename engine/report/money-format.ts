@@ -1,4 +1,4 @@
-/** Numbers for people: money as 1.23B, 45.67M, 8.9k or 12.34 and the currency; amounts alike. No Node imports (the webview uses it too). */
+/** Numbers for people: money as 4.56T, 1.23B, 45.67M, 8.9k or 12.34 and the currency; amounts alike. No Node imports (the webview uses it too). */
 import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
 
 /**
@@ -8,10 +8,26 @@ import { SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../model/time-constants';
  */
 export const PER_MONTH = `per month of ${(SECONDS_PER_MONTH / SECONDS_PER_DAY).toFixed(2)} days`;
 
+/** Factor, suffix and decimals of each scale above the plain number. */
+const SCALES: readonly [number, string, number][] = [[1e3, 'k', 1], [1e6, 'M', 2], [1e9, 'B', 2], [1e12, 'T', 2]];
+
+/**
+ * x in the largest scale it reaches (`small` below 1,000), moved up one where rounding would
+ * write 1,000 of a scale: 999,995 is 1.00M, not 1000.0k.
+ */
+function scaled(x: number, small: (v: number) => string): string {
+  const a = Math.abs(x);
+  let i = SCALES.length - 1;
+  while (i >= 0 && a < SCALES[i][0]) i--;
+  for (;;) {
+    const text = i < 0 ? small(x) : (x / SCALES[i][0]).toFixed(SCALES[i][2]);
+    if (i === SCALES.length - 1 || Math.abs(Number(text)) < 1000) return i < 0 ? text : text + SCALES[i][1];
+    i++;
+  }
+}
+
 export function money(x: number, currency: string): string {
-  const abs = Math.abs(x);
-  const s = abs >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : abs >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : abs >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2);
-  return `${s} ${currency}`;
+  return `${scaled(x, (v) => v.toFixed(2))} ${currency}`;
 }
 
 /**
@@ -28,8 +44,7 @@ export function count(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
-/** A count or amount: 1.23B, 45.67M, 8.9k, 12 or 12.5. */
+/** A count or amount: 3.91T, 1.23B, 45.67M, 8.9k, 12 or 12.5. */
 export function quantity(x: number): string {
-  const a = Math.abs(x);
-  return a >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : a >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : Number.isInteger(x) ? String(x) : x.toFixed(1);
+  return scaled(x, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)));
 }

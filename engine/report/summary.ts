@@ -3,7 +3,7 @@ import { bindingText } from './binding-text';
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { count, money, PER_MONTH, ratesText } from './money-format';
+import { count, money, PER_MONTH, quantity, ratesText } from './money-format';
 import { Report } from './report';
 import { capacityCell } from './capacity-text';
 import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
@@ -20,7 +20,7 @@ export { money };
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 /** GiB as GiB or TiB; — where the site is not counted in it. */
 const gib = (x: number | null | undefined) => (x === null || x === undefined || x === 0 ? '—' : x >= 1024 ? `${(x / 1024).toFixed(1)} TiB` : `${x.toFixed(0)} GiB`);
-const num = (x: number) => (Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Math.abs(x) >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(x % 1 ? 1 : 0));
+const num = quantity; // 9.40M, 27.1k, 3.91T: as every output writes amounts
 
 export function formatSummary(r: Report): string {
   const c = r.currency;
