@@ -76,6 +76,30 @@ spec:
     ]);
   });
 
+  it('hosts-removed-below-zero: removing more hosts than an aggregate has by then, in time order', () => {
+    // agg1 has 10; the events are written out of time order, and are counted in it (the replay sums every
+    // addition so far and counts none below zero).
+    const scenario = `apiVersion: headroom.dev/v1
+kind: Scenario
+metadata: { name: s1 }
+spec:
+  placement: current
+  events:
+    - { type: addHosts, site: pangyo, aggregate: agg1, hosts: 4, at: "2027-01-03T00:00:00Z" }
+    - { type: addHosts, site: pangyo, aggregate: agg1, hosts: -12, at: "2027-01-02T00:00:00Z" }
+    - { type: addHosts, site: pangyo, aggregate: agg1, hosts: -20, at: "2027-01-04T00:00:00Z" }
+    - { type: addHosts, site: pangyo, aggregate: agg1, hosts: -1, at: "2027-01-01T00:00:00Z" }
+`;
+    const a = lintFiles({ ...base, 's.yaml': scenario });
+    const got = byRule(a.diagnostics, 'hosts-removed-below-zero').map((d) => `${where(d)} ${d.severity} ${d.message}`);
+    // in time order: −1 (10 → 9, fine), −12 (9 → −3), +4 (→ 1), −20 (1 → −19); the count's value starts at column
+    // 63 of `    - { type: addHosts, site: pangyo, aggregate: agg1, hosts: ` (62 characters)
+    assert.deepEqual(got, [
+      's.yaml:8:63 warning addHosts takes 12 host(s) from agg1 of pangyo, which has 9 then: it has none until the scenario adds 3 back',
+      's.yaml:9:63 warning addHosts takes 20 host(s) from agg1 of pangyo, which has 1 then: it has none until the scenario adds 19 back',
+    ]);
+  });
+
   it('missing-field: a workload on an openstack site without a flavor', () => {
     const a = lintFiles({ ...base, 'api.yaml': WORKLOAD.replace('  flavor: m1.small\n', '') });
     const d = byRule(a.diagnostics, 'missing-field');

@@ -68,6 +68,7 @@ export const RULES = {
   'unit-not-countable': 'Egress is priced for a workload whose unit is not rps, so requests cannot be counted.',
   'unplaced-workload': 'A workload appears in no Placement.',
   'event-outside-horizon': 'A scenario event falls outside the scenario horizon.',
+  'hosts-removed-below-zero': 'A scenario removes more hosts from an aggregate than it has then; it is left with none.',
   'slo-breach': 'Simulation: a workload runs above its target utilization or leaves demand unserved at some steps.',
   'unserved-demand': 'Simulation: a workload leaves demand unserved.',
   'n1-shortfall': 'Simulation: losing a site leaves workloads short of capacity at their peak.',

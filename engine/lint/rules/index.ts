@@ -15,6 +15,7 @@ import { traceFiles } from './trace-files';
 import { overflow } from './overflow';
 import { workloadNotes } from './workload-notes';
 import { eventOutsideHorizon } from './event-outside-horizon';
+import { hostsRemovedBelowZero } from './hosts-removed-below-zero';
 import { settingsTimezone } from './settings-timezone';
 import { calendarTimes } from './calendar-times';
 import { reportingCurrencyRate } from './reporting-currency-rate';
@@ -22,6 +23,6 @@ import { reportingCurrencyRate } from './reporting-currency-rate';
 export const RULE_SET: readonly Rule[] = [
   duplicateName, multipleSettings, unknownReference, workloadSiteFit, sharesSum, sovereignPlacement,
   flavorFitsNoHost, reservedExceedsHost, allocationRatioRange, missingExchangeRate, horizon, traceFiles,
-  overflow, workloadNotes, eventOutsideHorizon, settingsTimezone, calendarTimes, reportingCurrencyRate,
+  overflow, workloadNotes, eventOutsideHorizon, hostsRemovedBelowZero, settingsTimezone, calendarTimes, reportingCurrencyRate,
 ];
 export type { Rule, RuleContext } from './rule';
