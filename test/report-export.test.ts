@@ -14,6 +14,7 @@ import { csvField, mdCell, reportJson, toCsv, toHtml, toMarkdown } from '../engi
 import { recommend } from '../engine/recommend/recommend';
 import { simulate } from '../engine/replay/simulate';
 import { money } from '../engine/report/money-format';
+import { RESOURCE_LABEL } from '../engine/model/resource-classes';
 import { formatSummary } from '../engine/report/summary';
 import { ARTIFACTS, FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
@@ -61,7 +62,8 @@ describe('report exports', function () {
       // site, type, vCPU, memory, disk capacity, peak vCPU, memory, disk, p95 vCPU, binding, cost, idle
       assert.equal(row[10], s.cost.toFixed(2));
       assert.equal(row[11], s.idleCost.toFixed(2));
-      assert.equal(row[9], s.binding ? `${s.binding.resource} ${(s.binding.peakNeed * 100).toFixed(1)} %` : '—');
+      // the binding resource by its label, as every table names it (memory, not memoryMiB)
+      assert.equal(row[9], s.binding ? `${RESOURCE_LABEL[s.binding.resource]} ${(s.binding.peakNeed * 100).toFixed(1)} %` : '—');
     }
     const wl = parseMdTable(md, 'Workloads');
     assert.equal(wl.length, report.workloads.length);
