@@ -3,6 +3,8 @@
  * in words, commitments and host purchases by hand, Monte Carlo determinism across workers.
  */
 import { strict as assert } from 'assert';
+import Ajv from 'ajv';
+import { readSchema } from '../engine/model/schema-validation';
 import * as fs from 'fs';
 import * as path from 'path';
 import { adviseCommitments, optimalCommitment } from '../engine/recommend/commitments';
@@ -371,5 +373,10 @@ describe('headroom recommend', function () {
     // the purchase says both, so the saving is read with the earlier spend
     const buy = j.recommendations.find((x: { kind: string; target: string }) => x.kind === 'buy-hosts' && x.target === 'pangyo');
     assert.match(buy.message, /^pangyo with the recommended placement .*: order 4 host\(s\) \(2 in general-az1, 2 in general-az2\) now .* \(with the current placement: order 4 host\(s\) by 2027-03-12\)$/);
+    assert.equal(buy.currentPlacement.hosts, 4);
+    assert.match(buy.currentPlacement.orderBy, /^2027-03-12T/);
+    // the whole recommend report, recommendations' extra fields included, is the report schema's
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(readSchema('report.schema.json'));
+    assert.ok(validate(j), JSON.stringify(validate.errors));
   });
 });

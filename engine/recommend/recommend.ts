@@ -321,7 +321,9 @@ function besideCurrent(recommended: Recommendation[], current: readonly Recommen
     if (!c) continue;
     const mine = purchaseWords(r, start);
     const theirs = purchaseWords(c, start);
-    if (mine !== theirs) r.message += ` (with the current placement: ${theirs})`;
+    if (mine === theirs) continue;
+    r.message += ` (with the current placement: ${theirs})`;
+    r.currentPlacement = { hosts: c.hosts ?? 0, orderBy: c.orderBy ?? null };
   }
 }
 
