@@ -66,6 +66,13 @@ describe('language service', () => {
     // the site hover's instance-type table converts too
     const [pl, pc] = at('placement.yaml', 'aws-seoul: 30');
     assert.match(hoverAt(a, 'placement.yaml', pl, pc + 1)!, /\| m6i\.xlarge \| 4 \| 16 \| 0\.236 USD \(328\.04 KRW\) \|/);
+    // a scenario's hover says what it changes: fx-shock's dollar over the Settings' 1,390, and its price rise;
+    // aws-outage-at-peak's 4-hour outage; growth-2027's 8 hosts (fixtures/toss-hybrid/scenarios/scenarios.yaml)
+    const hover = (name: string) => hoverAt(a, 'scenarios/scenarios.yaml', ...(([l, c]) => [l, c + 1] as const)(at('scenarios/scenarios.yaml', name)))!;
+    assert.ok(hover('fx-shock').endsWith("\n\nExchange rates: 1 USD = 1,550 KRW (Settings: 1,390)\n\n- aws-seoul's prices × 1.1 from 2027-03-01T00:00:00Z"), hover('fx-shock'));
+    assert.ok(hover('aws-outage-at-peak').endsWith('\n\n- site outage of aws-seoul at 2027-01-13T12:00:00Z for 4.0 h'), hover('aws-outage-at-peak'));
+    assert.ok(hover('growth-2027').includes('\n- 8 host(s) added to pangyo general-az1 at 2027-04-01T00:00:00Z'), hover('growth-2027'));
+    assert.doesNotMatch(hover('default'), /Exchange rates|\n- /);
   });
 
   it('hovers a site whose document has errors with what it still says, not nothing', () => {

@@ -18,6 +18,7 @@ import { resolveTracePath } from '../lint/rules/trace-files';
 import { Path, SourceDocument } from '../model/source-document';
 import { TraceCache, toSeries } from '../traffic/trace-file';
 import { PlanDemand } from '../traffic/demand-stream';
+import { formatSpan } from '../traffic/traffic';
 import { DEFAULT_HORIZON_SECONDS, DEFAULT_STEP_SECONDS, DEFAULT_SYNTHETIC_START } from '../model/model';
 
 export interface Located {
@@ -142,12 +143,28 @@ export function instanceTypeHover(name: string, model: Model): string | undefine
 }
 
 /** Markdown for a scenario: horizon, steps, placement, growth, events, Monte Carlo. */
-export function scenarioHover(sc: Scenario): string {
+export function scenarioHover(sc: Scenario, model: Model): string {
   const h = sc.horizon;
   const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '?');
+  const cur = model.settings.reportingCurrency;
+  // the rates it sets over the Settings' (what an FX scenario is about), each beside the one it replaces
+  const rates = Object.entries(sc.exchangeRates).filter(([c]) => c !== cur).map(([c, v]) => {
+    const was = model.settings.exchangeRates[c];
+    return `1 ${c} = ${fmt(v, 2)} ${cur}${was !== undefined && was !== v ? ` (Settings: ${fmt(was, 2)})` : ''}`;
+  });
+  const event = (e: Scenario['events'][number]): string => {
+    switch (e.type) {
+      case 'siteOutage': return `site outage of ${e.site} at ${iso(e.start)} for ${formatSpan(e.duration)}`;
+      case 'zoneOutage': return `zone outage of ${e.site} ${e.zone} at ${iso(e.start)} for ${formatSpan(e.duration)}`;
+      case 'addHosts': return `${e.hosts >= 0 ? `${e.hosts} host(s) added to` : `${-e.hosts} host(s) taken from`} ${e.site} ${e.aggregate} at ${iso(e.at)}`;
+      default: return `${e.site}'s prices × ${e.multiplier} from ${iso(e.at)}`;
+    }
+  };
   return [`**${sc.name}** — scenario`, '',
     h ? `${iso(h.start)} → ${iso(h.end)}, ${fmt(Math.ceil((h.end - h.start) / h.step))} steps of ${h.step} s` : 'the default week at 5-minute steps',
-    `Placement: ${sc.placement ?? 'the only one, or current'} · growth ${(sc.growthPerMonth * 100).toFixed(1)} %/month · ${sc.events.length} event(s)${sc.monteCarlo ? ` · Monte Carlo ${sc.monteCarlo.runs} runs` : ''}`].join('\n');
+    `Placement: ${sc.placement ?? 'the only one, or current'} · growth ${(sc.growthPerMonth * 100).toFixed(1)} %/month · ${sc.events.length} event(s)${sc.monteCarlo ? ` · Monte Carlo ${sc.monteCarlo.runs} runs` : ''}`,
+    ...(rates.length ? ['', `Exchange rates: ${rates.join(', ')}`] : []),
+    ...(sc.events.length ? ['', ...sc.events.map((e) => `- ${event(e)}`)] : [])].join('\n');
 }
 
 /** A Site that failed its schema: what can still be said, and why its capacity is not shown. */
@@ -216,7 +233,7 @@ export function hoverAt(a: Analysis, file: string, line: number, column: number,
   if (name === undefined) return undefined;
   if (kind === 'Site' && at.path[0] === 'metadata' && last === 'name') return anySiteHover(name, m);
   if (kind === 'Workload' && at.path[0] === 'metadata' && last === 'name' && m.workloads.has(name)) return workloadHover(m.workloads.get(name)!, m, traces);
-  if (kind === 'Scenario' && at.path[0] === 'metadata' && last === 'name' && m.scenarios.has(name)) return scenarioHover(m.scenarios.get(name)!);
+  if (kind === 'Scenario' && at.path[0] === 'metadata' && last === 'name' && m.scenarios.has(name)) return scenarioHover(m.scenarios.get(name)!, m);
   if (kind === 'Placement' && at.path[1] === 'workloads') {
     if (at.path.length === 3 && at.onKey && m.workloads.has(name)) return workloadHover(m.workloads.get(name)!, m, traces);
     if (at.path[3] === 'shares' && at.onKey) return anySiteHover(name, m);
