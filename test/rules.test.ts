@@ -5,11 +5,17 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { byRule, lintFiles, loc, OPENSTACK, PLACEMENT, PUBLIC, SETTINGS, where, WORKLOAD } from './helpers';
+import { byRule, lintFiles, loc, OPENSTACK, PLACEMENT, PUBLIC, REPO, SETTINGS, where, WORKLOAD } from './helpers';
+import { RULES } from '../engine/lint/diagnostics';
 
 const base = { 'settings.yaml': SETTINGS, 'pangyo.yaml': OPENSTACK, 'aws.yaml': PUBLIC, 'api.yaml': WORKLOAD, 'placement.yaml': PLACEMENT };
 
 describe('rules', () => {
+  it('every rule id is in the README\'s tables, as the CLI, SARIF and the editor name it', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    assert.deepEqual(Object.keys(RULES).filter((id) => !readme.includes(`\`${id}\``)), []);
+  });
+
   it('a valid workspace has no diagnostics', () => {
     const a = lintFiles(base);
     assert.deepEqual(a.diagnostics, []);
