@@ -98,6 +98,28 @@ describe('optimizer', function () {
     assert.ok(rec.saving > 0);
   });
 
+  it('--add-hosts: the hosts the program buys are in the re-simulation, its cost and the message', async () => {
+    // dc: 2 hosts of 16,384 MiB schedulable (8 small); ledger (sovereign, dc only) needs 100 / 10 = 10 small = 40,960 MiB.
+    // With 20 % headroom: 40,960 ≤ 0.8 × (32,768 + 16,384 x) → x ≥ 1.125 → 2 hosts. Without them in the replay the
+    // candidate would leave the same 2 instances unserved and be refused; with them all 10 run (40,960 / 65,536 = 0.625).
+    // Cost: 4 hosts against 2, each 4800 / 48 + 50 = 150 USD a month, for an hour: 2 × 150 × 3600 / 2,629,746 more.
+    const { a } = workspace({
+      'dc.yaml': smallPrivate('dc', 2),
+      'w.yaml': constWorkload('ledger', 100, 'dataClass: sovereign'),
+      'p.yaml': placement('ledger: { shares: { dc: 100 } }'),
+      's.yaml': scenario(),
+    });
+    const out = await recommend(a, { addHosts: true });
+    assert.equal(out.accepted, true, out.reason);
+    const rec = out.report.recommendations.find((r) => r.kind === 'placement' && r.target === 'p')!;
+    assert.deepEqual(rec.hostsBought, [{ site: 'dc', aggregate: 'agg', hosts: 2 }]);
+    assert.match(rec.message, /^keep the shares of p with 2 host\(s\) bought now \(2 in dc agg; add them to the Site, the Placement carries only the shares\): .* \(costs 0\.41 USD\), no workload leaves more demand unserved/);
+    assert.equal(out.recommended!.result.workloadUnserved[0], 0);
+    assert.ok(out.current.result.workloadUnserved[0] > 0);
+    const extra = out.recommendedReport!.totals.cost - out.report.totals.cost;
+    assert.ok(Math.abs(extra - (2 * 150 * 3600) / SECONDS_PER_MONTH) < 0.011, String(extra));
+  });
+
   it('names only the lost site whose N-1 is out of reach, each loss tested alone', async () => {
     // batch runs on dc with overflow to cloud: today it loses nothing to cloud's 10-minute
     // autoscaling lag, so its share on cloud must stay 0, and losing dc then leaves its load

@@ -54,10 +54,11 @@ export function siteHeadroom(placement: Placement, workloads: readonly Workload[
   spares.sort((a, b) => RESOURCES.indexOf(a.resource) - RESOURCES.indexOf(b.resource));
   const least = spares.reduce<(typeof spares)[number] | undefined>((m, x) => (!m || x.spare < m.spare ? x : m), undefined);
   let peakHosts: SiteHeadroom['peakHosts'];
-  if (least) {
+  if (least && site.type === 'openstack' && rs.capacityAfterEvents) {
+    // when the peak came against the scenario's additions; hosts a recommendation buys now (index < 0) are in from the start
     const r = RESOURCES.indexOf(least.resource);
-    const then = hostsAt(r);
-    if (then && then.addedInAll !== 0) peakHosts = { time: scenario.horizon.start + res.sitePeakNeedStep[s][r] * scenario.horizon.step, added: then.added, addedInAll: then.addedInAll };
+    const then = hostsAtStep(site, scenario.events.filter((e) => e.index >= 0), scenario.horizon, res.sitePeakNeedStep[s][r]);
+    if (then.addedInAll !== 0) peakHosts = { time: scenario.horizon.start + res.sitePeakNeedStep[s][r] * scenario.horizon.step, added: then.added, addedInAll: then.addedInAll };
   }
   let worst: SiteHeadroom['worstLoss'];
   let worstShare = -1;

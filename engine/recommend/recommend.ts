@@ -80,6 +80,8 @@ interface PlacementSearch {
   opt?: OptimizeResult;
   recommended?: Simulation;
   shares?: Record<string, Record<string, number>>;
+  /** With --add-hosts: the hosts the program buys now, per site and aggregate (none bought: empty). */
+  hosts: { site: string; aggregate: string; hosts: number }[];
   accepted: boolean;
   reason: string;
   iterations: number;
@@ -102,7 +104,7 @@ async function searchPlacement(a: Analysis, opts: RecommendOptions, current: Sim
     exchangeRates: plan.exchangeRates, events: plan.scenario.events, minShare: opts.minShare, activeActive: opts.activeActive, n1: opts.n1, addHosts: opts.addHosts,
     limitLagLoss: true,
   };
-  const out: PlacementSearch = { accepted: false, reason: '', iterations: 0, relaxed: [], explanation: [] };
+  const out: PlacementSearch = { accepted: false, reason: '', iterations: 0, relaxed: [], explanation: [], hosts: [] };
   let extra: number[] = [];
   // Units differ between workloads (requests, bytes, jobs), so the comparison is per workload:
   // none may lose more than today (beyond 0.01 % of its own demand).
@@ -128,8 +130,10 @@ async function searchPlacement(a: Analysis, opts: RecommendOptions, current: Sim
       break;
     }
     out.shares = Object.fromEntries([...opt.shares].map(([w, m]) => [w, Object.fromEntries(m)]));
+    // the hosts the program bought (--add-hosts) are in its capacity rows: the re-simulation must have them too
+    out.hosts = [...opt.hostsToAdd].map(([key, hosts]) => ({ site: key.slice(0, key.indexOf('/')), aggregate: key.slice(key.indexOf('/') + 1), hosts }));
     opts.onProgress?.('re-simulating the recommended placement');
-    const recommended = (out.recommended = simulate(a, { scenario: opts.scenario, shares: out.shares }));
+    const recommended = (out.recommended = simulate(a, { scenario: opts.scenario, shares: out.shares, addHosts: out.hosts }));
     const worse = worseWorkloads(recommended);
     const crowded = headroomBroken(current, recommended, limit);
     if (worse.length === 0 && crowded.length === 0) {
@@ -190,6 +194,9 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   const plan = current.plan;
   const search = await searchPlacement(a, opts, current);
   const { opt, recommended, shares, accepted, reason, iterations, relaxed, explanation } = search;
+  // hosts the program bought (--add-hosts): in the recommended replay's cost and capacity, but not in the Placement
+  const bought = search.hosts.filter((h) => h.hosts > 0);
+  const boughtText = bought.length ? `${bought.reduce((m, h) => m + h.hosts, 0)} host(s) bought now (${bought.map((h) => `${h.hosts} in ${h.site} ${h.aggregate}`).join(', ')}; add them to the Site, the Placement carries only the shares)` : '';
   const report = buildReport(model, current);
   const recommendedReport = accepted && recommended ? buildReport(model, recommended) : undefined;
   const cur = report.currency;
@@ -197,15 +204,19 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   let placementYaml: string | undefined;
   if (accepted && shares && recommendedReport) {
     const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares[w.name]));
-    if (moved.length === 0) {
+    if (moved.length === 0 && !bought.length) {
       // nothing to paste: the optimum is the current placement
       recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: no other split of the shares costs less under the same constraints (${money(report.totals.cost, cur)} over the horizon)` });
+    } else if (moved.length === 0) {
+      const saving = report.totals.cost - recommendedReport.totals.cost;
+      recs.push({ kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, hostsBought: bought,
+        message: `keep the shares of ${plan.placement.name} with ${boughtText}: ${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` });
     } else {
       placementYaml = placementDocument(plan, shares);
       const saving = report.totals.cost - recommendedReport.totals.cost;
       recs.push({
-        kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml,
-        message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares[w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')}): ` +
+        kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml, ...(bought.length ? { hostsBought: bought } : {}),
+        message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares[w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')})${bought.length ? ` with ${boughtText}` : ''}: ` +
           `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
           (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
       });
@@ -263,7 +274,9 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
   const monthStarts = res.months.map((m) => plan.horizon.start + m.startStep * plan.horizon.step);
   res.sites.forEach((site, s) => {
     if (site.type !== 'openstack') return;
-    const hosts = hostsAfterEvents(site, plan.scenario.events);
+    // the simulation's events: the scenario's, and hosts a recommendation bought now (--add-hosts, index < 0)
+    const events = b.sim.plan.scenario.events;
+    const hosts = hostsAfterEvents(site, events);
     const capacity = siteSchedulable(site, (g) => hosts[g.index]);
     const needs: ResourceNeed[] = res.siteResources[s].map((r) => {
       const key = RESOURCES[r];
@@ -280,7 +293,10 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : none})`;
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
     const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
-    const against = changed === 0 ? '' : ` need against its capacity with the scenario's ${Math.abs(changed)} ${changed > 0 ? 'added' : 'removed'} host(s)`;
+    const net = (bought: boolean) => events.reduce((m, e) => m + (e.type === 'addHosts' && e.site === site.name && e.index < 0 === bought ? e.hosts : 0), 0);
+    const [byScenario, byUs] = [net(false), net(true)];
+    const whose = [...(byScenario ? [`the scenario's ${Math.abs(byScenario)} ${byScenario > 0 ? 'added' : 'removed'} host(s)`] : []), ...(byUs ? [`the ${byUs} host(s) bought now`] : [])].join(' and ');
+    const against = changed === 0 ? '' : ` need against its capacity with ${whose}`;
     const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${sparePct(p.spare ?? 0, plan.placement.headroomTarget)} spare at its peak${against})` : 'capacity';
     if (p.exhaustion === undefined && untrended) {
       recs.push({ kind: 'buy-hosts', target: site.name, saving: 0, hosts: 0, binding: p.binding, spare: p.spare, message: `${site.name}${under} stays under ${limitPct} % of its ${bindingText} in this replay, whose ${months === 1 ? 'one calendar month' : 'horizon'} gives no trend to project: no hosts to buy (a growth set in the scenario would plan them)` });
@@ -359,7 +375,7 @@ function headroomAdvice(b: AdviceBasis): Recommendation[] {
   const json = (x: number) => (Number.isFinite(x) ? x : -NOTHING_INSTALLED);
   res.sites.forEach((site, s) => {
     const rs = b.report.sites.find((x) => x.name === site.name)!;
-    const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s, { events: plan.scenario.events, horizon: plan.horizon });
+    const hr = siteHeadroom(b.sim.plan.placement, plan.workloads, peaks, site, rs, res, s, { events: b.sim.plan.scenario.events, horizon: plan.horizon });
     if (hr.spare === null) return;
     const parts = [`${site.name}${under}: ${sparesText(hr)} (target ${targetPct(hr.target)} on every resource: ${hr.meetsTarget ? 'met' : 'not met'})`];
     if (hr.worstLoss) {

@@ -13,7 +13,7 @@ import { TraceCache } from '../traffic/trace-file';
 import { growthSeries, stepCount, TrafficWarning } from '../traffic/traffic';
 import { PlanDemand } from '../traffic/demand-stream';
 import { MAX_STEPS, monthsSpanned, overBudget, RunShape, streamedRunBytes, wholeDemandBytes } from '../model/limits';
-import { placedPairs, placementWithShares } from '../model/model';
+import { placedPairs, placementWithShares, ScenarioEvent } from '../model/model';
 import { DemandStats, demandStats } from '../traffic/demand-statistics';
 
 export interface SimulationOptions {
@@ -23,6 +23,12 @@ export interface SimulationOptions {
   traces?: TraceCache;
   /** Replace some workloads' shares (a recommended placement) before replaying. */
   shares?: Record<string, Record<string, number>>;
+  /**
+   * Hosts bought now (a recommendation made with `--add-hosts`): added to their aggregates from
+   * the horizon's start, as addHosts events after the scenario's own, so that they are paid for
+   * and counted as the scenario's additions are.
+   */
+  addHosts?: readonly { site: string; aggregate: string; hosts: number }[];
   /** Replay on two threads split by sites (split-replay.ts): undefined when the run is large enough, false never, true whenever it allows. */
   split?: boolean;
   /** Filled with the seconds each phase took (plan, demand, replay, failover). */
@@ -174,7 +180,9 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
   const clock = phaseClock(opts.timings);
   const planned = planRun(analysis.model, opts.scenario, opts.traces ?? analysis.traces ?? defaultTraces);
   clock('plan');
-  const plan = opts.shares ? { ...planned, placement: placementWithShares(planned.placement, opts.shares) } : planned;
+  const shared = opts.shares ? { ...planned, placement: placementWithShares(planned.placement, opts.shares) } : planned;
+  const bought = (opts.addHosts ?? []).filter((x) => x.hosts !== 0).map((x, i): ScenarioEvent => ({ type: 'addHosts', site: x.site, aggregate: x.aggregate, hosts: x.hosts, at: shared.horizon.start, index: -1 - i }));
+  const plan = bought.length ? { ...shared, scenario: { ...shared.scenario, events: [...shared.scenario.events, ...bought] } } : shared;
   const steps = stepCount(plan.horizon);
   const buckets = opts.buckets ?? 480;
   if (steps > MAX_STEPS) throw new SimulationLimitError(`the run needs ${steps.toLocaleString('en-US')} steps; the limit is ${MAX_STEPS.toLocaleString('en-US')} (use a longer step or a shorter horizon)`);
