@@ -115,6 +115,8 @@ describe('optimizer', function () {
     assert.deepEqual(rec.hostsBought, [{ site: 'dc', aggregate: 'agg', hosts: 2 }]);
     assert.match(rec.message, /^keep the shares of p with 2 host\(s\) bought now \(2 in dc agg; add them to the Site, the Placement carries only the shares\): .* \(costs 0\.41 USD\), no workload leaves more demand unserved/);
     assert.equal(out.recommended!.result.workloadUnserved[0], 0);
+    // the advice is of the placement with those hosts, and says so
+    assert.match(out.report.recommendations.find((r) => r.kind === 'headroom' && r.target === 'dc')!.message, /^dc with the hosts bought: memory binds: 37\.5 % spare/);
     assert.ok(out.current.result.workloadUnserved[0] > 0);
     const extra = out.recommendedReport!.totals.cost - out.report.totals.cost;
     assert.ok(Math.abs(extra - (2 * 150 * 3600) / SECONDS_PER_MONTH) < 0.011, String(extra));

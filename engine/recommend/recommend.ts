@@ -183,7 +183,7 @@ interface AdviceBasis {
   report: Report;
   /** The reporting currency. */
   cur: string;
-  /** " with the recommended placement" when the advice is of it (the sites table shows the current one), else "". */
+  /** " with the recommended placement" (or " with the hosts bought", when only hosts are) when the advice is of it (the sites table shows the current one), else "". */
   under: string;
 }
 
@@ -227,12 +227,13 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   const ofRecommended = accepted && recommended && recommendedReport;
   const basis: AdviceBasis = {
     model, plan, sim: ofRecommended ? recommended : current, report: ofRecommended ? recommendedReport : report, cur,
-    under: ofRecommended && placementYaml ? ' with the recommended placement' : '', // (none when nothing moved)
+    // (none when nothing moved and nothing was bought)
+    under: !ofRecommended ? '' : placementYaml ? ' with the recommended placement' : bought.length ? ' with the hosts bought' : '',
   };
   const hostRecs = hostAdvice(basis);
   // the recommended placement may fill owned hosts sooner: say what the current one would need, so
   // that a saving and an earlier purchase are read together
-  if (ofRecommended && placementYaml) besideCurrent(hostRecs, hostAdvice({ model, plan, sim: current, report, cur, under: '' }), plan.horizon.start);
+  if (ofRecommended && (placementYaml || bought.length)) besideCurrent(hostRecs, hostAdvice({ model, plan, sim: current, report, cur, under: '' }), plan.horizon.start);
   recs.push(...hostRecs, ...commitmentAdvice(basis), ...headroomAdvice(basis));
   recs.push(...report.recommendations.filter((r) => r.kind === 'classification'));
   report.recommendations = recs;
@@ -293,7 +294,7 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : none})`;
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
     const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
-    const net = (bought: boolean) => events.reduce((m, e) => m + (e.type === 'addHosts' && e.site === site.name && e.index < 0 === bought ? e.hosts : 0), 0);
+    const net = (bought: boolean) => events.reduce((m, e) => m + (e.type === 'addHosts' && e.site === site.name && (e.index < 0) === bought ? e.hosts : 0), 0);
     const [byScenario, byUs] = [net(false), net(true)];
     const whose = [...(byScenario ? [`the scenario's ${Math.abs(byScenario)} ${byScenario > 0 ? 'added' : 'removed'} host(s)`] : []), ...(byUs ? [`the ${byUs} host(s) bought now`] : [])].join(' and ');
     const against = changed === 0 ? '' : ` need against its capacity with ${whose}`;
