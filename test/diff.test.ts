@@ -88,6 +88,23 @@ describe('headroom diff', function () {
     assert.match(r.out, /lose dc +survives +fails +now FAILS/);
   });
 
+  it('a scenario one side lacks is one line naming that side, exit 2, and nothing written (it crashed with a stack)', async () => {
+    const dir = repo();
+    git(dir, 'checkout', '-q', '-b', 'more');
+    fs.writeFileSync(path.join(dir, 'ws/s2.yaml'), doc('Scenario', 'peak-week', 'horizon: { start: "2027-01-01T00:00:00Z", end: "2027-01-01T02:00:00Z", step: 5m }\nplacement: p'));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'a scenario');
+    const out = path.join(dir, 'diff.json');
+    const base = await run(['diff', 'main', 'more', 'ws', '--scenario', 'peak-week', '--format', 'json', '--out', out], dir);
+    assert.equal(base.code, 2);
+    assert.equal(base.err, 'headroom: the base (main): no Scenario named "peak-week" (scenarios: default)\n');
+    assert.equal(fs.existsSync(out), false);
+    // the other way round, the head (here the older revision) lacks it
+    const head = await run(['diff', 'more', 'main', 'ws', '--scenario', 'peak-week'], dir);
+    assert.equal(head.code, 2);
+    assert.equal(head.err, 'headroom: main: no Scenario named "peak-week" (scenarios: default)\n');
+  });
+
   it('compares two folders; rejects policies that need two runs on simulate', async () => {
     const dir = repo();
     const other = tempWorkspace({});

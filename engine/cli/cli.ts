@@ -580,7 +580,15 @@ async function diffCmd(args: string[], io: Io): Promise<number> {
       }
     }
     code = await emit(io, values.out, async () => {
-      const r = await diffWorkspaces({ base, head, scenario: values.scenario });
+      let r: Awaited<ReturnType<typeof diffWorkspaces>>;
+      try {
+        r = await diffWorkspaces({ base, head, scenario: values.scenario });
+      } catch (e) {
+        // a side that does not simulate (a scenario the base lacks, a run over the limits): one line, named by the side
+        if (e instanceof PlanError || e instanceof SimulationLimitError) return reportRunError(e, io);
+        io.stderr(`headroom: ${e instanceof Error ? e.message : String(e)}; nothing was compared\n`);
+        return 1;
+      }
       if (r.errors.length) {
         io.stderr(formatText(r.errors));
         io.stderr(`headroom: ${head.ref} has ${r.errors.length} error(s); nothing was compared\n`);

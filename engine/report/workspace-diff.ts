@@ -17,9 +17,9 @@ import { analyzePathsPrefetched, Analysis } from '../lint/lint';
 import { buildReport, monthlyCostOf } from './report';
 import type { MonthlyCost, Report, ReportSite } from './report-types';
 import { meetsHeadroom } from './binding-text';
-import { simulate } from '../replay/simulate';
+import { simulate, SimulationLimitError } from '../replay/simulate';
 import { shortWorkloads } from '../replay/failover';
-import { pickScenario } from '../replay/scenario-plan';
+import { pickScenario, PlanError } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
 import { UsageError } from '../model/workspace-loader';
 import { RESOURCES } from '../model/resource-classes';
@@ -108,16 +108,35 @@ export async function runSide(paths: string[], cwd: string, scenario: string | u
   return simulateSide(a, scenario, false);
 }
 
+/** An error of a side as data that crosses to another thread: its message, and whether it is a plan's or a run's limit. */
+export interface SideFailure { message: string; kind: 'plan' | 'limit' | 'other' }
+
+export function sideFailure(e: unknown): SideFailure {
+  const message = e instanceof Error ? e.message : String(e);
+  return { message, kind: e instanceof PlanError ? 'plan' : e instanceof SimulationLimitError ? 'limit' : 'other' };
+}
+
+/**
+ * The error of one side, named by the side (a scenario the base does not have, a run too large):
+ * the same kind, so that the CLI reports it in one line as it reports its own, never as a crash.
+ */
+function sideError(f: SideFailure, side: string): Error {
+  const message = `${side}: ${f.message}`;
+  return f.kind === 'plan' ? new PlanError(message) : f.kind === 'limit' ? new SimulationLimitError(message) : new Error(message);
+}
+
 /** The base side on a worker thread (the head replays meanwhile on this one); in this thread where no worker script is built. */
 function runSideElsewhere(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
   const script = workerScript(__dirname, 'diff-worker');
   if (!script) return runSide(paths, cwd, scenario);
   return new Promise((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths, cwd, scenario } });
-    w.once('message', (m: SideResult | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
-    w.once('error', reject);
+    w.once('message', (m: SideResult | { error: SideFailure }) => ('error' in m ? reject(m.error) : resolve(m)));
+    w.once('error', (e) => reject(sideFailure(e)));
   });
 }
+
+const isFailure = (e: unknown): e is SideFailure => typeof e === 'object' && e !== null && 'kind' in e && 'message' in e && !(e instanceof Error);
 
 const sideOf = (ref: string, r: Report): DiffSide => ({ ref, scenario: r.scenario, totals: r.totals, sites: r.sites, failover: r.failover });
 const key = (d: Diagnostic) => `${d.rule}\u0000${d.message}\u0000${d.file}`;
@@ -139,8 +158,17 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
   const errors = ha.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { head: ha, errors };
   const scenario = input.scenario ?? pickScenario(ha.model)?.name;
-  const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario);
-  const h = simulateSide(ha, scenario, input.headSeries === true);
+  // a failure of either side is reported with the side's name (and the base's is awaited even when the head fails)
+  const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario).catch((e: unknown) => {
+    throw sideError(isFailure(e) ? e : sideFailure(e), `the base (${input.base.ref})`);
+  });
+  let h: SideResult;
+  try {
+    h = simulateSide(ha, scenario, input.headSeries === true);
+  } catch (e) {
+    await basePromise.catch(() => undefined);
+    throw sideError(sideFailure(e), input.head.ref);
+  }
   const b = await basePromise;
   const base = b.report;
   const head = h.report!;
