@@ -105,6 +105,13 @@ describe('headroom diff', function () {
     assert.equal(head.err, 'headroom: main: no Scenario named "peak-week" (scenarios: default)\n');
   });
 
+  it('outside a git repository, says so and how to compare folders instead (it spoke of a missing default branch)', async () => {
+    const dir = tempWorkspace({ 'p.yaml': placement('api: { shares: { dc: 100 } }') });
+    const r = await run(['diff'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, `headroom: ${dir} is not in a git repository: name a folder to compare with, as in headroom diff --base-dir ../before\n`);
+  });
+
   it('compares two folders; rejects policies that need two runs on simulate', async () => {
     const dir = repo();
     const other = tempWorkspace({});

@@ -60,6 +60,10 @@ export function isRevision(cwd: string, name: string): boolean {
 
 /** The merge base of HEAD with the default branch (origin's HEAD, else main, else master). */
 export function defaultBase(cwd: string): string {
+  // outside a repository no branch can be found: say that, and how to compare without one
+  const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd });
+  if (inside.error) throw new UsageError('git is not installed, and a diff of revisions needs it: give --base-dir DIR to compare two folders');
+  if (inside.status !== 0) throw new UsageError(`${cwd} is not in a git repository: name a folder to compare with, as in headroom diff --base-dir ../before`);
   const candidates: string[] = [];
   const sym = spawnSync('git', ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd });
   if (sym.status === 0) candidates.push(sym.stdout.toString().trim());
