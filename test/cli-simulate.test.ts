@@ -70,6 +70,22 @@ describe('headroom simulate', function () {
     assert.match(r.err, /no Scenario named "fx-shok"; did you mean "fx-shock"\?/);
   });
 
+  it('Monte Carlo flags with no Monte Carlo: --seed and --workers are named as having no effect, --shard is refused', async () => {
+    // the default scenario has no monteCarlo (fixtures/toss-hybrid/scenarios/scenarios.yaml)
+    const seed = await run(['simulate', FIX, '--seed', '3', '--workers', '1', '--json', '--no-series']);
+    assert.equal(seed.code, 0);
+    assert.equal(seed.err, 'headroom: --seed, --workers have no effect: scenario default has no monteCarlo and --runs is not given\n');
+    assert.equal(JSON.parse(seed.out).monteCarlo, undefined);
+    const dir = tempWorkspace({});
+    const out = path.join(dir, 'part.json');
+    const shard = await run(['simulate', FIX, '--shard', '0/2', '--out', out]);
+    assert.equal(shard.code, 2);
+    assert.match(shard.err, /^headroom: --shard splits a Monte Carlo, and scenario default has no monteCarlo and --runs is not given\n$/);
+    assert.equal(fs.existsSync(out), false);
+    // and with --runs it is a Monte Carlo, with nothing to say
+    assert.equal((await run(['simulate', FIX, '--runs', '2', '--seed', '3', '--json', '--no-series'])).err, '');
+  });
+
   it('same inputs give byte-identical JSON', async () => {
     const a = await run(['simulate', FIX, '--scenario', 'pangyo-az1-outage', '--json']);
     const b = await run(['simulate', FIX, '--scenario', 'pangyo-az1-outage', '--json']);

@@ -110,6 +110,10 @@ describe('headroom diff', function () {
     const r = await run(['diff'], dir);
     assert.equal(r.code, 2);
     assert.equal(r.err, `headroom: ${dir} is not in a git repository: name a folder to compare with, as in headroom diff --base-dir ../before\n`);
+    // a --base-dir that is not a folder is said before the head is read
+    const missing = await run(['diff', '--base-dir', 'nope'], dir);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.err, 'headroom: --base-dir nope: no such folder\n');
   });
 
   it('compares two folders; rejects policies that need two runs on simulate', async () => {

@@ -222,6 +222,7 @@ async function simulateCmd(args: string[], io: Io): Promise<number> {
   const run: SimulateRun = {
     paths: positionals, scenario: values.scenario, json: values.json, noSeries: values['no-series'], runs, seed, shard, policies,
     workers: workers ?? defaultWorkers(), timings, clock, breaches: [],
+    monteCarloFlags: (['seed', 'workers'] as const).filter((k) => values[k] !== undefined).map((k) => `--${k}`),
   };
   const code = await emit(io, values.out, () => simulateOutput(run, io));
   if (code === 0 && policies.length) return policyExit(io, run.breaches, values.sarif);
@@ -250,6 +251,8 @@ interface SimulateRun {
   policies: Policy[];
   /** Monte Carlo worker threads. */
   workers: number;
+  /** Monte Carlo flags given that only a Monte Carlo reads (--seed, --workers): named if there is none. */
+  monteCarloFlags: string[];
   timings?: Record<string, number>;
   clock: (phase: string) => void;
   breaches: Diagnostic[];
@@ -274,6 +277,15 @@ async function simulateOutput(o: SimulateRun, io: Io): Promise<string | number> 
     return reportRunError(e, io);
   }
   const job = monteCarloJobOf(a.model, sim.plan, o.runs, o.seed);
+  if (!job && o.shard) {
+    // a shard of nothing: the whole report would be written where headroom merge expects a part
+    io.stderr(`headroom: --shard splits a Monte Carlo, and scenario ${sim.plan.scenario.name} has no monteCarlo and --runs is not given\n`);
+    return 2;
+  }
+  if (!job && o.monteCarloFlags.length) {
+    // said, not ignored silently: a --seed that changes nothing reads as a result that did not vary
+    io.stderr(`headroom: ${o.monteCarloFlags.join(', ')} ${o.monteCarloFlags.length === 1 ? 'has' : 'have'} no effect: scenario ${sim.plan.scenario.name} has no monteCarlo and --runs is not given\n`);
+  }
   if (job) {
     // Monte Carlo reads every step of every workload: the whole demand arrays, checked against the memory budget
     let baseDemand: Float64Array[];
@@ -567,6 +579,9 @@ async function diffCmd(args: string[], io: Io): Promise<number> {
     let base: { ref: string; paths: string[]; cwd: string };
     let head: { ref: string; paths: string[]; cwd: string } = { ref: 'working tree', paths, cwd: io.cwd };
     if (values['base-dir']) {
+      // checked before the head is read: a mistyped folder is one line, not the head's lint of whatever '.' holds
+      const dir = path.resolve(io.cwd, values['base-dir']);
+      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--base-dir ${values['base-dir']}: no such folder`);
       base = { ref: values['base-dir'], paths: [path.resolve(io.cwd, values['base-dir'])], cwd: path.resolve(io.cwd, values['base-dir']) };
     } else {
       const baseRev = revs[0] ?? defaultBase(io.cwd);
