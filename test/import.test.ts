@@ -31,6 +31,12 @@ describe('headroom import openstack', () => {
     assert.throws(() => importOpenStack(json('os-hypervisors/v2.88/hypervisors-detail-resp.json'), json('flavors/v2.75/flavors-detail-resp.json')), (e: Error) => e instanceof ImportError && /2\.87/.test(e.message));
   });
 
+  (hasShared ? it : it.skip)('a flavor list without details is told to use the detailed list, not hypervisors\' microversions', () => {
+    // flavors-list-resp.json is GET /flavors: ids, names and links, no sizes
+    assert.throws(() => importOpenStack(json('os-hypervisors/v2.53/hypervisors-detail-resp.json'), json('flavors/flavors-list-resp.json')), (e: Error) =>
+      e instanceof ImportError && /has no vCPU count \("VCPUs" or "vcpus"\); a flavor list without details has no sizes — use `openstack flavor list --long -f json`/.test(e.message) && !/2\.8[78]/.test(e.message));
+  });
+
   it('groups openstack-client rows by host shape and leaves hosts that are down out', () => {
     const hyps = [
       { ID: 1, 'Hypervisor Hostname': 'c1', 'Hypervisor Type': 'QEMU', 'Host IP': '10.0.0.1', State: 'up', 'vCPUs Used': 10, vCPUs: 64, 'Memory MB Used': 1000, 'Memory MB': 524288 },

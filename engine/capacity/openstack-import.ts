@@ -55,7 +55,8 @@ function list(v: unknown, key: string, file: string): Obj[] {
   });
 }
 
-interface Field { keys: string[]; what: string; integer: boolean; min: number; max: number; optional?: boolean }
+/** A number an entry must give: its keys (CLI and API spellings), range, and where to get a file that has it when it is missing. */
+interface Field { keys: string[]; what: string; integer: boolean; min: number; max: number; optional?: boolean; missing?: string }
 
 function num(o: Obj, f: Field, loc: JsonLocator, i: number): number {
   for (const k of f.keys) {
@@ -67,7 +68,7 @@ function num(o: Obj, f: Field, loc: JsonLocator, i: number): number {
     return v;
   }
   if (f.optional) return 0;
-  throw new ImportError(`${loc.at(i)}: error: entry ${i + 1} has no ${f.what} (${f.keys.map((k) => `"${k}"`).join(' or ')}); from microversion 2.88 hypervisors carry no capacity — use \`openstack --os-compute-api-version 2.87 hypervisor list --long -f json\` or \`headroom import placement\` [missing-field]`);
+  throw new ImportError(`${loc.at(i)}: error: entry ${i + 1} has no ${f.what} (${f.keys.map((k) => `"${k}"`).join(' or ')})${f.missing ? `; ${f.missing}` : ''} [missing-field]`);
 }
 
 function str(o: Obj, keys: string[]): string | undefined {
@@ -76,11 +77,13 @@ function str(o: Obj, keys: string[]): string | undefined {
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const HOST_VCPUS: Field = { keys: ['vCPUs', 'vcpus'], what: 'vCPU count', integer: true, min: 1, max: 100000 };
-const HOST_MEMORY: Field = { keys: ['Memory MB', 'memory_mb'], what: 'memory (MiB)', integer: true, min: 1, max: 1e9 };
+const HOSTS_88 = 'from microversion 2.88 hypervisors carry no capacity — use `openstack --os-compute-api-version 2.87 hypervisor list --long -f json` or `headroom import placement`';
+const FLAVORS_BRIEF = 'a flavor list without details has no sizes — use `openstack flavor list --long -f json` (or Nova\'s GET /flavors/detail)';
+const HOST_VCPUS: Field = { keys: ['vCPUs', 'vcpus'], what: 'vCPU count', integer: true, min: 1, max: 100000, missing: HOSTS_88 };
+const HOST_MEMORY: Field = { keys: ['Memory MB', 'memory_mb'], what: 'memory (MiB)', integer: true, min: 1, max: 1e9, missing: HOSTS_88 };
 const HOST_DISK: Field = { keys: ['Local GB', 'local_gb'], what: 'disk (GiB)', integer: false, min: 0, max: 1e9, optional: true };
-const FLAVOR_VCPUS: Field = { keys: ['VCPUs', 'vcpus'], what: 'vCPU count', integer: true, min: 1, max: 100000 };
-const FLAVOR_RAM: Field = { keys: ['RAM', 'ram'], what: 'RAM (MiB)', integer: true, min: 1, max: 1e9 };
+const FLAVOR_VCPUS: Field = { keys: ['VCPUs', 'vcpus'], what: 'vCPU count', integer: true, min: 1, max: 100000, missing: FLAVORS_BRIEF };
+const FLAVOR_RAM: Field = { keys: ['RAM', 'ram'], what: 'RAM (MiB)', integer: true, min: 1, max: 1e9, missing: FLAVORS_BRIEF };
 const FLAVOR_DISK: Field = { keys: ['Disk', 'disk'], what: 'disk (GiB)', integer: false, min: 0, max: 1e9, optional: true };
 
 /** A Site name given to an import (--name): the schema's name (common.schema.json). */
