@@ -445,7 +445,9 @@ registerCommand('report', reportCmd, `Usage: headroom report PATH... [--scenario
 
 The capacity-review report: html is one self-contained file (charts, tables, no network, works
 from file://, prints), md is tables for a pull request or wiki, csv is cost per workload, site
-and month, json is the report JSON; without --format, the extension of --out names it. Recommendations are included unless --no-recommend; a
+and month (each site's idle cost as rows of its own, so the rows add up to the total), json is
+the report JSON; without --format, the extension of --out names it. Recommendations are
+included unless --no-recommend; a
 scenario with a monteCarlo model gets its Monte Carlo, as simulate runs it (same seed, same
 figures); --compare puts the scenario beside another one (cost, unserved, peaks, N-1, with deltas).
 `);
