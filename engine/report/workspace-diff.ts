@@ -121,11 +121,11 @@ export function sideFailure(e: unknown): SideFailure {
 }
 
 /**
- * The error of one side, named by the side (a scenario the base does not have, a run too large):
- * the same kind, so that the CLI reports it in one line as it reports its own, never as a crash.
+ * The error of a side again, of the same kind (so that the CLI reports it in one line as it
+ * reports its own, never as a crash), its message led by `prefix` (the side's name) when given.
  */
-function sideError(f: SideFailure, side: string): Error {
-  const message = `${side}: ${f.message}`;
+function sideError(f: SideFailure, prefix = ''): Error {
+  const message = prefix + f.message;
   return f.kind === 'plan' ? new PlanError(message) : f.kind === 'limit' ? new SimulationLimitError(message) : new Error(message);
 }
 
@@ -135,12 +135,10 @@ function runSideElsewhere(paths: string[], cwd: string, scenario: string | undef
   if (!script) return runSide(paths, cwd, scenario);
   return new Promise((resolve, reject) => {
     const w = new Worker(script, { workerData: { paths, cwd, scenario } });
-    w.once('message', (m: SideResult | { error: SideFailure }) => ('error' in m ? reject(m.error) : resolve(m)));
-    w.once('error', (e) => reject(sideFailure(e)));
+    w.once('message', (m: SideResult | { error: SideFailure }) => ('error' in m ? reject(sideError(m.error)) : resolve(m)));
+    w.once('error', reject);
   });
 }
-
-const isFailure = (e: unknown): e is SideFailure => typeof e === 'object' && e !== null && 'kind' in e && 'message' in e && !(e instanceof Error);
 
 const sideOf = (ref: string, r: Report): DiffSide => ({ ref, scenario: r.scenario, totals: r.totals, sites: r.sites, failover: r.failover });
 const key = (d: Diagnostic) => `${d.rule}\u0000${d.message}\u0000${d.file}`;
@@ -164,14 +162,14 @@ export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: Workspa
   const scenario = input.scenario ?? pickScenario(ha.model)?.name;
   // a failure of either side is reported with the side's name (and the base's is awaited even when the head fails)
   const basePromise = runSideElsewhere(input.base.paths, input.base.cwd, scenario).catch((e: unknown) => {
-    throw sideError(isFailure(e) ? e : sideFailure(e), `the base (${input.base.ref})`);
+    throw sideError(sideFailure(e), `the base (${input.base.ref}): `);
   });
   let h: SideResult;
   try {
     h = simulateSide(ha, scenario, input.headSeries === true);
   } catch (e) {
     await basePromise.catch(() => undefined);
-    throw sideError(sideFailure(e), input.head.ref);
+    throw sideError(sideFailure(e), `${input.head.ref}: `);
   }
   const b = await basePromise;
   const base = b.report;
