@@ -8,6 +8,9 @@
  */
 import { hostSchedulable } from '../capacity/nova-capacity';
 import type { Horizon, OpenStackSite, ScenarioEvent, Site } from '../model/model';
+import { hostsAfterEvents } from './failover';
+
+type AddHostsEvent = Extract<ScenarioEvent, { type: 'addHosts' }>;
 
 const EPS = 1e-9;
 
@@ -43,25 +46,15 @@ function detectionFractions(detectionSeconds: number, step: number): Float64Arra
 }
 
 /**
- * Hosts per aggregate of an openstack site at step t (the configured ones plus the scenario's
- * addHosts that apply from a step ≤ t, as the replay applies them), with how many of the
+ * Hosts per aggregate of an openstack site at step t: hostsAfterEvents over the scenario's
+ * addHosts that apply from a step ≤ t, as the replay applies them; with how many of the
  * scenario's added hosts are in by then and in all.
  */
 export function hostsAtStep(site: OpenStackSite, events: readonly ScenarioEvent[], h: Horizon, t: number): { hosts: number[]; added: number; addedInAll: number } {
-  const hosts = site.aggregates.map((g) => g.hosts);
-  let added = 0;
-  let addedInAll = 0;
-  for (const e of events) {
-    if (e.type !== 'addHosts' || e.site !== site.name) continue;
-    const agg = site.aggregates.findIndex((g) => g.name === e.aggregate);
-    if (agg < 0) continue;
-    addedInAll += e.hosts;
-    if (Math.max(0, stepOf(h, e.at, 'ceil')) <= t) {
-      hosts[agg] += e.hosts;
-      added += e.hosts;
-    }
-  }
-  return { hosts: hosts.map((n) => Math.max(0, n)), added, addedInAll };
+  const mine = events.filter((e) => e.type === 'addHosts' && e.site === site.name && site.aggregates.some((g) => g.name === e.aggregate)) as AddHostsEvent[];
+  const inBy = mine.filter((e) => Math.max(0, stepOf(h, e.at, 'ceil')) <= t);
+  const sum = (list: readonly AddHostsEvent[]) => list.reduce((m, e) => m + e.hosts, 0);
+  return { hosts: hostsAfterEvents(site, inBy), added: sum(inBy), addedInAll: sum(mine) };
 }
 
 export function eventWindows(sites: readonly Site[], siteIndex: ReadonlyMap<string, number>, events: readonly ScenarioEvent[], h: Horizon, steps: number, detectionSeconds: number): EventWindows {
