@@ -25,6 +25,21 @@ function workspace(files: Record<string, string>) {
   return { dir, a: analyzePaths([dir], { cwd: dir }) };
 }
 
+/**
+ * dc (8 hosts, 32 small) and cloud (10-minute autoscaling lag); api 40 rps split 50/50; batch 30 rps
+ * on dc with overflow to cloud and a ×2 burst at 00:20; optionally one more workload and its share.
+ */
+function lagWorkspace(more?: { workload: string; share: string }) {
+  const burst = 'bursts: [{ at: "2027-01-01T00:20:00Z", duration: 10m, multiplier: 2 }]';
+  return workspace({
+    'dc.yaml': smallPrivate('dc', 8),
+    'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
+    'w.yaml': constWorkload('api', 40) + '---\n' + constWorkload('batch', 30).replace('baseline: 30 }', `baseline: 30, ${burst} }`) + (more ? '---\n' + more.workload : ''),
+    'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }\nbatch: { shares: { dc: 100 }, overflowTo: cloud }' + (more ? '\n' + more.share : '')),
+    's.yaml': scenario(),
+  });
+}
+
 describe('optimizer', function () {
   this.timeout(60000);
 
@@ -129,14 +144,7 @@ describe('optimizer', function () {
     // 8 hosts (32 small instances) take api's 4 and batch's 6 at their peaks (40 and 60 rps at
     // 10 per instance). The check of losing cloud alone used to carry dc's rows too, and named
     // cloud with dc's reason.
-    const burst = 'bursts: [{ at: "2027-01-01T00:20:00Z", duration: 10m, multiplier: 2 }]';
-    const { a } = workspace({
-      'dc.yaml': smallPrivate('dc', 8),
-      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
-      'w.yaml': constWorkload('api', 40) + '---\n' + constWorkload('batch', 30).replace('baseline: 30 }', `baseline: 30, ${burst} }`),
-      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }\nbatch: { shares: { dc: 100 }, overflowTo: cloud }'),
-      's.yaml': scenario(),
-    });
+    const { a } = lagWorkspace();
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
     const out = await recommend(a);
     assert.deepEqual(out.optimizer.relaxed, ['N-1']);
@@ -148,14 +156,7 @@ describe('optimizer', function () {
     // sovereign site: no share of it can move, so no placement holds N-1 for it, and the
     // explanation must not say that more load on public sites would. Losing cloud is still
     // fine: dc's 32 small instances take api 4 + batch 6 + ledger 2 = 12.
-    const burst = 'bursts: [{ at: "2027-01-01T00:20:00Z", duration: 10m, multiplier: 2 }]';
-    const { a } = workspace({
-      'dc.yaml': smallPrivate('dc', 8),
-      'c.yaml': publicSite('cloud', 'autoscaling: { scaleOutDelaySeconds: 600 }'),
-      'w.yaml': constWorkload('api', 40) + '---\n' + constWorkload('batch', 30).replace('baseline: 30 }', `baseline: 30, ${burst} }`) + '---\n' + constWorkload('ledger', 20, 'dataClass: sovereign'),
-      'p.yaml': placement('api: { shares: { dc: 50, cloud: 50 } }\nbatch: { shares: { dc: 100 }, overflowTo: cloud }\nledger: { shares: { dc: 100 } }'),
-      's.yaml': scenario(),
-    });
+    const { a } = lagWorkspace({ workload: constWorkload('ledger', 20, 'dataClass: sovereign'), share: 'ledger: { shares: { dc: 100 } }' });
     assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
     const out = await recommend(a);
     assert.deepEqual(out.optimizer.relaxed, ['N-1']);
