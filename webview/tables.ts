@@ -5,7 +5,7 @@ import { Comparison, comparisonCell } from '../engine/report/comparison';
 import { amountUnit } from '../engine/report/demand-units';
 import { bindingText } from '../engine/report/binding-text';
 import { capacityCell } from '../engine/report/capacity-text';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../engine/model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../engine/model/resource-classes';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
   const t = el('table', { class: opts.cls ?? '' });
@@ -65,7 +65,7 @@ export function workloadTable(parent: HTMLElement, r: Report): void {
 export function failoverTable(parent: HTMLElement, r: Report): void {
   const rows: (string | Node)[][] = [];
   for (const f of r.failover) {
-    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    const short = shortWorkloads(f.shortfall);
     rows.push([f.lostSite, el('span', { class: f.survives ? 'ok' : 'bad' }, f.survives ? 'survives' : 'fails'),
       short.length ? short.map(([w, v]) => `${w}: ${v.instances} instances, ${shortfallAmounts(v)}`).join('; ') : '—']);
   }

@@ -57,6 +57,11 @@ export function describeFlavor(f: { vcpus: number; memoryMiB: number; diskGiB: n
   return `${f.vcpus} vCPU, ${f.memoryMiB} MiB, ${f.diskGiB} GiB${f.cpuPolicy === 'dedicated' ? ', dedicated CPUs' : ''}${f.vgpus ? `, ${f.vgpus} vGPU` : ''}${f.pciDevices ? `, ${f.pciDevices} PCI device${f.pciDevices > 1 ? 's' : ''}` : ''}`;
 }
 
+/** The workloads a loss leaves short (a failover shortfall lists every workload checked, most with 0), in its order. */
+export function shortWorkloads<S extends { instances: number }>(shortfall: Record<string, S>): [string, S][] {
+  return Object.entries(shortfall).filter(([, v]) => v.instances > 0);
+}
+
 /**
  * What a failover shortfall takes, as every output writes it: "480 vCPU, 3,840 GiB", then its
  * PCPU and vGPU where it has any (", 8 PCPU, 4 vGPU"); whole numbers with separators.

@@ -9,13 +9,13 @@ import { NOTHING_INSTALLED, sparePct, targetPct, targetPercent } from '../report
 import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from '../report/comparison';
 import { adviseCommitments } from './commitments';
-import { hostsAfterEvents, shortWorkloads } from '../replay/failover';
+import { hostsAfterEvents } from '../replay/failover';
 import { siteHeadroom, sparesText } from './headroom';
 import { Analysis } from '../lint/lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult, pinnedTo } from './optimizer';
 import { planPurchase, ResourceNeed } from './procurement';
 import { siteSchedulable } from '../capacity/nova-capacity';
-import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES } from '../model/resource-classes';
+import { DEVICE_RESOURCES, RESOURCE_LABEL, RESOURCE_UNIT, RESOURCES, shortWorkloads } from '../model/resource-classes';
 import { rateFor } from '../capacity/pricing';
 import { buildReport, Recommendation, Report } from '../report/report';
 import { simulate, Simulation } from '../replay/simulate';

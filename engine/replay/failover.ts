@@ -18,10 +18,6 @@ import { FlavorPacker, siteSchedulable } from '../capacity/nova-capacity';
  */
 export interface Shortfall { instances: number; vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }
 
-/** The workloads a loss leaves short (the shortfall lists every workload checked, most with 0), in its order. */
-export function shortWorkloads<S extends { instances: number }>(shortfall: Record<string, S>): [string, S][] {
-  return Object.entries(shortfall).filter(([, v]) => v.instances > 0);
-}
 export interface FailoverResult { lostSite: string; survives: boolean; shortfall: Record<string, Shortfall> }
 
 /**

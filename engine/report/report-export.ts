@@ -13,8 +13,7 @@ import { amountsText, amountUnit } from './demand-units';
 import { count, money as peopleMoney, PER_MONTH, quantity, ratesText } from './money-format';
 import { capacityCell } from './capacity-text';
 import type { Report } from './report-types';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
-import { shortWorkloads } from '../replay/failover';
+import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
 
 /** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
 function webviewAsset(name: string): string {

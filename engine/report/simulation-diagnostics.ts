@@ -6,7 +6,7 @@
  * in use) above the most the modelled workloads ever allocate there.
  */
 import { amountUnit } from './demand-units';
-import { RESOURCE_LABEL, RESOURCE_UNIT, shortfallAmounts } from '../model/resource-classes';
+import { RESOURCE_LABEL, RESOURCE_UNIT, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
 import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';
@@ -28,7 +28,7 @@ export function simulationDiagnostics(a: Analysis, r: Report, opts: { expensiveT
   }
   for (const f of r.failover) {
     if (f.survives) continue;
-    const short = Object.entries(f.shortfall).filter(([, v]) => v.instances > 0);
+    const short = shortWorkloads(f.shortfall);
     out.push({ ...at(['kind'], false), severity: 'warning', rule: 'n1-shortfall', message: `losing ${f.lostSite} leaves ${short.map(([w, v]) => `${w} short ${v.instances} instances (${shortfallAmounts(v)})`).join(', ')}` });
   }
   for (const s of r.sites) {

@@ -6,8 +6,7 @@ import { amountsText, amountUnit } from './demand-units';
 import { count, money, PER_MONTH, quantity, ratesText } from './money-format';
 import { Report } from './report';
 import { capacityCell } from './capacity-text';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
-import { shortWorkloads } from '../replay/failover';
+import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

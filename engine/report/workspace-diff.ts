@@ -18,11 +18,10 @@ import { buildReport, monthlyCostOf } from './report';
 import type { MonthlyCost, Report, ReportSite } from './report-types';
 import { meetsHeadroom } from './binding-text';
 import { simulate, SimulationLimitError } from '../replay/simulate';
-import { shortWorkloads } from '../replay/failover';
 import { pickScenario, PlanError } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
 import { UsageError } from '../model/workspace-loader';
-import { RESOURCES } from '../model/resource-classes';
+import { RESOURCES, shortWorkloads } from '../model/resource-classes';
 
 export interface DiffSide { ref: string; scenario: string; totals: Report['totals']; sites: Report['sites']; failover: Report['failover'] }
 
