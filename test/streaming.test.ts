@@ -13,6 +13,7 @@ import type { Workload } from '../engine/model/model';
 import { demandStats, orderStatistics, quantilesOf } from '../engine/traffic/demand-statistics';
 import { synthesize } from '../engine/traffic/traffic';
 import { Rng } from '../engine/replay/rng';
+import { DemandChunks } from '../engine/replay/demand-chunks';
 import * as ss from 'simple-statistics';
 import { run as cli } from './cli-lint.test';
 import { byRule, FIXTURES, lintFiles } from './helpers';
@@ -48,6 +49,35 @@ describe('streaming replay', function () {
         assert.deepEqual(sim.stats[i].demand, demandStats(whole.demand[i]), `${sc} ${w.name}`);
         assert.deepEqual(sim.stats[i].base, demandStats(whole.base[i]), `${sc} ${w.name}`);
       });
+    }
+  });
+
+  it('workloads sharing one demand array share a column of the replay\'s rows, with the same result as copies; with noise each has its own', () => {
+    const a = Float64Array.from({ length: 100 }, (_, t) => t);
+    const b = Float64Array.from({ length: 100 }, (_, t) => 1000 + t);
+    const chunks = new DemandChunks(new ArrayDemand([a, a, b, a]), 100, 300, undefined);
+    assert.deepEqual([...chunks.columns], [0, 0, 1, 0]); // two distinct arrays: two columns
+    // step 70 is the 7th of the second chunk of 64: row 6 × 2 columns = offset 12, holding a[70] and b[70]
+    let row = 0;
+    for (let t = 0; t <= 70; t++) row = chunks.rowOf(t); // steps in order, as the replay reads them
+    assert.equal(row, 12);
+    assert.deepEqual([...chunks.rows.subarray(row, row + 2)], [70, 1070]);
+    const noisy = new DemandChunks(new ArrayDemand([a, a, b, a]), 100, 300, { sigma: 0.1, rng: new Rng(1) });
+    assert.deepEqual([...noisy.columns], [0, 1, 2, 3]);
+
+    // the fixture's scenarios (an outage's redistribution and the chart series read by workload too)
+    // replayed with workloads 0 and 1 on one array, and on two equal copies: the same result
+    const fix = analyzePaths([FIX], { cwd: FIX });
+    for (const sc of ['default', 'aws-outage-at-peak']) {
+      const sim = simulate(fix, { scenario: sc });
+      const p = sim.plan;
+      const { demand } = buildDemand(p, sim.steps);
+      const input = { model: fix.model, placement: p.placement, horizon: p.horizon, steps: sim.steps, workloads: p.workloads, events: p.scenario.events, exchangeRates: p.exchangeRates, buckets: 480 };
+      const one = [demand[0], demand[0], ...demand.slice(2)];
+      const copies = [demand[0], Float64Array.from(demand[0]), ...demand.slice(2)];
+      const shared = replay({ ...input, demand: one });
+      assert.equal(new DemandChunks(new ArrayDemand(one), sim.steps, p.horizon.step, undefined).columns[1], 0);
+      assert.deepEqual(shared, replay({ ...input, demand: copies }), sc);
     }
   });
 

@@ -93,6 +93,8 @@ export interface SiteState {
 
 /** Rewritten every step. */
 export interface StepScratch {
+  /** Per pair: the column of its workload's demand in the run's demand rows (demand-chunks.ts, columns), set per run. */
+  pcol: Int32Array;
   /** Demand share of each pair this step. */
   D: Float64Array;
   overflowIn: Float64Array;
@@ -346,7 +348,7 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
   const res = outputs(input, plan, ss, months, B, perStep);
   return {
     ...c, ...ss,
-    D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
+    pcol: new Int32Array(P), D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
     lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),

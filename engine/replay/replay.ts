@@ -253,6 +253,9 @@ export class Replayer {
     // demand, read in chunks of steps, step-major (demand-chunks.ts)
     const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
     const dChunk = chunks.rows;
+    // workload w's demand at dChunk[row + wcol[w]]; pair p's at dChunk[row + st.pcol[p]]
+    const wcol = chunks.columns;
+    for (let p = 0; p < P; p++) st.pcol[p] = wcol[st.pw[p]];
     const outageCtx: OutageContext = { pairs, wPairs, activePassive: placement.mode === 'active-passive', siteDown, siteDet: windows.siteDet, lostUnserved, D: st.D };
     const calendar = res.months;
     const months = calendar.length;
@@ -282,7 +285,7 @@ export class Replayer {
       const row = chunks.rowOf(t);
 
       // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
-      if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + w], t);
+      if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + wcol[w]], t);
       if (overflows) st.overflowIn.fill(0);
 
       // 2. sites, in overflow order: instances needed, what runs, then settle
@@ -307,7 +310,7 @@ export class Replayer {
       }
       if (B) {
         for (let w = 0; w < W; w++) {
-          const d = dChunk[row + w];
+          const d = dChunk[row + wcol[w]];
           if (d > wDemandMaxAcc[w]) wDemandMaxAcc[w] = d;
           wDemandSumAcc[w] += d;
         }

@@ -17,7 +17,7 @@ export type SiteStep = (s: number, t: number, dRow: Float64Array, row: number, a
 
 /**
  * The step of an OpenStack site, as a closure over the run's arrays made once per replay (see
- * settle-pair.ts on why). For site s at step t, dRow[row + w] is workload w's demand; with a
+ * settle-pair.ts on why). For site s at step t, dRow[row + pcol[p]] is pair p's workload's demand; with a
  * site down somewhere (anyDown) D[p] already holds the redistributed share (outage-redistribution.ts).
  */
 export function openStackStepper(st: ReplayState): SiteStep {
@@ -26,14 +26,14 @@ export function openStackStepper(st: ReplayState): SiteStep {
   // Each function reads the arrays it loops over into locals first: a loop over captured
   // variables reloads them from the closure's context on every pair.
   return function stepOpenStack(s, t, dRow, row, anyDown) {
-    const { siteFirst, D, overflowIn, pw, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown } = st;
+    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const inflow = receivesOverflow[s] === 1;
     const fd = flavorDemand[s];
     fd.fill(0);
     for (let p = p0; p < p1; p++) {
-      const dd = (anyDown ? D[p] : (D[p] = dRow[row + pw[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
+      const dd = (anyDown ? D[p] : (D[p] = dRow[row + pcol[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
       let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
       if (n < minInst[p]) n = minInst[p];
       need[p] = n;

@@ -19,7 +19,7 @@ export function publicStepper(st: ReplayState): SiteStep {
   const settlePair = pairSettler(st);
 
   return function stepPublic(s, t, dRow, row, anyDown) {
-    const { siteFirst, D, overflowIn, pw, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
+    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const down = siteDown[s] === 1;
@@ -41,8 +41,8 @@ export function publicStepper(st: ReplayState): SiteStep {
       // A lost site's autoscaler keeps tracking the load of its nominal share, so that its
       // capacity is there when the site returns and traffic moves back.
       let dd: number;
-      if (!anyDown) dd = (D[p] = dRow[row + pw[p]] * baseShare[p]) + (inflow ? overflowIn[p] : 0);
-      else dd = down ? dRow[row + pw[p]] * baseShare[p] : D[p] + overflowIn[p];
+      if (!anyDown) dd = (D[p] = dRow[row + pcol[p]] * baseShare[p]) + (inflow ? overflowIn[p] : 0);
+      else dd = down ? dRow[row + pcol[p]] * baseShare[p] : D[p] + overflowIn[p];
       let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
       if (n < minInst[p]) n = minInst[p];
       need[p] = n;
