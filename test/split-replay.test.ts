@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'assert';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { analyzePaths } from '../engine/lint/lint';
 import { replay, ReplayInput, ReplayResult } from '../engine/replay/replay';
 import { planPairs } from '../engine/replay/pair-plan';
@@ -180,6 +181,25 @@ describe('replay split by sites over two threads', function () {
       else process.env.HEADROOM_MEMORY_LIMIT = before;
     }
     assert.equal(simulate(a, { split: true, buckets: 0 }).result.violationBits.length, steps, 'split within the default limit');
+  });
+
+  it('turns V8\'s on-stack replacement off for the split and on again after it, also when the split throws', () => {
+    // a child node with --trace-osr: a function with one long loop, called once, is replaced on
+    // the stack ("OSR - compilation started") unless it runs inside withoutOsr
+    const script = `
+      const { withoutOsr } = require(${JSON.stringify(path.join(__dirname, '..', 'engine', 'replay', 'without-osr'))});
+      function spin(tag) { let x = 0; for (let i = 0; i < 3e7; i++) x += i % 7; process.stdout.write(tag + ' ' + (x > 0) + '\\n'); }
+      function spin2(tag) { let x = 0; for (let i = 0; i < 3e7; i++) x += i % 5; process.stdout.write(tag + ' ' + (x > 0) + '\\n'); }
+      try { withoutOsr(() => { spin('inside'); throw new Error('part failed'); }); } catch { process.stdout.write('thrown\\n'); }
+      spin2('after');`;
+    const r = spawnSync(process.execPath, ['--trace-osr', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    const at = (tag: string) => lines.findIndex((l) => l.startsWith(tag));
+    const osr = (from: number, to: number) => lines.slice(from, to).filter((l) => /OSR - compilation started/.test(l)).length;
+    assert.ok(at('inside') >= 0 && at('thrown') > at('inside') && at('after') > at('thrown'), r.stdout);
+    assert.equal(osr(0, at('inside')), 0, 'no loop replaced while OSR is off');
+    assert.ok(osr(at('thrown'), at('after')) >= 1, 'the loop after the split is replaced again');
   });
 
   it('keeps only the part\'s shares and overflow site in each part\'s placement', () => {

@@ -19,6 +19,8 @@
  * its part is replayed here: the result is the same, only later. The CLI starts the worker once
  * the model is read (likelySplit, prewarmSplitWorker), so that it has loaded the engine by the
  * time the replay starts. The N-1 check runs on whichever thread is done with its part first.
+ * Both parts run with V8's on-stack replacement off (without-osr.ts: a quarter of the worker's
+ * parts ran 1.7 times as long with it).
  */
 import { workerScript } from '../model/worker-scripts';
 import { performance } from 'perf_hooks';
@@ -33,6 +35,7 @@ import { replay, ReplayInput, ReplayResult } from './replay';
 import { failoverCheck, FailoverResult } from './failover';
 import { mergeSiteHalves } from './result-merge';
 import { violationWords } from './replay-state';
+import { withoutOsr } from './without-osr';
 
 /** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
 export const MIN_PAIR_STEPS = 8_000_000;
@@ -143,14 +146,18 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, peaks
   }
   const names = (from: number, to: number) => new Set(plan.sites.slice(from, to).map((s) => s.name));
   const inputB: ReplayInput = { ...input, placement: placementAt(input.placement, names(k, plan.sites.length)), demand, violationBits: true, onProgress: undefined };
-  worker.post(inputB, demand, peaks && { placement: input.placement, peaks });
-  const t0 = performance.now();
-  const a = replay({ ...input, placement: placementAt(input.placement, names(0, k)), violationBits: true });
-  const ms = performance.now() - t0;
-  // the N-1 check here, unless the worker, done first, has taken it
-  let failover = peaks && worker.takeCheck() ? check() : undefined;
+  // both parts with V8's on-stack replacement off (without-osr.ts says why)
+  const { a, fromWorker, checked } = withoutOsr(() => {
+    worker.post(inputB, demand, peaks && { placement: input.placement, peaks });
+    const t0 = performance.now();
+    const a = replay({ ...input, placement: placementAt(input.placement, names(0, k)), violationBits: true });
+    const ms = performance.now() - t0;
+    // the N-1 check here, unless the worker, done first, has taken it
+    const checked = peaks && worker.takeCheck() ? check() : undefined;
+    return { a, fromWorker: worker.result(ms), checked };
+  });
+  let failover = checked;
   const checkedHere = failover !== undefined;
-  const fromWorker = worker.result(ms);
   const b = fromWorker?.result ?? replay(inputB);
   if (peaks && !failover) failover = fromWorker?.failover ?? check();
   opts.onSplit?.(k, fromWorker !== undefined, !peaks ? undefined : checkedHere || !fromWorker?.failover ? 'here' : 'worker');
