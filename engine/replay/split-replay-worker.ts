@@ -22,6 +22,16 @@ try {
   loadError = e;
 }
 
+/** The ArrayBuffers under v's typed arrays (arrays, Maps and plain objects walked; shared memory left). */
+function buffersOf(v: unknown, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(v)) {
+    if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+  } else if (Array.isArray(v)) for (const x of v) buffersOf(x, out);
+  else if (v instanceof Map) for (const x of v.values()) buffersOf(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) buffersOf(x, out);
+  return [...out];
+}
+
 function posted(stage: number): void {
   Atomics.store(flags, POSTED, stage);
   Atomics.notify(flags, POSTED);
@@ -30,7 +40,9 @@ function posted(stage: number): void {
 port.once('message', (job: SplitJob) => {
   try {
     if (!engine) throw loadError;
-    port.postMessage({ result: engine.replay({ ...job.input, demand: job.demand }) });
+    const result = engine.replay({ ...job.input, demand: job.demand });
+    // its arrays moved, not copied: this thread is done with them
+    port.postMessage({ result }, buffersOf(result));
     posted(1);
     const f = job.failover;
     if (f && Atomics.compareExchange(flags, CHECK_TAKEN_BY, 0, 1) === 0) {
