@@ -2,7 +2,11 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { HELP, main, Io } from '../engine/cli/cli';
-import { FIXTURES, OPENSTACK, PLACEMENT, PUBLIC, SETTINGS, tempWorkspace, WORKLOAD } from './helpers';
+import { FIXTURES, OPENSTACK, outputValidator, PLACEMENT, PUBLIC, SETTINGS, tempWorkspace, WORKLOAD } from './helpers';
+import { readSchema } from '../engine/model/schema-validation';
+import { RULES } from '../engine/lint/diagnostics';
+
+const validDiagnostics = outputValidator('diagnostics.schema.json');
 
 export async function run(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -14,6 +18,19 @@ export async function run(args: string[], cwd = process.cwd()): Promise<{ code: 
 
 describe('headroom lint', () => {
   const good = { 'settings.yaml': SETTINGS, 'pangyo.yaml': OPENSTACK, 'aws.yaml': PUBLIC, 'api.yaml': WORKLOAD, 'placement.yaml': PLACEMENT };
+
+  it('--format json validates against schemas/diagnostics.schema.json on every broken fixture, which names every rule id', async () => {
+    // the rule ids are a closed set (RULES): a new rule is a new entry in the schema's enum
+    const diagnostic = (readSchema('diagnostics.schema.json').definitions as Record<string, { properties: { rule: { enum: string[] } } }>).diagnostic;
+    assert.deepEqual(diagnostic.properties.rule.enum, Object.keys(RULES));
+    const broken = path.join(FIXTURES, 'broken');
+    for (const name of ['malformed-trace', 'schema', 'shares-sum', 'unknown-reference']) {
+      const r = await run(['lint', path.join(broken, name), '--format', 'json'], broken);
+      const j = JSON.parse(r.out) as { diagnostics: { severity: string }[] };
+      assert.ok(validDiagnostics(j), `${name}: ${JSON.stringify(validDiagnostics.errors)}`);
+      assert.ok(j.diagnostics.some((d) => d.severity === 'error'), name); // each is broken: not an empty list passing
+    }
+  });
   it('the bundled fixtures lint clean (exit 0)', async () => {
     const r = await run(['lint', path.join(FIXTURES, 'toss-hybrid')]);
     assert.equal(r.out, '');
@@ -37,6 +54,7 @@ describe('headroom lint', () => {
     const r = await run(['lint', '.', '--format', 'json'], dir);
     const j = JSON.parse(r.out);
     assert.deepEqual(Object.keys(j), ['diagnostics']);
+    assert.ok(validDiagnostics(j), JSON.stringify(validDiagnostics.errors));
     const d = j.diagnostics[0];
     assert.deepEqual(d.range, { start: { line: 6, column: 12 }, end: { line: 6, column: 18 } });
     assert.equal(d.severity, 'error');

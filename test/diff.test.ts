@@ -15,7 +15,7 @@ import { simulate } from '../engine/replay/simulate';
 import { checkPolicies, checkRegressions, parsePolicies } from '../engine/recommend/policy';
 import type { WorkspaceDiff } from '../engine/report/workspace-diff';
 import { run } from './cli-lint.test';
-import { FIXTURES, REPO, tempWorkspace } from './helpers';
+import { FIXTURES, outputValidator, REPO, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
@@ -40,6 +40,15 @@ function repo(): string {
   return dir;
 }
 
+const validDiff = outputValidator('diff.schema.json');
+
+/** The diff JSON a run printed, checked against schemas/diff.schema.json. */
+function diffJson(text: string): WorkspaceDiff {
+  const d = JSON.parse(text) as WorkspaceDiff;
+  assert.ok(validDiff(d), JSON.stringify(validDiff.errors, null, 1));
+  return d;
+}
+
 describe('headroom diff', function () {
   this.timeout(60000);
 
@@ -50,7 +59,7 @@ describe('headroom diff', function () {
     // head: dc gets 2 rps → 1 instance (minInstances), cloud 18 rps → 2 instances = 0.2 USD: +0.1 USD in all
     const r = await run(['diff', 'main', 'ws', '--format', 'json'], dir);
     assert.equal(r.code, 0, r.err);
-    const d = JSON.parse(r.out) as WorkspaceDiff;
+    const d = diffJson(r.out);
     assert.equal(d.base.ref, 'main');
     assert.equal(d.head.ref, 'working tree');
     assert.equal(d.change.totals.cost, 0.1);
@@ -120,10 +129,14 @@ describe('headroom diff', function () {
     const dir = repo();
     const other = tempWorkspace({});
     fs.cpSync(path.join(dir, 'ws'), other, { recursive: true });
-    fs.writeFileSync(path.join(other, 'p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }'));
+    // the head's Placement also has a field the format does not define: a warning the diff adds
+    fs.writeFileSync(path.join(other, 'p.yaml'), placement('api: { shares: { dc: 10, cloud: 90 } }', 'colour: red\n'));
     const r = await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir);
     assert.equal(r.code, 0, r.err);
-    assert.equal((JSON.parse(r.out) as WorkspaceDiff).change.totals.cost, 0.1);
+    const d = diffJson(r.out);
+    assert.equal(d.change.totals.cost, 0.1);
+    assert.deepEqual(d.change.diagnostics.added.map((x) => [x.rule, x.severity, x.range.start.line]), [['unknown-field', 'warning', 5]]);
+    assert.deepEqual(d.change.diagnostics.removed, []);
     const bad = await run(['simulate', other, '--fail-on', 'cost:+5%'], dir);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /cost:\+5% compares two revisions: use it with headroom diff/);
@@ -140,7 +153,7 @@ describe('headroom diff', function () {
     const r = await run(['diff', other, '--base-dir', path.join(dir, 'ws')], dir);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /\n {2}headroom dc: met \(memory 87\.5 % spare\) → not met \(memory 12\.5 % spare, target 20 %\)\n/);
-    const j = JSON.parse((await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir)).out) as WorkspaceDiff;
+    const j = diffJson((await run(['diff', other, '--base-dir', path.join(dir, 'ws'), '--format', 'json'], dir)).out);
     // cloud leaves the placement, so its verdicts become —; and losing dc now fails, api having no other site
     assert.match(r.out, /\n {2}n1 dc: survives → fails \(short: api\)\n/);
     assert.deepEqual(j.change.verdicts.find((v) => v.check === 'headroom' && v.site === 'dc'), { check: 'headroom', site: 'dc', before: true, after: false, spares: { before: { resource: 'memoryMiB', spare: 0.875, target: 0.2 }, after: { resource: 'memoryMiB', spare: 0.125, target: 0.2 } } });
@@ -224,12 +237,12 @@ describe('headroom diff', function () {
     // m.large from 0.1 to 0.2 USD/h: the one cloud instance costs 0.1 USD more for the hour
     fs.writeFileSync(path.join(dir, 'ws/cloud.yaml'), publicSite('cloud').replace('onDemandHourly: 0.1', 'onDemandHourly: 0.2'));
     git(dir, 'commit', '-q', '-am', 'price');
-    const hosts = JSON.parse((await run(['diff', 'main', 'grow~1', 'ws', '--format', 'json'], dir)).out) as WorkspaceDiff;
+    const hosts = diffJson((await run(['diff', 'main', 'grow~1', 'ws', '--format', 'json'], dir)).out);
     assert.equal(hosts.change.totals.cost, 0.21);
     assert.equal(hosts.change.sites.find((s) => s.name === 'dc')!.cost, 0.21);
     // capacity grew by half: peak vCPU on dc falls from 2 / 64 to 2 / 96; the reports give 0.0313 and 0.0208 (4 places), −0.0105
     assert.equal(hosts.change.sites.find((s) => s.name === 'dc')!.peakUtilization.vcpus, -0.0105);
-    const price = JSON.parse((await run(['diff', 'grow~1', 'grow', 'ws', '--format', 'json'], dir)).out) as WorkspaceDiff;
+    const price = diffJson((await run(['diff', 'grow~1', 'grow', 'ws', '--format', 'json'], dir)).out);
     assert.equal(price.change.totals.cost, 0.1);
     assert.deepEqual(price.change.sites.map((s) => [s.name, s.cost]), [['cloud', 0.1], ['dc', 0]]);
   });

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Diagnostic } from '../engine/lint/diagnostics';
 import { analyzePaths, Analysis } from '../engine/lint/lint';
+import Ajv, { ValidateFunction } from 'ajv';
+import { readSchema } from '../engine/model/schema-validation';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'fixtures');
@@ -123,3 +125,15 @@ export function applyEdits(text: string, edits: readonly { range: { start: { lin
   for (const e of sorted) text = text.slice(0, off(e.range.start)) + e.newText + text.slice(off(e.range.end));
   return text;
 }
+
+/**
+ * A validator of the named output schema (report, diagnostics, diff), with the other output
+ * schemas it refers to ($ref "report.schema.json#/…") added; validates with ajv as the contract says.
+ */
+export function outputValidator(name: string): { (data: unknown): boolean; errors?: ValidateFunction['errors'] } {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  for (const other of ['report.schema.json', 'diagnostics.schema.json']) if (other !== name) ajv.addSchema(readSchema(other));
+  // not a type guard: a validated value keeps the type the test gave it
+  return ajv.compile(readSchema(name)) as { (data: unknown): boolean; errors?: ValidateFunction['errors'] };
+}
+
