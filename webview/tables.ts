@@ -5,7 +5,8 @@ import { Comparison, comparisonCell } from '../engine/report/comparison';
 import { amountUnit } from '../engine/report/demand-units';
 import { bindingText } from '../engine/report/binding-text';
 import { capacityCell } from '../engine/report/capacity-text';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../engine/model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortWorkloads } from '../engine/model/resource-classes';
+import { shortfallAmounts } from '../engine/report/money-format';
 
 function table(head: string[], rows: (string | Node)[][], opts: { numeric?: boolean[]; cls?: string } = {}): HTMLTableElement {
   const t = el('table', { class: opts.cls ?? '' });

@@ -62,15 +62,6 @@ export function shortWorkloads<S extends { instances: number }>(shortfall: Recor
   return Object.entries(shortfall).filter(([, v]) => v.instances > 0);
 }
 
-/**
- * What a failover shortfall takes, as every output writes it: "480 vCPU, 3,840 GiB", then its
- * PCPU and vGPU where it has any (", 8 PCPU, 4 vGPU"); whole numbers with separators.
- */
-export function shortfallAmounts(v: { vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }): string {
-  const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  return `${n(v.vcpus)} vCPU, ${n(v.memoryMiB / 1024)} GiB${v.pcpus ? `, ${n(v.pcpus)} PCPU` : ''}${v.vgpus ? `, ${n(v.vgpus)} vGPU` : ''}`;
-}
-
 /** The device classes (PCPU, vGPU, PCI devices) any of the report's sites is counted in: the extra columns of a site table. */
 export function devicesCounted(sites: readonly { capacity: Partial<Record<ResourceKey, number | null>> }[]): (typeof DEVICE_RESOURCES)[number][] {
   return DEVICE_RESOURCES.filter((r) => sites.some((s) => typeof s.capacity[r] === 'number'));

@@ -10,8 +10,8 @@
  */
 import type { Diagnostic } from '../lint/diagnostics';
 import { amountUnit } from '../report/demand-units';
-import { count, money, quantity } from '../report/money-format';
-import { RESOURCE_LABEL, shortfallAmounts } from '../model/resource-classes';
+import { count, money, quantity, shortfallAmounts } from '../report/money-format';
+import { RESOURCE_LABEL } from '../model/resource-classes';
 import type { Model } from '../model/model';
 import type { Report } from '../report/report-types';
 import { meetsHeadroom, sparePct, targetPct } from '../report/binding-text';

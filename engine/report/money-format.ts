@@ -44,6 +44,14 @@ export function count(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
+/**
+ * What a failover shortfall takes, as every output writes it: "480 vCPU, 3,840 GiB", then its
+ * PCPU and vGPU where it has any (", 8 PCPU, 4 vGPU"); whole numbers with separators (count).
+ */
+export function shortfallAmounts(v: { vcpus: number; memoryMiB: number; pcpus?: number; vgpus?: number }): string {
+  return `${count(v.vcpus)} vCPU, ${count(v.memoryMiB / 1024)} GiB${v.pcpus ? `, ${count(v.pcpus)} PCPU` : ''}${v.vgpus ? `, ${count(v.vgpus)} vGPU` : ''}`;
+}
+
 /** A count or amount: 3.91T, 1.23B, 45.67M, 8.9k, 12 or 12.5. */
 export function quantity(x: number): string {
   return scaled(x, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)));

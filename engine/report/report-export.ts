@@ -10,10 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { count, money as peopleMoney, PER_MONTH, quantity, ratesText } from './money-format';
+import { count, money as peopleMoney, PER_MONTH, quantity, ratesText, shortfallAmounts } from './money-format';
 import { capacityCell } from './capacity-text';
 import type { Report } from './report-types';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortWorkloads } from '../model/resource-classes';
 
 /** The webview bundle and stylesheet built into dist/webview (from dist/ or dist/engine/). */
 function webviewAsset(name: string): string {

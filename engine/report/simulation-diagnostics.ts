@@ -6,7 +6,8 @@
  * in use) above the most the modelled workloads ever allocate there.
  */
 import { amountUnit } from './demand-units';
-import { RESOURCE_LABEL, RESOURCE_UNIT, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
+import { RESOURCE_LABEL, RESOURCE_UNIT, shortWorkloads } from '../model/resource-classes';
+import { shortfallAmounts } from './money-format';
 import type { Comparison } from './comparison';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Diagnostic, Fix, TextEdit } from '../lint/diagnostics';

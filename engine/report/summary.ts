@@ -3,10 +3,10 @@ import { bindingText } from './binding-text';
 import type { RecommendOutcome } from '../recommend/recommend';
 import { comparisonCell } from './comparison';
 import { amountsText, amountUnit } from './demand-units';
-import { count, money, PER_MONTH, quantity, ratesText } from './money-format';
+import { count, money, PER_MONTH, quantity, ratesText, shortfallAmounts } from './money-format';
 import { Report } from './report';
 import { capacityCell } from './capacity-text';
-import { devicesCounted, RESOURCE_LABEL, shortfallAmounts, shortWorkloads } from '../model/resource-classes';
+import { devicesCounted, RESOURCE_LABEL, shortWorkloads } from '../model/resource-classes';
 
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
