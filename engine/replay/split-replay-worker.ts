@@ -25,8 +25,8 @@ try {
 /**
  * Buffers past this size are moved with the result, smaller ones copied: moving has a cost per
  * buffer, and a result of 1,000 workloads holds thousands of small ones (months per pair and
- * workload). Moving every one took 100 ms for 1,000 workloads × 4 sites; copying them all cost 7 ms
- * for 100 workloads at 5 min, whose per-step series are the large ones.
+ * workload). Moving every one took 100 ms for 1,000 workloads × 4 sites; copying every one cost
+ * 7–29 ms (two measurements) for 100 workloads at 5 min, whose per-step series are the large ones.
  */
 const MOVE_BYTES = 64 * 1024;
 
@@ -49,7 +49,7 @@ port.once('message', (job: SplitJob) => {
   try {
     if (!engine) throw loadError;
     const result = engine.replay({ ...job.input, demand: job.demand });
-    // its arrays moved, not copied: this thread is done with them
+    // its large arrays moved, not copied: this thread is done with them
     port.postMessage({ result }, buffersOf(result));
     posted(1);
     const f = job.failover;
