@@ -13,7 +13,9 @@
  * V8's flags are the process's: turned off here, they are off for every thread for the time of
  * the split (on a thread in an editor's extension host, for the other extensions too: they run
  * their loops unreplaced for that time, no slower once their functions are compiled), and on
- * again after it, whatever happens; a process started with --no-use-osr keeps it off.
+ * again after it, whatever happens; a process started with --no-use-osr keeps it off. Two
+ * splits at once on two threads (a diff's base on a worker while its head replays) can turn it on
+ * under each other: only the speed is at stake, never a result.
  */
 import * as v8 from 'v8';
 
