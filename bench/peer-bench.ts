@@ -4,9 +4,10 @@
  * write instead. Workspaces come from the peer's own generator (CSV traces: one per workload,
  * or ten shared), plus one whose traces are wall-clock times in America/New_York with the DST
  * repeat and gap, so the cost of time zones shows. Each case runs both tools as whole
- * processes, alternating, ROUNDS times; medians are printed with the ratio peer / ours (> 1:
- * ours is faster), cold (an empty trace cache) and warm (the cache of the cold run), peak RSS of
- * each, and the replay core of each (the peer's own timing line, ours from HEADROOM_TIMINGS).
+ * processes, alternating (the peer first in even rounds, last in odd ones), ROUNDS times;
+ * medians are printed with the ratio peer / ours (> 1: ours is faster), cold (an empty trace
+ * cache) and warm (the cache of the cold run), peak RSS of each, and the replay core of each
+ * (the peer's own timing line, ours from HEADROOM_TIMINGS).
  * Target: whole process ≥ 2× faster than the peer, replay core no slower, RSS below the peer's.
  */
 import { spawnSync } from 'child_process';
@@ -100,9 +101,12 @@ export async function benchPeer(): Promise<void> {
       for (let r = 0; r < ROUNDS; r++) {
         const cache = path.join(base, `cache-${i}-${r}`);
         const env = { ...process.env, HEADROOM_TRACE_CACHE: cache, HEADROOM_TIMINGS: '1' };
-        runs.peer.push(wall('python3', [path.join(PEER, 'peer_replay.py'), ws], process.env));
+        const peer = () => runs.peer.push(wall('python3', [path.join(PEER, 'peer_replay.py'), ws], process.env));
+        // the peer first in even rounds and last in odd ones, so that neither side always runs after the other
+        if (r % 2 === 0) peer();
         runs.cold.push(wall(process.execPath, [headroom, 'simulate', ws, '--json', '--no-series', '--out', out], env));
         runs.warm.push(wall(process.execPath, [headroom, 'simulate', ws, '--json', '--no-series', '--out', out], env));
+        if (r % 2 === 1) peer();
         fs.rmSync(cache, { recursive: true, force: true });
       }
       const m = (rs: Run[], k: 'seconds' | 'rssMiB' | 'core') => median(rs.map((x) => x[k]));
