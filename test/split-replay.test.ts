@@ -183,7 +183,7 @@ describe('replay split by sites over two threads', function () {
     assert.equal(simulate(a, { split: true, buckets: 0 }).result.violationBits.length, steps, 'split within the default limit');
   });
 
-  it('turns V8\'s on-stack replacement off for the split and on again after it, also when the split throws', () => {
+  it('turns V8\'s on-stack replacement off for the split and on again after it, also when the split throws; not from a worker thread', () => {
     // a child node with --trace-osr: a function with one long loop, called once, is replaced on
     // the stack ("OSR - compilation started") unless it runs inside withoutOsr
     const script = `
@@ -200,6 +200,15 @@ describe('replay split by sites over two threads', function () {
     assert.ok(at('inside') >= 0 && at('thrown') > at('inside') && at('after') > at('thrown'), r.stdout);
     assert.equal(osr(0, at('inside')), 0, 'no loop replaced while OSR is off');
     assert.ok(osr(at('thrown'), at('after')) >= 1, 'the loop after the split is replaced again');
+    // on a worker thread (an editor's simulation) the process's flags are left alone: its loop is replaced
+    const inWorker = `
+      const { Worker } = require('worker_threads');
+      new Worker(${JSON.stringify(`const { withoutOsr } = require(${JSON.stringify(path.join(__dirname, '..', 'engine', 'replay', 'without-osr'))});
+        withoutOsr(() => { let x = 0; for (let i = 0; i < 3e7; i++) x += i % 3; process.stdout.write('worker ' + (x > 0) + '\\n'); });`)}, { eval: true });`;
+    const w = spawnSync(process.execPath, ['--trace-osr', '-e', inWorker], { encoding: 'utf8' });
+    assert.equal(w.status, 0, w.stderr);
+    const lines2 = w.stdout.split('\n');
+    assert.ok(lines2.slice(0, lines2.findIndex((l) => l.startsWith('worker true'))).some((l) => /OSR - compilation started/.test(l)), w.stdout);
   });
 
   it('keeps only the part\'s shares and overflow site in each part\'s placement', () => {

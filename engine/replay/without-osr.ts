@@ -11,18 +11,19 @@
  * 65–78 ms either way), so only the split turns it off.
  *
  * V8's flags are the process's: turned off here, they are off for every thread for the time of
- * the split (on a thread in an editor's extension host, for the other extensions too: they run
- * their loops unreplaced for that time, no slower once their functions are compiled), and on
- * again after it, whatever happens; a process started with --no-use-osr keeps it off. Two
- * splits at once on two threads (a diff's base on a worker while its head replays) can turn it on
- * under each other: only the speed is at stake, never a result.
+ * the split, and on again after it, whatever happens; a process started with --no-use-osr keeps
+ * it off. Only a process's main thread turns it off (the CLI's `simulate`, `recommend`, a diff's
+ * head): a split on a worker thread (a diff's base, the editor's simulation in an extension host
+ * that other extensions share) leaves the flags alone and runs as before, so no two threads
+ * change them under each other and no other code in the process sees them change.
  */
 import * as v8 from 'v8';
+import { isMainThread } from 'worker_threads';
 
 const offFromStart = process.execArgv.includes('--no-use-osr');
 
 export function withoutOsr<T>(f: () => T): T {
-  if (offFromStart) return f();
+  if (offFromStart || !isMainThread) return f();
   v8.setFlagsFromString('--no-use-osr');
   try {
     return f();
