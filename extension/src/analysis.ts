@@ -25,13 +25,19 @@ export class Workspace {
     for (const d of vscode.workspace.textDocuments) this.update(d);
   }
 
-  /** Re-reads a file from disk unless an editor holds it; true when it is (or was) headroom YAML. */
+  /**
+   * Re-reads a file from disk unless an editor holds it; true when headroom YAML changed: it is
+   * (or was) headroom YAML and its text is not what the workspace holds already. A save reaches
+   * the file watcher too, late at times; the text it reads is the one just saved, so it is no
+   * change (it had marked a fresh result after the save out of date).
+   */
   async reload(uri: vscode.Uri): Promise<boolean> {
     if (vscode.workspace.textDocuments.some((d) => d.uri.fsPath === uri.fsPath && d.isDirty)) return false;
     const was = this.texts.has(uri.fsPath);
     try {
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
       if (text.includes('headroom.dev/')) {
+        if (this.texts.get(uri.fsPath) === text) return false;
         this.texts.set(uri.fsPath, text);
         return true;
       }

@@ -65,7 +65,7 @@ function cancelRunning(): void {
 }
 
 /** What the extension exposes (its tests read `state`). */
-export interface HeadroomApi { workspace: Workspace; state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean } }
+export interface HeadroomApi { workspace: Workspace; state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean; reloads: number } }
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomApi> {
   const ws = new Workspace();
@@ -162,6 +162,15 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  /** Files the watcher reported that were read again (the tests wait on it). */
+  let reloads = 0;
+  const reloaded = (changed: boolean) => {
+    reloads++;
+    if (changed) {
+      markStale();
+      schedule();
+    }
+  };
   ctx.subscriptions.push(
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length === 0) return; // dirty-state changes only
@@ -183,8 +192,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
     }),
     watcher,
     // Files created or changed outside the editor (git checkout, generators) are re-read.
-    watcher.onDidCreate((u) => void ws.reload(u).then((hit) => hit && (markStale(), schedule()))),
-    watcher.onDidChange((u) => void ws.reload(u).then((hit) => hit && (markStale(), schedule()))),
+    watcher.onDidCreate((u) => void ws.reload(u).then(reloaded)),
+    watcher.onDidChange((u) => void ws.reload(u).then(reloaded)),
     watcher.onDidDelete((u) => {
       ws.remove(u.fsPath);
       schedule();
@@ -489,7 +498,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<HeadroomAp
       return r.report;
     }),
   );
-  return { workspace: ws, state: () => ({ stale, scenario: lastReport?.report.scenario, reportOpen: ReportPanel.isOpen, reportLoaded: ReportPanel.isLoaded }) };
+  return { workspace: ws, state: () => ({ stale, scenario: lastReport?.report.scenario, reportOpen: ReportPanel.isOpen, reportLoaded: ReportPanel.isLoaded, reloads }) };
 }
 
 export function deactivate(): void {

@@ -200,8 +200,8 @@ describe('Headroom in VS Code', () => {
     assert.ok(!fs.existsSync(path.join(path.dirname(root()), 'escaped.csv')));
   });
 
-  it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change', async () => {
-    const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean } }>('headroom.headroom-vscode')!.exports;
+  it('updates an open report in place after a save: focus stays in the editor, the scenario stays, results go out of date on change (not on a write of the same text)', async () => {
+    const api = vscode.extensions.getExtension<{ state(): { stale: boolean; scenario?: string; reportOpen: boolean; reportLoaded: boolean; reloads: number } }>('headroom.headroom-vscode')!.exports;
     const uri = file('placement.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
@@ -226,6 +226,20 @@ describe('Headroom in VS Code', () => {
       assert.equal(api.state().scenario, 'fx-shock');
       // and the editor kept the focus: the report was updated where it is, not revealed
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath);
+      // the file watcher's report of a write that leaves the text as it was (as a save's, when it
+      // comes after the result) is no change: the result stays current (it was marked out of date)
+      const reloaded = async (write: () => void) => {
+        const before = api.state().reloads;
+        write();
+        const until = Date.now() + 30000;
+        while (api.state().reloads === before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(api.state().reloads > before, 'the file watcher reported the write');
+      };
+      await reloaded(() => fs.writeFileSync(uri.fsPath, doc.getText()));
+      assert.equal(api.state().stale, false, 'a write of the same text marked the result out of date');
+      // a write that changes it does
+      await reloaded(() => fs.writeFileSync(uri.fsPath, doc.getText() + '# changed outside the editor\n'));
+      assert.equal(api.state().stale, true, 'a change on disk marks the result out of date');
     } finally {
       await cfg.update('simulateOnSave', false, vscode.ConfigurationTarget.Global);
     }
