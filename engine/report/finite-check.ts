@@ -10,7 +10,7 @@ export function firstNonFinite(v: unknown, at = ''): string | undefined {
   if (!anyNonFinite(v)) return undefined;
   // the path is kept as a stack of keys and spelled out only for the figure found
   const keys: (string | number)[] = [];
-  if (!walk(v, keys)) return undefined;
+  walk(v, keys);
   let out = at;
   for (const k of keys) out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
   return out || '(value)';
@@ -44,36 +44,22 @@ function anyNonFinite(v: unknown): boolean {
   return false;
 }
 
-/** Whether v holds a non-finite number; if so, `keys` ends as the path to the first one. */
-function walk(v: unknown, keys: (string | number)[]): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v);
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      keys.push(i);
-      if (walk(v[i], keys)) return true;
-      keys.pop();
-    }
-    return false;
-  }
+/**
+ * The path to the first non-finite number of v, which holds one (anyNonFinite), into `keys`: at
+ * each level, the first child anyNonFinite finds one in.
+ */
+function walk(v: unknown, keys: (string | number)[]): void {
+  if (typeof v !== 'object' || v === null) return;
   if (ArrayBuffer.isView(v)) {
     const a = v as unknown as ArrayLike<number>;
-    for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) {
-        keys.push(i);
-        return true;
-      }
-    }
-    return false;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return void keys.push(i);
+    return;
   }
-  if (v && typeof v === 'object') {
-    for (const k in v) {
-      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-      keys.push(k);
-      if (walk((v as Record<string, unknown>)[k], keys)) return true;
-      keys.pop();
-    }
-  }
-  return false;
+  const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+  const hit = entries.find(([, x]) => anyNonFinite(x));
+  if (!hit) return;
+  keys.push(hit[0]);
+  walk(hit[1], keys);
 }
 
 /** Thrown when a report holds a figure that is not a finite number (exit 1). */
