@@ -584,7 +584,7 @@ async function diffCmd(args: string[], io: Io): Promise<number> {
       // checked before the head is read: a mistyped folder is one line, not the head's lint of whatever '.' holds
       const dir = path.resolve(io.cwd, values['base-dir']);
       if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--base-dir ${values['base-dir']}: no such folder`);
-      base = { ref: values['base-dir'], paths: [path.resolve(io.cwd, values['base-dir'])], cwd: path.resolve(io.cwd, values['base-dir']) };
+      base = { ref: values['base-dir'], paths: [dir], cwd: dir };
     } else {
       const baseRev = revs[0] ?? defaultBase(io.cwd);
       const b = materialize(io.cwd, baseRev, paths);

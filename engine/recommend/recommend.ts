@@ -204,21 +204,20 @@ export async function recommend(a: Analysis, opts: RecommendOptions = {}): Promi
   let placementYaml: string | undefined;
   if (accepted && shares && recommendedReport) {
     const moved = plan.workloads.filter((w) => JSON.stringify(Object.fromEntries(plan.placement.workloads.get(w.name)!.shares)) !== JSON.stringify(shares[w.name]));
+    const saving = report.totals.cost - recommendedReport.totals.cost;
+    // what the recommendation costs against today, however it reads (shares moved, hosts bought, or both)
+    const costs = `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved`;
     if (moved.length === 0 && !bought.length) {
       // nothing to paste: the optimum is the current placement
       recs.push({ kind: 'placement', target: plan.placement.name, saving: 0, message: `keep ${plan.placement.name}: no other split of the shares costs less under the same constraints (${money(report.totals.cost, cur)} over the horizon)` });
     } else if (moved.length === 0) {
-      const saving = report.totals.cost - recommendedReport.totals.cost;
-      recs.push({ kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, hostsBought: bought,
-        message: `keep the shares of ${plan.placement.name} with ${boughtText}: ${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` });
+      recs.push({ kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, hostsBought: bought, message: `keep the shares of ${plan.placement.name} with ${boughtText}: ${costs}` });
     } else {
       placementYaml = placementDocument(plan, shares);
-      const saving = report.totals.cost - recommendedReport.totals.cost;
       recs.push({
         kind: 'placement', target: plan.placement.name, saving: Math.round(saving * 100) / 100, placement: placementYaml, ...(bought.length ? { hostsBought: bought } : {}),
         message: `${moved.length} workload(s) move (${moved.map((w) => `${w.name} → ${Object.entries(shares[w.name]).map(([s, p]) => `${s} ${p}`).join(' / ')}`).join('; ')})${bought.length ? ` with ${boughtText}` : ''}: ` +
-          `${money(recommendedReport.totals.cost, cur)} instead of ${money(report.totals.cost, cur)} over the horizon (${saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(saving), cur)}), no workload leaves more demand unserved` +
-          (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
+          costs + (relaxed.length ? `; ${explanation.join('; ')}, so this placement does not guarantee N-1` : ''),
       });
     }
   } else {
