@@ -344,6 +344,20 @@ describe('commitments and host purchases', () => {
     });
     const fewer = (await recommend(b)).report.recommendations.find((r) => r.kind === 'headroom' && r.target === 'dc')!;
     assert.match(fewer.message, /^dc: memory binds: 50\.0 % spare at its peak \(vCPU [\d.]+ %\), on 2027-01-01 with the scenario's 2 removed host\(s\) \(target 20 % on every resource: met\)/);
+     // more hosts taken away than the aggregate has: dc has agg (2 hosts) and agg2 (4), and the scenario removes 5 from
+    // agg at 00:15, which leaves agg none (the replay counts no aggregate below zero hosts: hostsAfterEvents), so 2 go.
+    // api's 4 small need 16,384 MiB: / 98,304 (6 hosts) = 1/6, then / 65,536 (4 hosts) = 0.25, the peak: spare 75 %
+    const { a: c } = workspace({
+      'dc.yaml': smallPrivate('dc', 2).replace(/( *)(- \{ name: agg, .*\n)/, '$1$2$1- { name: agg2, availabilityZone: az1, hosts: 4, host: { vcpus: 8, memoryMiB: 16896, diskGiB: 0 } }\n'),
+      'w.yaml': constWorkload('api', 40),
+      'p.yaml': placement('api: { shares: { dc: 100 } }'),
+      's.yaml': scenario('events:\n  - { type: addHosts, site: dc, aggregate: agg, hosts: -5, at: "2027-01-01T00:15:00Z" }\n'),
+    });
+    const recs = (await recommend(c)).report.recommendations;
+    const emptied = recs.find((r) => r.kind === 'headroom' && r.target === 'dc')!;
+    assert.match(emptied.message, /^dc: memory binds: 75\.0 % spare at its peak \(vCPU [\d.]+ %\), on 2027-01-01 with the scenario's 2 removed host\(s\) \(target 20 % on every resource: met\)/);
+    const buy = recs.find((r) => r.kind === 'buy-hosts' && r.target === 'dc')!;
+    assert.match(buy.message, /75\.0 % spare at its peak need against its capacity with the scenario's 2 removed host\(s\)\)/);
   });
 });
 

@@ -9,7 +9,7 @@ import { NOTHING_INSTALLED, sparePct, targetPct, targetPercent } from '../report
 import { stringify } from 'yaml';
 import { compare, Comparison, sideOf } from '../report/comparison';
 import { adviseCommitments } from './commitments';
-import { hostsAfterEvents } from '../replay/failover';
+import { hostChange, hostsAfterEvents } from '../replay/failover';
 import { siteHeadroom, sparesText } from './headroom';
 import { Analysis } from '../lint/lint';
 import { optimizePlacement, OptimizeInput, OptimizeResult, pinnedTo } from './optimizer';
@@ -292,9 +292,10 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     const none = untrended ? `no trend: ${months === 1 ? 'one calendar month' : 'no month'} of need to fit one to` : 'no growth: the calendar-monthly peaks are flat';
     const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : none})`;
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
-    const changed = hosts.reduce((m, n) => m + n, 0) - site.aggregates.reduce((m, g) => m + g.hosts, 0);
-    const net = (bought: boolean) => events.reduce((m, e) => m + (e.type === 'addHosts' && e.site === site.name && (e.index < 0) === bought ? e.hosts : 0), 0);
-    const [byScenario, byUs] = [net(false), net(true)];
+    // by whom, as the replay counts hosts (hostChange: never below none per aggregate): the scenario's, then those bought on top of them
+    const byScenario = hostChange(site, events.filter((e) => e.index >= 0));
+    const changed = hostChange(site, events);
+    const byUs = changed - byScenario;
     const whose = [...(byScenario ? [`the scenario's ${Math.abs(byScenario)} ${byScenario > 0 ? 'added' : 'removed'} host(s)`] : []), ...(byUs ? [`the ${byUs} host(s) bought now`] : [])].join(' and ');
     const against = changed === 0 ? '' : ` need against its capacity with ${whose}`;
     const bindingText = p.binding ? `${RESOURCE_LABEL[p.binding]} (the binding resource: ${sparePct(p.spare ?? 0, plan.placement.headroomTarget)} spare at its peak${against})` : 'capacity';

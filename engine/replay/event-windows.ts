@@ -8,7 +8,7 @@
  */
 import { hostSchedulable } from '../capacity/nova-capacity';
 import type { Horizon, OpenStackSite, ScenarioEvent, Site } from '../model/model';
-import { hostsAfterEvents } from './failover';
+import { hostChange, hostsAfterEvents } from './failover';
 
 type AddHostsEvent = Extract<ScenarioEvent, { type: 'addHosts' }>;
 
@@ -47,14 +47,15 @@ function detectionFractions(detectionSeconds: number, step: number): Float64Arra
 
 /**
  * Hosts per aggregate of an openstack site at step t: hostsAfterEvents over the scenario's
- * addHosts that apply from a step ≤ t, as the replay applies them; with how many of the
- * scenario's added hosts are in by then and in all.
+ * addHosts that apply from a step ≤ t, as the replay applies them; with how many hosts the
+ * scenario has added by then and in all (negative: removed), counted as the replay counts them
+ * (hostChange: removing more hosts than an aggregate has removes the ones it has).
  */
 export function hostsAtStep(site: OpenStackSite, events: readonly ScenarioEvent[], h: Horizon, t: number): { hosts: number[]; added: number; addedInAll: number } {
   const mine = events.filter((e) => e.type === 'addHosts' && e.site === site.name && site.aggregates.some((g) => g.name === e.aggregate)) as AddHostsEvent[];
   const inBy = mine.filter((e) => Math.max(0, stepOf(h, e.at, 'ceil')) <= t);
-  const sum = (list: readonly AddHostsEvent[]) => list.reduce((m, e) => m + e.hosts, 0);
-  return { hosts: hostsAfterEvents(site, inBy), added: sum(inBy), addedInAll: sum(mine) };
+  const hosts = hostsAfterEvents(site, inBy);
+  return { hosts, added: hostChange(site, inBy), addedInAll: hostChange(site, mine) };
 }
 
 export function eventWindows(sites: readonly Site[], siteIndex: ReadonlyMap<string, number>, events: readonly ScenarioEvent[], h: Horizon, steps: number, detectionSeconds: number): EventWindows {
