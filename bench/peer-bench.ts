@@ -60,6 +60,22 @@ function agreement(peer: Figures, ours: Figures): string {
   return `total cost ${rel(ours.totals.cost, peer.totals.cost).toExponential(1)}, sites ${worst(peer.sites, ours.sites).toExponential(1)}, workloads ${worst(peer.workloads, ours.workloads).toExponential(1)} (largest relative difference)`;
 }
 
+/** Each round's ratio peer / ours of one measure, lowest to highest: "1.62–1.80× (1.62, 1.71, 1.80)". */
+function rounds(peer: readonly Run[], ours: readonly Run[], k: 'seconds' | 'core'): string {
+  const r = peer.map((p, i) => p[k] / ours[i][k]).sort((a, b) => a - b);
+  return `${r[0].toFixed(2)}–${r[r.length - 1].toFixed(2)}× (${r.map((x) => x.toFixed(2)).join(', ')})`;
+}
+
+/**
+ * The machine's own speed, in ms for a fixed loop in a fresh Node (the median of three): taken
+ * before and after the cases, so that a run on a machine whose speed moved (a shared VM's
+ * neighbours) says so beside its ratios.
+ */
+function referenceLoopMs(): number {
+  const code = 'let t=performance.now(),x=0;for(let i=0;i<3e8;i++)x+=i%7;process.stdout.write(String(performance.now()-t+x*0))';
+  return median([0, 1, 2].map(() => Number(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout)));
+}
+
 export async function benchPeer(): Promise<void> {
   const hasPython = spawnSync('python3', ['-c', 'import numpy, yaml'], { encoding: 'utf8' }).status === 0;
   // the peer reads naive times in a time zone with pandas (tz_localize)
@@ -85,6 +101,7 @@ export async function benchPeer(): Promise<void> {
     { name: '100 workloads, New York wall-clock traces with DST, a year at 1 h', args: ['100', '365', '1h'], ny: true },
   ];
   const headroom = path.join(ROOT, 'bin', 'headroom.js');
+  const before = referenceLoopMs();
   try {
     for (const [i, c] of cases.entries()) {
       if (ONLY && !ONLY.test(c.name)) continue;
@@ -116,10 +133,15 @@ export async function benchPeer(): Promise<void> {
       for (const k of ['cold', 'warm'] as const) {
         const ours = m(runs[k], 'seconds');
         console.log(`  headroom ${k} ${ours.toFixed(2)} s, ${m(runs[k], 'rssMiB').toFixed(0)} MiB, replay ${m(runs[k], 'core').toFixed(2)} s: ${(peer / ours).toFixed(2)}× the peer's speed (target ≥ 2), replay core ${(m(runs.peer, 'core') / m(runs[k], 'core')).toFixed(2)}× (target ≥ 1), RSS ${(m(runs[k], 'rssMiB') / m(runs.peer, 'rssMiB')).toFixed(2)}× the peer's (target < 1)`);
+        // each round's own ratio (the peer's run and ours in the same round): how far the median can be trusted
+        console.log(`    by round: speed ${rounds(runs.peer, runs[k], 'seconds')}; replay core ${rounds(runs.peer, runs[k], 'core')}`);
       }
       console.log(`  agreement: ${agreement(JSON.parse(runs.peer[0].stdout), JSON.parse(fs.readFileSync(out, 'utf8')))}`);
       fs.rmSync(ws, { recursive: true, force: true });
     }
+    const after = referenceLoopMs();
+    const moved = Math.abs(after - before) / Math.min(before, after);
+    console.log(`machine: a reference loop took ${before.toFixed(0)} ms before the cases and ${after.toFixed(0)} ms after${moved > 0.1 ? ` (${(moved * 100).toFixed(0)} % apart: this machine's speed moved during the run, so read the ratios by round)` : ''}`);
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }
