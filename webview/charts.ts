@@ -9,9 +9,10 @@ import { brushX } from 'd3-brush';
 import { max } from 'd3-array';
 import { scaleBand, scaleLinear, scaleOrdinal, scaleUtc } from 'd3-scale';
 import { select, Selection } from 'd3-selection';
-import { area, line, stack } from 'd3-shape';
+import { line, stack } from 'd3-shape';
 import { Report } from './types';
 import { count, el, fmtMoney, fmtNum } from './dom';
+import { layerPath, positionsText } from './layer-path';
 import { RESOURCE_LABEL, RESOURCE_UNIT, ResourceKey } from '../engine/model/resource-classes';
 import { targetPct } from '../engine/report/binding-text';
 
@@ -204,10 +205,11 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
     const [d0, d1] = x.domain();
     gx.call(axisBottom(x).ticks(tickCount(parent, 8)).tickFormat((d) => timeTicks(report, d0, d1)(d as Date)));
     gy.call(axisLeft(y).ticks(5).tickFormat((v) => fmtNum(Number(v))));
-    // one decimal is finer than a pixel in the viewBox, and keeps the path strings short
-    const ar = area<[number, number]>().x((_, i) => xs[i]).y0((d) => y(d[0])).y1((d) => y(d[1])).digits(1);
+    // one decimal is finer than a pixel in the viewBox, and keeps the path strings short; the
+    // x positions written once for every layer (layer-path.ts: d3's area().digits(1), to the character)
+    const xText = positionsText(xs);
     areas.selectAll('path').data(stacked, (d) => (d as { key: string }).key).join('path')
-      .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => ar(d as unknown as [number, number][]));
+      .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => layerPath(xText, d as unknown as [number, number][], y));
     const ln = (vals: number[]) => line<number>().x((_, i) => xs[i]).y((v) => y(v)).digits(1)(vals);
     const hasCapacity = ss.capacityVcpus.some((c) => c > 0); // a public site without quota has none
     lines.selectAll('path').data([...(hasCapacity ? [{ k: 'capacity', v: ss.capacityVcpus }] : []), { k: 'needed', v: ss.neededVcpus }]).join('path')
