@@ -12,7 +12,7 @@ import { select, Selection } from 'd3-selection';
 import { line, stack } from 'd3-shape';
 import { Report } from './types';
 import { count, el, fmtMoney, fmtNum } from './dom';
-import { layerPath, positionsText } from './layer-path';
+import { Layer, layerPath, positionsText, stackLayers } from './layer-path';
 import { RESOURCE_LABEL, RESOURCE_UNIT, ResourceKey } from '../engine/model/resource-classes';
 import { targetPct } from '../engine/report/binding-text';
 
@@ -178,7 +178,6 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
   const t0 = Date.parse(series.start);
   const times = Array.from({ length: n }, (_, i) => new Date(t0 + i * series.bucketSeconds * 1000));
   const names = Object.keys(ss.byWorkload);
-  const index = Array.from({ length: n }, (_, i) => i);
   const hidden = new Set<string>();
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
   const svg = svgRoot(parent, `${siteName}: running ${RESOURCE_LABEL[view.resource]} by workload, needed and capacity (${unit}; times in ${zoneOf(report)})`);
@@ -196,11 +195,11 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
   const draw = () => {
     const visible = names.filter((w) => !hidden.has(w));
     // stacked straight from the per-workload arrays (no row objects), x positions computed once
-    const stacked = stack<number, string>().keys(visible).value((i, w) => ss.byWorkload[w][i])(index);
+    const stacked = stackLayers(visible, n, (w, i) => ss.byWorkload[w][i]);
     const xs = times.map((t) => x(t));
     const [a, b] = x.domain();
     const inView = (i: number) => times[i] >= a && times[i] <= b;
-    const top = max(times.map((_, i) => (inView(i) ? Math.max(ss.capacityVcpus[i], ss.neededVcpus[i], stacked.length ? stacked[stacked.length - 1][i][1] : 0) : 0))) ?? 1;
+    const top = max(times.map((_, i) => (inView(i) ? Math.max(ss.capacityVcpus[i], ss.neededVcpus[i], stacked.length ? stacked[stacked.length - 1].top[i] : 0) : 0))) ?? 1;
     y.domain([0, top * 1.05 || 1]);
     const [d0, d1] = x.domain();
     gx.call(axisBottom(x).ticks(tickCount(parent, 8)).tickFormat((d) => timeTicks(report, d0, d1)(d as Date)));
@@ -208,8 +207,8 @@ export function siteChart(parent: HTMLElement, report: Report, siteName: string,
     // one decimal is finer than a pixel in the viewBox, and keeps the path strings short; the
     // x positions written once for every layer (layer-path.ts: d3's area().digits(1), to the character)
     const xText = positionsText(xs);
-    areas.selectAll('path').data(stacked, (d) => (d as { key: string }).key).join('path')
-      .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => layerPath(xText, d as unknown as [number, number][], y));
+    areas.selectAll('path').data(stacked, (d) => (d as Layer).key).join('path')
+      .attr('class', 'stack').attr('fill', (d) => color(d.key)).attr('d', (d) => layerPath(xText, d.base, d.top, y));
     const ln = (vals: number[]) => line<number>().x((_, i) => xs[i]).y((v) => y(v)).digits(1)(vals);
     const hasCapacity = ss.capacityVcpus.some((c) => c > 0); // a public site without quota has none
     lines.selectAll('path').data([...(hasCapacity ? [{ k: 'capacity', v: ss.capacityVcpus }] : []), { k: 'needed', v: ss.neededVcpus }]).join('path')
