@@ -293,8 +293,8 @@ function hostAdvice(b: AdviceBasis): Recommendation[] {
     const growth = `${(p.growthPerMonth * 100).toFixed(1)} %/month (${p.growthSource === 'scenario' ? 'scenario growth' : p.growthSource === 'trend' ? "trend fitted to the replay's calendar-monthly peaks" : none})`;
     // with hosts added (or removed) by the scenario, the spare is against the capacity after them, which the headroom's "at its peak" is not
     // by whom, as the replay counts hosts (hostChange: never below none per aggregate): the scenario's, then those bought on top of them
-    const byScenario = hostChange(site, events.filter((e) => e.index >= 0));
-    const changed = hostChange(site, events);
+    const byScenario = hostChange(site, hostsAfterEvents(site, events.filter((e) => e.index >= 0)));
+    const changed = hostChange(site, hosts);
     const byUs = changed - byScenario;
     const whose = [...(byScenario ? [`the scenario's ${Math.abs(byScenario)} ${byScenario > 0 ? 'added' : 'removed'} host(s)`] : []), ...(byUs ? [`the ${byUs} host(s) bought now`] : [])].join(' and ');
     const against = changed === 0 ? '' : ` need against its capacity with ${whose}`;

@@ -55,7 +55,7 @@ export function hostsAtStep(site: OpenStackSite, events: readonly ScenarioEvent[
   const mine = events.filter((e) => e.type === 'addHosts' && e.site === site.name && site.aggregates.some((g) => g.name === e.aggregate)) as AddHostsEvent[];
   const inBy = mine.filter((e) => Math.max(0, stepOf(h, e.at, 'ceil')) <= t);
   const hosts = hostsAfterEvents(site, inBy);
-  return { hosts, added: hostChange(site, inBy), addedInAll: hostChange(site, mine) };
+  return { hosts, added: hostChange(site, hosts), addedInAll: hostChange(site, hostsAfterEvents(site, mine)) };
 }
 
 export function eventWindows(sites: readonly Site[], siteIndex: ReadonlyMap<string, number>, events: readonly ScenarioEvent[], h: Horizon, steps: number, detectionSeconds: number): EventWindows {

@@ -51,9 +51,9 @@ export function hostsAfterEvents(site: OpenStackSite, events: readonly ScenarioE
   return site.aggregates.map((g) => Math.max(0, g.hosts + events.filter((e) => e.type === 'addHosts' && e.site === site.name && e.aggregate === g.name).reduce((m, e) => m + (e as { hosts: number }).hosts, 0)));
 }
 
-/** How many hosts the events add to the site in all (negative: remove), as hostsAfterEvents counts them: never more than an aggregate had. */
-export function hostChange(site: OpenStackSite, events: readonly ScenarioEvent[]): number {
-  return hostsAfterEvents(site, events).reduce((m, n, g) => m + n - site.aggregates[g].hosts, 0);
+/** How many hosts the site has beyond those configured (negative: fewer), from hostsAfterEvents' counts, which never remove more than an aggregate had. */
+export function hostChange(site: OpenStackSite, hosts: readonly number[]): number {
+  return hosts.reduce((m, n, g) => m + n - site.aggregates[g].hosts, 0);
 }
 
 /** The site's schedulable capacity once the scenario's host changes are in (hostsAfterEvents). */
