@@ -81,6 +81,28 @@ describe('streaming replay', function () {
     }
   });
 
+  it('transposes eight columns at a time without noise: every value in its row and column, for a column count not a multiple of eight, sources held whole and read, and a last chunk shorter than 64', () => {
+    // 19 workloads (two tiles of 8, then 3 columns copied one by one), 150 steps (chunks of 64, 64, 22);
+    // workload w's demand at step t is 1000·w + t, held whole for even w and written by read() for odd w
+    const W = 19, steps = 150;
+    const series = Array.from({ length: W }, (_, w) => Float64Array.from({ length: steps }, (_, t) => 1000 * w + t));
+    const source = {
+      workloads: W,
+      read: (w: number, t0: number, len: number, out: Float64Array) => out.set(series[w].subarray(t0, t0 + len)),
+      whole: (w: number) => (w % 2 === 0 ? series[w] : undefined),
+    };
+    const chunks = new DemandChunks(source, steps, 300, undefined);
+    assert.deepEqual([...chunks.columns], series.map((_, w) => w)); // 19 distinct series: 19 columns
+    let wrong = 0;
+    for (let t = 0; t < steps; t++) {
+      const row = chunks.rowOf(t);
+      // step 149 is the 22nd (index 21) of the third chunk: row 21 × 19 columns = offset 399
+      if (t === 149) assert.equal(row, 399);
+      for (let w = 0; w < W; w++) if (chunks.rows[row + chunks.columns[w]] !== 1000 * w + t) wrong++;
+    }
+    assert.equal(wrong, 0);
+  });
+
   it('a synthetic profile read in ranges of 64 steps draws the same noise as one whole pass; a range out of order is refused', () => {
     const t = { kind: 'synthetic' as const, scale: 2.5, baseline: 100, dailyAmplitude: 0.4, weeklyAmplitude: 0.1, noise: 0.2, seed: 7, bursts: [] };
     const h = { start: Date.UTC(2027, 0, 1) / 1000, end: Date.UTC(2027, 0, 8) / 1000, step: 300 };

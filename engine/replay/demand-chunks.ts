@@ -8,8 +8,12 @@
  * (traffic/demand-stream.ts), whole arrays or generated as read, so memory is W × 64 steps here.
  * Workloads whose demand is one series held whole (workloads sharing a trace, no scale or
  * growth) share a column of the rows when there is no noise: it is transposed once, not once per
- * workload (1,000 workloads sharing 10 traces: 10 columns, not 1,000). Nothing is allocated
- * after construction.
+ * workload (1,000 workloads sharing 10 traces: 10 columns, not 1,000). Without noise, columns
+ * are copied eight at a time, step by step, so that each row's eight values fill one 64-byte
+ * cache line while it is hot; a column at a time wrote every row once per column, 8 KB apart
+ * for 1,000 columns (1,000 workloads × a year at 1 h: 74–114 ms of each replay thread's time,
+ * against 38 ms for the same copy in cache-friendly order). Nothing is allocated after
+ * construction.
  */
 import type { ReplayInput } from './replay';
 import type { DemandSource } from '../traffic/demand-stream';
@@ -18,6 +22,8 @@ import { fillGrowth } from '../traffic/traffic';
 /** Steps per chunk; a source is read in these chunks from step 0 (split-replay.ts reads it the same way). */
 export const CHUNK_STEPS = 64;
 const CH = CHUNK_STEPS;
+/** Columns copied together without noise: eight doubles, one cache line of a row. */
+const TILE = 8;
 
 export class DemandChunks {
   /** The current chunk: rows[(t − start) × C + columns[w]], C columns. */
@@ -30,6 +36,10 @@ export class DemandChunks {
   private readonly noiseState: Float64Array; // e_w(t − 1) of the AR(1) noise (with noise, column w is workload w)
   private readonly growthChunk = new Float64Array(CH);
   private readonly column = new Float64Array(CH); // one workload's steps of the chunk, as read
+  // a tile's sources: a series held whole (read from step t) or its scratch column (from 0)
+  private readonly tileColumns = Array.from({ length: TILE }, () => new Float64Array(CH));
+  private readonly tileSrc: Float64Array[] = [...this.tileColumns];
+  private readonly tileOff = new Int32Array(TILE);
   private start = -CH;
   /** Columns in a row. */
   private readonly C: number;
@@ -64,11 +74,47 @@ export class DemandChunks {
   }
 
   private fill(t: number): void {
-    const { C, reads, rows, noise, noiseChunk, growthChunk, noiseState, column } = this;
     this.start = t;
     const len = Math.min(CH, this.steps - t);
-    const gk = noise?.growthK ?? 0;
+    if (this.noise) this.fillNoisy(t, len, this.noise);
+    else this.fillPlain(t, len);
+  }
+
+  /** Steps t … t + len − 1 of every column as read, eight columns at a time (see the header). */
+  private fillPlain(t: number, len: number): void {
+    const { C, reads, rows, tileColumns, tileSrc, tileOff } = this;
+    for (let c0 = 0; c0 < C; c0 += TILE) {
+      const n = C - c0 < TILE ? C - c0 : TILE;
+      for (let j = 0; j < n; j++) {
+        const w = reads[c0 + j];
+        const whole = this.demand.whole?.(w);
+        if (whole) {
+          tileSrc[j] = whole;
+          tileOff[j] = t;
+        } else {
+          this.demand.read(w, t, len, tileColumns[j]);
+          tileSrc[j] = tileColumns[j];
+          tileOff[j] = 0;
+        }
+      }
+      if (n === TILE) copyTile(rows, C, c0, tileSrc, tileOff, len);
+      else {
+        for (let j = 0; j < n; j++) {
+          const src = tileSrc[j];
+          const off = tileOff[j];
+          for (let k = 0; k < len; k++) rows[k * C + c0 + j] = src[off + k];
+        }
+      }
+    }
+  }
+
+  /** Steps t … t + len − 1 with Monte Carlo noise, a column at a time (its draws come in that order). */
+  private fillNoisy(t: number, len: number, noise: NonNullable<ReplayInput['noise']>): void {
+    const { C, reads, rows, noiseChunk, growthChunk, noiseState, column } = this;
+    const gk = noise.growthK ?? 0;
     if (gk !== 0) fillGrowth(growthChunk, gk, t, len, this.dt);
+    const sigma = noise.sigma;
+    const rho = noise.rho ?? 0;
     for (let c = 0; c < C; c++) {
       const w = reads[c];
       // a series held whole is read in place; otherwise the source writes this chunk's steps
@@ -79,26 +125,38 @@ export class DemandChunks {
         src = column;
         off = 0;
       }
-      if (noise) {
-        const sigma = noise.sigma;
-        const rho = noise.rho ?? 0;
-        const lv = noise.level ? noise.level[w] : 1;
-        if (sigma > 0) noise.rng.fillNormal(noiseChunk, len);
-        if (rho > 0 && sigma > 0) {
-          const fresh = Math.sqrt(1 - rho * rho);
-          let e = noiseState[w];
-          for (let k = 0; k < len; k++) {
-            e = t + k === 0 ? noiseChunk[k] : rho * e + fresh * noiseChunk[k];
-            noiseChunk[k] = e;
-          }
-          noiseState[w] = e;
-        }
+      const lv = noise.level ? noise.level[w] : 1;
+      if (sigma > 0) noise.rng.fillNormal(noiseChunk, len);
+      if (rho > 0 && sigma > 0) {
+        const fresh = Math.sqrt(1 - rho * rho);
+        let e = noiseState[w];
         for (let k = 0; k < len; k++) {
-          const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
-          const v = src[off + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
-          rows[k * C + c] = v > 0 ? v : 0;
+          e = t + k === 0 ? noiseChunk[k] : rho * e + fresh * noiseChunk[k];
+          noiseChunk[k] = e;
         }
-      } else for (let k = 0; k < len; k++) rows[k * C + c] = src[off + k];
+        noiseState[w] = e;
+      }
+      for (let k = 0; k < len; k++) {
+        const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
+        const v = src[off + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
+        rows[k * C + c] = v > 0 ? v : 0;
+      }
     }
+  }
+}
+
+/** Eight columns from c0 on, len steps: row k's eight values written together. */
+function copyTile(rows: Float64Array, C: number, c0: number, src: readonly Float64Array[], off: Int32Array, len: number): void {
+  const s0 = src[0], s1 = src[1], s2 = src[2], s3 = src[3], s4 = src[4], s5 = src[5], s6 = src[6], s7 = src[7];
+  const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7];
+  for (let k = 0, at = c0; k < len; k++, at += C) {
+    rows[at] = s0[o0 + k];
+    rows[at + 1] = s1[o1 + k];
+    rows[at + 2] = s2[o2 + k];
+    rows[at + 3] = s3[o3 + k];
+    rows[at + 4] = s4[o4 + k];
+    rows[at + 5] = s5[o5 + k];
+    rows[at + 6] = s6[o6 + k];
+    rows[at + 7] = s7[o7 + k];
   }
 }
