@@ -28,6 +28,8 @@ import { reportJson, toCsv, toHtml, toMarkdown } from '../report/report-export';
 import { ImportError, importOpenStackTexts } from '../capacity/openstack-import';
 import * as os from 'os';
 import { UsageError } from '../model/workspace-loader';
+import { DocumentCache } from '../model/document-cache';
+import { traceStoreDir } from '../traffic/trace-store';
 import { OutputError, OutputFile, readRegularFile } from '../model/file-access';
 import { assertFinite, NonFiniteError } from '../report/finite-check';
 import { checkPolicies, checkRegressions, parsePolicies, Policy } from '../recommend/policy';
@@ -153,7 +155,7 @@ function lint(args: string[], io: Io): number {
   const { values, positionals } = parseOptions(args, { format: { type: 'string', default: 'text' } });
   const format = values.format as string;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, got "${format}"`);
-  const a = analyzePaths(positionals, { cwd: io.cwd });
+  const a = analyzePaths(positionals, { cwd: io.cwd, documents: DocumentCache.open(traceStoreDir()) });
   if (format === 'json') io.stdout(formatJson(a.diagnostics));
   else if (format === 'sarif') io.stdout(formatSarif(a.diagnostics, VERSION));
   else {
@@ -172,7 +174,7 @@ registerCommand('lint', lint, HELP.lint);
 async function analyzeOrReport(paths: string[], io: Io, simulating?: { scenario?: string }): Promise<Analysis | undefined> {
   const onModel = simulating ? (m: Model) => { if (likelySplit(m, simulating.scenario)) prewarmSplitWorker(); } : undefined;
   const resample = simulating ? (m: Model) => resamplePlan(m, simulating.scenario) : undefined;
-  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, onModel, resample });
+  const a = await analyzePathsPrefetched(paths, { cwd: io.cwd, documents: DocumentCache.open(traceStoreDir()), onModel, resample });
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     io.stderr(formatText(errors));

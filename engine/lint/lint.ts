@@ -12,7 +12,7 @@ import type { ResamplePlan } from '../traffic/resample-ahead';
 import { validateDocument, ValidatedDocument } from '../model/schema-validation';
 import { SourceDocument } from '../model/source-document';
 import { TraceCache } from '../traffic/trace-file';
-import { ChunkCache, loadWorkspace, parseTexts, SourceText } from '../model/workspace-loader';
+import { ChunkCache, DocumentStore, loadWorkspace, parseTexts, SourceText } from '../model/workspace-loader';
 
 export interface Analysis {
   model: Model;
@@ -66,7 +66,7 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
  * (trace-prefetch.ts) between building the model and running the rules, which then find them parsed;
  * with `resample`, the workers also resample them for the run that follows (resample-ahead.ts).
  */
-export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache; onModel?: (model: Model) => void; resample?: (model: Model) => ResamplePlan | undefined } = {}): Promise<Analysis> {
+export async function analyzePathsPrefetched(paths: readonly string[], opts: { cwd?: string; traces?: TraceCache; documents?: DocumentStore; onModel?: (model: Model) => void; resample?: (model: Model) => ResamplePlan | undefined } = {}): Promise<Analysis> {
   const ws = loadWorkspace(paths, opts);
   const traces = opts.traces ?? sharedTraceCache;
   const modelled = modelOf(ws.documents, ws.diagnostics, ws.roots, opts.cwd ?? process.cwd());
@@ -83,7 +83,7 @@ export async function analyzePathsPrefetched(paths: readonly string[], opts: { c
 }
 
 /** Lints files and folders on disk (throws UsageError for unreadable PATH arguments). */
-export function analyzePaths(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string>; traces?: TraceCache } = {}): Analysis {
+export function analyzePaths(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string>; traces?: TraceCache; documents?: DocumentStore } = {}): Analysis {
   const ws = loadWorkspace(paths, opts);
   return analyzeDocuments(ws.documents, ws.diagnostics, ws.roots, ws.files, opts.traces, opts.cwd);
 }

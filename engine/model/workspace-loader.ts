@@ -105,8 +105,11 @@ function insideRoots(p: string, roots: readonly string[]): boolean {
   return roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
 }
 
-/** Reads files from disk; `overrides` supplies unsaved editor buffers by absolute path. */
-export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string> } = {}): LoadedWorkspace {
+/**
+ * Reads files from disk; `overrides` supplies unsaved editor buffers by absolute path, `documents`
+ * what the fast path read from files of the same text before (the CLI's: document-cache.ts).
+ */
+export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; overrides?: ReadonlyMap<string, string>; documents?: DocumentStore } = {}): LoadedWorkspace {
   const cwd = opts.cwd ?? process.cwd();
   const { roots, files } = collectFiles(paths, cwd);
   const texts: SourceText[] = [];
@@ -134,7 +137,7 @@ export function loadWorkspace(paths: readonly string[], opts: { cwd?: string; ov
     if (!f.explicit && !text.includes('headroom.dev/') && !NEAR_OURS.test(text)) continue;
     texts.push({ file, absFile: f.abs, text });
   }
-  const parsed = parseTexts(texts);
+  const parsed = parseTexts(texts, undefined, opts.documents);
   return { roots, documents: parsed.documents, diagnostics: [...diagnostics, ...parsed.diagnostics], files: texts.map((t) => t.file) };
 }
 
@@ -205,7 +208,7 @@ function unclosedOpener(text: string, before: number, kind: '{' | '['): number {
  * fast path is not sure about (a syntax error, a duplicate key, anchors and aliases, a document
  * that is not a mapping) is parsed by `yaml` at once, which reports errors with positions.
  */
-export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache, store?: DocumentStore): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const t of texts) {
@@ -216,7 +219,11 @@ export function parseTexts(texts: readonly SourceText[], cache?: ChunkCache): { 
       diagnostics.push({ file: t.file, range: { start: { line, column }, end: { line, column: column + 1 } }, severity: 'error', rule: 'yaml-syntax', message: `collections are nested deeper than ${MAX_NESTING} levels here; Headroom documents need a handful` });
       continue;
     }
-    const fast = fastChunks(t.text, cache);
+    let fast = store?.get(t.text);
+    if (!fast) {
+      fast = fastChunks(t.text, cache);
+      if (fast) store?.put(t.text, fast);
+    }
     const file = new SourceFile(t.file, t.absFile, t.text);
     if (fast) {
       fast.forEach((c, index) => c.value !== null && documents.push(new SourceDocument(file, index, c.value, c)));
@@ -276,6 +283,15 @@ export interface Chunk {
 export interface ChunkCache {
   /** The value read earlier for this exact chunk text, at most once per entry; else undefined. */
   take(chunkText: string): Record<string, unknown> | null | undefined;
+}
+
+/**
+ * Chunks the fast path read from a file's text before, by the text (document-cache.ts): a file
+ * whose chunks are found is not parsed. Only texts the fast path read whole are stored.
+ */
+export interface DocumentStore {
+  get(text: string): Chunk[] | undefined;
+  put(text: string, chunks: readonly Chunk[]): void;
 }
 
 /** Lines that would make a split at `---` lines differ from the YAML parser: directives, `...`, `--- content`. */

@@ -21,6 +21,8 @@ import { simulate, SimulationLimitError } from '../replay/simulate';
 import { pickScenario, PlanError } from '../replay/scenario-plan';
 import { Worker } from 'worker_threads';
 import { UsageError } from '../model/workspace-loader';
+import { DocumentCache } from '../model/document-cache';
+import { traceStoreDir } from '../traffic/trace-store';
 import { RESOURCES, shortWorkloads } from '../model/resource-classes';
 
 export interface DiffSide { ref: string; scenario: string; totals: Report['totals']; sites: Report['sites']; failover: Report['failover'] }
@@ -106,7 +108,7 @@ function simulateSide(a: Analysis, scenario: string | undefined, series: boolean
 
 /** Lints and simulates one side (the base: no chart series); the report only when it has no errors. */
 export async function runSide(paths: string[], cwd: string, scenario: string | undefined): Promise<SideResult> {
-  const a = await analyzePathsPrefetched(paths, { cwd });
+  const a = await analyzePathsPrefetched(paths, { cwd, documents: DocumentCache.open(traceStoreDir()) });
   if (a.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: a.diagnostics, headroomTarget: 0.2 };
   return simulateSide(a, scenario, false);
 }
@@ -155,7 +157,7 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 export async function diffWorkspaces(input: DiffInput): Promise<{ diff?: WorkspaceDiff; baseReport?: Report; headReport?: Report; head: Analysis; errors: Diagnostic[]; baseErrors?: Diagnostic[] }> {
   // the head is linted first, so that the base runs the scenario the head runs; then the two
   // replays go on at once, the base on a worker thread
-  const ha = await analyzePathsPrefetched(input.head.paths, { cwd: input.head.cwd });
+  const ha = await analyzePathsPrefetched(input.head.paths, { cwd: input.head.cwd, documents: DocumentCache.open(traceStoreDir()) });
   const errors = ha.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) return { head: ha, errors };
   const scenario = input.scenario ?? pickScenario(ha.model)?.name;

@@ -5,8 +5,8 @@
  * the first process to read the store sweeps it, on the thread pool while its run goes on, as
  * ccache and pip bound theirs:
  *
- * - files of an earlier layout (a letter, a dash and 64 hex digits other than the `r-` and `i-`
- *   entries read now) are removed, and so are temporary files an hour old: an entry's or a
+ * - files of an earlier layout (a letter, a dash and 64 hex digits other than the `r-`, `i-` and
+ *   `y-` entries read now) are removed, and so are temporary files an hour old: an entry's or a
  *   pack's whose process was killed while writing it (a newer one may still be being written);
  * - when what is left passes the limit, `HEADROOM_TRACE_CACHE_MAX` (bytes, or a number with KiB,
  *   MiB, GiB or TiB; default 2 GiB), the entries written longest ago are removed until it is
@@ -29,12 +29,12 @@ export const DEFAULT_STORE_BYTES = 2 * 1024 ** 3;
 export const MAX_ENTRIES = 10_000;
 const MARKER = '.swept';
 
-/** An entry read now: a resampled series (`r-<key>.bin`), a file identity (`i-<identity>`), or a pack. */
-const CURRENT = /^(?:r-[0-9a-f]{64}\.bin|i-[0-9a-f]{64}|pack-[0-9a-z-]+\.hrp)$/;
+/** An entry read now: a resampled series (`r-<key>.bin`), a file identity (`i-<identity>`), a pack, or a YAML file's documents (`y-<key>.json`: model/document-cache.ts). */
+const CURRENT = /^(?:r-[0-9a-f]{64}\.bin|i-[0-9a-f]{64}|pack-[0-9a-z-]+\.hrp|y-[0-9a-f]{64}\.json)$/;
 /** An entry of an earlier layout of the store. */
 const EARLIER = /^[a-z]-[0-9a-f]{64}(?:\.bin)?$/;
 /** A temporary file: an entry's (trace-store.ts, tempFor: its name, pid, a random part) or a pack's (trace-pack.ts). */
-const TEMPORARY = /^(?:[a-z]-[0-9a-f]{64}(?:\.bin)?\.\d+\.[0-9a-z]+|pack-[0-9a-z-]+\.hrp)\.tmp$/;
+const TEMPORARY = /^(?:[a-z]-[0-9a-f]{64}(?:\.bin|\.json)?\.\d+\.[0-9a-z]+|pack-[0-9a-z-]+\.hrp)\.tmp$/;
 
 /** What the store makes of a name: an entry read now, an earlier layout's, a temporary file, or none of its own. */
 function kindOf(name: string): 'current' | 'earlier' | 'temporary' | undefined {

@@ -27,6 +27,9 @@
  * thousand of them cost a cold run about 0.3 s on the development VM, more than parsing again
  * the rare run that needs them.)
  *
+ * The folder also holds `y-<key>.json`, the documents read from a workspace's YAML files
+ * (model/document-cache.ts), so that a run over unchanged YAML does not parse it either.
+ *
  * Every write is atomic (temporary file, rename); a damaged entry is treated as absent. Entries
  * are read into 8-byte-aligned memory and viewed in place, not copied. The store is kept within
  * a size by trace-store-sweep.ts (HEADROOM_TRACE_CACHE_MAX, default 2 GiB; oldest entries first).
