@@ -6,7 +6,6 @@ import * as path from 'path';
 import { analyzePaths } from '../engine/lint/lint';
 import { DocumentCache } from '../engine/model/document-cache';
 import type { Chunk, DocumentStore } from '../engine/model/workspace-loader';
-import { sweepStore } from '../engine/traffic/trace-store-sweep';
 import { FIXTURES, REPO, tempWorkspace } from './helpers';
 
 const FIX = path.join(FIXTURES, 'toss-hybrid');
@@ -162,24 +161,5 @@ describe('document cache (the YAML documents of a file, by its text)', () => {
     const r = spawnSync(process.execPath, [bin, 'lint', FIX], { env: { ...process.env, HEADROOM_TRACE_CACHE: 'off', XDG_CACHE_HOME: off }, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(fs.existsSync(off), false);
-  });
-
-  it('the store\'s sweep counts its entries as current, and removes their temporary files once an hour old', async () => {
-    const dir = tempWorkspace({});
-    const hex = (k: number) => k.toString(16).padStart(64, '0');
-    const write = (name: string, bytes: number, ageSeconds: number) => {
-      fs.writeFileSync(path.join(dir, name), Buffer.alloc(bytes, 1));
-      const at = Date.now() / 1000 - ageSeconds;
-      fs.utimesSync(path.join(dir, name), at, at);
-    };
-    write(`y-${hex(1)}.json`, 400, 2 * 3600);
-    write(`y-${hex(2)}.json`, 400, 3600);
-    write(`y-${hex(3)}.json.123.abc.tmp`, 30, 2 * 3600); // a killed process's
-    write(`y-${hex(4)}.json.124.def.tmp`, 30, 0); // one being written
-    // 800 B of entries against 1,000: kept; the old temporary goes
-    assert.deepEqual(await sweepStore(dir, 1000), { removed: 1, freedBytes: 30, keptBytes: 800 });
-    // against 600: the older entry goes (400 left, within 3/4 of 600)
-    assert.deepEqual(await sweepStore(dir, 600), { removed: 1, freedBytes: 400, keptBytes: 400 });
-    assert.deepEqual(fs.readdirSync(dir).sort(), [`y-${hex(2)}.json`, `y-${hex(4)}.json.124.def.tmp`]);
   });
 });

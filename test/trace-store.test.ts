@@ -431,6 +431,19 @@ describe('trace store: kept within its size (trace-store-sweep.ts)', () => {
     assert.deepEqual(await sweepStore(dir, 1000), { removed: 0, freedBytes: 0, keptBytes: 500 });
   });
 
+  it('counts the document cache\'s entries (y-<key>.json: model/document-cache.ts) as current, and removes their temporary files once an hour old', async () => {
+    const dir = tempWorkspace({});
+    write(dir, `y-${hex(1)}.json`, 400, 2 * 3600);
+    write(dir, `y-${hex(2)}.json`, 400, 3600);
+    write(dir, `y-${hex(3)}.json.123.abc.tmp`, 30, 2 * 3600); // a killed process's
+    write(dir, `y-${hex(4)}.json.124.def.tmp`, 30, 0); // one being written
+    // 800 B of entries against 1,000: kept; the old temporary goes
+    assert.deepEqual(await sweepStore(dir, 1000), { removed: 1, freedBytes: 30, keptBytes: 800 });
+    // against 600: the older entry goes (400 left, within 3/4 of 600)
+    assert.deepEqual(await sweepStore(dir, 600), { removed: 1, freedBytes: 400, keptBytes: 400 });
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`y-${hex(2)}.json`, `y-${hex(4)}.json.124.def.tmp`]);
+  });
+
   it('past the most names (10,000; 4 here) the oldest go too, down to 3/4 of it, however small they are', async () => {
     const dir = tempWorkspace({});
     for (let k = 1; k <= 6; k++) write(dir, `i-${hex(k)}`, 80, 3600 * (10 - k)); // i-1 the oldest

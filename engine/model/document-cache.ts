@@ -11,12 +11,13 @@
  * safe to delete. Keyed by content, an entry is never stale. One that does not read back as
  * bounds within the text, in order, and one mapping or null per document is treated as absent.
  * JSON cannot carry every value js-yaml makes (.inf, .nan, −0), so a file with one of those is
- * not stored. Writes are atomic (a temporary file renamed over the entry) and run on the thread
- * pool; a failure to read or write costs the parse, nothing else.
+ * not stored. Writes are atomic (cache-files.ts: a temporary file renamed over the entry) and run
+ * on the thread pool; a failure to read or write costs the parse, nothing else.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeAtomicLater } from './cache-files';
 import type { Chunk, DocumentStore } from './workspace-loader';
 
 /** Part of every key: entries of another layout are not read. */
@@ -29,7 +30,7 @@ interface Entry {
 
 export class DocumentCache implements DocumentStore {
   /** Writes under way (flush waits for them; a process does before it exits). */
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<boolean>>();
 
   private constructor(private readonly dir: string) {}
 
@@ -63,11 +64,7 @@ export class DocumentCache implements DocumentStore {
       return v;
     });
     if (!exact) return;
-    const file = this.fileOf(text);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const written = fs.promises.writeFile(tmp, json)
-      .then(() => fs.promises.rename(tmp, file))
-      .catch(() => fs.promises.unlink(tmp).catch(() => undefined));
+    const written = writeAtomicLater(this.fileOf(text), [Buffer.from(json, 'utf8')]);
     this.pending.add(written);
     void written.then(() => this.pending.delete(written));
   }

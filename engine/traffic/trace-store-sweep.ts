@@ -33,7 +33,7 @@ const MARKER = '.swept';
 const CURRENT = /^(?:r-[0-9a-f]{64}\.bin|i-[0-9a-f]{64}|pack-[0-9a-z-]+\.hrp|y-[0-9a-f]{64}\.json)$/;
 /** An entry of an earlier layout of the store. */
 const EARLIER = /^[a-z]-[0-9a-f]{64}(?:\.bin)?$/;
-/** A temporary file: an entry's (trace-store.ts, tempFor: its name, pid, a random part) or a pack's (trace-pack.ts). */
+/** A temporary file: an entry's (model/cache-files.ts, tempFor: its name, pid, a random part) or a pack's (trace-pack.ts). */
 const TEMPORARY = /^(?:[a-z]-[0-9a-f]{64}(?:\.bin|\.json)?\.\d+\.[0-9a-z]+|pack-[0-9a-z-]+\.hrp)\.tmp$/;
 
 /** What the store makes of a name: an entry read now, an earlier layout's, a temporary file, or none of its own. */

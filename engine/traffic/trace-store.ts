@@ -45,6 +45,7 @@ import type { TrafficWarning } from './traffic';
 import type { DemandStats } from './demand-statistics';
 import { PackIndex, PackWriter, readPackIndex, readPacked, readShared } from './trace-pack';
 import { sweepIfDue } from './trace-store-sweep';
+import { replaceVia, writeAtomic, writeAtomicLater } from '../model/cache-files';
 
 /** How old the index of the packs may be before a miss reads it again. */
 const PACK_INDEX_TTL_MS = 10_000;
@@ -94,57 +95,6 @@ export function contentHash(bytes: Uint8Array): string {
 /** The store key of a series resampled from `source` (content hash and time zone) with `spec` (horizon, extend, steps). */
 export function resampledKey(source: string, spec: string): string {
   return createHash('sha256').update(`${RESAMPLED}\0${source}\0${spec}`).digest('hex');
-}
-
-/** A temporary name beside `file`, unique to this process and write, renamed over it when written whole. */
-function tempFor(file: string): string {
-  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-}
-
-/** Makes `file` under a temporary name with `make`, then renames it over `file`; false (and nothing left) on any failure. */
-function replaceVia(file: string, make: (tmp: string) => void): boolean {
-  const tmp = tempFor(file);
-  try {
-    make(tmp);
-    fs.renameSync(tmp, file);
-    return true;
-  } catch {
-    try { fs.unlinkSync(tmp); } catch { /* not created */ }
-    return false;
-  }
-}
-
-function writeAtomic(file: string, data: Uint8Array | string): boolean {
-  return replaceVia(file, (tmp) => fs.writeFileSync(tmp, data));
-}
-
-/**
- * An async atomic write of the pieces in order: the caller goes on (the replay) while the thread
- * pool writes. The pieces must not change until it is done (the store's writes are awaited by
- * TraceStore.flush, and by the process before it exits).
- */
-async function writeAtomicLater(file: string, pieces: Uint8Array[]): Promise<boolean> {
-  return replaceLater(file, async (tmp) => {
-    const fh = await fs.promises.open(tmp, 'w');
-    try {
-      await fh.writev(pieces);
-    } finally {
-      await fh.close();
-    }
-  });
-}
-
-/** replaceVia on the thread pool: resolves to false (and nothing left) on any failure, never rejects. */
-async function replaceLater(file: string, make: (tmp: string) => Promise<void>): Promise<boolean> {
-  const tmp = tempFor(file);
-  try {
-    await make(tmp);
-    await fs.promises.rename(tmp, file);
-    return true;
-  } catch {
-    await fs.promises.unlink(tmp).catch(() => undefined);
-    return false;
-  }
 }
 
 function isHash(h: string): boolean {
