@@ -12,8 +12,9 @@
  * are copied eight at a time, step by step, so that each row's eight values fill one 64-byte
  * cache line while it is hot; a column at a time wrote every row once per column, 8 KB apart
  * for 1,000 columns (1,000 workloads × a year at 1 h: 74–114 ms of each replay thread's time,
- * against 38 ms for the same copy in cache-friendly order). Nothing is allocated after
- * construction.
+ * against 38 ms for the same copy in cache-friendly order). Each chunk also keeps every
+ * column's largest value, a bound on its steps (settle-openstack.ts, openStackBound). Nothing is
+ * allocated after construction.
  */
 import type { ReplayInput } from './replay';
 import type { DemandSource } from '../traffic/demand-stream';
@@ -30,6 +31,8 @@ export class DemandChunks {
   readonly rows: Float64Array;
   /** Per workload: its column in a row. */
   readonly columns: Int32Array;
+  /** Per column: the largest value of the current chunk (a bound on every step's: settle-openstack.ts, openStackBound). */
+  readonly columnMax: Float64Array;
   /** Per column: the first workload read into it. */
   private readonly reads: Int32Array;
   private readonly noiseChunk = new Float64Array(CH);
@@ -64,6 +67,7 @@ export class DemandChunks {
     this.reads = Int32Array.from(reads);
     this.C = reads.length;
     this.rows = new Float64Array(this.C * CH);
+    this.columnMax = new Float64Array(this.C);
     this.noiseState = new Float64Array(this.C);
   }
 
@@ -78,6 +82,16 @@ export class DemandChunks {
     const len = Math.min(CH, this.steps - t);
     if (this.noise) this.fillNoisy(t, len, this.noise);
     else this.fillPlain(t, len);
+    this.maxima(len);
+  }
+
+  /** columnMax over the chunk's len rows, row by row (the order they lie in). */
+  private maxima(len: number): void {
+    const { C, rows, columnMax } = this;
+    columnMax.set(rows.subarray(0, C));
+    for (let k = 1, at = C; k < len; k++) {
+      for (let c = 0; c < C; c++, at++) if (rows[at] > columnMax[c]) columnMax[c] = rows[at];
+    }
   }
 
   /** Steps t … t + len − 1 of every column as read, eight columns at a time (see the header). */

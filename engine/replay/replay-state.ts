@@ -111,8 +111,26 @@ export interface StepScratch {
   /** Per resource: allocated and needed at the site being settled. */
   allocR: Float64Array;
   needR: Float64Array;
+  /**
+   * The site's step totals on their way to its record (a double passed to a call that is not
+   * inlined would be boxed): at an OpenStack site [0] the CPUs its cost is shown back by; at a
+   * public site its cost, the cost shown back, allocated and needed vCPUs.
+   */
+  stepTotals: Float64Array;
+  /** [0]: 1 where steps may settle in one pass (ReplayInput.onePass), set per run. */
+  onePass: Uint8Array;
+  /** Site-steps settled in one pass this run: [0] OpenStack, [1] public. */
+  onePassSteps: Float64Array;
+  /** Per site: 1 where the rest of the demand chunk needs no packing (settle-openstack.ts, openStackBound), set by the replay at each chunk and change point. */
+  boundFits: Uint8Array;
   flavorDemand: Float64Array[];
   placed: Float64Array[];
+  /**
+   * Per public site with an autoscaling lag (k ≥ 1), per slot of its ring (k + 1): the step's
+   * needed vCPUs, then instances per type slot, of the pairs with an instance type there, which
+   * is what runs k steps later (settle-public.ts, settleLagged); empty elsewhere.
+   */
+  needSums: Float64Array[];
   /**
    * Per public site and instance type: running non-spot instances, the share a commitment covers,
    * its cost per covered instance; one slot more (coverIdx: spot and no type), never covered.
@@ -349,10 +367,11 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
   return {
     ...c, ...ss,
     pcol: new Int32Array(P), D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
-    lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR),
+    lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR), stepTotals: new Float64Array(4), onePass: Uint8Array.of(1), onePassSteps: new Float64Array(2), boundFits: new Uint8Array(sites.length),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     typeRunning: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
+    needSums: ss.lags.map((lag, s) => new Float64Array(lag && lag.k >= 1 ? (lag.k + 1) * (ss.typeNames[s].length + 2) : 0)),
     coverScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
     commitScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
     tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
@@ -423,4 +442,5 @@ export function resetForRun(st: ReplayState): void {
   for (const a of [st.pairRunAcc, st.wDemandMaxAcc, st.wDemandSumAcc, st.wUnservedAcc, st.wCostMark, st.pCostMark, st.violatedAt, st.lostUnserved, st.overflowIn]) a.fill(0);
   st.violCount[0] = 0;
   st.cursor.fill(0);
+  st.onePassSteps.fill(0);
 }

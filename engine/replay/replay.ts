@@ -18,7 +18,9 @@
  * (demand-chunks.ts: noise, growth), the redistribution around outages
  * (outage-redistribution.ts), each site in overflow order (settle-openstack.ts: pack, contend,
  * settle; settle-public.ts: autoscaling lag, quota, costs; both through settle-pair.ts, which
- * also counts each workload's SLO violation once per step), then the demand lost to an outage
+ * also counts each workload's SLO violation once per step; each in one pass where what runs is
+ * known before the step: openStackBound at each chunk of demand and change point, the lagged
+ * totals of settle-public.ts), then the demand lost to an outage
  * and the demand series here, and the month and bucket series (replay-series.ts).
  * Nothing is allocated in the loop except on contention steps (allocation.ts). A Replayer holds
  * the state and steppers for repeated replays of one size (Monte Carlo runs, a thread's next
@@ -35,7 +37,7 @@ import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { applyChanges, BUCKET, bucketSteps, violationWords, createReplayState, EPS, MONTH, PairTally, ReplayState, resetForRun } from './replay-state';
 import { EventWindows } from './event-windows';
 import { rateFor } from '../capacity/pricing';
-import { openStackStepper, SiteStep } from './settle-openstack';
+import { openStackBound, openStackStepper, SiteStep } from './settle-openstack';
 import { publicStepper } from './settle-public';
 import { closeMonth, flushBucket } from './replay-series';
 import { markViolation } from './settle-pair';
@@ -73,6 +75,12 @@ export interface ReplayInput {
   /** Keep per-step site utilization and instance-type usage (false for Monte Carlo runs). */
   perStep?: boolean;
   onProgress?: (done: number) => void;
+  /**
+   * Settle a site's step in one pass where what runs is known before it (settle-openstack.ts,
+   * openStackBound; settle-public.ts, settleLagged); false: in two passes throughout. The same
+   * numbers either way (test/one-pass.test.ts compares them).
+   */
+  onePass?: boolean;
 }
 
 export interface PairInfo {
@@ -186,7 +194,7 @@ export function replay(input: ReplayInput): ReplayResult {
 }
 
 /** What may change from one run of a Replayer to the next. */
-export type ReplayRun = Pick<ReplayInput, 'demand' | 'events' | 'exchangeRates' | 'noise' | 'onProgress'>;
+export type ReplayRun = Pick<ReplayInput, 'demand' | 'events' | 'exchangeRates' | 'noise' | 'onProgress' | 'onePass'>;
 
 /**
  * A replay of fixed workloads, sites, placement, horizon and series, run any number of times
@@ -232,6 +240,11 @@ export class Replayer {
     return true;
   }
 
+  /** Site-steps the last run settled in one pass, OpenStack and public (the tests' view of which path ran). */
+  get onePassSteps(): { openstack: number; public: number } {
+    return { openstack: this.st.onePassSteps[0], public: this.st.onePassSteps[1] };
+  }
+
   /** Phase 2, the scenario's events as step windows: outages (with detection), host additions, prices. */
   private windowsOf(events: readonly ScenarioEvent[]): EventWindows {
     const { horizon: h, steps, placement } = this.shape;
@@ -245,6 +258,7 @@ export class Replayer {
     const { sites, pairs, wPairs } = plan;
     const windows = this.windowsOf(input.events);
     if (this.runs++ > 0) resetForRun(st);
+    st.onePass[0] = input.onePass === false ? 0 : 1;
     st.zoneLoss = windows.zoneLoss;
     sites.forEach((site, s) => { st.rate[s] = rateFor(site.currency, model.settings.reportingCurrency, input.exchangeRates); });
     const { res, W, P, B, dt, isPublic, siteDown, lostUnserved, wUnservedAcc, wDemandMaxAcc, wDemandSumAcc, cursor, shortWeight } = st;
@@ -267,7 +281,9 @@ export class Replayer {
     const overflows = st.overflowTarget.some((x) => x >= 0); // else overflowIn stays 0
 
     for (let t = 0; t < steps; t++) {
+      let changed = false;
       if (nextChange < changes.length && changes[nextChange] === t) {
+        changed = true;
         applyChanges(st, windows, t, input.noise?.priceFactor);
         nextChange++;
         anyDown = false;
@@ -283,6 +299,8 @@ export class Replayer {
         cursor[BUCKET]++;
       }
       const row = chunks.rowOf(t);
+      // at a new chunk of demand or new capacity: which OpenStack sites need no packing until the next one
+      if (row === 0 || changed) for (let s = 0; s < S; s++) st.boundFits[s] = st.onePass[0] === 1 && !isPublic[s] && openStackBound(st, s, chunks.columnMax) ? 1 : 0;
 
       // 1. with a site down, the outage redistribution (otherwise shares are applied per site below)
       if (anyDown) for (let w = 0; w < W; w++) redistributeAroundOutage(outageCtx, w, dChunk[row + wcol[w]], t);

@@ -1,6 +1,6 @@
 /**
  * One pair's step (format.md, "Replay semantics"): with D the pair's demand share plus the
- * overflow sent to it and r its running instances, served = min(D × (1 − zone loss), r ×
+ * overflow sent to it and r its running instances (both passed in by the site's step), served = min(D × (1 − zone loss), r ×
  * capacityPerInstance), unserved = D − served, sent on to the overflow target if it has one
  * (settled later in overflow order) else counted; utilization = D / (r × capacity) for the peak
  * and the SLO (compared without dividing); served goes to servedNow[p] (a double returned from a
@@ -25,10 +25,11 @@
  */
 import { EPS, ReplayState } from './replay-state';
 
-export type SettlePair = (p: number, t: number, zl: number) => void;
+/** Pair p at step t: zl the zone loss, dd its demand (its share plus the overflow sent to it), r its running instances. */
+export type SettlePair = (p: number, t: number, zl: number, dd: number, r: number) => void;
 
 export function pairSettler(st: ReplayState): SettlePair {
-  const { pw, D, overflowIn, run, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally, shortWeight } = st;
+  const { pw, overflowIn, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally, shortWeight } = st;
   const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved, stepShortfall, violationBits } = tally;
   const words = violationBits.length ? violationBits.length / st.res.steps : 0;
   /** Workload w violates the SLO at step t: counted once per step, however many of its pairs do. */
@@ -49,10 +50,8 @@ export function pairSettler(st: ReplayState): SettlePair {
     wUnservedAcc[w] += uns * dt;
     violate(w, t);
   }
-  return function settlePair(p: number, t: number, zl: number): void {
+  return function settlePair(p: number, t: number, zl: number, dd: number, r: number): void {
     const w = pw[p];
-    const dd = D[p] + overflowIn[p];
-    const r = run[p];
     const cap = r * capacity[p];
     const servable = zl > 0 ? dd * (1 - zl) : dd;
     const served = servable < cap ? servable : cap;

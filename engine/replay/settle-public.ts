@@ -6,6 +6,12 @@
  * them); running non-spot instances up to the committed count are covered by them, shared in
  * proportion to running instances, each covered one carrying its share of the commitment; the
  * rest pay on-demand or spot × the price multiplier, plus egress per request served.
+ *
+ * That takes two passes over the site's pairs: what runs (and the quota's contention, and how
+ * many of each type run, for the commitments), then the settle. With an autoscaling lag (k ≥ 1)
+ * what runs at step t was needed at t − k, and its totals are kept then (needSums), so unless
+ * the quota binds the step settles in one pass (settleLagged), with the same sums in the same
+ * order.
  */
 import { allocateByPriority } from '../capacity/allocation';
 import { EPS, MONTH, ReplayState } from './replay-state';
@@ -19,6 +25,10 @@ export function publicStepper(st: ReplayState): SiteStep {
   const settlePair = pairSettler(st);
 
   return function stepPublic(s, t, dRow, row, anyDown) {
+    if (!anyDown && t > 0 && st.onePass[0] === 1 && st.needSums[s].length > 0 && settleLagged(s, t, dRow, row)) {
+      st.onePassSteps[1]++;
+      return;
+    }
     const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -62,6 +72,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     }
     tr[slot] += inSlot;
     lag.end(t);
+    if (st.needSums[s].length > 0) keepNeedSums(s, t);
     const quota = quotaOf[s];
     if (used > quota + EPS) {
       contendQuota(s, quota);
@@ -87,30 +98,22 @@ export function publicStepper(st: ReplayState): SiteStep {
   }
 
   function settle(s: number, t: number): void {
-    const { siteFirst, run, need, vcpus, coverIdx, typeRunning, quotaOf, siteDown, priceHourly, egressPerReq, servedNow, commit, rate, priceMult, coverScratch, commitScratch, typeRunSeries, capUp, hours, dt, res } = st;
+    const { siteFirst, run, need, D, overflowIn, vcpus, coverIdx, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch, commitScratch, hours, dt, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
-    const tr = typeRunning[s];
-    const cm = commit[s];
     const k2 = hours * rate[s];
     const odMult = priceMult[s] * k2;
     const egMult = dt * priceMult[s] * rate[s];
-    let stepCost = 0;
+    coverage(s, t);
+    let stepCost = st.stepTotals[0];
     const covFrac = coverScratch[s];
     const unitCommit = commitScratch[s];
-    for (let k = 0; k < cm.count.length; k++) {
-      stepCost += cm.hourly[k] * k2;
-      if (st.perStep) typeRunSeries[s][k][t] = tr[k];
-      const R = tr[k], C = cm.count[k];
-      covFrac[k] = R > C ? C / R : 1;
-      unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
-    }
     let allocV = 0, needV = 0, shown = 0;
     for (let p = p0; p < p1; p++) {
-      settlePair(p, t, 0);
-      const served = servedNow[p];
       const r = run[p];
+      settlePair(p, t, 0, D[p] + overflowIn[p], r);
+      const served = servedNow[p];
       allocV += r * vcpus[p];
       needV += need[p] * vcpus[p];
       // spot and no type: coverIdx's last slot, covered 0 and 0 per covered instance
@@ -124,6 +127,128 @@ export function publicStepper(st: ReplayState): SiteStep {
       pairCost[p] += c;
       shown += c;
     }
+    keep(stepCost, shown, allocV, needV);
+    record(s, t);
+  }
+
+  /**
+   * The autoscaling lag makes what runs at step t known k steps ahead: the vCPUs and per type
+   * slot the instances the site's pairs needed at t − k (needSums, kept at every step). Unless
+   * that passes the quota, step t settles in one pass: each pair's instances needed (for the
+   * ring), what runs (from the ring) and its settle, the same sums in the same order as
+   * stepPublic's and settle's. False, with nothing of the run written, when the quota binds.
+   */
+  function settleLagged(s: number, t: number, dRow: Float64Array, row: number): boolean {
+    const { siteFirst, pcol, baseShare, overflowIn, receivesOverflow, invCapEff, minInst, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, needSums, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch, commitScratch, hours, dt, res } = st;
+    const lag = lags[s]!;
+    lag.begin(t);
+    const width = lag.k + 1;
+    const tr = typeRunning[s];
+    const stride = tr.length + 1;
+    const sums = needSums[s];
+    const ra = (((t - lag.k) % width) + width) % width * stride;
+    if (sums[ra] > quotaOf[s] + EPS) return false;
+    for (let k = 0; k < tr.length; k++) tr[k] = sums[ra + 1 + k];
+    const p0 = siteFirst[s];
+    const p1 = siteFirst[s + 1];
+    const ring = lag.ring;
+    const writeAt = lag.writeAt - p0;
+    const readAt = lag.readAt - p0;
+    const wa = (t % width) * stride;
+    sums.fill(0, wa, wa + stride);
+    const pairCost = res.pairCost;
+    const k2 = hours * rate[s];
+    const odMult = priceMult[s] * k2;
+    const egMult = dt * priceMult[s] * rate[s];
+    coverage(s, t);
+    let stepCost = st.stepTotals[0];
+    const covFrac = coverScratch[s];
+    const unitCommit = commitScratch[s];
+    const inflow = receivesOverflow[s] === 1; // what the sites before it sent is in overflowIn by now
+    let allocV = 0, needV = 0, shown = 0, needCpu = 0;
+    for (let p = p0; p < p1; p++) {
+      const share = dRow[row + pcol[p]] * baseShare[p];
+      const dd = inflow ? share + overflowIn[p] : share;
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      if (n < minInst[p]) n = minInst[p];
+      const typed = typeIdx[p] >= 0;
+      const r = typed ? ring[readAt + p] : 0; // n(t − k), read before n(t) is written (k ≥ 1: another slot)
+      ring[writeAt + p] = n;
+      const vc = vcpus[p];
+      const ci = coverIdx[p];
+      if (typed) {
+        needCpu += n * vc;
+        sums[wa + 1 + ci] += n;
+      }
+      settlePair(p, t, 0, dd, r);
+      const served = servedNow[p];
+      allocV += r * vc;
+      needV += n * vc;
+      const covered = r * covFrac[ci];
+      let variable = egressPerReq[p] * served * egMult;
+      variable += (r - covered) * priceHourly[p] * odMult;
+      let c = covered * unitCommit[ci];
+      c += variable;
+      stepCost += variable;
+      pairCost[p] += c;
+      shown += c;
+    }
+    sums[wa] = needCpu;
+    keep(stepCost, shown, allocV, needV);
+    record(s, t);
+    return true;
+  }
+
+  /** After stepPublic's first pass: the step's needed vCPUs and instances per type slot (typed pairs) into needSums; at step 0 into every slot, as the ring. */
+  function keepNeedSums(s: number, t: number): void {
+    const { siteFirst, need, typeIdx, coverIdx, vcpus, lags, needSums } = st;
+    const width = lags[s]!.k + 1;
+    const sums = needSums[s];
+    const stride = sums.length / width;
+    const wa = (t % width) * stride;
+    sums.fill(0, wa, wa + stride);
+    let needCpu = 0;
+    for (let p = siteFirst[s]; p < siteFirst[s + 1]; p++) {
+      if (typeIdx[p] < 0) continue;
+      needCpu += need[p] * vcpus[p];
+      sums[wa + 1 + coverIdx[p]] += need[p];
+    }
+    sums[wa] = needCpu;
+    if (t === 0) for (let k = 1; k < width; k++) sums.copyWithin(k * stride, 0, stride);
+  }
+
+  /** The commitments' share of step t at site s: each type's covered share and cost per covered instance (coverScratch, commitScratch) from typeRunning; their cost into stepTotals[0] (a double returned would be boxed). */
+  function coverage(s: number, t: number): void {
+    const { typeRunning, commit, rate, coverScratch, commitScratch, typeRunSeries, hours } = st;
+    const tr = typeRunning[s];
+    const cm = commit[s];
+    const k2 = hours * rate[s];
+    const covFrac = coverScratch[s];
+    const unitCommit = commitScratch[s];
+    let stepCost = 0;
+    for (let k = 0; k < cm.count.length; k++) {
+      stepCost += cm.hourly[k] * k2;
+      if (st.perStep) typeRunSeries[s][k][t] = tr[k];
+      const R = tr[k], C = cm.count[k];
+      covFrac[k] = R > C ? C / R : 1;
+      unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
+    }
+    st.stepTotals[0] = stepCost;
+  }
+
+  /** A step's totals into stepTotals, for record. */
+  function keep(stepCost: number, shown: number, allocV: number, needV: number): void {
+    const totals = st.stepTotals;
+    totals[0] = stepCost;
+    totals[1] = shown;
+    totals[2] = allocV;
+    totals[3] = needV;
+  }
+
+  /** Step t's cost at site s, shown back and idle, and its vCPUs against the quota (stepTotals: cost, shown, allocated and needed vCPUs). */
+  function record(s: number, t: number): void {
+    const { quotaOf, siteDown, capUp, res, stepTotals } = st;
+    const stepCost = stepTotals[0], shown = stepTotals[1], allocV = stepTotals[2], needV = stepTotals[3];
     res.siteIdleCost[s] += stepCost - shown;
     res.siteCost[s] += stepCost;
     res.siteMonthCost[s][st.cursor[MONTH]] += stepCost;
