@@ -81,11 +81,13 @@ describe('streaming replay', function () {
     }
   });
 
-  it('transposes eight columns at a time without noise: every value in its row and column, for a column count not a multiple of eight, sources held whole and read, and a last chunk shorter than 64', () => {
+  it('transposes eight columns at a time without noise: every value in its row and column, for a column count not a multiple of eight, sources held whole and read, and a last chunk shorter than 64; each column\'s largest value per chunk, with noise too', () => {
     // 19 workloads (two tiles of 8, then 3 columns copied one by one), 150 steps (chunks of 64, 64, 22);
-    // workload w's demand at step t is 1000·w + t, held whole for even w and written by read() for odd w
+    // workload w's demand at step t is 1000·w + t, but 1000·w + 500 at step 30, held whole for even w and written by
+    // read() for odd w
     const W = 19, steps = 150;
-    const series = Array.from({ length: W }, (_, w) => Float64Array.from({ length: steps }, (_, t) => 1000 * w + t));
+    const value = (w: number, t: number) => 1000 * w + (t === 30 ? 500 : t);
+    const series = Array.from({ length: W }, (_, w) => Float64Array.from({ length: steps }, (_, t) => value(w, t)));
     const source = {
       workloads: W,
       read: (w: number, t0: number, len: number, out: Float64Array) => out.set(series[w].subarray(t0, t0 + len)),
@@ -98,9 +100,25 @@ describe('streaming replay', function () {
       const row = chunks.rowOf(t);
       // step 149 is the 22nd (index 21) of the third chunk: row 21 × 19 columns = offset 399
       if (t === 149) assert.equal(row, 399);
-      for (let w = 0; w < W; w++) if (chunks.rows[row + chunks.columns[w]] !== 1000 * w + t) wrong++;
+      for (let w = 0; w < W; w++) if (chunks.rows[row + chunks.columns[w]] !== value(w, t)) wrong++;
+      // each column's largest value of the chunk: 1000·w + 500 (step 30) in the first, 1000·w + 127 and 1000·w + 149
+      // (their last steps) in the others
+      if (row === 0) {
+        const top = t === 0 ? 500 : t === 64 ? 127 : 149;
+        assert.deepEqual([...chunks.columnMax], series.map((_, w) => 1000 * w + top), `chunk from step ${t}`);
+      }
     }
     assert.equal(wrong, 0);
+    // with Monte Carlo noise (each workload a column of its own, drawn as read): each column's largest value of the
+    // chunk is the largest of its rows
+    const noisy = new DemandChunks(source, steps, 300, { sigma: 0.3, rng: new Rng(3), rho: 0.5 });
+    for (let t0 = 0; t0 < steps; t0 += 64) {
+      const row = noisy.rowOf(t0);
+      assert.equal(row, 0);
+      const len = Math.min(64, steps - t0);
+      const expected = series.map((_, c) => Math.max(...Array.from({ length: len }, (_, k) => noisy.rows[k * W + c])));
+      assert.deepEqual([...noisy.columnMax], expected, `noisy chunk from step ${t0}`);
+    }
   });
 
   it('a synthetic profile read in ranges of 64 steps draws the same noise as one whole pass; a range out of order is refused', () => {

@@ -13,7 +13,8 @@
  * cache line while it is hot; a column at a time wrote every row once per column, 8 KB apart
  * for 1,000 columns (1,000 workloads × a year at 1 h: 74–114 ms of each replay thread's time,
  * against 38 ms for the same copy in cache-friendly order). Each chunk also keeps every
- * column's largest value, a bound on its steps (settle-openstack.ts, openStackBound). Nothing is
+ * column's largest value as it copies it, a bound on its steps (settle-openstack.ts,
+ * openStackBound). Nothing is
  * allocated after construction.
  */
 import type { ReplayInput } from './replay';
@@ -82,21 +83,11 @@ export class DemandChunks {
     const len = Math.min(CH, this.steps - t);
     if (this.noise) this.fillNoisy(t, len, this.noise);
     else this.fillPlain(t, len);
-    this.maxima(len);
-  }
-
-  /** columnMax over the chunk's len rows, row by row (the order they lie in). */
-  private maxima(len: number): void {
-    const { C, rows, columnMax } = this;
-    columnMax.set(rows.subarray(0, C));
-    for (let k = 1, at = C; k < len; k++) {
-      for (let c = 0; c < C; c++, at++) if (rows[at] > columnMax[c]) columnMax[c] = rows[at];
-    }
   }
 
   /** Steps t … t + len − 1 of every column as read, eight columns at a time (see the header). */
   private fillPlain(t: number, len: number): void {
-    const { C, reads, rows, tileColumns, tileSrc, tileOff } = this;
+    const { C, reads, rows, tileColumns, tileSrc, tileOff, columnMax } = this;
     for (let c0 = 0; c0 < C; c0 += TILE) {
       const n = C - c0 < TILE ? C - c0 : TILE;
       for (let j = 0; j < n; j++) {
@@ -111,12 +102,18 @@ export class DemandChunks {
           tileOff[j] = 0;
         }
       }
-      if (n === TILE) copyTile(rows, C, c0, tileSrc, tileOff, len);
+      if (n === TILE) copyTile(rows, C, c0, tileSrc, tileOff, len, columnMax);
       else {
         for (let j = 0; j < n; j++) {
           const src = tileSrc[j];
           const off = tileOff[j];
-          for (let k = 0; k < len; k++) rows[k * C + c0 + j] = src[off + k];
+          let m = src[off];
+          for (let k = 0; k < len; k++) {
+            const v = src[off + k];
+            rows[k * C + c0 + j] = v;
+            if (v > m) m = v;
+          }
+          columnMax[c0 + j] = m;
         }
       }
     }
@@ -124,7 +121,7 @@ export class DemandChunks {
 
   /** Steps t … t + len − 1 with Monte Carlo noise, a column at a time (its draws come in that order). */
   private fillNoisy(t: number, len: number, noise: NonNullable<ReplayInput['noise']>): void {
-    const { C, reads, rows, noiseChunk, growthChunk, noiseState, column } = this;
+    const { C, reads, rows, noiseChunk, growthChunk, noiseState, column, columnMax } = this;
     const gk = noise.growthK ?? 0;
     if (gk !== 0) fillGrowth(growthChunk, gk, t, len, this.dt);
     const sigma = noise.sigma;
@@ -150,27 +147,49 @@ export class DemandChunks {
         }
         noiseState[w] = e;
       }
+      let m = 0;
       for (let k = 0; k < len; k++) {
         const f = sigma > 0 ? 1 + sigma * noiseChunk[k] : 1;
         const v = src[off + k] * lv * (gk !== 0 ? growthChunk[k] : 1) * (f > 0 ? f : 0);
-        rows[k * C + c] = v > 0 ? v : 0;
+        const x = v > 0 ? v : 0;
+        rows[k * C + c] = x;
+        if (x > m) m = x;
       }
+      columnMax[c] = m;
     }
   }
 }
 
-/** Eight columns from c0 on, len steps: row k's eight values written together. */
-function copyTile(rows: Float64Array, C: number, c0: number, src: readonly Float64Array[], off: Int32Array, len: number): void {
+/** Eight columns from c0 on, len steps: row k's eight values written together; each column's largest into max. */
+function copyTile(rows: Float64Array, C: number, c0: number, src: readonly Float64Array[], off: Int32Array, len: number, max: Float64Array): void {
   const s0 = src[0], s1 = src[1], s2 = src[2], s3 = src[3], s4 = src[4], s5 = src[5], s6 = src[6], s7 = src[7];
   const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7];
+  let m0 = s0[o0], m1 = s1[o1], m2 = s2[o2], m3 = s3[o3], m4 = s4[o4], m5 = s5[o5], m6 = s6[o6], m7 = s7[o7];
   for (let k = 0, at = c0; k < len; k++, at += C) {
-    rows[at] = s0[o0 + k];
-    rows[at + 1] = s1[o1 + k];
-    rows[at + 2] = s2[o2 + k];
-    rows[at + 3] = s3[o3 + k];
-    rows[at + 4] = s4[o4 + k];
-    rows[at + 5] = s5[o5 + k];
-    rows[at + 6] = s6[o6 + k];
-    rows[at + 7] = s7[o7 + k];
+    const v0 = s0[o0 + k], v1 = s1[o1 + k], v2 = s2[o2 + k], v3 = s3[o3 + k], v4 = s4[o4 + k], v5 = s5[o5 + k], v6 = s6[o6 + k], v7 = s7[o7 + k];
+    rows[at] = v0;
+    rows[at + 1] = v1;
+    rows[at + 2] = v2;
+    rows[at + 3] = v3;
+    rows[at + 4] = v4;
+    rows[at + 5] = v5;
+    rows[at + 6] = v6;
+    rows[at + 7] = v7;
+    if (v0 > m0) m0 = v0;
+    if (v1 > m1) m1 = v1;
+    if (v2 > m2) m2 = v2;
+    if (v3 > m3) m3 = v3;
+    if (v4 > m4) m4 = v4;
+    if (v5 > m5) m5 = v5;
+    if (v6 > m6) m6 = v6;
+    if (v7 > m7) m7 = v7;
   }
+  max[c0] = m0;
+  max[c0 + 1] = m1;
+  max[c0 + 2] = m2;
+  max[c0 + 3] = m3;
+  max[c0 + 4] = m4;
+  max[c0 + 5] = m5;
+  max[c0 + 6] = m6;
+  max[c0 + 7] = m7;
 }

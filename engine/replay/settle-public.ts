@@ -166,6 +166,9 @@ export function publicStepper(st: ReplayState): SiteStep {
     const unitCommit = commitScratch[s];
     const inflow = receivesOverflow[s] === 1; // what the sites before it sent is in overflowIn by now
     let allocV = 0, needV = 0, shown = 0, needCpu = 0;
+    // instances needed per type slot, added up in a local while consecutive pairs share a slot (as stepPublic does)
+    let slot = p1 > p0 ? coverIdx[p0] : 0;
+    let inSlot = 0;
     for (let p = p0; p < p1; p++) {
       const share = dRow[row + pcol[p]] * baseShare[p];
       const dd = inflow ? share + overflowIn[p] : share;
@@ -176,10 +179,13 @@ export function publicStepper(st: ReplayState): SiteStep {
       ring[writeAt + p] = n;
       const vc = vcpus[p];
       const ci = coverIdx[p];
-      if (typed) {
-        needCpu += n * vc;
-        sums[wa + 1 + ci] += n;
+      if (typed) needCpu += n * vc;
+      if (ci !== slot) {
+        sums[wa + 1 + slot] += inSlot;
+        slot = ci;
+        inSlot = 0;
       }
+      if (typed) inSlot += n;
       settlePair(p, t, 0, dd, r);
       const served = servedNow[p];
       allocV += r * vc;
@@ -193,6 +199,7 @@ export function publicStepper(st: ReplayState): SiteStep {
       pairCost[p] += c;
       shown += c;
     }
+    sums[wa + 1 + slot] += inSlot;
     sums[wa] = needCpu;
     keep(stepCost, shown, allocV, needV);
     record(s, t);
