@@ -82,14 +82,12 @@ export function openStackStepper(st: ReplayState): SiteStep {
    * and disk are summed in the loop itself; PCPU, vGPU and PCI devices only at sites counted in them.
    */
   function settle(s: number, t: number, allFit: boolean): void {
-    const { siteFirst, run, need, D, overflowIn, flavorIdx, reqV, reqM, reqD, req, vcpus, allocR, needR, zoneLoss, privateStep, schedCpuInstalled, siteDevices, siteHasPcpu, siteFlavored, res } = st;
+    const { siteFirst, run, need, D, overflowIn, flavorIdx, reqV, reqM, reqD, req, vcpus, allocR, needR, zoneLoss, siteDevices, siteHasPcpu, siteFlavored, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
-    const stepCost = privateStep[s];
-    const inst = schedCpuInstalled[s];
-    const perCpu = inst > 0 ? stepCost / inst : 0;
+    const perCpu = costPerCpu(s);
     const dev = siteDevices[s];
     const nDev = dev.length;
     const pinned = siteHasPcpu[s] === 1; // else every instance's vCPUs are its VCPU
@@ -156,14 +154,12 @@ export function openStackStepper(st: ReplayState): SiteStep {
    * needed and its settle in one pass, with the same sums in the same order as settle's.
    */
   function settleWithinBound(s: number, t: number, dRow: Float64Array, row: number): void {
-    const { siteFirst, pcol, baseShare, invCapEff, minInst, reqV, reqM, reqD, vcpus, allocR, needR, zoneLoss, privateStep, schedCpuInstalled, siteHasPcpu, res } = st;
+    const { siteFirst, pcol, baseShare, invCapEff, minInst, reqV, reqM, reqD, vcpus, allocR, needR, zoneLoss, siteHasPcpu, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const zl = zoneLoss[s] ? zoneLoss[s]![t] : 0;
-    const stepCost = privateStep[s];
-    const inst = schedCpuInstalled[s];
-    const perCpu = inst > 0 ? stepCost / inst : 0;
+    const perCpu = costPerCpu(s);
     const pinned = siteHasPcpu[s] === 1;
     let needV = 0, needM = 0, needD = 0, allocCpu = 0;
     for (let p = p0; p < p1; p++) {
@@ -186,12 +182,17 @@ export function openStackStepper(st: ReplayState): SiteStep {
     record(s, t);
   }
 
+  /** Site s's cost per step per CPU installed (VCPU + PCPU): each allocated CPU's showback, the rest idle. */
+  function costPerCpu(s: number): number {
+    const inst = st.schedCpuInstalled[s];
+    return inst > 0 ? st.privateStep[s] / inst : 0;
+  }
+
   /** The step's cost at site s (showback by the CPUs in stepTotals[0]), and each counted resource's allocated and needed amounts (allocR, needR). */
   function record(s: number, t: number): void {
-    const { allocR, needR, privateStep, schedCpuInstalled, siteDevices, siteHasDisk, capUp, res } = st;
-    const stepCost = privateStep[s];
-    const inst = schedCpuInstalled[s];
-    const perCpu = inst > 0 ? stepCost / inst : 0;
+    const { allocR, needR, siteDevices, siteHasDisk, capUp, res } = st;
+    const stepCost = st.privateStep[s];
+    const perCpu = costPerCpu(s);
     const dev = siteDevices[s];
     const nDev = dev.length;
     res.siteIdleCost[s] += stepCost - perCpu * st.stepTotals[0];
