@@ -163,6 +163,35 @@ cost: { hostCapex: 4800, amortizationMonths: 48, hostOpexMonthly: 50 }`),
     assert.equal(w.cost, 1.5);
   });
 
+  it('two public sites with different lags keep their own autoscaling rings and running counts (one array each, end to end)', () => {
+    // cloud-a: 600 s → k = 2 (ring of 3 slots × 1 pair); cloud-b: 300 s → k = 1 (2 slots × 2 pairs), after it in the array
+    // api 50/50, burst ×2 on steps 3..8: each site's share 100 there, else 50 → n = 10 or 5
+    //   cloud-a r(t) = n(t − 2): 5 at steps 3, 4 → 50 of 100 unserved × 300 s × 2 = 30,000
+    //   cloud-b r(t) = n(t − 1): 5 at step 3 → 15,000; api: 45,000 unserved, violating at steps 3 and 4
+    // web (cloud-b only) 100 rps all hour: n = 10 from step 0 (n before the start is n(0)), nothing unserved
+    // running at cloud-a 5,5,5,5,5,10,10,10,10,10,10,5 (90 instance-steps); at cloud-b api 5,5,5,5,10,10,10,10,10,10,5,5
+    // plus web's 10: 15,15,15,15,20,20,20,20,20,20,15,15 (210). Each step's running count per type is what the step k
+    // before needed (kept per site and ring slot): the commitments cover min(running, count) of it.
+    //   cloud-a: 4 committed at 0.06 → 0.24 paid; uncovered 90 − 12 × 4 = 42 instance-steps × 0.1 / 12 = 0.35 → 0.59
+    //   cloud-b: 12 committed at 0.06 → 0.72 paid; uncovered 210 − 12 × 12 = 66 × 0.1 / 12 = 0.55 → 1.27
+    // A ring or a running count shared by the two sites (both at the same place) would run one site's counts at the other.
+    const files = {
+      'a.yaml': publicSite('cloud-a', 'autoscaling: { scaleOutDelaySeconds: 600 }\ncommitments: [{ instanceType: m.large, count: 4, hourly: 0.06 }]'),
+      'b.yaml': publicSite('cloud-b', 'autoscaling: { scaleOutDelaySeconds: 300 }\ncommitments: [{ instanceType: m.large, count: 12, hourly: 0.06 }]'),
+      'w.yaml': constWorkload('api', 100).replace('baseline: 100 }', 'baseline: 100, bursts: [{ at: "2027-01-01T00:15:00Z", duration: 30m, multiplier: 2 }] }'),
+      'v.yaml': constWorkload('web', 100),
+      'p.yaml': placement('api: { shares: { cloud-a: 50, cloud-b: 50 } }\nweb: { shares: { cloud-b: 100 } }'),
+      'sc.yaml': scenario(),
+    };
+    const { report: r } = run(files);
+    const api = wl(r, 'api');
+    assert.equal(api.unservedRequests, 45000);
+    assert.equal(api.sloViolationSteps, 2);
+    assert.equal(wl(r, 'web').unservedRequests, 0);
+    assert.equal(site(r, 'cloud-a').cost, 0.59);
+    assert.equal(site(r, 'cloud-b').cost, 1.27);
+  });
+
   it('commitments are paid always and cover running instances first', () => {
     // 10 instances run all hour (100 rps / 10). 4 committed at 0.06: 4 × 0.06 = 0.24, plus 6 × 0.1 = 0.60 → 0.84
     const a = run({

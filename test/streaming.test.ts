@@ -64,6 +64,14 @@ describe('streaming replay', function () {
     assert.deepEqual([...chunks.rows.subarray(row, row + 2)], [70, 1070]);
     const noisy = new DemandChunks(new ArrayDemand([a, a, b, a]), 100, 300, { sigma: 0.1, rng: new Rng(1) });
     assert.deepEqual([...noisy.columns], [0, 1, 2, 3]);
+    // kept in the replay's own array when it has room for 64 rows of the columns (4 workloads × 64 = 256 here), the
+    // same rows at the same offsets; an array too short for them (2 columns × 64 = 128 > 127) is not used
+    const room = new Float64Array(4 * 64);
+    const into = new DemandChunks(new ArrayDemand([a, a, b, a]), 100, 300, undefined, room);
+    assert.equal(into.rows, room);
+    for (let t = 0; t <= 70; t++) row = into.rowOf(t);
+    assert.deepEqual([row, ...room.subarray(row, row + 2)], [12, 70, 1070]);
+    assert.notEqual(new DemandChunks(new ArrayDemand([a, a, b, a]), 100, 300, undefined, new Float64Array(127)).rows.length, 127);
 
     // the fixture's scenarios (an outage's redistribution and the chart series read by workload too)
     // replayed with workloads 0 and 1 on one array, and on two equal copies: the same result

@@ -28,7 +28,7 @@ const CH = CHUNK_STEPS;
 const TILE = 8;
 
 export class DemandChunks {
-  /** The current chunk: rows[(t − start) × C + columns[w]], C columns. */
+  /** The current chunk: rows[(t − start) × C + columns[w]], C columns (the replay's demandRows when given, longer than that). */
   readonly rows: Float64Array;
   /** Per workload: its column in a row. */
   readonly columns: Int32Array;
@@ -48,7 +48,8 @@ export class DemandChunks {
   /** Columns in a row. */
   private readonly C: number;
 
-  constructor(private readonly demand: DemandSource, private readonly steps: number, private readonly dt: number, private readonly noise: ReplayInput['noise']) {
+  /** `into`: where to keep the chunk when it has room for 64 rows of every column (the replay's demandRows, one array from run to run). */
+  constructor(private readonly demand: DemandSource, private readonly steps: number, private readonly dt: number, private readonly noise: ReplayInput['noise'], into?: Float64Array) {
     const W = demand.workloads;
     this.columns = new Int32Array(W);
     const reads: number[] = [];
@@ -67,7 +68,7 @@ export class DemandChunks {
     }
     this.reads = Int32Array.from(reads);
     this.C = reads.length;
-    this.rows = new Float64Array(this.C * CH);
+    this.rows = into && into.length >= this.C * CH ? into : new Float64Array(this.C * CH);
     this.columnMax = new Float64Array(this.C);
     this.noiseState = new Float64Array(this.C);
   }

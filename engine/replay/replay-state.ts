@@ -17,6 +17,7 @@ import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { PairPlan } from './pair-plan';
 import type { EventWindows } from './event-windows';
 import type { ReplayInput, ReplayResult } from './replay';
+import { CHUNK_STEPS } from './demand-chunks';
 
 export const EPS = 1e-9;
 
@@ -84,6 +85,7 @@ export interface SiteState {
   siteFlavored: Uint8Array;
   /** PCPU, vGPU and PCI resources a site is counted in. */
   siteDevices: Int32Array[];
+  /** Per public site, its autoscaling lag's place in lagRing (autoscaling.ts). */
   lags: (LagBank | undefined)[];
   typeNames: string[][];
   commit: { count: Float64Array; hourly: Float64Array }[];
@@ -125,19 +127,34 @@ export interface StepScratch {
   boundFits: Uint8Array;
   flavorDemand: Float64Array[];
   placed: Float64Array[];
-  /**
-   * Per public site with an autoscaling lag (k ≥ 1), per slot of its ring (k + 1): the step's
-   * needed vCPUs, then instances per type slot, of the pairs with an instance type there, which
-   * is what runs k steps later (settle-public.ts, settleLagged); empty elsewhere.
+  /*
+   * The arrays below hold every site's part end to end, at offsets per site, rather than one
+   * array per site: one array the replay keeps from run to run is a constant to V8 in the site
+   * steppers (settle-pair.ts), where an array taken per site, a value of the call, is checked
+   * (map, length) again on every pair of the loop that reads it (measured: 6 such arrays made a
+   * public pair's step about 70 instructions longer).
    */
-  needSums: Float64Array[];
+  /** Every public site's autoscaling ring, at lags[s].base (autoscaling.ts). */
+  lagRing: Float64Array;
   /**
-   * Per public site and instance type: running non-spot instances, the share a commitment covers,
-   * its cost per covered instance; one slot more (coverIdx: spot and no type), never covered.
+   * Per public site with an autoscaling lag (k ≥ 1), from needSumsAt[s], per slot of its ring
+   * (k + 1) of typeNames[s].length + 2 values: the step's needed vCPUs, then instances per type
+   * slot, of the pairs with an instance type there, which is what runs k steps later
+   * (settle-public.ts, settleLagged); needSumsAt[s] is −1 elsewhere.
+   */
+  needSums: Float64Array;
+  needSumsAt: Int32Array;
+  /**
+   * Per public site and instance type: running non-spot instances (typeRunning[s]); from
+   * slotAt[s] in coverScratch and commitScratch, the share a commitment covers and its cost per
+   * covered instance; one slot more (coverIdx: spot and no type), never covered.
    */
   typeRunning: Float64Array[];
-  coverScratch: Float64Array[];
-  commitScratch: Float64Array[];
+  slotAt: Int32Array;
+  coverScratch: Float64Array;
+  commitScratch: Float64Array;
+  /** The replay's demand chunk (demand-chunks.ts: rows), room for every workload's column. */
+  demandRows: Float64Array;
 }
 
 /**
@@ -295,7 +312,7 @@ function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers
     siteHasPcpu: Uint8Array.from(siteResources, (list) => (list.includes(R_PCPU) ? 1 : 0)),
     siteFlavored: Uint8Array.from(sites, (x, i) => (x.type === 'openstack' && c.sitePairs[i].every((p) => c.flavorIdx[p] >= 0) ? 1 : 0)),
     siteDevices: siteResources.map((list) => Int32Array.from(list.filter((r) => r >= R_PCPU))),
-    lags: sites.map((site, s) => (site.type === 'public' ? new LagBank(c.sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, input.horizon.step) : undefined)),
+    lags: lagBanks(sites, c.sitePairs, input.horizon.step),
     typeNames,
     commit: sites.map((s, i) => {
       if (s.type !== 'public') return { count: new Float64Array(0), hourly: new Float64Array(0) };
@@ -305,6 +322,33 @@ function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers
     quotaOf,
     zoneLoss: sites.map(() => undefined),
   };
+}
+
+/** Each public site's autoscaling lag, their rings end to end in one array (ReplayState.lagRing). */
+function lagBanks(sites: readonly Site[], sitePairs: readonly number[][], step: number): (LagBank | undefined)[] {
+  let base = 0;
+  return sites.map((site, s) => {
+    if (site.type !== 'public') return undefined;
+    const lag = new LagBank(sitePairs[s].length, site.autoscaling.scaleOutDelaySeconds, step, base);
+    base += lag.length;
+    return lag;
+  });
+}
+
+/** Offsets of per-site parts laid end to end: each site's start, for parts of the given lengths. */
+function offsets(lengths: readonly number[]): Int32Array {
+  const at = new Int32Array(lengths.length);
+  for (let s = 1; s < lengths.length; s++) at[s] = at[s - 1] + lengths[s - 1];
+  return at;
+}
+
+/**
+ * n doubles in an ArrayBuffer of their own: V8 keeps a typed array of up to 64 bytes made by
+ * length in its heap, where the garbage collector may move it, so code reading it loads where
+ * its data is on every access, even when the array is a constant to it (settle-public.ts).
+ */
+function offHeap(n: number): Float64Array {
+  return new Float64Array(new ArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
 }
 
 /** The outputs, zeroed, with their per-step, per-month and per-bucket arrays. */
@@ -364,16 +408,21 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
   const B = bucketSteps(input);
   const months = calendarMonths(h.start, h.step, steps, input.model.settings.timezone);
   const res = outputs(input, plan, ss, months, B, perStep);
+  const needSumLengths = ss.lags.map((lag, s) => (lag && lag.k >= 1 ? (lag.k + 1) * (ss.typeNames[s].length + 2) : 0));
   return {
     ...c, ...ss,
     pcol: new Int32Array(P), D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
     lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR), stepTotals: new Float64Array(4), onePass: Uint8Array.of(1), onePassSteps: new Float64Array(2), boundFits: new Uint8Array(sites.length),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
+    lagRing: new Float64Array(ss.lags.reduce((n, lag) => n + (lag?.length ?? 0), 0)),
     typeRunning: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
-    needSums: ss.lags.map((lag, s) => new Float64Array(lag && lag.k >= 1 ? (lag.k + 1) * (ss.typeNames[s].length + 2) : 0)),
-    coverScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
-    commitScratch: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
+    needSums: new Float64Array(needSumLengths.reduce((a, b) => a + b, 0)),
+    needSumsAt: offsets(needSumLengths).map((at, s) => (needSumLengths[s] > 0 ? at : -1)),
+    slotAt: offsets(ss.typeNames.map((n) => n.length + 1)),
+    coverScratch: offHeap(ss.typeNames.reduce((a, n) => a + n.length + 1, 0)),
+    commitScratch: offHeap(ss.typeNames.reduce((a, n) => a + n.length + 1, 0)),
+    demandRows: new Float64Array(W * CHUNK_STEPS),
     tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
     shortWeight: input.unservedWeight ? Float64Array.from(input.unservedWeight) : new Float64Array(W),
     W, P, dt: h.step, hours: h.step / SECONDS_PER_HOUR, B, perStep, needLimit: 1 - input.placement.headroomTarget,

@@ -31,7 +31,7 @@ import { Horizon, Model, Placement, ScenarioEvent, Site, Workload } from '../mod
 import type { Rng } from './rng';
 import { planPairs } from './pair-plan';
 import { eventWindows } from './event-windows';
-import { DemandChunks } from './demand-chunks';
+import { CHUNK_STEPS, DemandChunks } from './demand-chunks';
 import { OutageContext, redistributeAroundOutage } from './outage-redistribution';
 import { ArrayDemand, DemandSource } from '../traffic/demand-stream';
 import { applyChanges, BUCKET, bucketSteps, violationWords, createReplayState, EPS, MONTH, PairTally, ReplayState, resetForRun } from './replay-state';
@@ -265,8 +265,10 @@ export class Replayer {
     const { workloadUnserved, stepUnserved, stepShortfall } = st.tally;
     const S = sites.length;
     // demand, read in chunks of steps, step-major (demand-chunks.ts)
-    const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise);
+    const chunks = new DemandChunks(Array.isArray(demand) ? new ArrayDemand(demand) : (demand as DemandSource), steps, dt, input.noise, st.demandRows);
     const dChunk = chunks.rows;
+    // the steppers read the chunk as st.demandRows, which has room for every workload's column
+    if (dChunk !== st.demandRows) throw new Error(`internal: the demand chunk (${chunks.columns.length} workloads) is not in the replay's demandRows (${st.demandRows.length / CHUNK_STEPS} columns)`);
     // workload w's demand at dChunk[row + wcol[w]]; pair p's at dChunk[row + st.pcol[p]]
     const wcol = chunks.columns;
     for (let p = 0; p < P; p++) st.pcol[p] = wcol[st.pw[p]];
@@ -309,8 +311,8 @@ export class Replayer {
       // 2. sites, in overflow order: instances needed, what runs, then settle
       for (let oi = 0; oi < S; oi++) {
         const s = order[oi];
-        if (isPublic[s]) stepPublic(s, t, dChunk, row, anyDown);
-        else stepOpenStack(s, t, dChunk, row, anyDown);
+        if (isPublic[s]) stepPublic(s, t, row, anyDown);
+        else stepOpenStack(s, t, row, anyDown);
       }
 
       // 3. workloads: unserved lost to an outage, the demand series; the step's violations

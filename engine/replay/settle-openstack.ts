@@ -19,25 +19,28 @@ import { EPS, MONTH, ReplayState } from './replay-state';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
 
-export type SiteStep = (s: number, t: number, dRow: Float64Array, row: number, anyDown: boolean) => void;
+/** Site s's step t: row is the step's offset in the demand chunk (st.demandRows); anyDown, whether a site is down somewhere. */
+export type SiteStep = (s: number, t: number, row: number, anyDown: boolean) => void;
 
 /**
  * The step of an OpenStack site, as a closure over the run's arrays made once per replay (see
- * settle-pair.ts on why). For site s at step t, dRow[row + pcol[p]] is pair p's workload's demand; with a
+ * settle-pair.ts on why). For site s at step t, demandRows[row + pcol[p]] is pair p's workload's demand; with a
  * site down somewhere (anyDown) D[p] already holds the redistributed share (outage-redistribution.ts).
  */
 export function openStackStepper(st: ReplayState): SiteStep {
   const settlePair = pairSettler(st);
+  // EPS as a constant of this closure, which V8 folds; the module's binding is loaded and unboxed at every use
+  const eps = EPS;
 
   // Each function reads the arrays it loops over into locals first: a loop over captured
   // variables reloads them from the closure's context on every pair.
-  return function stepOpenStack(s, t, dRow, row, anyDown) {
+  return function stepOpenStack(s, t, row, anyDown) {
     if (!anyDown && st.boundFits[s] === 1) {
-      settleWithinBound(s, t, dRow, row);
+      settleWithinBound(s, t, row);
       st.onePassSteps[0]++;
       return;
     }
-    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown } = st;
+    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown, demandRows: dRow } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const inflow = receivesOverflow[s] === 1;
@@ -45,7 +48,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     fd.fill(0);
     for (let p = p0; p < p1; p++) {
       const dd = (anyDown ? D[p] : (D[p] = dRow[row + pcol[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
       if (n < minInst[p]) n = minInst[p];
       need[p] = n;
       const f = flavorIdx[p];
@@ -153,8 +156,8 @@ export function openStackStepper(st: ReplayState): SiteStep {
    * Every pair runs what it needs, known before the step (openStackBound): each pair's instances
    * needed and its settle in one pass, with the same sums in the same order as settle's.
    */
-  function settleWithinBound(s: number, t: number, dRow: Float64Array, row: number): void {
-    const { siteFirst, pcol, baseShare, invCapEff, minInst, reqV, reqM, reqD, vcpus, allocR, needR, zoneLoss, siteHasPcpu, res } = st;
+  function settleWithinBound(s: number, t: number, row: number): void {
+    const { siteFirst, pcol, baseShare, invCapEff, minInst, reqV, reqM, reqD, vcpus, allocR, needR, zoneLoss, siteHasPcpu, res, demandRows: dRow } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -164,7 +167,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     let needV = 0, needM = 0, needD = 0, allocCpu = 0;
     for (let p = p0; p < p1; p++) {
       const dd = dRow[row + pcol[p]] * baseShare[p];
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
       if (n < minInst[p]) n = minInst[p];
       settlePair(p, t, zl, dd, n);
       const v = n * reqV[p];

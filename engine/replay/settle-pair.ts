@@ -32,6 +32,7 @@ export function pairSettler(st: ReplayState): SettlePair {
   const { pw, overflowIn, capacity, violateAt, violatedAt, violCount, overflowTarget, wUnservedAcc, pairRunAcc, vcpus, servedNow, dt, B, tally, shortWeight } = st;
   const { pairServed, pairPeakInstances, pairPeakUtilization, pairUnserved, workloadUnserved, workloadViolations, stepUnserved, stepShortfall, violationBits } = tally;
   const words = violationBits.length ? violationBits.length / st.res.steps : 0;
+  const eps = EPS; // a constant of this closure, folded by V8 (the module's binding is loaded and unboxed at every use)
   /** Workload w violates the SLO at step t: counted once per step, however many of its pairs do. */
   function violate(w: number, t: number): void {
     if (violatedAt[w] !== t + 1) {
@@ -62,8 +63,8 @@ export function pairSettler(st: ReplayState): SettlePair {
     if (cap > 0) {
       if (dd > pairPeakUtilization[p] * cap) pairPeakUtilization[p] = dd / cap;
       if (dd > violateAt[p] * cap) violate(w, t);
-    } else if (dd > EPS) violate(w, t);
-    if (uns > EPS) {
+    } else if (dd > eps) violate(w, t);
+    if (uns > eps) {
       const of = overflowTarget[p];
       if (of >= 0) overflowIn[of] += uns;
       else countUnserved(p, w, t, uns);

@@ -23,13 +23,15 @@ import type { SiteStep } from './settle-openstack';
 /** The step of a public site, as a closure over the run's arrays made once per replay (settle-pair.ts says why). */
 export function publicStepper(st: ReplayState): SiteStep {
   const settlePair = pairSettler(st);
+  // EPS as a constant of this closure, which V8 folds; the module's binding is loaded and unboxed at every use
+  const eps = EPS;
 
-  return function stepPublic(s, t, dRow, row, anyDown) {
-    if (!anyDown && t > 0 && st.onePass[0] === 1 && st.needSums[s].length > 0 && settleLagged(s, t, dRow, row)) {
+  return function stepPublic(s, t, row, anyDown) {
+    if (!anyDown && t > 0 && st.onePass[0] === 1 && st.needSumsAt[s] >= 0 && settleLagged(s, t, row)) {
       st.onePassSteps[1]++;
       return;
     }
-    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, receivesOverflow, siteDown } = st;
+    const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, lagRing: ring, typeRunning, quotaOf, receivesOverflow, siteDown, demandRows: dRow } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
     const down = siteDown[s] === 1;
@@ -37,7 +39,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     let used = 0;
     const lag = lags[s]!;
     lag.begin(t);
-    const ring = lag.ring; // the lag's ring read and written here, not through a call per pair
+    // the lag's ring read and written here, not through a call per pair
     const writeAt = lag.writeAt - p0;
     const readAt = lag.readAt - p0;
     const tr = typeRunning[s];
@@ -53,7 +55,7 @@ export function publicStepper(st: ReplayState): SiteStep {
       let dd: number;
       if (!anyDown) dd = (D[p] = dRow[row + pcol[p]] * baseShare[p]) + (inflow ? overflowIn[p] : 0);
       else dd = down ? dRow[row + pcol[p]] * baseShare[p] : D[p] + overflowIn[p];
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
       if (n < minInst[p]) n = minInst[p];
       need[p] = n;
       ring[writeAt + p] = n;
@@ -71,8 +73,8 @@ export function publicStepper(st: ReplayState): SiteStep {
       inSlot += v;
     }
     tr[slot] += inSlot;
-    lag.end(t);
-    if (st.needSums[s].length > 0) keepNeedSums(s, t);
+    lag.end(t, ring);
+    if (st.needSumsAt[s] >= 0) keepNeedSums(s, t);
     const quota = quotaOf[s];
     if (used > quota + EPS) {
       contendQuota(s, quota);
@@ -98,7 +100,7 @@ export function publicStepper(st: ReplayState): SiteStep {
   }
 
   function settle(s: number, t: number): void {
-    const { siteFirst, run, need, D, overflowIn, vcpus, coverIdx, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch, commitScratch, hours, dt, res } = st;
+    const { siteFirst, run, need, D, overflowIn, vcpus, coverIdx, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch: covFrac, commitScratch: unitCommit, slotAt, hours, dt, res } = st;
     const pairCost = res.pairCost;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -107,8 +109,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     const egMult = dt * priceMult[s] * rate[s];
     coverage(s, t);
     let stepCost = st.stepTotals[0];
-    const covFrac = coverScratch[s];
-    const unitCommit = commitScratch[s];
+    const at = slotAt[s];
     let allocV = 0, needV = 0, shown = 0;
     for (let p = p0; p < p1; p++) {
       const r = run[p];
@@ -117,7 +118,7 @@ export function publicStepper(st: ReplayState): SiteStep {
       allocV += r * vcpus[p];
       needV += need[p] * vcpus[p];
       // spot and no type: coverIdx's last slot, covered 0 and 0 per covered instance
-      const ci = coverIdx[p];
+      const ci = at + coverIdx[p];
       const covered = r * covFrac[ci];
       let variable = egressPerReq[p] * served * egMult;
       variable += (r - covered) * priceHourly[p] * odMult;
@@ -138,23 +139,22 @@ export function publicStepper(st: ReplayState): SiteStep {
    * ring), what runs (from the ring) and its settle, the same sums in the same order as
    * stepPublic's and settle's. False, with nothing of the run written, when the quota binds.
    */
-  function settleLagged(s: number, t: number, dRow: Float64Array, row: number): boolean {
-    const { siteFirst, pcol, baseShare, overflowIn, receivesOverflow, invCapEff, minInst, typeIdx, coverIdx, vcpus, lags, typeRunning, quotaOf, needSums, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch, commitScratch, hours, dt, res } = st;
+  function settleLagged(s: number, t: number, row: number): boolean {
+    const { siteFirst, pcol, baseShare, overflowIn, receivesOverflow, invCapEff, minInst, typeIdx, coverIdx, vcpus, lags, lagRing: ring, typeRunning, quotaOf, needSums: sums, needSumsAt, priceHourly, egressPerReq, servedNow, priceMult, rate, coverScratch: covFrac, commitScratch: unitCommit, slotAt, hours, dt, res, demandRows: dRow } = st;
     const lag = lags[s]!;
     lag.begin(t);
     const width = lag.k + 1;
     const tr = typeRunning[s];
     const stride = tr.length + 1;
-    const sums = needSums[s];
-    const ra = (((t - lag.k) % width) + width) % width * stride;
-    if (sums[ra] > quotaOf[s] + EPS) return false;
+    const at = needSumsAt[s];
+    const ra = at + ((((t - lag.k) % width) + width) % width) * stride;
+    if (sums[ra] > quotaOf[s] + eps) return false;
     for (let k = 0; k < tr.length; k++) tr[k] = sums[ra + 1 + k];
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
-    const ring = lag.ring;
     const writeAt = lag.writeAt - p0;
     const readAt = lag.readAt - p0;
-    const wa = (t % width) * stride;
+    const wa = at + (t % width) * stride;
     sums.fill(0, wa, wa + stride);
     const pairCost = res.pairCost;
     const k2 = hours * rate[s];
@@ -162,8 +162,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     const egMult = dt * priceMult[s] * rate[s];
     coverage(s, t);
     let stepCost = st.stepTotals[0];
-    const covFrac = coverScratch[s];
-    const unitCommit = commitScratch[s];
+    const cb = slotAt[s];
     const inflow = receivesOverflow[s] === 1; // what the sites before it sent is in overflowIn by now
     let allocV = 0, needV = 0, shown = 0, needCpu = 0;
     // instances needed per type slot, added up in a local while consecutive pairs share a slot (as stepPublic does)
@@ -172,7 +171,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     for (let p = p0; p < p1; p++) {
       const share = dRow[row + pcol[p]] * baseShare[p];
       const dd = inflow ? share + overflowIn[p] : share;
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - EPS) : 0;
+      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
       if (n < minInst[p]) n = minInst[p];
       const typed = typeIdx[p] >= 0;
       const r = typed ? ring[readAt + p] : 0; // n(t − k), read before n(t) is written (k ≥ 1: another slot)
@@ -190,10 +189,10 @@ export function publicStepper(st: ReplayState): SiteStep {
       const served = servedNow[p];
       allocV += r * vc;
       needV += n * vc;
-      const covered = r * covFrac[ci];
+      const covered = r * covFrac[cb + ci];
       let variable = egressPerReq[p] * served * egMult;
       variable += (r - covered) * priceHourly[p] * odMult;
-      let c = covered * unitCommit[ci];
+      let c = covered * unitCommit[cb + ci];
       c += variable;
       stepCost += variable;
       pairCost[p] += c;
@@ -208,11 +207,11 @@ export function publicStepper(st: ReplayState): SiteStep {
 
   /** After stepPublic's first pass: the step's needed vCPUs and instances per type slot (typed pairs) into needSums; at step 0 into every slot, as the ring. */
   function keepNeedSums(s: number, t: number): void {
-    const { siteFirst, need, typeIdx, coverIdx, vcpus, lags, needSums } = st;
+    const { siteFirst, need, typeIdx, coverIdx, vcpus, lags, needSums: sums, needSumsAt, typeRunning } = st;
     const width = lags[s]!.k + 1;
-    const sums = needSums[s];
-    const stride = sums.length / width;
-    const wa = (t % width) * stride;
+    const at = needSumsAt[s];
+    const stride = typeRunning[s].length + 1;
+    const wa = at + (t % width) * stride;
     sums.fill(0, wa, wa + stride);
     let needCpu = 0;
     for (let p = siteFirst[s]; p < siteFirst[s + 1]; p++) {
@@ -221,24 +220,23 @@ export function publicStepper(st: ReplayState): SiteStep {
       sums[wa + 1 + coverIdx[p]] += need[p];
     }
     sums[wa] = needCpu;
-    if (t === 0) for (let k = 1; k < width; k++) sums.copyWithin(k * stride, 0, stride);
+    if (t === 0) for (let k = 1; k < width; k++) sums.copyWithin(at + k * stride, at, at + stride);
   }
 
   /** The commitments' share of step t at site s: each type's covered share and cost per covered instance (coverScratch, commitScratch) from typeRunning; their cost into stepTotals[0] (a double returned would be boxed). */
   function coverage(s: number, t: number): void {
-    const { typeRunning, commit, rate, coverScratch, commitScratch, typeRunSeries, hours } = st;
+    const { typeRunning, commit, rate, coverScratch: covFrac, commitScratch: unitCommit, slotAt, typeRunSeries, hours } = st;
     const tr = typeRunning[s];
     const cm = commit[s];
     const k2 = hours * rate[s];
-    const covFrac = coverScratch[s];
-    const unitCommit = commitScratch[s];
+    const at = slotAt[s];
     let stepCost = 0;
     for (let k = 0; k < cm.count.length; k++) {
       stepCost += cm.hourly[k] * k2;
       if (st.perStep) typeRunSeries[s][k][t] = tr[k];
       const R = tr[k], C = cm.count[k];
-      covFrac[k] = R > C ? C / R : 1;
-      unitCommit[k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
+      covFrac[at + k] = R > C ? C / R : 1;
+      unitCommit[at + k] = C > 0 ? (cm.hourly[k] * k2) / C : 0;
     }
     st.stepTotals[0] = stepCost;
   }
