@@ -369,7 +369,8 @@ function outputs(input: ReplayInput, plan: PairPlan, st: SiteState, months: Retu
     siteCost: new Float64Array(S), siteIdleCost: new Float64Array(S),
     siteResources, sitePeakAlloc: sites.map(() => new Float64Array(NR)), sitePeakAllocAbs: sites.map(() => new Float64Array(NR)), sitePeakNeed: sites.map(() => new Float64Array(NR)), sitePeakNeedStep: sites.map(() => new Int32Array(NR)), sitePeakNeedAbs: sites.map(() => new Float64Array(NR)),
     siteNeedCrossStep: sites.map(() => new Int32Array(NR).fill(-1)), siteNeedMonthPeak: sites.map(() => RESOURCES.map(() => new Float64Array(M))),
-    siteUtil: sites.map(() => RESOURCES.map(() => new Float64Array(perStep ? steps : 0))),
+    // only the resources a site is counted in are recorded (replay-series.ts) and read (report.ts)
+    siteUtil: sites.map((_, s) => RESOURCES.map((_k, r) => new Float64Array(perStep && siteResources[s].includes(r) ? steps : 0))),
     publicTypeRunning: new Map(sites.flatMap((s, i) => (s.type === 'public' ? [[s.name, new Map(typeNames[i].map((n) => [n, new Float64Array(perStep ? steps : 0)]))]] : []))),
     stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)), stepViolations: new Uint16Array(steps), sloViolationSteps: 0,
     siteMonthCost: sites.map(() => new Float64Array(M)), workloadMonthCost: workloads.map(() => new Float64Array(M)), pairMonthCost: pairs.map(() => new Float64Array(M)), months,

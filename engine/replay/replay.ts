@@ -146,7 +146,7 @@ export interface ReplayResult {
   sitePeakNeedAbs: Float64Array[];
   /** Per site, resource and calendar month: the peak need in its own unit. */
   siteNeedMonthPeak: Float64Array[][];
-  /** Per site and resource, per step (perStep): allocated / schedulable capacity up. */
+  /** Per site and resource, per step (perStep): allocated / schedulable capacity up; empty for a resource the site is not counted in (siteResources). */
   siteUtil: Float64Array[][];
   /** Per public site, per instance type (site order), running non-spot instances per step. */
   publicTypeRunning: Map<string, Map<string, Float64Array>>;
