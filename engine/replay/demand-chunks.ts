@@ -14,8 +14,7 @@
  * for 1,000 columns (1,000 workloads × a year at 1 h: 74–114 ms of each replay thread's time,
  * against 38 ms for the same copy in cache-friendly order). Each chunk also keeps every
  * column's largest value as it copies it, a bound on its steps (settle-openstack.ts,
- * openStackBound). Nothing is
- * allocated after construction.
+ * openStackBound). Nothing is allocated after construction.
  */
 import type { ReplayInput } from './replay';
 import type { DemandSource } from '../traffic/demand-stream';

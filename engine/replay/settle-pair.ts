@@ -1,12 +1,13 @@
 /**
  * One pair's step (format.md, "Replay semantics"): with D the pair's demand share plus the
- * overflow sent to it and r its running instances (both passed in by the site's step), served = min(D × (1 − zone loss), r ×
- * capacityPerInstance), unserved = D − served, sent on to the overflow target if it has one
- * (settled later in overflow order) else counted; utilization = D / (r × capacity) for the peak
- * and the SLO (compared without dividing); served goes to servedNow[p] (a double returned from a
- * call that is not inlined would be boxed: one allocation per pair-step). A workload in violation
- * is counted at once, the first time one of its pairs violates in a step (violatedAt holds the
- * step), so no pass over the workloads is needed per step.
+ * overflow sent to it and r its running instances (both passed in by the site's step),
+ * served = min(D × (1 − zone loss), r × capacityPerInstance), unserved = D − served, sent on to
+ * the overflow target if it has one (settled later in overflow order) else counted;
+ * utilization = D / (r × capacity) for the peak and the SLO (compared without dividing); served
+ * goes to servedNow[p] (a double returned from a call that is not inlined would be boxed: one
+ * allocation per pair-step). A workload in violation is counted at once, the first time one of
+ * its pairs violates in a step (violatedAt holds the step), so no pass over the workloads is
+ * needed per step.
  *
  * V8 folds a closure's captured arrays into constants only while one closure of it exists: on a
  * process's first replay. A later replay with new closures runs this code about twice as slowly
