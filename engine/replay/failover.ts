@@ -3,14 +3,16 @@
  * sites can carry every workload's peak demand with the lost share redistributed (in
  * proportion to the remaining shares; in active-passive mode the standbys take all; a workload
  * whose sites are all lost falls to its overflowTo site). Needs are sized like the replay,
- * n = ceil(D / (capacityPerInstance × targetUtilization)), all peaks at once (the conservative
- * reading), against capacity after the scenario's planned host additions. Shortfall per
- * workload in instances and what they would take (vCPU, memory, and PCPU and vGPU where asked).
+ * n = ceil(D / (capacityPerInstance × targetUtilization)) (instances-needed.ts), all peaks at
+ * once (the conservative reading), against capacity after the scenario's planned host
+ * additions. Shortfall per workload in instances and what they would take (vCPU, memory, and
+ * PCPU and vGPU where asked).
  */
 import { allocateByPriority } from '../capacity/allocation';
 import { Model, OpenStackSite, Placement, Resources, ScenarioEvent, Site, Workload } from '../model/model';
 import { flavorRequest, ZERO_RESOURCES } from '../model/resource-classes';
 import { FlavorPacker, siteSchedulable } from '../capacity/nova-capacity';
+import { instancesNeeded } from '../capacity/instances-needed';
 
 /**
  * What a lost site leaves a workload short of: instances, and the vCPU and memory they would
@@ -109,16 +111,17 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
       const w = workloads[i];
       const wp = wps[i];
       const k = sharesAfterLoss(placement.mode, shareSites[i], sharePcts[i], wp.overflowTo, lost, afterSites, afterPcts);
-      const capEff = w.capacityPerInstance * w.targetUtilization;
+      // as the replay counts them: the peak's share d × p / 100, its instances needed
+      const invCapEff = 1 / (w.capacityPerInstance * w.targetUtilization);
       if (k === 0) {
         const p = wp.shares.get(lost) ?? 0;
-        const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
+        const n = instancesNeeded(peaks[i] * (p / 100), invCapEff, p > 0 ? w.minInstances : 0);
         shortfall[w.name] = shortOf(n, unitOf(model.sites.get(lost)!, i));
         continue;
       }
       for (let j = 0; j < k; j++) {
         const p = afterPcts[j];
-        const n = Math.max(Math.ceil((peaks[i] * p) / 100 / capEff - 1e-9), p > 0 ? w.minInstances : 0);
+        const n = instancesNeeded(peaks[i] * (p / 100), invCapEff, p > 0 ? w.minInstances : 0);
         let list = perSite.get(afterSites[j]);
         if (!list) perSite.set(afterSites[j], (list = []));
         list.push({ w: i, n });

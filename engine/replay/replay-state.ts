@@ -19,7 +19,10 @@ import type { EventWindows } from './event-windows';
 import type { ReplayInput, ReplayResult } from './replay';
 import { CHUNK_STEPS } from './demand-chunks';
 
-export const EPS = 1e-9;
+import { EPS } from '../capacity/instances-needed';
+
+// the replay's tolerance, the one of the instances-needed ceiling
+export { EPS };
 
 /** Per pair (numbered site by site, pair-plan.ts), constant over the run. */
 export interface PairConstants {

@@ -18,6 +18,7 @@ import { NR, R_DISK, R_MEMORY, R_VCPU } from '../model/resource-classes';
 import { EPS, MONTH, ReplayState } from './replay-state';
 import { resourcePoint, siteSeriesPoint } from './replay-series';
 import { pairSettler } from './settle-pair';
+import { instancesNeeded } from '../capacity/instances-needed';
 
 /** Site s's step t: row is the step's offset in the demand chunk (st.demandRows); anyDown, whether a site is down somewhere. */
 export type SiteStep = (s: number, t: number, row: number, anyDown: boolean) => void;
@@ -48,8 +49,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     fd.fill(0);
     for (let p = p0; p < p1; p++) {
       const dd = (anyDown ? D[p] : (D[p] = dRow[row + pcol[p]] * baseShare[p])) + (inflow ? overflowIn[p] : 0);
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
-      if (n < minInst[p]) n = minInst[p];
+      const n = instancesNeeded(dd, invCapEff[p], minInst[p], eps);
       need[p] = n;
       const f = flavorIdx[p];
       if (f >= 0) fd[f] += n;
@@ -167,8 +167,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     let needV = 0, needM = 0, needD = 0, allocCpu = 0;
     for (let p = p0; p < p1; p++) {
       const dd = dRow[row + pcol[p]] * baseShare[p];
-      let n = dd > 0 ? Math.ceil(dd * invCapEff[p] - eps) : 0;
-      if (n < minInst[p]) n = minInst[p];
+      const n = instancesNeeded(dd, invCapEff[p], minInst[p], eps);
       settlePair(p, t, zl, dd, n);
       const v = n * reqV[p];
       needV += v;
@@ -233,10 +232,7 @@ export function openStackBound(st: ReplayState, s: number, columnMax: Float64Arr
   const fd = flavorDemand[s];
   fd.fill(0);
   for (let p = siteFirst[s]; p < siteFirst[s + 1]; p++) {
-    const d = columnMax[pcol[p]] * baseShare[p];
-    let n = d > 0 ? Math.ceil(d * invCapEff[p] - EPS) : 0;
-    if (n < minInst[p]) n = minInst[p];
-    fd[flavorIdx[p]] += n;
+    fd[flavorIdx[p]] += instancesNeeded(columnMax[pcol[p]] * baseShare[p], invCapEff[p], minInst[p]);
   }
   return packer.surelyFits(hosts[s], fd);
 }

@@ -14,6 +14,7 @@ import { aggregateSchedulable, instancesPerHost, siteInstanceCapacity, siteSched
 import { DEVICE_RESOURCES, RESOURCE_UNIT } from '../model/resource-classes';
 import { targetPct } from './binding-text';
 import { rateFor } from '../capacity/pricing';
+import { instancesNeeded } from '../capacity/instances-needed';
 import { resolveTracePath } from '../lint/rules/trace-files';
 import { Path, SourceDocument } from '../model/source-document';
 import { TraceCache, toSeries } from '../traffic/trace-file';
@@ -203,8 +204,8 @@ export function workloadHover(w: Workload, model: Model, traces: TraceCache): st
   const c = classify(w, st, model.settings);
   const text = [`**${w.name}** — class **${c.class}** (${c.reason})`, '',
     `Traffic over its first week (${w.unit}): peak ${fmt(st.peak, 1)}, p95 ${fmt(st.p95, 1)}, mean ${fmt(st.mean, 1)}, median ${fmt(st.median, 1)}, CV ${st.coefficientOfVariation.toFixed(2)}`, '',
-    // as the replay counts them: n = max(minInstances, ceil(D / (capacityPerInstance × targetUtilization)))
-    `Instances at peak: ${Math.max(w.minInstances, Math.ceil(st.peak / (w.capacityPerInstance * w.targetUtilization) - 1e-9))} (${fmt(w.capacityPerInstance)} ${w.unit} per instance × target ${w.targetUtilization}${w.minInstances > 0 ? `, at least ${w.minInstances}` : ''})`].join('\n');
+    // as the replay counts them (instances-needed.ts)
+    `Instances at peak: ${instancesNeeded(st.peak, 1 / (w.capacityPerInstance * w.targetUtilization), w.minInstances)} (${fmt(w.capacityPerInstance)} ${w.unit} per instance × target ${w.targetUtilization}${w.minInstances > 0 ? `, at least ${w.minInstances}` : ''})`].join('\n');
   statsCache.set(key, text);
   return text;
 }
