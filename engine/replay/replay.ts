@@ -282,7 +282,10 @@ export class Replayer {
     const progressEvery = Math.max(1, Math.floor(steps / 100));
     const overflows = st.overflowTarget.some((x) => x >= 0); // else overflowIn stays 0
 
-    for (let t = 0; t < steps; t++) {
+    // One step, a function of its own: called once per step, V8 compiles it once it is hot; a
+    // loop body runs compiled only by on-stack replacement, which a split replay turns off
+    // (without-osr.ts), and in V8's baseline code each property read of it is an inline cache's call.
+    const stepAt = (t: number): void => {
       let changed = false;
       if (nextChange < changes.length && changes[nextChange] === t) {
         changed = true;
@@ -340,7 +343,8 @@ export class Replayer {
       res.stepViolations[t] = stepViol;
       if (stepViol > 0) res.sloViolationSteps++;
       if (input.onProgress && t % progressEvery === 0) input.onProgress(t / steps);
-    }
+    };
+    for (let t = 0; t < steps; t++) stepAt(t);
     closeMonth(st, cursor[MONTH]);
     if (B) flushBucket(st, cursor[BUCKET], steps - cursor[BUCKET] * B);
     // the tally settlePair kept (replay-state.ts) into the result

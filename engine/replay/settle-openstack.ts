@@ -35,12 +35,16 @@ export function openStackStepper(st: ReplayState): SiteStep {
 
   // Each function reads the arrays it loops over into locals first: a loop over captured
   // variables reloads them from the closure's context on every pair.
+  // the step's choice of path, small enough for V8 to inline into the replay's step
   return function stepOpenStack(s, t, row, anyDown) {
     if (!anyDown && st.boundFits[s] === 1) {
       settleWithinBound(s, t, row);
       st.onePassSteps[0]++;
-      return;
-    }
+    } else stepTwoPass(s, t, row, anyDown);
+  };
+
+  /** The instances needed, the packing (or the contention rule), then the settle: the step when the chunk's bound does not hold. */
+  function stepTwoPass(s: number, t: number, row: number, anyDown: boolean): void {
     const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, flavorIdx, packers, hosts, placed, flavorDemand, receivesOverflow, siteDown, demandRows: dRow } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -59,7 +63,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
     else if (packers[s]!.pack(hosts[s], fd, placed[s])) allFit = true;
     else contend(s);
     settle(s, t, allFit);
-  };
+  }
 
   /** Not everything fits: the contention rule over the site's pairs, with the packer as the test of what fits. */
   function contend(s: number): void {

@@ -27,11 +27,14 @@ export function publicStepper(st: ReplayState): SiteStep {
   // EPS as a constant of this closure, which V8 folds; the module's binding is loaded and unboxed at every use
   const eps = EPS;
 
+  // the step's choice of path, small enough for V8 to inline into the replay's step
   return function stepPublic(s, t, row, anyDown) {
-    if (!anyDown && t > 0 && st.onePass[0] === 1 && st.needSumsAt[s] >= 0 && settleLagged(s, t, row)) {
-      st.onePassSteps[1]++;
-      return;
-    }
+    if (!anyDown && t > 0 && st.onePass[0] === 1 && st.needSumsAt[s] >= 0 && settleLagged(s, t, row)) st.onePassSteps[1]++;
+    else stepTwoPass(s, t, row, anyDown);
+  };
+
+  /** What runs (the lag's ring, the quota's contention), then the settle: the step when settleLagged does not serve. */
+  function stepTwoPass(s: number, t: number, row: number, anyDown: boolean): void {
     const { siteFirst, D, overflowIn, pcol, baseShare, invCapEff, minInst, need, run, typeIdx, coverIdx, vcpus, lags, lagRing: ring, typeRunning, quotaOf, receivesOverflow, siteDown, demandRows: dRow } = st;
     const p0 = siteFirst[s];
     const p1 = siteFirst[s + 1];
@@ -82,7 +85,7 @@ export function publicStepper(st: ReplayState): SiteStep {
       for (let p = p0; p < p1; p++) tr[coverIdx[p]] += run[p];
     }
     settle(s, t);
-  };
+  }
 
   /** Over the vCPU quota: the contention rule over the site's pairs, against the quota. */
   function contendQuota(s: number, quota: number): void {
@@ -155,7 +158,7 @@ export function publicStepper(st: ReplayState): SiteStep {
     const writeAt = lag.writeAt - p0;
     const readAt = lag.readAt - p0;
     const wa = at + (t % width) * stride;
-    sums.fill(0, wa, wa + stride);
+    for (let k = wa; k < wa + stride; k++) sums[k] = 0; // a few slots: a call of fill ran about 140 instructions
     const pairCost = res.pairCost;
     const k2 = hours * rate[s];
     const odMult = priceMult[s] * k2;
