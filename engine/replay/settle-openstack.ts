@@ -35,6 +35,7 @@ export function openStackStepper(st: ReplayState): SiteStep {
 
   // Each function reads the arrays it loops over into locals first: a loop over captured
   // variables reloads them from the closure's context on every pair.
+
   // the step's choice of path, small enough for V8 to inline into the replay's step
   return function stepOpenStack(s, t, row, anyDown) {
     if (!anyDown && st.boundFits[s] === 1) {
