@@ -42,8 +42,10 @@ describe('language service', () => {
     const h = hoverAt(a, 'placement.yaml', l, c + 1)!;
     assert.match(h, /\*\*core-ledger\*\* — class \*\*sovereign\*\*/);
     assert.match(h, /Traffic over its first week \(rps\): peak/);
-    // core-ledger: 50 rps per instance × target 0.5, at least 4 (fixture): the replay's count at the week's peak
-    assert.match(h, /Instances at peak: \d+ \(50 rps per instance × target 0\.5, at least 4\)$/);
+    // core-ledger: 50 rps per instance × target 0.5 = 25 rps each, at least 4 (fixture); its week's
+    // peak, 1,453.1 rps (synthetic, seed 21), needs ceil(1,453.1 / 25) = ceil(58.12) = 59, as the replay counts
+    assert.match(h, /peak 1,453\.1,/);
+    assert.match(h, /Instances at peak: 59 \(50 rps per instance × target 0\.5, at least 4\)$/);
   });
 
   it('hovers a price with its value in the reporting currency', () => {
