@@ -413,20 +413,23 @@ export function createReplayState(input: ReplayInput, plan: PairPlan): ReplaySta
   const B = bucketSteps(input);
   const months = calendarMonths(h.start, h.step, steps, input.model.settings.timezone);
   const res = outputs(input, plan, ss, months, B, perStep);
-  const needSumLengths = ss.lags.map((lag, s) => (lag && lag.k >= 1 ? (lag.k + 1) * (ss.typeNames[s].length + 2) : 0));
+  // per site: its instance types' slots and one more (spot and no type); a needSums slot holds the vCPUs and those
+  const typeSlots = ss.typeNames.map((n) => n.length + 1);
+  const needSumLengths = ss.lags.map((lag, s) => (lag && lag.k >= 1 ? (lag.k + 1) * (typeSlots[s] + 1) : 0));
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   return {
     ...c, ...ss,
     pcol: new Int32Array(P), D: new Float64Array(P), overflowIn: new Float64Array(P), need: new Float64Array(P), run: new Float64Array(P), servedNow: new Float64Array(P),
     lostUnserved: new Float64Array(W), violatedAt: new Float64Array(W), violCount: new Int32Array(1), allocR: new Float64Array(NR), needR: new Float64Array(NR), stepTotals: new Float64Array(4), onePass: Uint8Array.of(1), onePassSteps: new Float64Array(2), boundFits: new Uint8Array(sites.length),
     flavorDemand: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
     placed: packers.map((pk) => new Float64Array(pk ? pk.flavors.length : 0)),
-    lagRing: new Float64Array(ss.lags.reduce((n, lag) => n + (lag?.length ?? 0), 0)),
-    typeRunning: ss.typeNames.map((n) => new Float64Array(n.length + 1)),
-    needSums: new Float64Array(needSumLengths.reduce((a, b) => a + b, 0)),
+    lagRing: new Float64Array(sum(ss.lags.map((lag) => lag?.length ?? 0))),
+    typeRunning: typeSlots.map((n) => new Float64Array(n)),
+    needSums: new Float64Array(sum(needSumLengths)),
     needSumsAt: offsets(needSumLengths).map((at, s) => (needSumLengths[s] > 0 ? at : -1)),
-    slotAt: offsets(ss.typeNames.map((n) => n.length + 1)),
-    coverScratch: offHeap(ss.typeNames.reduce((a, n) => a + n.length + 1, 0)),
-    commitScratch: offHeap(ss.typeNames.reduce((a, n) => a + n.length + 1, 0)),
+    slotAt: offsets(typeSlots),
+    coverScratch: offHeap(sum(typeSlots)),
+    commitScratch: offHeap(sum(typeSlots)),
     demandRows: new Float64Array(W * CHUNK_STEPS),
     tally: { pairServed: new Float64Array(P), pairPeakInstances: new Float64Array(P), pairPeakUtilization: new Float64Array(P), pairUnserved: new Float64Array(P), workloadUnserved: new Float64Array(W), workloadViolations: new Float64Array(W), stepUnserved: new Float64Array(steps), stepShortfall: new Float64Array(steps), violationBits: new Uint32Array(violationWords(input)) },
     shortWeight: input.unservedWeight ? Float64Array.from(input.unservedWeight) : new Float64Array(W),
