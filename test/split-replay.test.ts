@@ -13,6 +13,7 @@ import { failoverCheck } from '../engine/replay/failover';
 import { runShape, simulate } from '../engine/replay/simulate';
 import { streamedRunBytes } from '../engine/model/limits';
 import { likelySplit, MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
+import { PACKED_WEIGHT, PUBLIC_WEIGHT, siteWork } from '../engine/replay/site-work';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
@@ -133,8 +134,9 @@ describe('replay split by sites over two threads', function () {
     const dir = tempWorkspace(WORKSPACE);
     const input = inputOf(dir);
     const plan = planPairs(input.model, input.placement, input.workloads);
-    // pair work: priv-a 4 pairs (api, web, feed, batch), priv-b 4 (api, web, search, batch's overflow), pub-c 4 × 0.9 = 3.6
-    // (total 11.6); cut 1 would split batch's overflow, cut 2 gives max(8, 3.6) = 8 with the smaller part 31 % ≥ 20 %
+    // pair work (site-work.ts, without peaks): priv-a 4 pairs (api, web, feed, batch), priv-b 4 (api, web, search, batch's
+    // overflow), pub-c 4 × 1.55 = 6.2 (total 14.2); cut 1 would split batch's overflow, cut 2 gives max(8, 6.2) = 8 with
+    // the smaller part 44 % ≥ 20 %
     assert.equal(siteCut(input, plan, true), 2);
     assert.equal(siteCut(input, plan), -1, '12 pairs × 2,016 steps is below MIN_PAIR_STEPS');
     // an outage moves a lost site's share to the others
@@ -148,6 +150,32 @@ describe('replay split by sites over two threads', function () {
     const fa = analyzePaths([fix], { cwd: fix });
     const sim = simulate(fa, { split: true });
     assert.equal(sim.result.violationBits.length, 0, 'not split');
+  });
+
+  it('weighs each site by the replay work of its pairs: public 1.55, OpenStack 1 where the peaks surely fit its hosts, else 1.9', () => {
+    const near = (got: Float64Array, want: number[]) => {
+      assert.equal(got.length, want.length);
+      want.forEach((x, i) => assert.ok(Math.abs(got[i] - x) < 1e-12, `site ${i}: ${got[i]} vs ${x}`));
+    };
+    const weigh = (files: Record<string, string>) => {
+      const input = inputOf(tempWorkspace(files));
+      const plan = planPairs(input.model, input.placement, input.workloads);
+      const peaks = Float64Array.from(input.demand as Float64Array[], (d) => Math.max(...d));
+      return { input, plan, peaks };
+    };
+    assert.equal(PUBLIC_WEIGHT, 1.55);
+    assert.equal(PACKED_WEIGHT, 1.9);
+    const tight = weigh(WORKSPACE);
+    // sites in model order priv-a, priv-b, pub-c, 4 pairs each; without peaks every OpenStack pair weighs 1
+    near(siteWork(tight.input, tight.plan), [4, 4, 4 * 1.55]);
+    // priv-a's 2 hosts hold 8 instances of small (8 vCPUs / 2 each); api alone needs more at its peak:
+    // 40 % of its peak demand (above 200 rps) at 7 rps an instance (10 × 0.7) is 12 or more. So 1.9 a pair;
+    // priv-b takes batch's overflow, which closes the one-pass path to it: 1.9 too
+    assert.ok(tight.peaks[tight.input.workloads.findIndex((w) => w.name === 'api')] * 0.4 / 7 > 8);
+    near(siteWork(tight.input, tight.plan, tight.peaks), [4 * 1.9, 4 * 1.9, 4 * 1.55]);
+    // with 1,000 hosts priv-a's peaks surely fit: 1 a pair (priv-b is as before)
+    const roomy = weigh({ ...WORKSPACE, 'sites.yaml': WORKSPACE['sites.yaml'].replace(smallPrivate('priv-a', 2), smallPrivate('priv-a', 1000)) });
+    near(siteWork(roomy.input, roomy.plan, roomy.peaks), [4, 4 * 1.9, 4 * 1.55]);
   });
 
   it('the CLI starts the worker early only for runs that will be split: large, and with no synthetic traffic to generate twice', () => {

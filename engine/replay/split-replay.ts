@@ -4,9 +4,9 @@
  * the others: outage-redistribution.ts); without either across the cut, the sites before it and
  * those from it on replay independently over the same demand. So this thread replays the first
  * part while a worker thread (split-replay-worker.ts) replays the rest, and result-merge.ts lays
- * the two results end to end. The cut balances the parts' work: pairs × steps, a public pair
- * weighted 0.9 of an OpenStack one (measured on one thread: 13.5 against 15–16 ns per pair and
- * step, the OpenStack pair's counting every resource). Runs below MIN_PAIR_STEPS, Monte Carlo
+ * the two results end to end. The cut balances the parts' work: pairs × steps, each pair weighted
+ * by its site's kind and, at an OpenStack site, by whether its demand surely fits its hosts
+ * (site-work.ts). Runs below MIN_PAIR_STEPS, Monte Carlo
  * noise, active-passive placements and scenarios with outages replay on one thread.
  *
  * Whether a run is split depends on the run alone, never on the machine's cores, so a workspace
@@ -36,10 +36,10 @@ import { failoverCheck, FailoverResult } from './failover';
 import { mergeSiteHalves } from './result-merge';
 import { violationWords } from './replay-state';
 import { withoutOsr } from './without-osr';
+import { siteWork } from './site-work';
 
 /** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
 export const MIN_PAIR_STEPS = 8_000_000;
-const PUBLIC_WEIGHT = 0.9;
 /** The smaller part must carry at least this fraction of the work. */
 const MIN_PART = 0.2;
 /**
@@ -83,15 +83,14 @@ export interface SplitOptions {
 
 /**
  * The index of the first site the worker replays (in the pair plan's site order), or −1 when the
- * run is not split.
+ * run is not split. `peaks`: each workload's peak demand, for the sites' work (site-work.ts).
  */
-export function siteCut(input: ReplayInput, plan: PairPlan, force = false): number {
+export function siteCut(input: ReplayInput, plan: PairPlan, force = false, peaks?: Float64Array): number {
   const S = plan.sites.length;
   if (S < 2 || input.noise || input.placement.mode !== 'active-active') return -1;
   if (input.events.some((e) => e.type === 'siteOutage' || e.type === 'zoneOutage')) return -1;
   if (!force && plan.pairs.length * input.steps < MIN_PAIR_STEPS) return -1;
-  const work = new Float64Array(S);
-  for (const pr of plan.pairs) work[pr.site] += plan.sites[pr.site].type === 'public' ? PUBLIC_WEIGHT : 1;
+  const work = siteWork(input, plan, peaks);
   const total = work.reduce((x, y) => x + y, 0);
   let best = -1;
   let bestMax = Infinity;
@@ -133,7 +132,7 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, peaks
     return f;
   };
   const plan = opts.split === false ? undefined : planPairs(input.model, input.placement, input.workloads);
-  const k = plan ? siteCut(input, plan, opts.split === true) : -1;
+  const k = plan ? siteCut(input, plan, opts.split === true, peaks) : -1;
   const source = Array.isArray(input.demand) ? new ArrayDemand(input.demand as Float64Array[]) : (input.demand as DemandSource);
   const worker = plan && k > 0 ? takeWorker() : undefined;
   // besides the copied demand, the split holds each part's and the merged violation bits, and the worker's part of the run
