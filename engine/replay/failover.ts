@@ -146,12 +146,7 @@ export function failoverCheck(model: Model, placement: Placement, workloads: rea
       if (site.type === 'openstack') fitOnHosts(site, list.map((x) => workloads[x.w].flavor ?? ''), hostsAfterEvents(site, events), idx, prio, need, run);
       else {
         const q = site.quota.vcpus;
-        allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => {
-          if (q === undefined) return true;
-          let m = 0;
-          for (let i = 0; i < L; i++) m += out[i] * unit[i].vcpus;
-          return m <= q + 1e-9;
-        } });
+        allocateByPriority({ pairs: idx, priority: prio, need, out: run, size: Float64Array.from(unit, (u) => u.vcpus), classes: 1, fits: (load) => q === undefined || load[0] <= q + 1e-9 });
       }
       for (let i = 0; i < L; i++) {
         const short = need[i] - run[i];
@@ -210,14 +205,8 @@ export function sharesAfterLoss(mode: Placement['mode'], sites: readonly string[
 function fitOnHosts(site: OpenStackSite, flavors: readonly string[], hosts: number[], idx: number[], prio: Float64Array, need: Float64Array, run: Float64Array): void {
   const packer = new FlavorPacker(site.aggregates, site.flavors);
   const fi = Int32Array.from(flavors, (f) => packer.indexOf(f));
-  const counts = new Float64Array(packer.flavors.length);
-  const tmp = new Float64Array(packer.flavors.length);
-  allocateByPriority({ pairs: idx, priority: prio, need, out: run, fits: (out) => {
-    counts.fill(0);
-    for (let i = 0; i < fi.length; i++) {
-      if (fi[i] >= 0) counts[fi[i]] += out[i];
-      else if (out[i] !== 0) return false; // no such flavor here: none of it runs
-    }
-    return packer.pack(hosts, counts, tmp);
-  } });
+  const F = packer.flavors.length;
+  const tmp = new Float64Array(F);
+  // the load: instances per flavor, and in one more class those of a flavor the site does not have, of which none runs
+  allocateByPriority({ pairs: idx, priority: prio, need, out: run, classOf: fi.map((f) => (f >= 0 ? f : F)), classes: F + 1, fits: (counts) => counts[F] === 0 && packer.pack(hosts, counts, tmp) });
 }

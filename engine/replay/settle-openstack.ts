@@ -71,16 +71,12 @@ export function openStackStepper(st: ReplayState): SiteStep {
     const { flavorIdx, priority, need, run, packers, hosts } = st;
     const sp = st.sitePairs[s];
     const packer = packers[s]!;
-    const counts = new Float64Array(packer.flavors.length);
     const tmp = new Float64Array(packer.flavors.length);
+    // the load: instances per flavor (packer order)
     allocateByPriority({
       pairs: sp.filter((p) => flavorIdx[p] >= 0),
-      priority, need, out: run,
-      fits: (out) => {
-        counts.fill(0);
-        for (const p of sp) if (flavorIdx[p] >= 0) counts[flavorIdx[p]] += out[p];
-        return packer.pack(hosts[s], counts, tmp);
-      },
+      priority, need, out: run, classOf: flavorIdx, classes: packer.flavors.length,
+      fits: (counts) => packer.pack(hosts[s], counts, tmp),
     });
     for (const p of sp) if (flavorIdx[p] < 0) run[p] = 0;
   }

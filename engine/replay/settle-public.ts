@@ -92,14 +92,8 @@ export function publicStepper(st: ReplayState): SiteStep {
     const { run, vcpus, priority } = st;
     const sp = st.sitePairs[s];
     const want = Float64Array.from(run);
-    allocateByPriority({
-      pairs: sp, priority, need: want, out: run,
-      fits: (out) => {
-        let u = 0;
-        for (const p of sp) u += out[p] * vcpus[p];
-        return u <= quota + EPS;
-      },
-    });
+    // the load: vCPUs, one class
+    allocateByPriority({ pairs: sp, priority, need: want, out: run, size: vcpus, classes: 1, fits: (load) => load[0] <= quota + EPS });
   }
 
   function settle(s: number, t: number): void {
