@@ -13,11 +13,13 @@ export interface GenOptions {
   traces?: boolean;
   /** Hosts and quota sized for this many workloads (default 1,000: 400 hosts per aggregate). */
   sizedFor?: number;
+  /** Hosts per aggregate and the public quota in vCPUs instead (the replay bench's contended case). */
+  capacity?: { hosts: number; quota: number };
 }
 
-export function sitesYaml(sizedFor = 1000): string {
-  const hosts = Math.max(1, Math.round((400 * sizedFor) / 1000));
-  const quota = Math.max(1000, Math.round((400000 * sizedFor) / 1000));
+export function sitesYaml(sizedFor = 1000, capacity?: { hosts: number; quota: number }): string {
+  const hosts = capacity?.hosts ?? Math.max(1, Math.round((400 * sizedFor) / 1000));
+  const quota = capacity?.quota ?? Math.max(1000, Math.round((400000 * sizedFor) / 1000));
   const os1 = (name: string, sovereign: boolean) => `apiVersion: headroom.dev/v1
 kind: Site
 metadata: { name: ${name} }
@@ -107,7 +109,7 @@ spec:
 export function writeWorkspace(o: GenOptions): { dir: string; lines: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-bench-'));
   const files: Record<string, string> = {
-    'sites.yaml': sitesYaml(o.sizedFor),
+    'sites.yaml': sitesYaml(o.sizedFor, o.capacity),
     'workloads.yaml': Array.from({ length: o.workloads }, (_, i) => workloadYaml(i)).join('---\n'),
     'placement.yaml': placementYaml(o.workloads),
     'scenario.yaml': scenarioYaml(o),

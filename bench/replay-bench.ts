@@ -4,6 +4,8 @@
  * time of the replay loop, workload-site-steps per second, peak RSS, and the ratio to a floor
  * measured in the same process: a bare loop over the same typed arrays doing only one step's
  * arithmetic (demand share, instances needed, served, unserved, cost). Target ≤ 3×, < 1 GiB.
+ * A third case has too few hosts and too small quotas for its demand: the contention rule runs
+ * at nearly every step, and its ratio to the same floor shows what that costs (no target).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,9 +18,12 @@ import { TraceCache } from '../engine/traffic/trace-file';
 import { stepCount } from '../engine/traffic/traffic';
 import { writeWorkspace } from './generate';
 
-export const REPLAY_CASES = [
-  { name: '1000 workloads x 4 sites x 1 year @ 1h', workloads: 1000, horizonDays: 365, step: '1h' },
-  { name: '100 workloads x 4 sites x 1 year @ 5m', workloads: 100, horizonDays: 365, step: '5m' },
+export const REPLAY_CASES: { name: string; workloads: number; horizonDays: number; step: string; capacity?: { hosts: number; quota: number }; target?: number }[] = [
+  { name: '1000 workloads x 4 sites x 1 year @ 1h', workloads: 1000, horizonDays: 365, step: '1h', target: 3 },
+  { name: '100 workloads x 4 sites x 1 year @ 5m', workloads: 100, horizonDays: 365, step: '5m', target: 3 },
+  // both OpenStack sites at 98 % of their disk at peak and both quotas binding: the contention rule at nearly every step
+  // (allocation.ts), which the floor does not do; its ratio shows what contention costs, with no target
+  { name: '100 workloads x 4 sites x 1 year @ 1h, contended (6 hosts an aggregate, quotas of 1,000 vCPUs)', workloads: 100, horizonDays: 365, step: '1h', capacity: { hosts: 6, quota: 1000 } },
 ];
 
 /** The floor: one step's arithmetic per pair, same array shapes, no packing/lag/outage logic. */
@@ -48,7 +53,7 @@ function floorLoop(demand: Float64Array[], share: Float64Array, pairW: Int32Arra
 
 export function runCase(index: number): void {
   const c = REPLAY_CASES[index];
-  const { dir } = writeWorkspace({ workloads: c.workloads, horizonDays: c.horizonDays, step: c.step });
+  const { dir } = writeWorkspace({ workloads: c.workloads, horizonDays: c.horizonDays, step: c.step, capacity: c.capacity });
   const a = analyzePaths([dir], { cwd: dir });
   if (a.diagnostics.some((d) => d.severity === 'error')) throw new Error('generated workspace has errors');
   const plan = planRun(a.model, undefined, new TraceCache());
@@ -89,6 +94,8 @@ export function benchReplay(): void {
     const r = JSON.parse(out.trim().split('\n').pop()!);
     console.log(`${r.name}: ${r.pairs} workload-site pairs × ${r.steps.toLocaleString('en-US')} steps`);
     console.log(`  replay ${(r.replayMs / 1000).toFixed(2)} s (best of 7, alternating with the floor) · ${(r.cellsPerSecond / 1e6).toFixed(1)} M workload-site-steps/s · demand generation ${(r.demandMs / 1000).toFixed(2)} s`);
-    console.log(`  floor ${(r.floorMs / 1000).toFixed(2)} s · ratio ${r.ratio.toFixed(2)}× (target ≤ 3×: ${r.ratio <= 3 ? 'met' : 'MISSED'}) · peak RSS ${r.peakRssMiB.toFixed(0)} MiB (target < 1024: ${r.peakRssMiB < 1024 ? 'met' : 'MISSED'})`);
+    const target = REPLAY_CASES[i].target;
+    const against = target === undefined ? 'no target: what contention costs over the floor' : `target ≤ ${target}×: ${r.ratio <= target ? 'met' : 'MISSED'}`;
+    console.log(`  floor ${(r.floorMs / 1000).toFixed(2)} s · ratio ${r.ratio.toFixed(2)}× (${against}) · peak RSS ${r.peakRssMiB.toFixed(0)} MiB (target < 1024: ${r.peakRssMiB < 1024 ? 'met' : 'MISSED'})`);
   }
 }
