@@ -7,16 +7,18 @@
  * surely fit took 237 ms, two public sites 372 ms (1.55: the autoscaling lag's ring and the
  * commitments' coverage at every step); the same OpenStack sites with fewer hosts, packed in the
  * chunks where the bound does not hold, 345 ms at 49 % of their disk at peak and 448 ms at 81 %
- * (1.9), and 3.1 s with 4 hosts an aggregate, where one site's demand (98 % of its disk at
- * peak) often does not fit at all.
+ * (1.9), and 1.8–2.3 s with 4 hosts an aggregate, where one site's demand (98 % of its disk at
+ * peak) does not fit at most steps and the contention rule runs (allocation.ts; 3.1 s before it
+ * kept the site's load).
  *
  * So an OpenStack site weighs 1 when its workloads' peaks surely fit and it can take the one-pass
  * path, else 1.9 (the one-pass path is closed to a site with devices to count, a pair without a
- * flavor or overflow sent to it). A site whose demand does not fit at all most of the time, with
- * the contention rule at every step, can weigh far more (that site alone took 2.9 s, the other, at
- * 89 %, 0.23 s); surelyFits is a sufficient condition and cannot tell the two apart, so that is
- * not estimated. Hosts are the model's: this estimates time, and any cut gives the same run.
- * Without the workloads' peaks every OpenStack site weighs 1.
+ * flavor or overflow sent to it). A site whose demand does not fit at most steps, with the
+ * contention rule at each, can weigh far more (that site alone took 1.6–2.3 s, the other, at
+ * 89 %, 0.25–0.38 s); surelyFits is a sufficient condition and cannot tell the two apart, so
+ * that is not estimated, nor is a public site whose quota binds (one at every step: 2.7 s against
+ * 0.19 s). Hosts are the model's: this estimates time, and any cut gives the same run. Without
+ * the workloads' peaks every OpenStack site weighs 1.
  */
 import type { ReplayInput } from './replay';
 import type { PairPlan } from './pair-plan';
