@@ -70,7 +70,6 @@ export class Rng {
     }
   }
 
-  /** A derived generator for stream i (one per Monte Carlo run), independent of call order. */
   /** An independent copy at the same point of the sequence (a twin replay draws the same noise). */
   clone(): Rng {
     const r = Object.create(Rng.prototype) as Rng;
@@ -91,6 +90,7 @@ export class Rng {
     return k - 1;
   }
 
+  /** A derived generator for stream i (one per Monte Carlo run), independent of call order. */
   static stream(seed: number, i: number): Rng {
     return new Rng((Math.imul(seed | 0, 0x27d4eb2d) ^ Math.imul(i + 1, 0x165667b1)) >>> 0);
   }
