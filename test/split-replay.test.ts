@@ -13,7 +13,7 @@ import { failoverCheck } from '../engine/replay/failover';
 import { runShape, simulate } from '../engine/replay/simulate';
 import { streamedRunBytes } from '../engine/model/limits';
 import { likelySplit, MIN_PAIR_STEPS, placementAt, replayBySites, siteCut } from '../engine/replay/split-replay';
-import { PACKED_WEIGHT, PUBLIC_WEIGHT, siteWork } from '../engine/replay/site-work';
+import { PACKED_WEIGHT, PUBLIC_WEIGHT, QUOTA_BOUND_WEIGHT, siteWork } from '../engine/replay/site-work';
 import { FIXTURES, tempWorkspace } from './helpers';
 import { constWorkload, doc, placement, publicSite, scenario, smallPrivate } from './sim-helpers';
 
@@ -152,30 +152,43 @@ describe('replay split by sites over two threads', function () {
     assert.equal(sim.result.violationBits.length, 0, 'not split');
   });
 
-  it('weighs each site by the replay work of its pairs: public 1.55, OpenStack 1 where the peaks surely fit its hosts, else 1.9', () => {
+  it('weighs each site by the replay work of its pairs: public 1.55 (15.5 where its quota binds at median demand), OpenStack 1 where the peaks surely fit its hosts, else 1.9', () => {
     const near = (got: Float64Array, want: number[]) => {
       assert.equal(got.length, want.length);
       want.forEach((x, i) => assert.ok(Math.abs(got[i] - x) < 1e-12, `site ${i}: ${got[i]} vs ${x}`));
     };
+    const median = (d: Float64Array) => {
+      const x = Float64Array.from(d).sort();
+      return (x[(x.length - 1) >> 1] + x[x.length >> 1]) / 2;
+    };
     const weigh = (files: Record<string, string>) => {
       const input = inputOf(tempWorkspace(files));
       const plan = planPairs(input.model, input.placement, input.workloads);
-      const peaks = Float64Array.from(input.demand as Float64Array[], (d) => Math.max(...d));
-      return { input, plan, peaks };
+      const demand = input.demand as Float64Array[];
+      const levels = { peak: Float64Array.from(demand, (d) => Math.max(...d)), median: Float64Array.from(demand, median) };
+      const of = (name: string) => input.workloads.findIndex((w) => w.name === name);
+      return { input, plan, levels, of };
     };
     assert.equal(PUBLIC_WEIGHT, 1.55);
     assert.equal(PACKED_WEIGHT, 1.9);
+    assert.equal(QUOTA_BOUND_WEIGHT, 15.5);
     const tight = weigh(WORKSPACE);
-    // sites in model order priv-a, priv-b, pub-c, 4 pairs each; without peaks every OpenStack pair weighs 1
+    // sites in model order priv-a, priv-b, pub-c, 4 pairs each; without demand levels OpenStack pairs weigh 1, public 1.55
     near(siteWork(tight.input, tight.plan), [4, 4, 4 * 1.55]);
     // priv-a's 2 hosts hold 8 instances of small (8 vCPUs / 2 each); api alone needs more at its peak:
     // 40 % of its peak demand (above 200 rps) at 7 rps an instance (10 × 0.7) is 12 or more. So 1.9 a pair;
     // priv-b takes batch's overflow, which closes the one-pass path to it: 1.9 too
-    assert.ok(tight.peaks[tight.input.workloads.findIndex((w) => w.name === 'api')] * 0.4 / 7 > 8);
-    near(siteWork(tight.input, tight.plan, tight.peaks), [4 * 1.9, 4 * 1.9, 4 * 1.55]);
-    // with 1,000 hosts priv-a's peaks surely fit: 1 a pair (priv-b is as before)
-    const roomy = weigh({ ...WORKSPACE, 'sites.yaml': WORKSPACE['sites.yaml'].replace(smallPrivate('priv-a', 2), smallPrivate('priv-a', 1000)) });
-    near(siteWork(roomy.input, roomy.plan, roomy.peaks), [4, 4 * 1.9, 4 * 1.55]);
+    const { peak, median: med } = tight.levels;
+    assert.ok((peak[tight.of('api')] * 0.4) / 7 > 8);
+    // pub-c's quota, 40 vCPUs, is passed at median demand: api, web, search and feed at 30, 30, 40 and 50 % of medians of
+    // 114.5, 157.6, 195.7 and 233.2 rps, at 7 rps an instance, need 5, 7, 12 and 17 instances of m.large (2 vCPUs each):
+    // 2 × 41 = 82 > 40
+    const atMedian = (['api', 'web', 'search', 'feed'] as const).map((w, i) => Math.ceil((med[tight.of(w)] * [0.3, 0.3, 0.4, 0.5][i]) / 7));
+    assert.deepEqual(atMedian, [5, 7, 12, 17]);
+    near(siteWork(tight.input, tight.plan, tight.levels), [4 * 1.9, 4 * 1.9, 4 * 15.5]);
+    // with 1,000 hosts priv-a's peaks surely fit (1 a pair), and with a quota of 1,000 vCPUs pub-c's never binds (1.55)
+    const roomy = weigh({ ...WORKSPACE, 'sites.yaml': WORKSPACE['sites.yaml'].replace(smallPrivate('priv-a', 2), smallPrivate('priv-a', 1000)).replace('quota: { vcpus: 40 }', 'quota: { vcpus: 1000 }') });
+    near(siteWork(roomy.input, roomy.plan, roomy.levels), [4, 4 * 1.9, 4 * 1.55]);
   });
 
   it('the CLI starts the worker early only for runs that will be split: large, and with no synthetic traffic to generate twice', () => {

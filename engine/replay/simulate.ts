@@ -201,7 +201,7 @@ export function simulate(analysis: Analysis, opts: SimulationOptions = {}): Simu
     model: analysis.model, placement: plan.placement, horizon: plan.horizon, steps, workloads: plan.workloads, demand: source,
     events: plan.scenario.events, exchangeRates: plan.exchangeRates, buckets, onProgress: opts.onProgress,
     unservedWeight: unservedWeights(stats),
-  }, { split: opts.split, heldBytes: streamedBytes, workerBytes: streamedRunBytes({ ...shape, traces: 0, traceSamples: 0 }), clock }, peaks);
+  }, { split: opts.split, heldBytes: streamedBytes, workerBytes: streamedRunBytes({ ...shape, traces: 0, traceSamples: 0 }), clock, medians: Float64Array.from(stats, (s) => s.demand.median) }, peaks);
   const result = replayed.result;
   const failover = replayed.failover!;
   clock('replay'); // waiting for a split replay's worker, and putting the parts together

@@ -5,7 +5,7 @@
  * those from it on replay independently over the same demand. So this thread replays the first
  * part while a worker thread (split-replay-worker.ts) replays the rest, and result-merge.ts lays
  * the two results end to end. The cut balances the parts' work: pairs × steps, each pair weighted
- * by its site's kind and, at an OpenStack site, by whether its demand surely fits its hosts
+ * by its site's kind and by whether the site's demand contends for its hosts or quota
  * (site-work.ts). Runs below MIN_PAIR_STEPS, Monte Carlo
  * noise, active-passive placements and scenarios with outages replay on one thread.
  *
@@ -36,11 +36,11 @@ import { failoverCheck, FailoverResult } from './failover';
 import { mergeSiteHalves } from './result-merge';
 import { violationWords } from './replay-state';
 import { withoutOsr } from './without-osr';
-import { siteWork } from './site-work';
+import { DemandLevels, siteWork } from './site-work';
 
 /** Below this many pair-steps (about 0.1 s of replay) a worker thread does not pay for itself. */
 export const MIN_PAIR_STEPS = 8_000_000;
-/** The smaller part must carry at least this fraction of the work. */
+/** The smaller part must carry at least this fraction of the work (unless the split is forced). */
 const MIN_PART = 0.2;
 /**
  * At most this much demand is copied for the worker: past it the run stays on one thread, as
@@ -79,18 +79,20 @@ export interface SplitOptions {
   onSplit?: (cut: number, byWorker: boolean, checkedBy?: 'worker' | 'here') => void;
   /** Marks the end of a phase (simulate.ts, phaseClock): 'replay' before the N-1 check here, 'failover' after it. */
   clock?: (phase: string) => void;
+  /** Each workload's median demand: with the peaks, what the cut weighs the sites by (site-work.ts). */
+  medians?: Float64Array;
 }
 
 /**
  * The index of the first site the worker replays (in the pair plan's site order), or −1 when the
- * run is not split. `peaks`: each workload's peak demand, for the sites' work (site-work.ts).
+ * run is not split. `levels`: each workload's peak and median demand, for the sites' work (site-work.ts).
  */
-export function siteCut(input: ReplayInput, plan: PairPlan, force = false, peaks?: Float64Array): number {
+export function siteCut(input: ReplayInput, plan: PairPlan, force = false, levels?: DemandLevels): number {
   const S = plan.sites.length;
   if (S < 2 || input.noise || input.placement.mode !== 'active-active') return -1;
   if (input.events.some((e) => e.type === 'siteOutage' || e.type === 'zoneOutage')) return -1;
   if (!force && plan.pairs.length * input.steps < MIN_PAIR_STEPS) return -1;
-  const work = siteWork(input, plan, peaks);
+  const work = siteWork(input, plan, levels);
   const total = work.reduce((x, y) => x + y, 0);
   let best = -1;
   let bestMax = Infinity;
@@ -98,7 +100,8 @@ export function siteCut(input: ReplayInput, plan: PairPlan, force = false, peaks
   for (let k = 1; k < S; k++) {
     before += work[k - 1];
     const crosses = plan.overflowTarget.some((q, p) => q >= 0 && plan.pairs[p].site < k !== plan.pairs[q].site < k);
-    if (crosses || Math.min(before, total - before) < MIN_PART * total) continue;
+    // forced (tests), a part below MIN_PART is cut too: like MIN_PAIR_STEPS, it says whether a split pays, not whether one is possible
+    if (crosses || (!force && Math.min(before, total - before) < MIN_PART * total)) continue;
     const m = Math.max(before, total - before);
     if (m < bestMax) {
       bestMax = m;
@@ -132,7 +135,7 @@ export function replayBySites(input: ReplayInput, opts: SplitOptions = {}, peaks
     return f;
   };
   const plan = opts.split === false ? undefined : planPairs(input.model, input.placement, input.workloads);
-  const k = plan ? siteCut(input, plan, opts.split === true, peaks) : -1;
+  const k = plan ? siteCut(input, plan, opts.split === true, peaks && opts.medians && { peak: peaks, median: opts.medians }) : -1;
   const source = Array.isArray(input.demand) ? new ArrayDemand(input.demand as Float64Array[]) : (input.demand as DemandSource);
   const worker = plan && k > 0 ? takeWorker() : undefined;
   // besides the copied demand, the split holds each part's and the merged violation bits, and the worker's part of the run
