@@ -16,7 +16,7 @@ import { commitmentsByType, egressPerRequest, hostMonthly, rateFor } from '../ca
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from '../model/time-constants';
 import type { PairPlan } from './pair-plan';
 import type { EventWindows } from './event-windows';
-import type { ReplayInput, ReplayResult } from './replay';
+import type { PairInfo, ReplayInput, ReplayResult } from './replay';
 import { CHUNK_STEPS } from './demand-chunks';
 
 import { EPS } from '../capacity/instances-needed';
@@ -239,7 +239,7 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
     c.capEff[p] = wl.capacityPerInstance * wl.targetUtilization;
     c.invCapEff[p] = 1 / c.capEff[p];
     c.violateAt[p] = wl.targetUtilization + EPS;
-    c.minInst[p] = role === 'overflow' || (role === 'share' && share <= 0 && !activePassive) ? 0 : wl.minInstances;
+    c.minInst[p] = pairMinInstances(pairs[p], wl.minInstances, activePassive);
     c.priority[p] = wl.priority;
     c.baseShare[p] = activePassive ? (role === 'share' ? 1 : 0) : share / 100;
     if (site.type === 'openstack') {
@@ -268,6 +268,11 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
   return c;
 }
 
+/** A pair's minInstances: none for an overflow pair or, active-active, a share of 0 (its workload's elsewhere). */
+export function pairMinInstances(pair: Pick<PairInfo, 'role' | 'share'>, minInstances: number, activePassive: boolean): number {
+  return pair.role === 'overflow' || (pair.role === 'share' && pair.share <= 0 && !activePassive) ? 0 : minInstances;
+}
+
 /**
  * The resources a site's capacity is counted in (format.md, "Every resource counts";
  * model/resource-classes.ts): an OpenStack site in vCPU and memory, disk where hosts have
@@ -277,15 +282,19 @@ function pairConstants(input: ReplayInput, plan: PairPlan, packers: (FlavorPacke
 function countedResources(sites: readonly Site[], c: PairConstants): number[][] {
   return sites.map((site, s) => {
     if (site.type !== 'openstack') return site.quota.vcpus !== undefined ? [0] : [];
-    const out = [0, 1];
-    for (let r = 2; r < NR; r++) {
-      const key = RESOURCES[r];
-      const has = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g)[key] > 0);
-      const asked = key !== 'diskGiB' && (DEVICE_RESOURCES as readonly string[]).includes(key) && c.sitePairs[s].some((p) => c.req[p * NR + r] > 0);
-      if (has || asked) out.push(r);
-    }
-    return out;
+    return openStackResources(site, (r) => c.sitePairs[s].some((p) => c.req[p * NR + r] > 0));
   });
+}
+
+/** countedResources of an OpenStack site; `asked(r)`: whether one of its placed flavors asks for resource r. */
+export function openStackResources(site: OpenStackSite, asked: (r: number) => boolean): number[] {
+  const out = [0, 1];
+  for (let r = 2; r < NR; r++) {
+    const key = RESOURCES[r];
+    const has = site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g)[key] > 0);
+    if (has || (key !== 'diskGiB' && (DEVICE_RESOURCES as readonly string[]).includes(key) && asked(r))) out.push(r);
+  }
+  return out;
 }
 
 function siteState(input: ReplayInput, plan: PairPlan, c: PairConstants, packers: (FlavorPacker | undefined)[]): SiteState {

@@ -27,9 +27,10 @@
  */
 import type { ReplayInput } from './replay';
 import type { PairPlan } from './pair-plan';
-import { FlavorPacker, hostSchedulable } from '../capacity/nova-capacity';
+import { FlavorPacker, resourceVector } from '../capacity/nova-capacity';
 import { instancesNeeded } from '../capacity/instances-needed';
-import { DEVICE_RESOURCES, flavorRequest } from '../model/resource-classes';
+import { flavorRequest, R_PCPU } from '../model/resource-classes';
+import { openStackResources, pairMinInstances } from './replay-state';
 import type { OpenStackSite, PublicSite } from '../model/model';
 
 export const PUBLIC_WEIGHT = 1.55;
@@ -53,11 +54,10 @@ export function siteWork(input: ReplayInput, plan: PairPlan, levels?: DemandLeve
   return work;
 }
 
-/** The instances pair p needs at its workload's demand level (instances-needed.ts, as the replay counts them). */
+/** The instances pair p needs at its workload's demand level (instances-needed.ts, as the replay counts them; a split run is active-active). */
 function neededAt(input: ReplayInput, pr: PairPlan['pairs'][number], level: Float64Array): number {
   const wl = input.workloads[pr.workload];
-  const min = pr.role === 'overflow' || pr.share <= 0 ? 0 : wl.minInstances;
-  return instancesNeeded(level[pr.workload] * (pr.share / 100), 1 / (wl.capacityPerInstance * wl.targetUtilization), min);
+  return instancesNeeded(level[pr.workload] * (pr.share / 100), 1 / (wl.capacityPerInstance * wl.targetUtilization), pairMinInstances(pr, wl.minInstances, false));
 }
 
 function publicWeight(input: ReplayInput, plan: PairPlan, s: number, site: PublicSite, median: Float64Array): number {
@@ -78,8 +78,8 @@ function openStackWeight(input: ReplayInput, plan: PairPlan, s: number, site: Op
   const pairs = plan.pairs.filter((pr) => pr.site === s);
   const flavorOf = pairs.map((pr) => packer.indexOf(input.workloads[pr.workload].flavor ?? ''));
   // what the replay's one-pass path is closed to (openStackBound)
-  const placed = flavorOf.filter((f) => f >= 0).map((f) => flavorRequest(packer.flavors[f]));
-  const devices = DEVICE_RESOURCES.some((r) => placed.some((q) => q[r] > 0) || site.aggregates.some((g) => g.hosts > 0 && hostSchedulable(g)[r] > 0));
+  const placed = flavorOf.filter((f) => f >= 0).map((f) => resourceVector(flavorRequest(packer.flavors[f])));
+  const devices = openStackResources(site, (r) => placed.some((q) => q[r] > 0)).some((r) => r >= R_PCPU);
   const receives = plan.overflowTarget.some((q) => q >= 0 && plan.pairs[q].site === s);
   const onePass = !devices && !receives && flavorOf.every((f) => f >= 0);
   if (!onePass) return PACKED_WEIGHT;
