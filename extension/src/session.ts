@@ -12,7 +12,7 @@ import { amountsText } from '../../engine/report/demand-units';
 import { bindingText, mostCrowded } from '../../engine/report/binding-text';
 import { RESOURCE_LABEL } from '../../engine/model/resource-classes';
 import { Workspace } from './analysis';
-import { publish } from './diagnostics';
+import { publish as publishDiagnostics } from './diagnostics';
 import { Lenses } from './providers';
 import { ReportMessage, ReportPanel } from './report-panel';
 import type { WorkerResult } from './worker-runner';
@@ -55,7 +55,7 @@ export class Session {
 
   /** The lint's diagnostics and the last simulation's, as one set. */
   publish(lint: readonly EngineDiagnostic[]): void {
-    publish(this.collection, [...lint, ...this.simDiagnostics]);
+    publishDiagnostics(this.collection, [...lint, ...this.simDiagnostics]);
   }
 
   /** Lints after the debounce (headroom.diagnostics.debounceMs) since the last call. */
